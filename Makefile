@@ -1,0 +1,50 @@
+# Jingzhun — the front door. `make run` sets up and runs the whole platform locally;
+# `make test` runs the test suite. Both create the virtualenv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PROTO_FILES := $(shell find protos -name '*.proto' | sort)
+
+.PHONY: setup run test test-unit lint proto proto-check migrate bench clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[local,dev]'
+	touch $(BIN)/activate
+
+setup: $(BIN)/activate ## create the virtualenv and install everything
+
+proto: setup ## regenerate gen/ from protos/
+	rm -rf gen/jingzhun
+	PATH=$(BIN):$$PATH $(PY) -m grpc_tools.protoc -Iprotos --python_out=gen \
+		--grpc_python_out=gen --mypy_out=gen --mypy_grpc_out=gen $(PROTO_FILES)
+
+proto-check: ## fail when gen/ does not match protos/
+	$(MAKE) proto
+	git diff --exit-code --stat -- gen || (echo "gen/ is stale: run 'make proto' and commit" && exit 1)
+	test -z "$$(git status --porcelain -- gen)" || (echo "gen/ has untracked files: run 'make proto' and commit" && exit 1)
+
+migrate: setup ## migrate every service's database to head
+	$(PY) -m devstack migrate
+
+run: setup ## set up and run the whole platform locally (Ctrl-C stops it)
+	$(PY) -m devstack run
+
+test: setup ## run the whole test suite
+	$(PY) -m pytest
+
+test-unit: setup
+	$(PY) -m pytest tests/unit
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+bench: setup ## side-by-side benchmarks that print ratios
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) var

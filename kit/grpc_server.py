@@ -1,0 +1,114 @@
+"""gRPC server bootstrap shared by every service: grpc.aio, health, reflection, and the
+interceptor that sets the caller's principal and maps errors to status codes once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from kit.errors import DomainError, Internal
+from kit.grpc_errors import to_grpc_status
+from kit.principal import current_principal
+from kit.tokens import TokenVerifier
+
+log = logging.getLogger(__name__)
+
+AUTHORIZATION = "authorization"
+
+
+def bearer_token(metadata: Iterable[tuple[str, Any]] | None) -> str | None:
+    for key, value in metadata or ():
+        if key == AUTHORIZATION and isinstance(value, str) and value.startswith("Bearer "):
+            return value[7:]
+    return None
+
+
+class CallContextInterceptor(grpc.aio.ServerInterceptor):
+    """Decode the caller's token (if any) into `current_principal`; turn DomainErrors into rich
+    statuses and anything unexpected into a bare INTERNAL, logged here and nowhere else."""
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        self._verifier = verifier
+
+    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner = handler.unary_unary
+        method = handler_call_details.method
+
+        async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            token = bearer_token(context.invocation_metadata())
+            reset = None
+            try:
+                if token is not None:
+                    reset = current_principal.set(self._verifier.verify(token))
+                return await inner(request, context)
+            except DomainError as error:
+                status = to_grpc_status(error)
+                await context.abort(status.code, status.details, status.trailing_metadata)
+            except (asyncio.CancelledError, grpc.aio.AbortError):
+                raise
+            except Exception:
+                log.exception("unhandled error in %s", method)
+                status = to_grpc_status(Internal("internal error"))
+                await context.abort(status.code, status.details, status.trailing_metadata)
+            finally:
+                if reset is not None:
+                    current_principal.reset(reset)
+
+        return grpc.unary_unary_rpc_method_handler(
+            call,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+Register = Callable[[grpc.aio.Server], Iterable[str]]
+
+
+async def serve(
+    *,
+    address: str,
+    verifier: TokenVerifier,
+    register: Register,
+    background: Iterable[Callable[[], Awaitable[None]]] = (),
+    on_stop: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Run a service until SIGINT/SIGTERM. `register` adds servicers and returns their full
+    service names (for health and reflection); `background` tasks run beside the server."""
+    server = grpc.aio.server(interceptors=[CallContextInterceptor(verifier)])
+    names = list(register(server))
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    server.add_insecure_port(address)
+    await server.start()
+    for name in ["", *names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    log.info("serving gRPC", extra={"address": address, "services": names})
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(job()) for job in background]
+    await stop.wait()
+    log.info("stopping")
+    for name in ["", *names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    await server.stop(grace=5)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    if on_stop is not None:
+        await on_stop()
+
+
