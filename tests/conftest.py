@@ -1,0 +1,82 @@
+"""Fixtures every test may use: a run id that isolates this run's data, the broker, cache and
+PostgreSQL URLs, and a signing key pair. Each run gets its own database names, NATS subject and
+stream prefix and Redis key prefix, so runs never see each other's data."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from kit.tokens import ensure_keypair
+
+POSTGRES_ADMIN_URL = os.environ.get("JZ_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+# On CI a missing PostgreSQL is a failure; on a newcomer's laptop those tests are skipped.
+REQUIRE_POSTGRES = os.environ.get("JZ_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return f"t{os.getpid()}{secrets.token_hex(3)}"
+
+
+@pytest.fixture(scope="session")
+def nats_url() -> str:
+    return os.environ.get("JZ_NATS_URL", "nats://127.0.0.1:4222")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return os.environ.get("JZ_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def bus_prefix(run_id: str) -> str:
+    return f"{run_id}."
+
+
+@pytest.fixture(scope="session")
+def redis_prefix(run_id: str) -> str:
+    return f"{run_id}:"
+
+
+@pytest.fixture(scope="session")
+def keypair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("keys")
+    private, public = folder / "jwt-signing.pem", folder / "jwt-signing.pub.pem"
+    ensure_keypair(private, public)
+    return private, public
+
+
+@pytest.fixture(scope="session")
+async def postgres_database(run_id: str) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
+    """Factory: `await postgres_database("identity")` creates the database `<run>_identity` and
+    returns its SQLAlchemy URL; every database made this way is dropped at the end of the run."""
+    try:
+        admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if REQUIRE_POSTGRES:
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    made: list[str] = []
+
+    async def create(name: str) -> str:
+        database = f"{run_id}_{name}_{len(made)}"
+        await admin.execute(f'CREATE DATABASE "{database}"')
+        made.append(database)
+        return f"{base}/{database}"
+
+    yield create
+    for database in made:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    await admin.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    yield lambda name: f"sqlite+aiosqlite:///{tmp_path / name}.db"
