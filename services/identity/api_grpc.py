@@ -1,0 +1,345 @@
+"""IdentityService over gRPC: translates proto <-> use-cases and nothing else."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from jingzhun.identity.v1 import identity_pb2 as pb
+from jingzhun.identity.v1 import identity_pb2_grpc
+
+from kit.errors import InvalidArgument, PermissionDenied
+from kit.principal import USER, Principal, require_principal
+from services.identity.audit_service import AuditService
+from services.identity.auth_service import AuthService, TokenGrant
+from services.identity.client_service import ClientService
+from services.identity.components import utcnow
+from services.identity.domain import mask_mobile
+from services.identity.models import Client, DivisionChangeRecord
+from services.identity.region_service import DivisionRequest, RegionService
+from services.identity.region_tree import RegionNode
+from services.identity.user_service import UserChanges, UserService, UserView
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+def page_size(requested: int) -> int:
+    if requested < 0 or requested > MAX_PAGE:
+        raise InvalidArgument(
+            f"page_size must be between 1 and {MAX_PAGE}", reason="INVALID_PAGE_SIZE"
+        )
+    return requested or DEFAULT_PAGE
+
+
+def encode_token(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode() if value else ""
+
+
+def decode_token(token: str) -> str | None:
+    if not token:
+        return None
+    try:
+        return base64.urlsafe_b64decode(token.encode()).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN") from exc
+
+
+def stamp(value: datetime) -> Timestamp:
+    result = Timestamp()
+    result.FromDatetime(value)
+    return result
+
+
+def token_response(grant: TokenGrant) -> pb.TokenResponse:
+    return pb.TokenResponse(
+        access_token=grant.access_token,
+        token_type="Bearer",
+        expires_in=grant.expires_in,
+        refresh_token=grant.refresh_token,
+        scopes=grant.scopes,
+        must_change_password=grant.must_change_password,
+    )
+
+
+def user_message(view: UserView, *, reveal_mobile: bool = False) -> pb.User:
+    user = view.user
+    return pb.User(
+        id=user.id,
+        mobile=user.mobile if reveal_mobile else mask_mobile(user.mobile),
+        name=user.name,
+        region_code=user.region_code,
+        roles=view.roles,
+        disabled=user.disabled,
+        must_change_password=user.must_change_password,
+        locked=user.locked_until is not None and user.locked_until > utcnow(),
+        created_at=stamp(user.created_at),
+        updated_at=stamp(user.updated_at),
+    )
+
+
+def client_message(client: Client) -> pb.Client:
+    return pb.Client(
+        client_id=client.client_id,
+        name=client.name,
+        region_code=client.region_code,
+        scopes=client.scopes.split(),
+        disabled=client.disabled,
+        created_at=stamp(client.created_at),
+    )
+
+
+def region_message(node: RegionNode, ancestors: list[RegionNode]) -> pb.Region:
+    return pb.Region(
+        code=node.code,
+        name=node.name,
+        level=node.level,
+        parent_code=node.parent_code or "",
+        ancestors=[pb.RegionRef(code=a.code, name=a.name, level=a.level) for a in ancestors],
+        child_count=len(node.children),
+        retired=node.retired,
+        successor_code=node.successor_code or "",
+    )
+
+
+def change_message(record: DivisionChangeRecord) -> pb.DivisionChange:
+    return pb.DivisionChange(
+        id=record.id,
+        kind=record.kind,
+        reason=record.reason,
+        steps=[
+            pb.DivisionStep(old_code=o, new_code=n, new_name=name)
+            for o, n, name in json.loads(record.steps_json)
+        ],
+        retire_codes=json.loads(record.retire_codes_json),
+        effective_date=record.effective_date,
+        actor_id=record.actor_id,
+        applied_at=stamp(record.applied_at),
+        regions_recoded=record.regions_recoded,
+        users_moved=record.users_moved,
+    )
+
+
+class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
+    def __init__(
+        self,
+        auth: AuthService,
+        users: UserService,
+        clients: ClientService,
+        regions: RegionService,
+        audit: AuditService,
+    ) -> None:
+        self.auth, self.users, self.clients, self.regions, self.audit = (
+            auth,
+            users,
+            clients,
+            regions,
+            audit,
+        )
+
+    def _caller(self, resource: str, action: str) -> Principal:
+        """Defence in depth: the gateway checked the function already; check it again here."""
+        caller = require_principal()
+        if caller.must_change_password:
+            raise PermissionDenied(
+                "change your initial password first", reason="PASSWORD_CHANGE_REQUIRED"
+            )
+        self.auth.c.authorizer.require(caller, resource, action)
+        return caller
+
+    # ------------------------------------------------------------------ tokens
+
+    async def Authenticate(self, request, context):  # type: ignore[no-untyped-def]
+        return token_response(
+            await self.auth.authenticate(request.mobile, request.password, request.client_ip)
+        )
+
+    async def RefreshToken(self, request, context):  # type: ignore[no-untyped-def]
+        return token_response(await self.auth.refresh(request.refresh_token, request.client_ip))
+
+    async def AuthenticateClient(self, request, context):  # type: ignore[no-untyped-def]
+        grant = await self.auth.authenticate_client(
+            request.client_id, request.client_secret, list(request.scopes), request.client_ip
+        )
+        return token_response(grant)
+
+    async def Logout(self, request, context):  # type: ignore[no-untyped-def]
+        await self.auth.logout(require_principal())
+        return pb.LogoutResponse()
+
+    async def ChangePassword(self, request, context):  # type: ignore[no-untyped-def]
+        grant = await self.auth.change_password(
+            require_principal(), request.current_password, request.new_password
+        )
+        return token_response(grant)
+
+    async def SyncRevocations(self, request, context):  # type: ignore[no-untyped-def]
+        users, sessions = await self.auth.sync_revocations()
+        return pb.SyncRevocationsResponse(users=users, sessions=sessions)
+
+    # ------------------------------------------------------------------ users
+
+    async def CreateUser(self, request, context):  # type: ignore[no-untyped-def]
+        view, password = await self.users.create(
+            self._caller("users", "create"),
+            request.mobile,
+            request.name,
+            request.region_code,
+            list(request.roles),
+        )
+        return pb.CreateUserResponse(user=user_message(view), initial_password=password)
+
+    async def GetUser(self, request, context):  # type: ignore[no-untyped-def]
+        caller = self._caller("users", "read")
+        view = await self.users.get(caller, request.id)
+        return user_message(view, reveal_mobile=view.user.id == caller.subject)
+
+    async def GetCurrentUser(self, request, context):  # type: ignore[no-untyped-def]
+        caller = require_principal()
+        if caller.kind != USER:
+            raise InvalidArgument("an integrator client is not a user", reason="NOT_A_USER")
+        return user_message(await self.users.get(caller, caller.subject), reveal_mobile=True)
+
+    async def ListUsers(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        views = await self.users.list(
+            self._caller("users", "read"),
+            region_code=request.region_code,
+            role=request.role,
+            include_disabled=request.include_disabled,
+            after_id=decode_token(request.page_token),
+            limit=limit,
+        )
+        next_token = encode_token(views[-1].user.id) if len(views) == limit else ""
+        return pb.ListUsersResponse(
+            users=[user_message(v) for v in views], next_page_token=next_token
+        )
+
+    async def UpdateUser(self, request, context):  # type: ignore[no-untyped-def]
+        changes = UserChanges(
+            name=request.name if request.HasField("name") else None,
+            disabled=request.disabled if request.HasField("disabled") else None,
+            roles=list(request.roles) if request.replace_roles else None,
+            region_code=request.region_code if request.HasField("region_code") else None,
+        )
+        return user_message(
+            await self.users.update(self._caller("users", "update"), request.id, changes)
+        )
+
+    async def ResetPassword(self, request, context):  # type: ignore[no-untyped-def]
+        password = await self.users.reset_password(self._caller("users", "update"), request.id)
+        return pb.ResetPasswordResponse(initial_password=password)
+
+    # ------------------------------------------------------------------ clients
+
+    async def CreateClient(self, request, context):  # type: ignore[no-untyped-def]
+        client, secret = await self.clients.create(
+            self._caller("clients", "create"),
+            request.name,
+            request.region_code,
+            list(request.scopes),
+        )
+        return pb.CreateClientResponse(client=client_message(client), client_secret=secret)
+
+    async def ListClients(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        found = await self.clients.list(
+            self._caller("clients", "read"),
+            request.region_code,
+            decode_token(request.page_token),
+            limit,
+        )
+        next_token = encode_token(found[-1].client_id) if len(found) == limit else ""
+        return pb.ListClientsResponse(
+            clients=[client_message(c) for c in found], next_page_token=next_token
+        )
+
+    async def DisableClient(self, request, context):  # type: ignore[no-untyped-def]
+        return client_message(
+            await self.clients.disable(self._caller("clients", "update"), request.client_id)
+        )
+
+    # ------------------------------------------------------------------ territory
+
+    async def GetRegion(self, request, context):  # type: ignore[no-untyped-def]
+        node = self.regions.visible(self._caller("regions", "read"), request.code)
+        return region_message(node, self.regions.c.regions.ancestors(node.code))
+
+    async def ListRegions(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        found = self.regions.children(
+            self._caller("regions", "read"),
+            request.parent_code,
+            request.name_prefix,
+            decode_token(request.page_token) or "",
+            limit,
+        )
+        next_token = encode_token(found[-1].code) if len(found) == limit else ""
+        return pb.ListRegionsResponse(
+            regions=[region_message(n, []) for n in found], next_page_token=next_token
+        )
+
+    async def ApplyDivisionChange(self, request, context):  # type: ignore[no-untyped-def]
+        change = DivisionRequest(
+            kind=request.kind,
+            reason=request.reason,
+            steps=[(s.old_code, s.new_code, s.new_name) for s in request.steps],
+            retire_codes=list(request.retire_codes),
+            effective_date=request.effective_date,
+        )
+        return change_message(
+            await self.regions.apply_change(self._caller("regions", "change"), change)
+        )
+
+    async def ListDivisionChanges(self, request, context):  # type: ignore[no-untyped-def]
+        self._caller("regions", "read")
+        limit = page_size(request.page_size)
+        before = decode_token(request.page_token)
+        found = await self.regions.list_changes(int(before) if before else None, limit)
+        next_token = encode_token(str(found[-1].seq)) if len(found) == limit else ""
+        return pb.ListDivisionChangesResponse(
+            changes=[change_message(c) for c in found], next_page_token=next_token
+        )
+
+    # ------------------------------------------------------------------ policy and audit
+
+    async def GetAuthorizationPolicy(self, request, context):  # type: ignore[no-untyped-def]
+        authorizer = self.auth.c.authorizer
+        return pb.AuthorizationPolicy(
+            model=authorizer.model,
+            version=authorizer.version,
+            rules=[pb.PolicyRule(role=r, resource=res, action=a) for r, res, a in authorizer.rules],
+            grants=[pb.GrantRule(granter_role=g, grantable_role=r) for g, r in authorizer.grants],
+        )
+
+    async def ListAuditRecords(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        before = decode_token(request.page_token)
+        records = await self.audit.list(
+            self._caller("audit", "read"),
+            region_code=request.region_code,
+            action=request.action,
+            actor_id=request.actor_id,
+            target_id=request.target_id,
+            before_id=int(before) if before else None,
+            limit=limit,
+        )
+        next_token = encode_token(str(records[-1].id)) if len(records) == limit else ""
+        return pb.ListAuditRecordsResponse(
+            records=[
+                pb.AuditRecord(
+                    id=str(r.id),
+                    at=stamp(r.at),
+                    actor_id=r.actor_id,
+                    action=r.action,
+                    target_id=r.target_id,
+                    region_code=r.region_code,
+                    detail=r.detail,
+                    client_ip=r.client_ip,
+                )
+                for r in records
+            ],
+            next_page_token=next_token,
+        )

@@ -1,0 +1,127 @@
+"""Composition root of identity: builds the components and use-cases and serves them."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import logging
+from pathlib import Path
+
+from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
+from kit.authz import Authorizer
+from kit.bus import Bus
+from kit.outbox import OutboxRelay
+from redis.asyncio import Redis
+
+from kit.db import Database
+from kit.grpc_server import serve
+from kit.logs import configure_logging
+from kit.revocation import RevocationKeys, RevocationStore
+from kit.telemetry import configure_tracing
+from kit.tokens import TokenVerifier, ensure_keypair
+from services.identity.api_grpc import IdentityApi
+from services.identity.audit_service import AuditService
+from services.identity.auth_service import AuthService
+from services.identity.client_service import ClientService
+from services.identity.components import Components
+from services.identity.credentials import Passwords, TokenIssuer
+from services.identity.domain import Lockout
+from services.identity.region_service import RegionService, load_tree
+from services.identity.region_tree import RegionTree
+from services.identity.settings import IdentitySettings
+from services.identity.user_service import UserService
+
+POLICY_FILE = Path(__file__).resolve().parent / "policy.csv"
+REGION_REFRESH_SECONDS = 5.0
+log = logging.getLogger(__name__)
+
+
+def load_policy(path: Path = POLICY_FILE) -> Authorizer:
+    text = path.read_text(encoding="utf-8")
+    rules, grants = [], []
+    for row in csv.reader(
+        line for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ):
+        kind, *values = (value.strip() for value in row)
+        (rules if kind == "p" else grants).append(tuple(values))
+    return Authorizer(rules, grants, version=hashlib.sha256(text.encode()).hexdigest()[:12])
+
+
+class Identity:
+    """The use-cases of identity, wired to one set of components."""
+
+    def __init__(self, components: Components) -> None:
+        self.components = components
+        self.auth = AuthService(components)
+        self.users = UserService(components, self.auth)
+        self.clients = ClientService(components, self.users)
+        self.regions = RegionService(components, self.auth)
+        self.audit = AuditService(components, self.users)
+
+    @classmethod
+    async def build(cls, settings: IdentitySettings, redis: Redis) -> Identity:
+        if settings.common.environment != "prod":
+            ensure_keypair(settings.signing_key_file, settings.common.jwt_public_key_file)
+        db = Database(settings.database_url)
+        components = Components(
+            settings=settings,
+            db=db,
+            passwords=Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
+            issuer=TokenIssuer.from_file(
+                settings.signing_key_file,
+                issuer=settings.common.jwt_issuer,
+                audience=settings.common.jwt_audience,
+                ttl_seconds=settings.access_token_seconds,
+            ),
+            authorizer=load_policy(),
+            revocations=RevocationStore(redis, RevocationKeys(settings.common.redis_prefix)),
+            regions=RegionTree([]),
+            lockout=Lockout(settings.lockout_threshold, settings.lockout_seconds),
+        )
+        async with db.read_only() as session:
+            components.regions = await load_tree(session)
+        return cls(components)
+
+    def api(self) -> IdentityApi:
+        return IdentityApi(self.auth, self.users, self.clients, self.regions, self.audit)
+
+    async def refresh_regions_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REGION_REFRESH_SECONDS)
+            try:
+                await self.regions.refresh_if_changed()
+            except Exception:
+                log.exception("could not refresh the region tree")
+
+
+async def run(settings: IdentitySettings) -> None:
+    configure_logging("identity", settings.common.log_level)
+    configure_tracing("identity", settings.common.otel_exporter)
+    common = settings.common
+    redis = Redis.from_url(common.redis_url)
+    identity = await Identity.build(settings, redis)
+    await identity.auth.sync_revocations()
+    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="identity")
+    await bus.ensure_service_stream("identity")
+    relay = OutboxRelay(identity.components.db, bus)
+    verifier = TokenVerifier.from_file(
+        common.jwt_public_key_file, issuer=common.jwt_issuer, audience=common.jwt_audience
+    )
+
+    def register(server):  # type: ignore[no-untyped-def]
+        identity_pb2_grpc.add_IdentityServiceServicer_to_server(identity.api(), server)
+        return [identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name]
+
+    async def stop() -> None:
+        await bus.close()
+        await redis.aclose()
+        await identity.components.db.dispose()
+
+    await serve(
+        address=settings.grpc_address,
+        verifier=verifier,
+        register=register,
+        background=[relay.run, identity.refresh_regions_forever],
+        on_stop=stop,
+    )

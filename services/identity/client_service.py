@@ -1,0 +1,97 @@
+"""Use-cases of integrator clients: OAuth2 client credentials bound to one region and a set of
+scopes, created by administrators within their subtree."""
+
+from __future__ import annotations
+
+import secrets
+
+from kit.authz import scope_of
+
+from kit.errors import FieldViolation, InvalidArgument, NotFound
+from kit.principal import Principal
+from kit.territory import is_within
+from services.identity import repository as repo
+from services.identity.auth_service import now_ms
+from services.identity.components import Components, utcnow
+from services.identity.models import Client
+from services.identity.user_service import UserService
+
+
+class ClientService:
+    def __init__(self, components: Components, users: UserService) -> None:
+        self.c = components
+        self.users = users
+
+    def allowed_scopes(self) -> set[str]:
+        return {
+            scope_of(resource, action)
+            for role, resource, action in self.c.authorizer.rules
+            if role == "integrator"
+        }
+
+    async def create(
+        self, caller: Principal, name: str, region_code: str, scopes: list[str]
+    ) -> tuple[Client, str]:
+        self.users.require_region(caller, region_code)
+        unknown = sorted(set(scopes) - self.allowed_scopes())
+        if not scopes or unknown or not name.strip():
+            raise InvalidArgument(
+                "a client needs a name and scopes from: "
+                + ", ".join(sorted(self.allowed_scopes())),
+                reason="INVALID_SCOPE",
+                violations=[FieldViolation("scopes", f"unknown scope {s}") for s in unknown],
+            )
+        secret = secrets.token_urlsafe(32)
+        client = Client(
+            client_id="jz-" + secrets.token_hex(8),
+            name=name.strip(),
+            secret_hash=await self.c.passwords.hash(secret),
+            region_code=region_code,
+            scopes=" ".join(sorted(set(scopes))),
+            created_by=caller.actor_id,
+            created_at=utcnow(),
+        )
+        async with self.c.db.unit_of_work() as session:
+            session.add(client)
+            repo.add_audit(
+                session,
+                at=client.created_at,
+                actor_id=caller.actor_id,
+                action="client.created",
+                target_id=client.client_id,
+                region_code=region_code,
+                detail={"scopes": client.scopes.split()},
+            )
+        return client, secret
+
+    async def list(
+        self, caller: Principal, region_code: str, after_id: str | None, limit: int
+    ) -> list[Client]:
+        scope = region_code or caller.region_code
+        self.users.require_region(caller, scope)
+        async with self.c.db.read_only() as session:
+            return list(
+                await repo.list_clients(session, region_code=scope, after_id=after_id, limit=limit)
+            )
+
+    async def disable(self, caller: Principal, client_id: str) -> Client:
+        async with self.c.db.unit_of_work() as session:
+            client = await repo.get_client(session, client_id)
+            if client is None or not is_within(client.region_code, caller.region_code):
+                raise NotFound("client not found", reason="CLIENT_NOT_FOUND")
+            if not client.disabled:
+                client.disabled = True
+                client.not_before_ms = now_ms()
+                session.add(client)
+                await self.c.revocations.set_not_before(
+                    f"client:{client.client_id}", client.not_before_ms
+                )
+                repo.add_audit(
+                    session,
+                    at=utcnow(),
+                    actor_id=caller.actor_id,
+                    action="client.disabled",
+                    target_id=client.client_id,
+                    region_code=client.region_code,
+                )
+            return client

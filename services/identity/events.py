@@ -1,0 +1,56 @@
+"""Identity's event subjects and publishers (through the transactional outbox)."""
+
+from __future__ import annotations
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from jingzhun.identity.v1 import events_pb2
+from kit.outbox import enqueue
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.identity.components import utcnow
+from services.identity.models import User
+
+USER_CREATED = "identity.user.created"
+USER_UPDATED = "identity.user.updated"
+DIVISION_CHANGED = "identity.division.changed"
+
+
+def _now() -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(utcnow())
+    return stamp
+
+
+def publish_user_changed(
+    session: AsyncSession, subject: str, user: User, roles: list[str], actor_id: str
+) -> None:
+    event = events_pb2.UserChanged(
+        user_id=user.id,
+        region_code=user.region_code,
+        roles=roles,
+        disabled=user.disabled,
+        name=user.name,
+        actor_id=actor_id,
+        at=_now(),
+    )
+    enqueue(session, subject, event)
+
+
+def publish_division_changed(
+    session: AsyncSession,
+    *,
+    change_id: str,
+    kind: str,
+    mappings: list[tuple[str, str]],
+    retired_codes: list[str],
+    effective_date: str,
+) -> None:
+    event = events_pb2.DivisionChanged(
+        change_id=change_id,
+        kind=kind,
+        mappings=[events_pb2.CodeMapping(old_prefix=o, new_prefix=n) for o, n in mappings],
+        retired_codes=retired_codes,
+        effective_date=effective_date,
+        at=_now(),
+    )
+    enqueue(session, DIVISION_CHANGED, event, msg_id=f"division-{change_id}")

@@ -1,0 +1,245 @@
+"""Every SQL statement of identity. Functions take the caller's session and never commit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.territory import subtree_range
+from services.identity.models import (
+    AuditRecord,
+    Client,
+    DivisionChangeRecord,
+    RefreshToken,
+    Region,
+    Session,
+    User,
+    UserRole,
+)
+
+# ------------------------------------------------------------------ regions
+
+
+async def count_regions(session: AsyncSession) -> int:
+    return (await session.exec(select(func.count()).select_from(Region))).one()
+
+
+async def insert_regions(session: AsyncSession, rows: Sequence[dict]) -> None:
+    """Bulk insert (executemany), never ORM objects one by one."""
+    if rows:
+        await session.exec(insert(Region), params=list(rows))  # type: ignore[call-overload]
+
+
+async def all_regions(session: AsyncSession) -> Sequence[Region]:
+    return (await session.exec(select(Region))).all()
+
+
+async def regions_in_subtree(session: AsyncSession, code: str) -> Sequence[Region]:
+    low, high = subtree_range(code)
+    statement = select(Region).where(
+        col(Region.code) >= low, col(Region.code) <= high, col(Region.retired).is_(False)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def get_region(session: AsyncSession, code: str) -> Region | None:
+    return await session.get(Region, code)
+
+
+async def latest_division_seq(session: AsyncSession) -> int:
+    return (await session.exec(select(func.coalesce(func.max(DivisionChangeRecord.seq), 0)))).one()
+
+
+async def list_division_changes(
+    session: AsyncSession, *, before_seq: int | None, limit: int
+) -> Sequence[DivisionChangeRecord]:
+    statement = (
+        select(DivisionChangeRecord).order_by(col(DivisionChangeRecord.seq).desc()).limit(limit)
+    )
+    if before_seq is not None:
+        statement = statement.where(col(DivisionChangeRecord.seq) < before_seq)
+    return (await session.exec(statement)).all()
+
+
+# ------------------------------------------------------------------ users
+
+
+async def get_user(session: AsyncSession, user_id: str) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def get_user_by_mobile(session: AsyncSession, mobile: str) -> User | None:
+    return (await session.exec(select(User).where(User.mobile == mobile))).first()
+
+
+async def roles_of(session: AsyncSession, user_id: str) -> list[str]:
+    statement = select(UserRole.role).where(UserRole.user_id == user_id).order_by(UserRole.role)
+    return list((await session.exec(statement)).all())
+
+
+async def roles_of_many(session: AsyncSession, user_ids: Iterable[str]) -> dict[str, list[str]]:
+    ids = list(user_ids)
+    found: dict[str, list[str]] = {user_id: [] for user_id in ids}
+    if ids:
+        statement = select(UserRole).where(col(UserRole.user_id).in_(ids)).order_by(UserRole.role)
+        for row in (await session.exec(statement)).all():
+            found[row.user_id].append(row.role)
+    return found
+
+
+async def set_roles(
+    session: AsyncSession, user_id: str, roles: Iterable[str], region_code: str
+) -> None:
+    for row in (await session.exec(select(UserRole).where(UserRole.user_id == user_id))).all():
+        await session.delete(row)
+    await session.flush()
+    for role in sorted(set(roles)):
+        session.add(UserRole(user_id=user_id, role=role, region_code=region_code))
+
+
+async def list_users(
+    session: AsyncSession,
+    *,
+    region_code: str,
+    role: str | None,
+    include_disabled: bool,
+    after_id: str | None,
+    limit: int,
+) -> Sequence[User]:
+    low, high = subtree_range(region_code)
+    statement = select(User).where(col(User.region_code) >= low, col(User.region_code) <= high)
+    if role:
+        statement = statement.join(UserRole, col(UserRole.user_id) == col(User.id)).where(
+            UserRole.role == role
+        )
+    if not include_disabled:
+        statement = statement.where(col(User.disabled).is_(False))
+    if after_id:
+        statement = statement.where(col(User.id) > after_id)
+    return (await session.exec(statement.order_by(col(User.id)).limit(limit))).all()
+
+
+async def users_in_subtree(session: AsyncSession, code: str) -> Sequence[User]:
+    low, high = subtree_range(code)
+    statement = select(User).where(col(User.region_code) >= low, col(User.region_code) <= high)
+    return (await session.exec(statement)).all()
+
+
+async def move_user_roles(session: AsyncSession, user_id: str, region_code: str) -> None:
+    await session.exec(  # type: ignore[call-overload]
+        update(UserRole).where(col(UserRole.user_id) == user_id).values(region_code=region_code)
+    )
+
+
+async def revoked_actors(session: AsyncSession) -> dict[str, int]:
+    """Durable not-before of every user and client that has one."""
+    found: dict[str, int] = {}
+    for user_id, epoch_ms in (
+        await session.exec(
+            select(User.id, User.tokens_not_before_ms).where(User.tokens_not_before_ms > 0)
+        )
+    ).all():
+        found[user_id] = epoch_ms
+    for client_id, epoch_ms in (
+        await session.exec(
+            select(Client.client_id, Client.not_before_ms).where(Client.not_before_ms > 0)
+        )
+    ).all():
+        found[f"client:{client_id}"] = epoch_ms
+    return found
+
+
+# ------------------------------------------------------------------ sessions
+
+
+async def get_session(session: AsyncSession, session_id: str) -> Session | None:
+    return await session.get(Session, session_id)
+
+
+async def get_refresh_token(session: AsyncSession, token_hash: bytes) -> RefreshToken | None:
+    return await session.get(RefreshToken, token_hash)
+
+
+async def live_sessions_of(session: AsyncSession, user_id: str) -> Sequence[Session]:
+    statement = select(Session).where(Session.user_id == user_id, col(Session.revoked_at).is_(None))
+    return (await session.exec(statement)).all()
+
+
+async def sessions_revoked_since(session: AsyncSession, since: datetime) -> Sequence[Session]:
+    return (await session.exec(select(Session).where(col(Session.revoked_at) >= since))).all()
+
+
+# ------------------------------------------------------------------ clients
+
+
+async def get_client(session: AsyncSession, client_id: str) -> Client | None:
+    return await session.get(Client, client_id)
+
+
+async def list_clients(
+    session: AsyncSession, *, region_code: str, after_id: str | None, limit: int
+) -> Sequence[Client]:
+    low, high = subtree_range(region_code)
+    statement = select(Client).where(
+        col(Client.region_code) >= low, col(Client.region_code) <= high
+    )
+    if after_id:
+        statement = statement.where(col(Client.client_id) > after_id)
+    return (await session.exec(statement.order_by(col(Client.client_id)).limit(limit))).all()
+
+
+# ------------------------------------------------------------------ audit
+
+
+def add_audit(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor_id: str,
+    action: str,
+    target_id: str,
+    region_code: str,
+    detail: dict | None = None,
+    client_ip: str = "",
+) -> None:
+    session.add(
+        AuditRecord(
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            target_id=target_id,
+            region_code=region_code,
+            detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+            client_ip=client_ip,
+        )
+    )
+
+
+async def list_audit(
+    session: AsyncSession,
+    *,
+    region_code: str,
+    action: str | None,
+    actor_id: str | None,
+    target_id: str | None,
+    before_id: int | None,
+    limit: int,
+) -> Sequence[AuditRecord]:
+    low, high = subtree_range(region_code)
+    statement = select(AuditRecord).where(
+        col(AuditRecord.region_code) >= low, col(AuditRecord.region_code) <= high
+    )
+    if action:
+        statement = statement.where(AuditRecord.action == action)
+    if actor_id:
+        statement = statement.where(AuditRecord.actor_id == actor_id)
+    if target_id:
+        statement = statement.where(AuditRecord.target_id == target_id)
+    if before_id is not None:
+        statement = statement.where(col(AuditRecord.id) < before_id)
+    return (await session.exec(statement.order_by(col(AuditRecord.id).desc()).limit(limit))).all()
