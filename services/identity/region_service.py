@@ -94,6 +94,10 @@ class RegionService:
             if await repo.latest_division_seq(session) != self.c.regions.version:
                 self.c.regions = await load_tree(session)
 
+    async def reload(self) -> None:
+        async with self.c.db.read_only() as session:
+            self.c.regions = await load_tree(session)
+
     async def list_changes(self, before_seq: int | None, limit: int) -> list[DivisionChangeRecord]:
         async with self.c.db.read_only() as session:
             return list(
@@ -104,18 +108,20 @@ class RegionService:
 
     async def load_file(self, path: Path) -> int:
         """Load the official codes into an empty table; a second run changes nothing."""
+        loaded = 0
         async with self.c.db.unit_of_work() as session:
             if await repo.count_regions(session):
                 return 0
             batch: list[dict] = []
-            loaded = 0
             for row in read_regions_file(path):
                 batch.append(row)
                 if len(batch) == BATCH:
                     await repo.insert_regions(session, batch)
                     loaded, batch = loaded + len(batch), []
             await repo.insert_regions(session, batch)
-            return loaded + len(batch)
+            loaded += len(batch)
+        await self.reload()
+        return loaded
 
     # ------------------------------------------------------------------ division changes
 
