@@ -54,27 +54,32 @@ def keypair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 async def postgres_database(run_id: str) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
-    """Factory: `await postgres_database("identity")` creates the database `<run>_identity` and
-    returns its SQLAlchemy URL; every database made this way is dropped at the end of the run."""
-    try:
-        admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
-    except (OSError, asyncpg.PostgresError) as exc:
-        if REQUIRE_POSTGRES:
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
+    """Factory: `await postgres_database("identity")` creates a database for this run and
+    returns its SQLAlchemy URL; all are dropped at the end of the run. It connects on first
+    use, so SQLite-only tests never need PostgreSQL (a test that does is skipped without it,
+    or fails on CI, where JZ_REQUIRE_POSTGRES=1)."""
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    admin: list[asyncpg.Connection] = []
     made: list[str] = []
 
     async def create(name: str) -> str:
+        if not admin:
+            try:
+                admin.append(await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3))
+            except (OSError, asyncpg.PostgresError) as exc:
+                if REQUIRE_POSTGRES:
+                    raise
+                pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {exc}")
         database = f"{run_id}_{name}_{len(made)}"
-        await admin.execute(f'CREATE DATABASE "{database}"')
+        await admin[0].execute(f'CREATE DATABASE "{database}"')
         made.append(database)
         return f"{base}/{database}"
 
     yield create
     for database in made:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    await admin.close()
+        await admin[0].execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    for connection in admin:
+        await connection.close()
 
 
 @pytest.fixture

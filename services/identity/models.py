@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -46,7 +46,10 @@ class User(SQLModel, table=True):
     disabled: bool = False
     failed_attempts: int = 0
     locked_until: datetime | None = None
-    tokens_not_before_ms: int = 0  # durable revocation: tokens issued earlier are void
+    # Durable revocation: tokens issued before this epoch millisecond are void.
+    tokens_not_before_ms: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, default=0)
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -89,7 +92,7 @@ class Client(SQLModel, table=True):
     region_code: str = Field(sa_column=Column(String(12), nullable=False, index=True))
     scopes: str  # space-separated
     disabled: bool = False
-    not_before_ms: int = 0
+    not_before_ms: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     created_by: str
     created_at: datetime
 

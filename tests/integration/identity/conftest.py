@@ -88,10 +88,11 @@ async def identity(
     request: pytest.FixtureRequest,
     make_identity: Callable[[str, Path], Awaitable[Identity]],
     sqlite_url: Callable[[str], str],
+    postgres_database: Callable[[str], Awaitable[str]],
     regions_file: Path,
 ) -> Identity:
     if request.param == "postgres":
-        url = await request.getfixturevalue("postgres_database")("identity")
+        url = await postgres_database("identity")
     else:
         url = sqlite_url("identity")
     return await make_identity(url, regions_file)

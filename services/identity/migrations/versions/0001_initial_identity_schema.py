@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -44,7 +45,7 @@ def upgrade() -> None:
         sa.Column("region_code", sa.String(length=12), nullable=False),
         sa.Column("scopes", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
-        sa.Column("not_before_ms", sa.Integer(), nullable=False),
+        sa.Column("not_before_ms", sa.BigInteger(), nullable=False),
         sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("client_id"),
@@ -95,7 +96,7 @@ def upgrade() -> None:
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("failed_attempts", sa.Integer(), nullable=False),
         sa.Column("locked_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("tokens_not_before_ms", sa.Integer(), nullable=False),
+        sa.Column("tokens_not_before_ms", sa.BigInteger(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
