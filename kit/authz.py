@@ -65,7 +65,9 @@ class Authorizer:
         key = (principal.roles, resource, action)
         allowed = self._decisions.get(key)
         if allowed is None:
-            allowed = any(self._enforcer.enforce(role, resource, action) for role in principal.roles)
+            allowed = any(
+                self._enforcer.enforce(role, resource, action) for role in principal.roles
+            )
             self._decisions[key] = allowed
         if allowed and principal.kind == CLIENT:
             return scope_of(resource, action) in principal.scopes
@@ -74,7 +76,9 @@ class Authorizer:
     def require(self, principal: Principal, resource: str, action: str) -> None:
         """403 when the caller's roles (or a client's scopes) lack the function."""
         if not self.has_permission(principal, resource, action):
-            raise PermissionDenied(f"your role may not {action} {resource}", reason="PERMISSION_DENIED")
+            raise PermissionDenied(
+                f"your role may not {action} {resource}", reason="PERMISSION_DENIED"
+            )
 
     # ------------------------------------------------------------------ territory
 
@@ -100,7 +104,9 @@ class Authorizer:
         """A role may be granted inside the granter's subtree if the granter's roles allow it;
         a role the granter holds itself only strictly below the granter's own region, so no
         one creates a peer with their own powers."""
-        if role not in self.grantable_roles(principal) or not self.in_territory(principal, region_code):
+        if role not in self.grantable_roles(principal) or not self.in_territory(
+            principal, region_code
+        ):
             return False
         if role in principal.roles:
             return significant_prefix(region_code) != significant_prefix(principal.region_code)

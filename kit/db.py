@@ -46,11 +46,14 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(url)
-        self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
-        self._after_commit: list[Callable[[], None]] = []
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False
+        )
+        self._after_commit: list[Callable[[dict], None]] = []
 
-    def on_commit(self, callback: Callable[[], None]) -> None:
-        """Run `callback` after every successful unit of work (e.g. wake the outbox relay)."""
+    def on_commit(self, callback: Callable[[dict], None]) -> None:
+        """Run `callback(session.info)` after every successful unit of work; what the work
+        noted in `session.info` (e.g. "an event was enqueued") tells it whether to act."""
         self._after_commit.append(callback)
 
     @asynccontextmanager
@@ -62,8 +65,9 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+            info = dict(session.info)
         for callback in self._after_commit:
-            callback()
+            callback(info)
 
     @asynccontextmanager
     async def read_only(self) -> AsyncIterator[AsyncSession]:

@@ -37,7 +37,11 @@ def to_grpc_status(error: DomainError) -> grpc.Status:
         )
     if error.retry_after is not None:
         status.details.append(
-            _pack(error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=error.retry_after)))
+            _pack(
+                error_details_pb2.RetryInfo(
+                    retry_delay=duration_pb2.Duration(seconds=error.retry_after)
+                )
+            )
         )
     return rpc_status.to_status(status)
 
@@ -68,5 +72,3 @@ def from_rpc_error(exc: grpc.aio.AioRpcError) -> DomainError:
             detail.Unpack(info_retry)
             retry_after = info_retry.retry_delay.seconds
     return cls(status.message, reason=reason, violations=violations, retry_after=retry_after)
-
-

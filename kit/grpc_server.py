@@ -88,7 +88,9 @@ async def serve(
     names = list(register(server))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    reflection.enable_server_reflection(
+        [*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+    )
     server.add_insecure_port(address)
     await server.start()
     for name in ["", *names]:
@@ -110,5 +112,3 @@ async def serve(
     await asyncio.gather(*tasks, return_exceptions=True)
     if on_stop is not None:
         await on_stop()
-
-

@@ -22,7 +22,9 @@ ALGORITHM = "EdDSA"
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: bytes, *, issuer: str, audience: str, cache_size: int = 50_000):
+    def __init__(
+        self, public_key_pem: bytes, *, issuer: str, audience: str, cache_size: int = 50_000
+    ):
         self._key = serialization.load_pem_public_key(public_key_pem)
         self._issuer = issuer
         self._audience = audience
