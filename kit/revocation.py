@@ -54,21 +54,29 @@ class RevocationStore:
 
 
 class RevocationCheck:
-    """What the gateway asks on every authenticated request: one MGET."""
+    """What the gateway asks on every authenticated request: one MGET (which the gateway may
+    pipeline with its rate-limit call, hence `keys_for` and `verdict`)."""
 
     def __init__(self, redis: Redis, keys: RevocationKeys) -> None:
         self.redis = redis
         self.keys = keys
 
-    async def status(self, principal: Principal) -> bool | None:
-        """True if revoked, False if valid, None if the cache is not seeded yet."""
-        ready, not_before, session = await self.redis.mget(
+    def keys_for(self, principal: Principal) -> list[str]:
+        return [
             self.keys.ready,
             self.keys.not_before(principal.actor_id),
             self.keys.session(principal.session_id or "-"),
-        )
+        ]
+
+    @staticmethod
+    def verdict(principal: Principal, values: list) -> bool | None:
+        """True if revoked, False if valid, None if the cache is not seeded yet."""
+        ready, not_before, session = values
         if ready is None:
             return None
         if session is not None:
             return True
         return not_before is not None and principal.issued_at < int(not_before)
+
+    async def status(self, principal: Principal) -> bool | None:
+        return self.verdict(principal, await self.redis.mget(self.keys_for(principal)))

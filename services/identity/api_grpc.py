@@ -7,9 +7,9 @@ import json
 from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
+
 from jingzhun.identity.v1 import identity_pb2 as pb
 from jingzhun.identity.v1 import identity_pb2_grpc
-
 from kit.errors import InvalidArgument, PermissionDenied
 from kit.principal import USER, Principal, require_principal
 from services.identity.audit_service import AuditService

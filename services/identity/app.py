@@ -8,15 +8,15 @@ import hashlib
 import logging
 from pathlib import Path
 
+from redis.asyncio import Redis
+
 from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
 from kit.authz import Authorizer
 from kit.bus import Bus
-from kit.outbox import OutboxRelay
-from redis.asyncio import Redis
-
 from kit.db import Database
 from kit.grpc_server import serve
 from kit.logs import configure_logging
+from kit.outbox import OutboxRelay
 from kit.revocation import RevocationKeys, RevocationStore
 from kit.telemetry import configure_tracing
 from kit.tokens import TokenVerifier, ensure_keypair

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 
 from kit.authz import scope_of
-
 from kit.errors import FieldViolation, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_within

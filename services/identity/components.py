@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kit.authz import Authorizer
-
 from kit.db import Database
 from kit.revocation import RevocationStore
 from services.identity.credentials import Passwords, TokenIssuer

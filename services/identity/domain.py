@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kit.authz import Authorizer
-
 from kit.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from kit.principal import Principal
 from kit.territory import is_valid_code, is_within, level_of, significant_prefix

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from jingzhun.identity.v1 import events_pb2
-from kit.outbox import enqueue
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from jingzhun.identity.v1 import events_pb2
+from kit.outbox import enqueue
 from services.identity.components import utcnow
 from services.identity.models import User
 

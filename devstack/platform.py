@@ -1,0 +1,125 @@
+"""One local platform: its environment, preparation (keys, migrations, territory), the
+service and gateway processes, and the first administrator. Used by `make run`, the
+end-to-end tests and the benchmarks alike."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devstack.processes import Supervisor, base_environment, run_module
+from kit import migrations
+from kit.tokens import ensure_keypair
+
+SERVICE_PORTS = {
+    "identity": 50051,
+    "registry": 50052,
+    "assistance": 50053,
+    "training": 50054,
+    "notification": 50055,
+}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def has_migrations(service: str) -> bool:
+    return (ROOT / "services" / service / "migrations").is_dir()
+
+
+def is_runnable(service: str) -> bool:
+    return importlib.util.find_spec(f"services.{service}.__main__") is not None
+
+
+@dataclass
+class PlatformConfig:
+    var_dir: Path = Path("var")
+    nats_url: str = "nats://127.0.0.1:4222"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    bus_prefix: str = ""
+    redis_prefix: str = "jz:"
+    gateway_port: int = 8080
+    service_ports: dict[str, int] = field(default_factory=lambda: dict(SERVICE_PORTS))
+    database_urls: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def services(self) -> list[str]:
+        return [name for name in self.service_ports if is_runnable(name)]
+
+    def database_url(self, service: str) -> str:
+        default = f"sqlite+aiosqlite:///{self.var_dir.resolve() / 'data' / service}.db"
+        return self.database_urls.get(service, default)
+
+    @property
+    def private_key(self) -> Path:
+        return self.var_dir / "keys" / "jwt-signing.pem"
+
+    @property
+    def public_key(self) -> Path:
+        return self.var_dir / "keys" / "jwt-signing.pub.pem"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+
+class LocalPlatform:
+    def __init__(self, config: PlatformConfig) -> None:
+        self.config = config
+        self.supervisor = Supervisor(config.var_dir / "logs")
+
+    def environment(self) -> dict[str, str]:
+        c = self.config
+        env = {
+            "JZ_NATS_URL": c.nats_url,
+            "JZ_REDIS_URL": c.redis_url,
+            "JZ_BUS_PREFIX": c.bus_prefix,
+            "JZ_REDIS_PREFIX": c.redis_prefix,
+            "JZ_JWT_PUBLIC_KEY_FILE": str(c.public_key.resolve()),
+            "IDENTITY_SIGNING_KEY_FILE": str(c.private_key.resolve()),
+            "GATEWAY_PORT": str(c.gateway_port),
+        }
+        for service, port in c.service_ports.items():
+            env[f"{service.upper()}_GRPC_PORT"] = str(port)
+            env[f"{service.upper()}_DATABASE_URL"] = c.database_url(service)
+            env[f"JZ_{service.upper()}_ADDRESS"] = f"127.0.0.1:{port}"
+        env.update(c.extra_env)
+        return base_environment(env)
+
+    def migrate(self) -> list[str]:
+        migrated = [s for s in self.config.services if has_migrations(s)]
+        for service in migrated:
+            migrations.upgrade(service, self.config.database_url(service))
+        return migrated
+
+    def prepare(self) -> None:
+        """Keys, migrations and the territory; every step is idempotent."""
+        ensure_keypair(self.config.private_key, self.config.public_key)
+        self.migrate()
+        run_module("services.identity", "load-regions", env=self.environment())
+
+    def start(self) -> None:
+        env = self.environment()
+        for service in self.config.services:
+            child = self.supervisor.spawn(service, f"services.{service}", env)
+            self.supervisor.wait_grpc(child, f"127.0.0.1:{self.config.service_ports[service]}")
+        gateway = self.supervisor.spawn("gateway", "gateway", env)
+        self.supervisor.wait_http(gateway, f"{self.config.gateway_url}/readyz")
+
+    def bootstrap_admin(self, mobile: str, name: str, region: str = "370000000000") -> dict:
+        output = run_module(
+            "services.identity",
+            "bootstrap-admin",
+            "--mobile",
+            mobile,
+            "--name",
+            name,
+            "--region",
+            region,
+            env=self.environment(),
+        )
+        return json.loads(output.strip().splitlines()[-1])
+
+    def stop(self) -> None:
+        self.supervisor.stop_all()

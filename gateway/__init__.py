@@ -1,0 +1,1 @@
+"""The REST gateway: the platform's only public entry point."""

@@ -1,0 +1,102 @@
+"""Composition root of the gateway: settings, clients, guard, routes, problems, OpenAPI."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from gateway.clients import ServiceClient, identity_client
+from gateway.guard import Guard, RateLimiter
+from gateway.problems import install_problem_handlers
+from gateway.request_ids import RequestIdMiddleware
+from gateway.routes import audit, auth, clients, health, regions, users
+from gateway.settings import GatewaySettings
+from gateway.state import GatewayState
+from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.authz import Authorizer
+from kit.errors import DomainError
+from kit.revocation import RevocationCheck, RevocationKeys
+from kit.tokens import TokenVerifier
+
+log = logging.getLogger(__name__)
+API_VERSION = "1.0.0"
+
+
+async def load_policy(identity: ServiceClient) -> Authorizer:
+    reply = await identity.call("GetAuthorizationPolicy", pb.GetAuthorizationPolicyRequest())
+    return Authorizer(
+        [(r.role, r.resource, r.action) for r in reply.rules],
+        [(g.granter_role, g.grantable_role) for g in reply.grants],
+        model=reply.model,
+        version=reply.version,
+    )
+
+
+async def keep_policy_loaded(state: GatewayState) -> None:
+    """Load the policy as soon as identity answers; until then calls needing it get 503."""
+    delay = 0.2
+    while state.authorizer is None:
+        try:
+            state.authorizer = await load_policy(state.identity)
+            log.info("authorization policy loaded", extra={"version": state.authorizer.version})
+        except DomainError:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def build_state(settings: GatewaySettings) -> GatewayState:
+    common = settings.common
+    redis = Redis.from_url(common.redis_url)
+    identity = identity_client(common.identity_address, settings.grpc_timeout_seconds)
+    limiter = RateLimiter(redis, common.redis_prefix)
+    verifier = TokenVerifier.from_file(
+        common.jwt_public_key_file, issuer=common.jwt_issuer, audience=common.jwt_audience
+    )
+
+    async def resync() -> None:
+        await identity.call("SyncRevocations", pb.SyncRevocationsRequest())
+
+    guard = Guard(
+        verifier,
+        RevocationCheck(redis, RevocationKeys(common.redis_prefix)),
+        limiter,
+        settings.rate_limit_per_minute,
+        resync,
+    )
+    return GatewayState(
+        settings=settings, redis=redis, identity=identity, guard=guard, limiter=limiter
+    )
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = build_state(settings)
+        app.state.gateway = state
+        loader = asyncio.create_task(keep_policy_loaded(state))
+        yield
+        loader.cancel()
+        with suppress(asyncio.CancelledError):
+            await loader
+        await state.identity.close()
+        await state.redis.aclose()
+
+    app = FastAPI(
+        title="Jingzhun API",
+        version=API_VERSION,
+        description="The precision poverty-alleviation platform. Every resource is limited to the "
+        "caller's territory; errors are RFC 9457 problem details.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    for module in (health, auth, users, regions, clients, audit):
+        app.include_router(module.router)
+    return app

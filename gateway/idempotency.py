@@ -1,0 +1,70 @@
+"""`Idempotency-Key` for POST: the first response is kept (per principal and key) and replayed
+for a retry; the same key with another body is refused, and so is a retry while the first
+attempt is still running."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+
+from gateway.state import GatewayState
+from kit.errors import Aborted, DomainError, InvalidArgument
+from kit.principal import Principal
+
+IN_FLIGHT_SECONDS = 60
+REPLAYED = "Idempotent-Replayed"
+
+
+async def respond_once(
+    request: Request,
+    state: GatewayState,
+    principal: Principal,
+    status: int,
+    produce: Callable[[], Awaitable[Any]],
+) -> JSONResponse:
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        return JSONResponse(jsonable_encoder(await produce()), status_code=status)
+    if len(key) > 200:
+        raise InvalidArgument(
+            "Idempotency-Key is at most 200 characters", reason="INVALID_IDEMPOTENCY_KEY"
+        )
+    fingerprint = hashlib.sha256(
+        request.method.encode() + request.url.path.encode() + await request.body()
+    ).hexdigest()
+    redis_key = f"{state.settings.common.redis_prefix}idem:{principal.actor_id}:{key}"
+    claimed = await state.redis.set(
+        redis_key, json.dumps({"fingerprint": fingerprint}), nx=True, ex=IN_FLIGHT_SECONDS
+    )
+    if not claimed:
+        return await _replay(state, redis_key, fingerprint)
+    try:
+        body = jsonable_encoder(await produce())
+    except DomainError:
+        await state.redis.delete(redis_key)  # a failed attempt may be retried with the same key
+        raise
+    stored = {"fingerprint": fingerprint, "status": status, "body": body}
+    await state.redis.set(redis_key, json.dumps(stored), ex=state.settings.idempotency_ttl_seconds)
+    return JSONResponse(body, status_code=status)
+
+
+async def _replay(state: GatewayState, redis_key: str, fingerprint: str) -> JSONResponse:
+    raw = await state.redis.get(redis_key)
+    stored = json.loads(raw) if raw else {}
+    if stored.get("fingerprint") not in (None, fingerprint):
+        raise InvalidArgument(
+            "this Idempotency-Key was used with a different request",
+            reason="IDEMPOTENCY_KEY_REUSED",
+        )
+    if "status" not in stored:
+        raise Aborted(
+            "a request with this Idempotency-Key is still in progress",
+            reason="IDEMPOTENCY_IN_PROGRESS",
+        )
+    return JSONResponse(stored["body"], status_code=stored["status"], headers={REPLAYED: "true"})

@@ -1,0 +1,169 @@
+"""OAuth2 token endpoint (password, refresh_token, client_credentials), logout, password
+change, and the caller's own account."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from gateway.deps import OwnAccount, State, request_id
+from gateway.problems import OAuthError, problem_responses
+from gateway.routes.users import UserOut, user_out
+from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.errors import DomainError
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+# identity's reasons -> (HTTP status, RFC 6749 error)
+OAUTH_ERRORS = {
+    "INVALID_CLIENT": (401, "invalid_client"),
+    "INVALID_SCOPE": (400, "invalid_scope"),
+    "RATE_LIMITED": (429, "slow_down"),
+}
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    refresh_token: str | None = None
+    scope: str = ""
+    must_change_password: bool = False
+
+
+class PasswordChange(BaseModel):
+    current_password: str
+    new_password: str
+
+
+def token_out(reply: pb.TokenResponse) -> JSONResponse:
+    body = TokenOut(
+        access_token=reply.access_token,
+        expires_in=reply.expires_in,
+        refresh_token=reply.refresh_token or None,
+        scope=" ".join(reply.scopes),
+        must_change_password=reply.must_change_password,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
+
+
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(header[6:]).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise OAuthError(401, "invalid_client", "malformed Basic credentials") from exc
+    return client_id, secret
+
+
+def grant_request(request: Request, form: dict[str, str]) -> tuple[str, object]:
+    """The identity call a token request stands for, or an RFC 6749 error."""
+    ip = request.client.host if request.client else ""
+    grant = form.get("grant_type", "")
+    if grant == "password":
+        if not form.get("username") or not form.get("password"):
+            raise OAuthError(400, "invalid_request", "username and password are required")
+        return "Authenticate", pb.AuthenticateRequest(
+            mobile=form["username"], password=form["password"], client_ip=ip
+        )
+    if grant == "refresh_token":
+        if not form.get("refresh_token"):
+            raise OAuthError(400, "invalid_request", "refresh_token is required")
+        return "RefreshToken", pb.RefreshTokenRequest(
+            refresh_token=form["refresh_token"], client_ip=ip
+        )
+    if grant == "client_credentials":
+        client_id, secret = basic_credentials(request) or (
+            form.get("client_id", ""),
+            form.get("client_secret", ""),
+        )
+        if not client_id or not secret:
+            raise OAuthError(401, "invalid_client", "client_id and client_secret are required")
+        scopes = form.get("scope", "").split()
+        return "AuthenticateClient", pb.AuthenticateClientRequest(
+            client_id=client_id, client_secret=secret, scopes=scopes, client_ip=ip
+        )
+    raise OAuthError(
+        400,
+        "unsupported_grant_type",
+        "grant_type must be password, refresh_token or client_credentials",
+    )
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses=problem_responses(),
+    summary="OAuth2 token endpoint",
+    description="Form-encoded. grant_type=password (username = mobile), refresh_token, or "
+    "client_credentials (form fields or HTTP Basic). Errors carry the OAuth2 `error` member.",
+)
+async def token(
+    request: Request,
+    state: State,
+    grant_type: Annotated[str, Form()] = "",
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    refresh_token: Annotated[str, Form()] = "",
+    client_id: Annotated[str, Form()] = "",
+    client_secret: Annotated[str, Form()] = "",
+    scope: Annotated[str, Form()] = "",
+) -> JSONResponse:
+    ip = request.client.host if request.client else "unknown"
+    await state.limiter.hit(f"token:{ip}", state.settings.token_rate_limit_per_minute)
+    form = {
+        "grant_type": grant_type,
+        "username": username,
+        "password": password,
+        "refresh_token": refresh_token,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "scope": scope,
+    }
+    method, message = grant_request(request, form)
+    try:
+        reply = await state.identity.call(method, message, request_id=request_id(request))
+    except DomainError as error:
+        if error.http_status >= 500:
+            raise
+        status, code = OAUTH_ERRORS.get(error.reason, (400, "invalid_grant"))
+        raise OAuthError(status, code, error.message) from None
+    return token_out(reply)
+
+
+@router.post(
+    "/auth/logout", status_code=204, responses=problem_responses(), summary="End this session"
+)
+async def logout(state: State, caller: OwnAccount) -> Response:
+    await caller.call(state.identity, "Logout", pb.LogoutRequest())
+    return Response(status_code=204)
+
+
+@router.post(
+    "/auth/password",
+    response_model=TokenOut,
+    responses=problem_responses(),
+    summary="Change your password (ends your other sessions; returns fresh tokens)",
+)
+async def change_password(body: PasswordChange, state: State, caller: OwnAccount) -> JSONResponse:
+    message = pb.ChangePasswordRequest(
+        current_password=body.current_password, new_password=body.new_password
+    )
+    return token_out(await caller.call(state.identity, "ChangePassword", message))
+
+
+@router.get(
+    "/me", response_model=UserOut, responses=problem_responses(), summary="Your own account"
+)
+async def me(state: State, caller: OwnAccount) -> UserOut:
+    return user_out(await caller.call(state.identity, "GetCurrentUser", pb.GetCurrentUserRequest()))

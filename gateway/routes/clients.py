@@ -1,0 +1,112 @@
+"""Integrator clients: OAuth2 client credentials bound to a region and scopes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, State, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from jingzhun.identity.v1 import identity_pb2 as pb
+
+router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
+
+ClientId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9-]+$")]
+
+
+class ClientOut(BaseModel):
+    client_id: str
+    name: str
+    region_code: str
+    scopes: list[str]
+    disabled: bool
+    created_at: datetime
+
+
+class ClientCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    region_code: str = Field(pattern=r"^\d{12}$")
+    scopes: list[str] = Field(min_length=1, examples=[["regions:read", "users:read"]])
+
+
+class ClientCreated(BaseModel):
+    client: ClientOut
+    client_secret: str = Field(description="shown once; store it in the integrator's vault")
+
+
+def client_out(client: pb.Client) -> ClientOut:
+    return ClientOut(
+        client_id=client.client_id,
+        name=client.name,
+        region_code=client.region_code,
+        scopes=list(client.scopes),
+        disabled=client.disabled,
+        created_at=client.created_at.ToDatetime(),
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ClientCreated,
+    responses=problem_responses(),
+    summary="Register",
+)
+async def create_client(
+    body: ClientCreate,
+    request: Request,
+    state: State,
+    caller: Annotated[Caller, caller_for("clients", "create")],
+) -> JSONResponse:
+    async def produce() -> ClientCreated:
+        message = pb.CreateClientRequest(
+            name=body.name, region_code=body.region_code, scopes=body.scopes
+        )
+        reply = await caller.call(state.identity, "CreateClient", message)
+        return ClientCreated(client=client_out(reply.client), client_secret=reply.client_secret)
+
+    return await respond_once(request, state, caller.principal, 201, produce)
+
+
+@router.get(
+    "",
+    response_model=Page[ClientOut],
+    responses=problem_responses(),
+    summary="Clients of a subtree",
+)
+async def list_clients(
+    state: State,
+    caller: Annotated[Caller, caller_for("clients", "read")],
+    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> Page[ClientOut]:
+    message = pb.ListClientsRequest(
+        region_code=region_code, page_size=page_size, page_token=page_token
+    )
+    reply = await caller.call(state.identity, "ListClients", message)
+    return Page[ClientOut](
+        items=[client_out(c) for c in reply.clients], next_page_token=reply.next_page_token or None
+    )
+
+
+@router.post(
+    "/{client_id}/disable",
+    response_model=ClientOut,
+    responses=problem_responses(),
+    summary="Disable a client; its tokens stop working at once",
+)
+async def disable_client(
+    client_id: ClientId, state: State, caller: Annotated[Caller, caller_for("clients", "update")]
+) -> ClientOut:
+    return client_out(
+        await caller.call(
+            state.identity, "DisableClient", pb.DisableClientRequest(client_id=client_id)
+        )
+    )

@@ -1,0 +1,173 @@
+"""Regions (the division-code hierarchy) and division changes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, State, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from jingzhun.identity.v1 import identity_pb2 as pb
+
+router = APIRouter(prefix="/api/v1", tags=["regions"])
+
+Code = Annotated[str, Path(pattern=r"^\d{12}$", examples=["370102000000"])]
+LEVELS = {1: "province", 2: "city", 3: "county", 4: "town", 5: "village"}
+Level = Literal["province", "city", "county", "town", "village"]
+
+
+class RegionRef(BaseModel):
+    code: str
+    name: str
+    level: Level
+
+
+class RegionOut(RegionRef):
+    parent_code: str | None
+    ancestors: list[RegionRef]
+    child_count: int
+    retired: bool
+    successor_code: str | None
+
+
+class DivisionStep(BaseModel):
+    old_code: str = Field(pattern=r"^\d{12}$")
+    new_code: str = Field(pattern=r"^\d{12}$")
+    new_name: str = Field(default="", max_length=64)
+
+
+class DivisionChangeIn(BaseModel):
+    kind: Literal["merge", "recode", "reparent", "rename"]
+    reason: str = Field(min_length=1, max_length=500)
+    steps: list[DivisionStep] = Field(min_length=1, max_length=500)
+    retire_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = []
+    effective_date: date
+
+
+class DivisionChangeOut(DivisionChangeIn):
+    id: str
+    actor_id: str
+    applied_at: datetime
+    regions_recoded: int
+    users_moved: int
+
+
+def region_out(region: pb.Region) -> RegionOut:
+    return RegionOut(
+        code=region.code,
+        name=region.name,
+        level=LEVELS[region.level],
+        parent_code=region.parent_code or None,
+        ancestors=[
+            RegionRef(code=a.code, name=a.name, level=LEVELS[a.level]) for a in region.ancestors
+        ],
+        child_count=region.child_count,
+        retired=region.retired,
+        successor_code=region.successor_code or None,
+    )
+
+
+def change_out(change: pb.DivisionChange) -> DivisionChangeOut:
+    return DivisionChangeOut(
+        id=change.id,
+        kind=change.kind,
+        reason=change.reason,  # type: ignore[arg-type]
+        steps=[
+            DivisionStep(old_code=s.old_code, new_code=s.new_code, new_name=s.new_name)
+            for s in change.steps
+        ],
+        retire_codes=list(change.retire_codes),
+        effective_date=date.fromisoformat(change.effective_date),
+        actor_id=change.actor_id,
+        applied_at=change.applied_at.ToDatetime(),
+        regions_recoded=change.regions_recoded,
+        users_moved=change.users_moved,
+    )
+
+
+@router.get(
+    "/regions/{code}", response_model=RegionOut, responses=problem_responses(), summary="One region"
+)
+async def get_region(
+    code: Code, state: State, caller: Annotated[Caller, caller_for("regions", "read")]
+) -> RegionOut:
+    return region_out(
+        await caller.call(state.identity, "GetRegion", pb.GetRegionRequest(code=code))
+    )
+
+
+@router.get(
+    "/regions/{code}/children",
+    response_model=Page[RegionOut],
+    responses=problem_responses(),
+    summary="The children of a region",
+)
+async def list_children(
+    code: Code,
+    state: State,
+    caller: Annotated[Caller, caller_for("regions", "read")],
+    name_prefix: Annotated[str, Query(max_length=64)] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> Page[RegionOut]:
+    message = pb.ListRegionsRequest(
+        parent_code=code, name_prefix=name_prefix, page_size=page_size, page_token=page_token
+    )
+    reply = await caller.call(state.identity, "ListRegions", message)
+    return Page[RegionOut](
+        items=[region_out(r) for r in reply.regions], next_page_token=reply.next_page_token or None
+    )
+
+
+@router.post(
+    "/division-changes",
+    status_code=201,
+    response_model=DivisionChangeOut,
+    responses=problem_responses(),
+    summary="Merge, re-code, re-parent or rename regions (province administrators)",
+)
+async def apply_division_change(
+    body: DivisionChangeIn,
+    request: Request,
+    state: State,
+    caller: Annotated[Caller, caller_for("regions", "change")],
+) -> JSONResponse:
+    async def produce() -> DivisionChangeOut:
+        message = pb.ApplyDivisionChangeRequest(
+            kind=body.kind,
+            reason=body.reason,
+            retire_codes=body.retire_codes,
+            effective_date=body.effective_date.isoformat(),
+            steps=[
+                pb.DivisionStep(old_code=s.old_code, new_code=s.new_code, new_name=s.new_name)
+                for s in body.steps
+            ],
+        )
+        return change_out(await caller.call(state.identity, "ApplyDivisionChange", message))
+
+    return await respond_once(request, state, caller.principal, 201, produce)
+
+
+@router.get(
+    "/division-changes",
+    response_model=Page[DivisionChangeOut],
+    responses=problem_responses(),
+    summary="Division changes, newest first",
+)
+async def list_division_changes(
+    state: State,
+    caller: Annotated[Caller, caller_for("regions", "read")],
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> Page[DivisionChangeOut]:
+    message = pb.ListDivisionChangesRequest(page_size=page_size, page_token=page_token)
+    reply = await caller.call(state.identity, "ListDivisionChanges", message)
+    return Page[DivisionChangeOut](
+        items=[change_out(c) for c in reply.changes], next_page_token=reply.next_page_token or None
+    )

@@ -1,0 +1,172 @@
+"""Users: delegated administration within the caller's subtree."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, State, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from jingzhun.identity.v1 import identity_pb2 as pb
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+RegionCode = Annotated[str, Field(pattern=r"^\d{12}$", examples=["370102001001"])]
+UserId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+
+
+class UserOut(BaseModel):
+    id: str
+    mobile: str = Field(description="masked (138****5678) except on your own account")
+    name: str
+    region_code: str
+    roles: list[str]
+    disabled: bool
+    must_change_password: bool
+    locked: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserCreate(BaseModel):
+    mobile: str = Field(pattern=r"^\d{11}$", examples=["13912345678"])
+    name: str = Field(min_length=1, max_length=64)
+    region_code: RegionCode
+    roles: list[str] = Field(min_length=1, max_length=10)
+
+
+class UserCreated(BaseModel):
+    user: UserOut
+    initial_password: str = Field(description="one-time: the user must change it at first login")
+
+
+class UserUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=64)
+    disabled: bool | None = None
+    roles: list[str] | None = Field(default=None, min_length=1, max_length=10)
+    region_code: RegionCode | None = None
+
+
+class PasswordReset(BaseModel):
+    initial_password: str
+
+
+def user_out(user: pb.User) -> UserOut:
+    return UserOut(
+        id=user.id,
+        mobile=user.mobile,
+        name=user.name,
+        region_code=user.region_code,
+        roles=list(user.roles),
+        disabled=user.disabled,
+        must_change_password=user.must_change_password,
+        locked=user.locked,
+        created_at=user.created_at.ToDatetime(),
+        updated_at=user.updated_at.ToDatetime(),
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=UserCreated,
+    responses=problem_responses(),
+    summary="Create a user",
+)
+async def create_user(
+    body: UserCreate,
+    request: Request,
+    state: State,
+    caller: Annotated[Caller, caller_for("users", "create")],
+) -> JSONResponse:
+    async def produce() -> UserCreated:
+        message = pb.CreateUserRequest(
+            mobile=body.mobile, name=body.name, region_code=body.region_code, roles=body.roles
+        )
+        reply = await caller.call(state.identity, "CreateUser", message)
+        return UserCreated(user=user_out(reply.user), initial_password=reply.initial_password)
+
+    return await respond_once(request, state, caller.principal, 201, produce)
+
+
+@router.get(
+    "", response_model=Page[UserOut], responses=problem_responses(), summary="Users of a subtree"
+)
+async def list_users(
+    state: State,
+    caller: Annotated[Caller, caller_for("users", "read")],
+    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    role: Annotated[str, Query(max_length=40)] = "",
+    include_disabled: bool = False,
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> Page[UserOut]:
+    message = pb.ListUsersRequest(
+        region_code=region_code,
+        role=role,
+        include_disabled=include_disabled,
+        page_size=page_size,
+        page_token=page_token,
+    )
+    reply = await caller.call(state.identity, "ListUsers", message)
+    return Page[UserOut](
+        items=[user_out(u) for u in reply.users], next_page_token=reply.next_page_token or None
+    )
+
+
+@router.get("/{user_id}", response_model=UserOut, responses=problem_responses(), summary="One user")
+async def get_user(
+    user_id: UserId, state: State, caller: Annotated[Caller, caller_for("users", "read")]
+) -> UserOut:
+    return user_out(await caller.call(state.identity, "GetUser", pb.GetUserRequest(id=user_id)))
+
+
+@router.patch(
+    "/{user_id}",
+    response_model=UserOut,
+    responses=problem_responses(),
+    summary="Edit, disable or re-role",
+)
+async def update_user(
+    user_id: UserId,
+    body: UserUpdate,
+    state: State,
+    caller: Annotated[Caller, caller_for("users", "update")],
+) -> UserOut:
+    message = pb.UpdateUserRequest(
+        id=user_id, replace_roles=body.roles is not None, roles=body.roles or []
+    )
+    if body.name is not None:
+        message.name = body.name
+    if body.disabled is not None:
+        message.disabled = body.disabled
+    if body.region_code is not None:
+        message.region_code = body.region_code
+    return user_out(await caller.call(state.identity, "UpdateUser", message))
+
+
+@router.post(
+    "/{user_id}/password-reset",
+    response_model=PasswordReset,
+    responses=problem_responses(),
+    summary="Issue a new one-time password",
+)
+async def reset_password(
+    user_id: UserId,
+    request: Request,
+    state: State,
+    caller: Annotated[Caller, caller_for("users", "update")],
+) -> JSONResponse:
+    async def produce() -> PasswordReset:
+        reply = await caller.call(
+            state.identity, "ResetPassword", pb.ResetPasswordRequest(id=user_id)
+        )
+        return PasswordReset(initial_password=reply.initial_password)
+
+    return await respond_once(request, state, caller.principal, 200, produce)

@@ -1,0 +1,22 @@
+"""Gateway settings (env prefix `GATEWAY_`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kit.settings import CommonSettings
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Requests per minute for one principal (a person or an integrator), and for one client
+    # address at the token endpoint, where guessing passwords is the threat.
+    rate_limit_per_minute: int = 1200
+    token_rate_limit_per_minute: int = 60
+    grpc_timeout_seconds: float = 10.0
+    idempotency_ttl_seconds: int = 86_400
+    common: CommonSettings = Field(default_factory=CommonSettings)

@@ -1,0 +1,22 @@
+"""What the gateway holds while it runs, built by the lifespan in app.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from gateway.clients import ServiceClient
+from gateway.guard import Guard, RateLimiter
+from gateway.settings import GatewaySettings
+from kit.authz import Authorizer
+
+
+@dataclass
+class GatewayState:
+    settings: GatewaySettings
+    redis: Redis
+    identity: ServiceClient
+    guard: Guard
+    limiter: RateLimiter
+    authorizer: Authorizer | None = None  # loaded from identity once it answers

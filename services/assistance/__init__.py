@@ -1,0 +1,1 @@
+"""Assistance service: serves health until its own issue fills in its calls."""

@@ -1,0 +1,1 @@
+"""Notification service: serves health until its own issue fills in its calls."""

@@ -1,0 +1,1 @@
+"""Registry service: serves health until its own issue fills in its calls."""
