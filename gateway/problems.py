@@ -68,8 +68,8 @@ def problem_response(
 class OAuthError(DomainError):
     """An error at the token endpoint, carrying the RFC 6749 `error` code."""
 
-    def __init__(self, status: int, error: str, message: str) -> None:
-        super().__init__(message, reason=error.upper())
+    def __init__(self, status: int, error: str, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message, reason=reason or error.upper())
         self.status = status
         self.error = error
 

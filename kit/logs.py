@@ -30,3 +30,4 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs its whole model at INFO

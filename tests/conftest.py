@@ -12,6 +12,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from devstack.infra import ensure_nats, ensure_redis
 from kit.tokens import ensure_keypair
 
 POSTGRES_ADMIN_URL = os.environ.get("JZ_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -25,13 +26,22 @@ def run_id() -> str:
 
 
 @pytest.fixture(scope="session")
-def nats_url() -> str:
-    return os.environ.get("JZ_NATS_URL", "nats://127.0.0.1:4222")
+def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The machine's NATS, or the project's own when none answers (a newcomer's laptop)."""
+    url = os.environ.get("JZ_NATS_URL", "nats://127.0.0.1:4222")
+    started = ensure_nats(url, tmp_path_factory.mktemp("nats"))
+    yield url
+    if started:
+        started.stop()
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    return os.environ.get("JZ_REDIS_URL", "redis://127.0.0.1:6379/0")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("JZ_REDIS_URL", "redis://127.0.0.1:6379/0")
+    started = ensure_redis(url, tmp_path_factory.mktemp("redis"))
+    yield url
+    if started:
+        started.stop()
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,11 @@ def test_a_helper_may_read_users_but_not_create_them() -> None:
 
 def test_an_integrator_needs_the_scope_as_well_as_the_role() -> None:
     client = Principal(
-        subject="c1", kind="client", region_code="370100000000", roles=("integrator",), scopes=("regions:read",)
+        subject="c1",
+        kind="client",
+        region_code="370100000000",
+        roles=("integrator",),
+        scopes=("regions:read",),
     )
     assert AUTHZ.has_permission(client, "regions", "read")
     assert not AUTHZ.has_permission(client, "users", "read")

@@ -21,13 +21,21 @@ VILLAGE = "370102001001"
 
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("370000000000", Level.PROVINCE), (JINAN, Level.CITY), (LIXIA, Level.COUNTY), (TOWN, Level.TOWN), (VILLAGE, Level.VILLAGE)],
+    [
+        ("370000000000", Level.PROVINCE),
+        (JINAN, Level.CITY),
+        (LIXIA, Level.COUNTY),
+        (TOWN, Level.TOWN),
+        (VILLAGE, Level.VILLAGE),
+    ],
 )
 def test_each_code_has_the_level_its_zero_suffix_says(code: str, level: Level) -> None:
     assert level_of(code) is level
 
 
-@pytest.mark.parametrize("code", ["37010200100", "3701020010011", "37010a001001", "370001000000", "000000000000"])
+@pytest.mark.parametrize(
+    "code", ["37010200100", "3701020010011", "37010a001001", "370001000000", "000000000000"]
+)
 def test_malformed_codes_are_rejected(code: str) -> None:
     assert not is_valid_code(code)
 
