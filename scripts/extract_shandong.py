@@ -14,7 +14,13 @@ from pathlib import Path
 
 PROVINCE = "37"
 # (file in dist/, digits of its codes)
-LEVEL_FILES = [("provinces.csv", 2), ("cities.csv", 4), ("areas.csv", 6), ("streets.csv", 9), ("villages.csv", 12)]
+LEVEL_FILES = [
+    ("provinces.csv", 2),
+    ("cities.csv", 4),
+    ("areas.csv", 6),
+    ("streets.csv", 9),
+    ("villages.csv", 12),
+]
 
 
 def shandong_rows(dist: Path) -> list[tuple[str, str]]:
