@@ -54,12 +54,12 @@ class Supervisor:
     log_dir: Path
     children: list[Child] = field(default_factory=list)
 
-    def spawn(self, name: str, module: str, env: dict[str, str]) -> Child:
+    def spawn(self, name: str, module: str, env: dict[str, str], *args: str) -> Child:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log_path = self.log_dir / f"{name}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", module], env=env, stdout=log, stderr=subprocess.STDOUT
+                [sys.executable, "-m", module, *args], env=env, stdout=log, stderr=subprocess.STDOUT
             )
         child = Child(name, process, log_path)
         self.children.append(child)
@@ -77,6 +77,18 @@ class Supervisor:
                 return reply.status == health_pb2.HealthCheckResponse.SERVING
 
         self._wait(child, serving, seconds)
+
+    def wait_grpc_port(self, child: Child, port: int, seconds: float = 60) -> None:
+        """For a gRPC server without the health service: wait until its port accepts."""
+
+        def accepts() -> bool:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
+                return False
+            return True
+
+        self._wait(child, accepts, seconds)
 
     def wait_http(self, child: Child, url: str, seconds: float = 60) -> None:
         def answers() -> bool:

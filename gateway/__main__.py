@@ -13,7 +13,7 @@ from kit.telemetry import configure_tracing
 def main() -> None:
     settings = GatewaySettings()
     configure_logging("gateway", settings.common.log_level)
-    configure_tracing("gateway", settings.common.otel_exporter)
+    configure_tracing("gateway", settings.common.otel_exporter, settings.common.trace_sample_ratio)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from gateway.clients import ServiceClient, identity_client
+from gateway.clients import identity_client
 from gateway.guard import Guard, RateLimiter
 from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
@@ -20,6 +20,7 @@ from gateway.state import GatewayState
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.authz import Authorizer
 from kit.errors import DomainError
+from kit.grpc_client import ServiceClient
 from kit.revocation import RevocationCheck, RevocationKeys
 from kit.tokens import TokenVerifier
 

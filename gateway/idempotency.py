@@ -13,21 +13,18 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from gateway.deps import Caller
 from gateway.state import GatewayState
 from kit.errors import Aborted, DomainError, InvalidArgument
-from kit.principal import Principal
 
 IN_FLIGHT_SECONDS = 60
 REPLAYED = "Idempotent-Replayed"
 
 
 async def respond_once(
-    request: Request,
-    state: GatewayState,
-    principal: Principal,
-    status: int,
-    produce: Callable[[], Awaitable[Any]],
+    request: Request, caller: Caller, status: int, produce: Callable[[], Awaitable[Any]]
 ) -> JSONResponse:
+    state, principal = caller.state, caller.principal
     key = request.headers.get("Idempotency-Key")
     if not key:
         return JSONResponse(jsonable_encoder(await produce()), status_code=status)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from gateway.clients import ServiceClient
 from gateway.guard import Guard, RateLimiter
 from gateway.settings import GatewaySettings
 from kit.authz import Authorizer
+from kit.grpc_client import ServiceClient
 
 
 @dataclass

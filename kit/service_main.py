@@ -25,7 +25,7 @@ async def run_service(
 ) -> None:
     common = settings.common
     configure_logging(settings.service_name, common.log_level)
-    configure_tracing(settings.service_name, common.otel_exporter)
+    configure_tracing(settings.service_name, common.otel_exporter, common.trace_sample_ratio)
     verifier = TokenVerifier.from_file(
         common.jwt_public_key_file, issuer=common.jwt_issuer, audience=common.jwt_audience
     )

@@ -30,6 +30,7 @@ class CommonSettings(BaseSettings):
     jwt_audience: str = "jingzhun"
     log_level: str = "INFO"
     otel_exporter: Literal["none", "console", "otlp"] = "none"
+    trace_sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
     identity_address: str = "127.0.0.1:50051"
     registry_address: str = "127.0.0.1:50052"
     assistance_address: str = "127.0.0.1:50053"

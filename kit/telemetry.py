@@ -1,4 +1,4 @@
-"""OpenTelemetry set-up: one tracer provider per process, gRPC client and server instrumented.
+"""OpenTelemetry set-up: one tracer provider per process, gRPC servers instrumented.
 
 Trace context crosses gRPC in metadata (the instrumentation) and NATS in message headers
 (`kit.bus`), so one request can be followed from the gateway to the SMS it caused.
@@ -7,23 +7,26 @@ Trace context crosses gRPC in metadata (the instrumentation) and NATS in message
 from __future__ import annotations
 
 from opentelemetry import propagate, trace
-from opentelemetry.instrumentation.grpc import (
-    GrpcAioInstrumentorClient,
-    GrpcAioInstrumentorServer,
-)
+from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorServer
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
 _configured = False
 
 
-def configure_tracing(service: str, exporter: str = "none") -> None:
-    """Install the tracer provider and gRPC instrumentation once per process."""
+def configure_tracing(service: str, exporter: str = "none", sample_ratio: float = 1.0) -> None:
+    """Install the tracer provider and gRPC instrumentation once per process. A trace that
+    starts here is recorded with probability `sample_ratio`; one that arrives follows its
+    parent's decision, so a trace is whole or absent across processes."""
     global _configured
     if _configured:
         return
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service}),
+        sampler=ParentBased(TraceIdRatioBased(sample_ratio)),
+    )
     if exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     elif exporter == "otlp":
@@ -31,8 +34,7 @@ def configure_tracing(service: str, exporter: str = "none") -> None:
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    GrpcAioInstrumentorServer().instrument()
-    GrpcAioInstrumentorClient().instrument()
+    GrpcAioInstrumentorServer().instrument()  # clients inject context themselves: kit.grpc_client
     _configured = True
 
 

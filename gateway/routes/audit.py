@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from gateway.deps import Caller, State, caller_for
+from gateway.deps import Caller, caller_for
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
 from jingzhun.identity.v1 import identity_pb2 as pb
@@ -32,7 +32,6 @@ class AuditRecordOut(BaseModel):
     "", response_model=Page[AuditRecordOut], responses=problem_responses(), summary="Audit records"
 )
 async def list_audit_records(
-    state: State,
     caller: Annotated[Caller, caller_for("audit", "read")],
     region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
     action: Annotated[str, Query(max_length=64)] = "",
@@ -49,7 +48,7 @@ async def list_audit_records(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.call(state.identity, "ListAuditRecords", message)
+    reply = await caller.identity("ListAuditRecords", message)
     items = [
         AuditRecordOut(
             id=r.id,

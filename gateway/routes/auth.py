@@ -144,8 +144,8 @@ async def token(
 @router.post(
     "/auth/logout", status_code=204, responses=problem_responses(), summary="End this session"
 )
-async def logout(state: State, caller: OwnAccount) -> Response:
-    await caller.call(state.identity, "Logout", pb.LogoutRequest())
+async def logout(caller: OwnAccount) -> Response:
+    await caller.identity("Logout", pb.LogoutRequest())
     return Response(status_code=204)
 
 
@@ -155,15 +155,15 @@ async def logout(state: State, caller: OwnAccount) -> Response:
     responses=problem_responses(),
     summary="Change your password (ends your other sessions; returns fresh tokens)",
 )
-async def change_password(body: PasswordChange, state: State, caller: OwnAccount) -> JSONResponse:
+async def change_password(body: PasswordChange, caller: OwnAccount) -> JSONResponse:
     message = pb.ChangePasswordRequest(
         current_password=body.current_password, new_password=body.new_password
     )
-    return token_out(await caller.call(state.identity, "ChangePassword", message))
+    return token_out(await caller.identity("ChangePassword", message))
 
 
 @router.get(
     "/me", response_model=UserOut, responses=problem_responses(), summary="Your own account"
 )
-async def me(state: State, caller: OwnAccount) -> UserOut:
-    return user_out(await caller.call(state.identity, "GetCurrentUser", pb.GetCurrentUserRequest()))
+async def me(caller: OwnAccount) -> UserOut:
+    return user_out(await caller.identity("GetCurrentUser", pb.GetCurrentUserRequest()))

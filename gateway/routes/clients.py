@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gateway.deps import Caller, State, caller_for
+from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -61,17 +61,16 @@ def client_out(client: pb.Client) -> ClientOut:
 async def create_client(
     body: ClientCreate,
     request: Request,
-    state: State,
     caller: Annotated[Caller, caller_for("clients", "create")],
 ) -> JSONResponse:
     async def produce() -> ClientCreated:
         message = pb.CreateClientRequest(
             name=body.name, region_code=body.region_code, scopes=body.scopes
         )
-        reply = await caller.call(state.identity, "CreateClient", message)
+        reply = await caller.identity("CreateClient", message)
         return ClientCreated(client=client_out(reply.client), client_secret=reply.client_secret)
 
-    return await respond_once(request, state, caller.principal, 201, produce)
+    return await respond_once(request, caller, 201, produce)
 
 
 @router.get(
@@ -81,7 +80,6 @@ async def create_client(
     summary="Clients of a subtree",
 )
 async def list_clients(
-    state: State,
     caller: Annotated[Caller, caller_for("clients", "read")],
     region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
     page_size: PageSize = 50,
@@ -90,7 +88,7 @@ async def list_clients(
     message = pb.ListClientsRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await caller.call(state.identity, "ListClients", message)
+    reply = await caller.identity("ListClients", message)
     return Page[ClientOut](
         items=[client_out(c) for c in reply.clients], next_page_token=reply.next_page_token or None
     )
@@ -103,10 +101,8 @@ async def list_clients(
     summary="Disable a client; its tokens stop working at once",
 )
 async def disable_client(
-    client_id: ClientId, state: State, caller: Annotated[Caller, caller_for("clients", "update")]
+    client_id: ClientId, caller: Annotated[Caller, caller_for("clients", "update")]
 ) -> ClientOut:
     return client_out(
-        await caller.call(
-            state.identity, "DisableClient", pb.DisableClientRequest(client_id=client_id)
-        )
+        await caller.identity("DisableClient", pb.DisableClientRequest(client_id=client_id))
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gateway.deps import Caller, State, caller_for
+from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -95,11 +95,9 @@ def change_out(change: pb.DivisionChange) -> DivisionChangeOut:
     "/regions/{code}", response_model=RegionOut, responses=problem_responses(), summary="One region"
 )
 async def get_region(
-    code: Code, state: State, caller: Annotated[Caller, caller_for("regions", "read")]
+    code: Code, caller: Annotated[Caller, caller_for("regions", "read")]
 ) -> RegionOut:
-    return region_out(
-        await caller.call(state.identity, "GetRegion", pb.GetRegionRequest(code=code))
-    )
+    return region_out(await caller.identity("GetRegion", pb.GetRegionRequest(code=code)))
 
 
 @router.get(
@@ -110,7 +108,6 @@ async def get_region(
 )
 async def list_children(
     code: Code,
-    state: State,
     caller: Annotated[Caller, caller_for("regions", "read")],
     name_prefix: Annotated[str, Query(max_length=64)] = "",
     page_size: PageSize = 50,
@@ -119,7 +116,7 @@ async def list_children(
     message = pb.ListRegionsRequest(
         parent_code=code, name_prefix=name_prefix, page_size=page_size, page_token=page_token
     )
-    reply = await caller.call(state.identity, "ListRegions", message)
+    reply = await caller.identity("ListRegions", message)
     return Page[RegionOut](
         items=[region_out(r) for r in reply.regions], next_page_token=reply.next_page_token or None
     )
@@ -135,7 +132,6 @@ async def list_children(
 async def apply_division_change(
     body: DivisionChangeIn,
     request: Request,
-    state: State,
     caller: Annotated[Caller, caller_for("regions", "change")],
 ) -> JSONResponse:
     async def produce() -> DivisionChangeOut:
@@ -149,9 +145,9 @@ async def apply_division_change(
                 for s in body.steps
             ],
         )
-        return change_out(await caller.call(state.identity, "ApplyDivisionChange", message))
+        return change_out(await caller.identity("ApplyDivisionChange", message))
 
-    return await respond_once(request, state, caller.principal, 201, produce)
+    return await respond_once(request, caller, 201, produce)
 
 
 @router.get(
@@ -161,13 +157,12 @@ async def apply_division_change(
     summary="Division changes, newest first",
 )
 async def list_division_changes(
-    state: State,
     caller: Annotated[Caller, caller_for("regions", "read")],
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> Page[DivisionChangeOut]:
     message = pb.ListDivisionChangesRequest(page_size=page_size, page_token=page_token)
-    reply = await caller.call(state.identity, "ListDivisionChanges", message)
+    reply = await caller.identity("ListDivisionChanges", message)
     return Page[DivisionChangeOut](
         items=[change_out(c) for c in reply.changes], next_page_token=reply.next_page_token or None
     )

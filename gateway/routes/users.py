@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gateway.deps import Caller, State, caller_for
+from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -82,24 +82,22 @@ def user_out(user: pb.User) -> UserOut:
 async def create_user(
     body: UserCreate,
     request: Request,
-    state: State,
     caller: Annotated[Caller, caller_for("users", "create")],
 ) -> JSONResponse:
     async def produce() -> UserCreated:
         message = pb.CreateUserRequest(
             mobile=body.mobile, name=body.name, region_code=body.region_code, roles=body.roles
         )
-        reply = await caller.call(state.identity, "CreateUser", message)
+        reply = await caller.identity("CreateUser", message)
         return UserCreated(user=user_out(reply.user), initial_password=reply.initial_password)
 
-    return await respond_once(request, state, caller.principal, 201, produce)
+    return await respond_once(request, caller, 201, produce)
 
 
 @router.get(
     "", response_model=Page[UserOut], responses=problem_responses(), summary="Users of a subtree"
 )
 async def list_users(
-    state: State,
     caller: Annotated[Caller, caller_for("users", "read")],
     region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
     role: Annotated[str, Query(max_length=40)] = "",
@@ -114,7 +112,7 @@ async def list_users(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.call(state.identity, "ListUsers", message)
+    reply = await caller.identity("ListUsers", message)
     return Page[UserOut](
         items=[user_out(u) for u in reply.users], next_page_token=reply.next_page_token or None
     )
@@ -122,9 +120,9 @@ async def list_users(
 
 @router.get("/{user_id}", response_model=UserOut, responses=problem_responses(), summary="One user")
 async def get_user(
-    user_id: UserId, state: State, caller: Annotated[Caller, caller_for("users", "read")]
+    user_id: UserId, caller: Annotated[Caller, caller_for("users", "read")]
 ) -> UserOut:
-    return user_out(await caller.call(state.identity, "GetUser", pb.GetUserRequest(id=user_id)))
+    return user_out(await caller.identity("GetUser", pb.GetUserRequest(id=user_id)))
 
 
 @router.patch(
@@ -136,7 +134,6 @@ async def get_user(
 async def update_user(
     user_id: UserId,
     body: UserUpdate,
-    state: State,
     caller: Annotated[Caller, caller_for("users", "update")],
 ) -> UserOut:
     message = pb.UpdateUserRequest(
@@ -148,7 +145,7 @@ async def update_user(
         message.disabled = body.disabled
     if body.region_code is not None:
         message.region_code = body.region_code
-    return user_out(await caller.call(state.identity, "UpdateUser", message))
+    return user_out(await caller.identity("UpdateUser", message))
 
 
 @router.post(
@@ -160,13 +157,10 @@ async def update_user(
 async def reset_password(
     user_id: UserId,
     request: Request,
-    state: State,
     caller: Annotated[Caller, caller_for("users", "update")],
 ) -> JSONResponse:
     async def produce() -> PasswordReset:
-        reply = await caller.call(
-            state.identity, "ResetPassword", pb.ResetPasswordRequest(id=user_id)
-        )
+        reply = await caller.identity("ResetPassword", pb.ResetPasswordRequest(id=user_id))
         return PasswordReset(initial_password=reply.initial_password)
 
-    return await respond_once(request, state, caller.principal, 200, produce)
+    return await respond_once(request, caller, 200, produce)
