@@ -8,18 +8,17 @@ import hashlib
 import logging
 from pathlib import Path
 
+import grpc
 from redis.asyncio import Redis
 
 from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
 from kit.authz import Authorizer
 from kit.bus import Bus
 from kit.db import Database
-from kit.grpc_server import serve
-from kit.logs import configure_logging
 from kit.outbox import OutboxRelay
 from kit.revocation import RevocationKeys, RevocationStore
-from kit.telemetry import configure_tracing
-from kit.tokens import TokenVerifier, ensure_keypair
+from kit.service_main import run_service
+from kit.tokens import ensure_keypair
 from services.identity.api_grpc import IdentityApi
 from services.identity.audit_service import AuditService
 from services.identity.auth_service import AuthService
@@ -96,8 +95,6 @@ class Identity:
 
 
 async def run(settings: IdentitySettings) -> None:
-    configure_logging("identity", settings.common.log_level)
-    configure_tracing("identity", settings.common.otel_exporter)
     common = settings.common
     redis = Redis.from_url(common.redis_url)
     identity = await Identity.build(settings, redis)
@@ -105,11 +102,8 @@ async def run(settings: IdentitySettings) -> None:
     bus = await Bus.connect(common.nats_url, common.bus_prefix, name="identity")
     await bus.ensure_service_stream("identity")
     relay = OutboxRelay(identity.components.db, bus)
-    verifier = TokenVerifier.from_file(
-        common.jwt_public_key_file, issuer=common.jwt_issuer, audience=common.jwt_audience
-    )
 
-    def register(server):  # type: ignore[no-untyped-def]
+    def register(server: grpc.aio.Server) -> list[str]:
         identity_pb2_grpc.add_IdentityServiceServicer_to_server(identity.api(), server)
         return [identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name]
 
@@ -118,10 +112,6 @@ async def run(settings: IdentitySettings) -> None:
         await redis.aclose()
         await identity.components.db.dispose()
 
-    await serve(
-        address=settings.grpc_address,
-        verifier=verifier,
-        register=register,
-        background=[relay.run, identity.refresh_regions_forever],
-        on_stop=stop,
+    await run_service(
+        settings, register, background=[relay.run, identity.refresh_regions_forever], on_stop=stop
     )

@@ -1,0 +1,118 @@
+"""Translation between identity's protobuf messages and its domain objects, and the paging
+rules every list call shares."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.errors import InvalidArgument
+from services.identity.auth_service import TokenGrant
+from services.identity.components import utcnow
+from services.identity.domain import mask_mobile
+from services.identity.models import Client, DivisionChangeRecord
+from services.identity.region_tree import RegionNode
+from services.identity.user_service import UserView
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+def page_size(requested: int) -> int:
+    if requested < 0 or requested > MAX_PAGE:
+        raise InvalidArgument(
+            f"page_size must be between 1 and {MAX_PAGE}", reason="INVALID_PAGE_SIZE"
+        )
+    return requested or DEFAULT_PAGE
+
+
+def encode_token(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode() if value else ""
+
+
+def decode_token(token: str) -> str | None:
+    if not token:
+        return None
+    try:
+        return base64.urlsafe_b64decode(token.encode()).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN") from exc
+
+
+def stamp(value: datetime) -> Timestamp:
+    result = Timestamp()
+    result.FromDatetime(value)
+    return result
+
+
+def token_response(grant: TokenGrant) -> pb.TokenResponse:
+    return pb.TokenResponse(
+        access_token=grant.access_token,
+        token_type="Bearer",
+        expires_in=grant.expires_in,
+        refresh_token=grant.refresh_token,
+        scopes=grant.scopes,
+        must_change_password=grant.must_change_password,
+    )
+
+
+def user_message(view: UserView, *, reveal_mobile: bool = False) -> pb.User:
+    user = view.user
+    return pb.User(
+        id=user.id,
+        mobile=user.mobile if reveal_mobile else mask_mobile(user.mobile),
+        name=user.name,
+        region_code=user.region_code,
+        roles=view.roles,
+        disabled=user.disabled,
+        must_change_password=user.must_change_password,
+        locked=user.locked_until is not None and user.locked_until > utcnow(),
+        created_at=stamp(user.created_at),
+        updated_at=stamp(user.updated_at),
+    )
+
+
+def client_message(client: Client) -> pb.Client:
+    return pb.Client(
+        client_id=client.client_id,
+        name=client.name,
+        region_code=client.region_code,
+        scopes=client.scopes.split(),
+        disabled=client.disabled,
+        created_at=stamp(client.created_at),
+    )
+
+
+def region_message(node: RegionNode, ancestors: list[RegionNode]) -> pb.Region:
+    return pb.Region(
+        code=node.code,
+        name=node.name,
+        level=node.level,
+        parent_code=node.parent_code or "",
+        ancestors=[pb.RegionRef(code=a.code, name=a.name, level=a.level) for a in ancestors],
+        child_count=len(node.children),
+        retired=node.retired,
+        successor_code=node.successor_code or "",
+    )
+
+
+def change_message(record: DivisionChangeRecord) -> pb.DivisionChange:
+    return pb.DivisionChange(
+        id=record.id,
+        kind=record.kind,
+        reason=record.reason,
+        steps=[
+            pb.DivisionStep(old_code=o, new_code=n, new_name=name)
+            for o, n, name in json.loads(record.steps_json)
+        ],
+        retire_codes=json.loads(record.retire_codes_json),
+        effective_date=record.effective_date,
+        actor_id=record.actor_id,
+        applied_at=stamp(record.applied_at),
+        regions_recoded=record.regions_recoded,
+        users_moved=record.users_moved,
+    )
