@@ -1,0 +1,74 @@
+"""A call through kit.grpc_client into a kit.grpc_server service carries the caller's token,
+request id and trace, and brings the callee's DomainError back as the same error."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from opentelemetry import trace
+
+from kit.errors import NotFound
+from kit.grpc_client import ServiceClient
+from kit.grpc_server import CallContextInterceptor
+from kit.principal import current_principal
+from kit.telemetry import configure_tracing
+from kit.tokens import TokenVerifier
+from services.identity.credentials import TokenIssuer
+
+
+class Witness(health_pb2_grpc.HealthServicer):
+    """Remembers what the server saw of each call; `missing` raises NotFound."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, str]] = []
+
+    async def Check(self, request, context):  # type: ignore[no-untyped-def]
+        if request.service == "missing":
+            raise NotFound("no such thing", reason="THING_NOT_FOUND")
+        principal = current_principal.get()
+        trace_id = format(trace.get_current_span().get_span_context().trace_id, "032x")
+        request_id = dict(context.invocation_metadata()).get("x-request-id", "")
+        self.seen.append((trace_id, principal.subject if principal else "", request_id))
+        return health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVING)
+
+
+@pytest.fixture
+async def served(keypair: tuple[Path, Path]) -> AsyncIterator[tuple[ServiceClient, Witness]]:
+    configure_tracing("kit-tests")
+    verifier = TokenVerifier.from_file(keypair[1], issuer="jingzhun", audience="jingzhun")
+    server = grpc.aio.server(interceptors=[CallContextInterceptor(verifier)])
+    witness = Witness()
+    health_pb2_grpc.add_HealthServicer_to_server(witness, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    client = ServiceClient(f"127.0.0.1:{port}", health_pb2_grpc.HealthStub, timeout=5)
+    yield client, witness
+    await client.close()
+    await server.stop(grace=None)
+
+
+async def test_the_callee_sees_the_callers_trace_identity_and_request_id(
+    served: tuple[ServiceClient, Witness], keypair: tuple[Path, Path]
+) -> None:
+    client, witness = served
+    issuer = TokenIssuer.from_file(
+        keypair[0], issuer="jingzhun", audience="jingzhun", ttl_seconds=60
+    )
+    token = issuer.issue(
+        subject="u-1", kind="user", region_code="370100000000", roles=["admin"]
+    ).token
+    with trace.get_tracer(__name__).start_as_current_span("gateway request") as span:
+        await client.call("Check", health_pb2.HealthCheckRequest(), token=token, request_id="r-1")
+        trace_id = format(span.get_span_context().trace_id, "032x")
+    assert witness.seen == [(trace_id, "u-1", "r-1")]
+
+
+async def test_a_domain_error_crosses_grpc_as_itself(served: tuple[ServiceClient, Witness]) -> None:
+    client, _ = served
+    with pytest.raises(NotFound) as raised:
+        await client.call("Check", health_pb2.HealthCheckRequest(service="missing"))
+    assert (raised.value.message, raised.value.reason) == ("no such thing", "THING_NOT_FOUND")
