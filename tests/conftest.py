@@ -25,23 +25,28 @@ def run_id() -> str:
     return f"t{os.getpid()}{secrets.token_hex(3)}"
 
 
-@pytest.fixture(scope="session")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The machine's NATS, or the project's own when none answers (a newcomer's laptop)."""
-    url = os.environ.get("JZ_NATS_URL", "nats://127.0.0.1:4222")
-    started = ensure_nats(url, tmp_path_factory.mktemp("nats"))
+def _server_url(variable: str, default: str, ensure, folder: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The machine's server at $variable (or default), or the project's own when none answers
+    (a newcomer's laptop); what was started here stops at the end of the run."""
+    url = os.environ.get(variable, default)
+    started = ensure(url, folder)
     yield url
     if started:
         started.stop()
+
+
+@pytest.fixture(scope="session")
+def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _server_url(
+        "JZ_NATS_URL", "nats://127.0.0.1:4222", ensure_nats, tmp_path_factory.mktemp("nats")
+    )
 
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = os.environ.get("JZ_REDIS_URL", "redis://127.0.0.1:6379/0")
-    started = ensure_redis(url, tmp_path_factory.mktemp("redis"))
-    yield url
-    if started:
-        started.stop()
+    yield from _server_url(
+        "JZ_REDIS_URL", "redis://127.0.0.1:6379/0", ensure_redis, tmp_path_factory.mktemp("redis")
+    )
 
 
 @pytest.fixture(scope="session")
