@@ -41,6 +41,7 @@ test-unit: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy kit gateway services devstack benchmarks
 	$(BIN)/lint-imports
 
 bench: setup ## side-by-side benchmarks that print ratios

@@ -108,7 +108,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     reason = HTTPStatus(exc.status_code).phrase.upper().replace(" ", "_").replace("-", "_")
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).description
-    return problem_response(request, exc.status_code, reason, detail, headers=exc.headers)
+    return problem_response(
+        request, exc.status_code, reason, detail, headers=dict(exc.headers) if exc.headers else None
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

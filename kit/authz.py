@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import casbin
 
-from kit.errors import NotFound, PermissionDenied
+from kit.errors import PermissionDenied
 from kit.principal import CLIENT, Principal
 from kit.territory import is_within, significant_prefix
 
@@ -85,12 +85,6 @@ class Authorizer:
     @staticmethod
     def in_territory(principal: Principal, region_code: str) -> bool:
         return is_within(region_code, principal.region_code)
-
-    @staticmethod
-    def require_territory(principal: Principal, region_code: str, what: str = "resource") -> None:
-        """Out of the caller's subtree answers exactly like a resource that does not exist."""
-        if not is_within(region_code, principal.region_code):
-            raise NotFound(f"{what} not found", reason="NOT_FOUND")
 
     # ------------------------------------------------------------------ delegation
 

@@ -60,13 +60,14 @@ class Bus:
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
         )
+        stream = self.stream_name(name)
         try:
-            await self.js.stream_info(config.name)
+            await self.js.stream_info(stream)
         except NotFoundError:
             await self.js.add_stream(config)
         else:
             await self.js.update_stream(config)
-        return config.name
+        return stream
 
     async def ensure_service_stream(self, service: str) -> str:
         """The stream holding every event a service publishes: `<service>.>`."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import Any
 
 import grpc
@@ -79,7 +79,7 @@ async def serve(
     address: str,
     verifier: TokenVerifier,
     register: Register,
-    background: Iterable[Callable[[], Awaitable[None]]] = (),
+    background: Iterable[Callable[[], Coroutine[Any, Any, None]]] = (),
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Run a service until SIGINT/SIGTERM. `register` adds servicers and returns their full

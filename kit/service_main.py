@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from types import ModuleType
+from typing import Any
 
 import grpc
 
@@ -20,7 +21,7 @@ async def run_service(
     settings: ServiceSettings,
     register: Register,
     *,
-    background: Iterable[Callable[[], Awaitable[None]]] = (),
+    background: Iterable[Callable[[], Coroutine[Any, Any, None]]] = (),
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     common = settings.common

@@ -1,7 +1,8 @@
 """Settings shared by every process (env prefix `JZ_`) and the base of each service's own.
 
 Each service adds its own prefix (`IDENTITY_DATABASE_URL`, ...). Defaults are safe for a local
-run; outside `dev` a placeholder or missing secret stops the process at start.
+run. The one secret, identity's signing key, is a file: in `prod` a missing one stops identity
+at start (only `dev` and `test` create a key pair).
 """
 
 from __future__ import annotations
@@ -58,10 +59,3 @@ class ServiceSettings(BaseSettings):
     @property
     def grpc_address(self) -> str:
         return f"{self.grpc_host}:{self.grpc_port}"
-
-
-def refuse_placeholder(value: str, name: str, environment: str) -> str:
-    """Fail fast on an empty or placeholder secret outside dev and test."""
-    if environment == "prod" and (not value or value.lower() in {"changeme", "secret", "dev"}):
-        raise ValueError(f"{name} must be set to a real secret in production")
-    return value

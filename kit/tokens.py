@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kit.errors import Unauthenticated
 from kit.principal import CLIENT, USER, Principal
@@ -25,7 +25,10 @@ class TokenVerifier:
     def __init__(
         self, public_key_pem: bytes, *, issuer: str, audience: str, cache_size: int = 50_000
     ):
-        self._key = serialization.load_pem_public_key(public_key_pem)
+        key = serialization.load_pem_public_key(public_key_pem)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("the token verification key must be an Ed25519 public key")
+        self._key = key
         self._issuer = issuer
         self._audience = audience
         self._cache: OrderedDict[str, Principal] = OrderedDict()

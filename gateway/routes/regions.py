@@ -18,8 +18,8 @@ from jingzhun.identity.v1 import identity_pb2 as pb
 router = APIRouter(prefix="/api/v1", tags=["regions"])
 
 Code = Annotated[str, Path(pattern=r"^\d{12}$", examples=["370102000000"])]
-LEVELS = {1: "province", 2: "city", 3: "county", 4: "town", 5: "village"}
 Level = Literal["province", "city", "county", "town", "village"]
+LEVELS: dict[int, Level] = {1: "province", 2: "city", 3: "county", 4: "town", 5: "village"}
 
 
 class RegionRef(BaseModel):

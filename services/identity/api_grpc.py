@@ -106,7 +106,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
 
     async def ListUsers(self, request, context):  # type: ignore[no-untyped-def]
         limit = page_size(request.page_size)
-        views = await self.users.list(
+        views = await self.users.list_users(
             self._caller("users", "read"),
             region_code=request.region_code,
             role=request.role,
@@ -147,7 +147,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
 
     async def ListClients(self, request, context):  # type: ignore[no-untyped-def]
         limit = page_size(request.page_size)
-        found = await self.clients.list(
+        found = await self.clients.list_clients(
             self._caller("clients", "read"),
             request.region_code,
             decode_token(request.page_token),
@@ -219,7 +219,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     async def ListAuditRecords(self, request, context):  # type: ignore[no-untyped-def]
         limit = page_size(request.page_size)
         before = decode_token(request.page_token)
-        records = await self.audit.list(
+        records = await self.audit.list_records(
             self._caller("audit", "read"),
             region_code=request.region_code,
             action=request.action,

@@ -38,12 +38,16 @@ log = logging.getLogger(__name__)
 
 def load_policy(path: Path = POLICY_FILE) -> Authorizer:
     text = path.read_text(encoding="utf-8")
-    rules, grants = [], []
+    rules: list[tuple[str, str, str]] = []
+    grants: list[tuple[str, str]] = []
     for row in csv.reader(
         line for line in text.splitlines() if line.strip() and not line.startswith("#")
     ):
         kind, *values = (value.strip() for value in row)
-        (rules if kind == "p" else grants).append(tuple(values))
+        if kind == "p":
+            rules.append((values[0], values[1], values[2]))
+        else:
+            grants.append((values[0], values[1]))
     return Authorizer(rules, grants, version=hashlib.sha256(text.encode()).hexdigest()[:12])
 
 

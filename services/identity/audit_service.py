@@ -14,7 +14,7 @@ class AuditService:
         self.c = components
         self.users = users
 
-    async def list(
+    async def list_records(
         self,
         caller: Principal,
         *,

@@ -63,7 +63,7 @@ class ClientService:
             )
         return client, secret
 
-    async def list(
+    async def list_clients(
         self, caller: Principal, region_code: str, after_id: str | None, limit: int
     ) -> list[Client]:
         scope = region_code or caller.region_code

@@ -15,6 +15,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kit.tokens import ALGORITHM
 
@@ -50,14 +51,16 @@ def hash_refresh_token(token: str) -> bytes:
 class IssuedToken:
     token: str
     expires_in: int
-    issued_at_ms: int
 
 
 class TokenIssuer:
     def __init__(
         self, private_key_pem: bytes, *, issuer: str, audience: str, ttl_seconds: int
     ) -> None:
-        self._key = serialization.load_pem_private_key(private_key_pem, password=None)
+        key = serialization.load_pem_private_key(private_key_pem, password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("the token signing key must be an Ed25519 private key")
+        self._key = key
         public_der = self._key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
@@ -101,4 +104,4 @@ class TokenIssuer:
         if must_change_password:
             claims["pwc"] = True
         token = jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self.key_id})
-        return IssuedToken(token=token, expires_in=self.ttl_seconds, issued_at_ms=now_ms)
+        return IssuedToken(token=token, expires_in=self.ttl_seconds)

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -205,7 +206,7 @@ class RegionService:
                 f"the new parent {parent} does not exist", reason="PARENT_MISSING"
             )
         subtree = await repo.regions_in_subtree(session, step.old_code)
-        new_rows = []
+        new_rows: list[dict[str, Any]] = []
         for old in subtree:
             new_code = recode(old.code, step.old_prefix, step.new_prefix)
             name = step.new_name if old.code == step.old_code and step.new_name else old.name

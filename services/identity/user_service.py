@@ -111,7 +111,7 @@ class UserService:
                 raise not_found()
             return UserView(user, await repo.roles_of(session, user.id))
 
-    async def list(
+    async def list_users(
         self,
         caller: Principal,
         *,

@@ -65,7 +65,7 @@ async def test_a_village_cadre_sees_users_of_their_village_only(
 ) -> None:
     helper, _ = await create(identity, province_admin, "13900000021", "370102001001", "helper")
     neighbour, _ = await create(identity, province_admin, "13900000022", "370102001002", "helper")
-    mine = await identity.users.list(
+    mine = await identity.users.list_users(
         helper, region_code="", role="", include_disabled=False, after_id=None, limit=50
     )
     assert [v.user.id for v in mine] == [helper.subject]
@@ -112,7 +112,7 @@ async def test_repeated_failures_lock_the_account_even_for_the_right_password(
     with pytest.raises(Unauthenticated) as locked:
         await identity.auth.authenticate("13900000051", password, "127.0.0.1")
     assert locked.value.reason == "ACCOUNT_LOCKED"
-    records = await identity.audit.list(
+    records = await identity.audit.list_records(
         province_admin,
         region_code="",
         action="login.failed",
@@ -174,7 +174,7 @@ async def test_permission_changes_are_audited_with_before_and_after(
     await identity.users.update(
         province_admin, target.subject, UserChanges(roles=["secretary", "inspector"])
     )
-    (record,) = await identity.audit.list(
+    (record,) = await identity.audit.list_records(
         province_admin,
         region_code="",
         action="user.roles_changed",

@@ -75,7 +75,7 @@ async def test_replaying_the_laiwu_merge_gives_todays_codes(shandong_2018: Ident
     assert old_city is not None and old_city.retired and old_city.successor_code == "370100000000"
     old_village = identity.components.regions.get(village)
     assert old_village is not None and old_village.successor_code == "370116" + village[6:]
-    history = await identity.audit.list(
+    history = await identity.audit.list_records(
         province,
         region_code="",
         action="user.region_recoded",
