@@ -131,6 +131,7 @@ def run() -> list[dict]:
         echo, bare = measure_baselines(platform)
     finally:
         platform.stop()
+        platform.delete_streams()
         for server in started:
             if server:
                 server.stop()

@@ -4,6 +4,7 @@ end-to-end tests and the benchmarks alike."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from devstack.processes import Supervisor, base_environment, run_module
 from kit import migrations
+from kit.bus import Bus
 from kit.tokens import ensure_keypair
 
 SERVICE_PORTS = {
@@ -123,3 +125,21 @@ class LocalPlatform:
 
     def stop(self) -> None:
         self.supervisor.stop_all()
+
+    def delete_streams(self) -> None:
+        """Remove the JetStream streams of this platform's bus prefix (test and benchmark
+        runs share the machine's NATS, which outlives them). Without a prefix it does nothing:
+        the streams would be everyone's."""
+        if self.config.bus_prefix:
+            asyncio.run(self._delete_streams())
+
+    async def _delete_streams(self) -> None:
+        bus = await Bus.connect(
+            self.config.nats_url, self.config.bus_prefix, name="devstack-cleanup"
+        )
+        try:
+            for info in await bus.js.streams_info():
+                if info.config.name and info.config.name.startswith(bus.stream_name("")):
+                    await bus.js.delete_stream(info.config.name)
+        finally:
+            await bus.close()

@@ -50,6 +50,7 @@ def platform(
         yield local
     finally:
         local.stop()
+        local.delete_streams()
 
 
 class Api:
