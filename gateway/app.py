@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -18,36 +17,16 @@ from gateway.routes import audit, auth, clients, health, regions, users
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
 from jingzhun.identity.v1 import identity_pb2 as pb
-from kit.authz import Authorizer
-from kit.errors import DomainError
-from kit.grpc_client import ServiceClient
+from kit.policy import fetch_policy_when_ready
 from kit.revocation import RevocationCheck, RevocationKeys
 from kit.tokens import TokenVerifier
 
-log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
-
-
-async def load_policy(identity: ServiceClient) -> Authorizer:
-    reply = await identity.call("GetAuthorizationPolicy", pb.GetAuthorizationPolicyRequest())
-    return Authorizer(
-        [(r.role, r.resource, r.action) for r in reply.rules],
-        [(g.granter_role, g.grantable_role) for g in reply.grants],
-        model=reply.model,
-        version=reply.version,
-    )
 
 
 async def keep_policy_loaded(state: GatewayState) -> None:
     """Load the policy as soon as identity answers; until then calls needing it get 503."""
-    delay = 0.2
-    while state.authorizer is None:
-        try:
-            state.authorizer = await load_policy(state.identity)
-            log.info("authorization policy loaded", extra={"version": state.authorizer.version})
-        except DomainError:
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+    state.authorizer = await fetch_policy_when_ready(state.identity)
 
 
 def build_state(settings: GatewaySettings) -> GatewayState:
