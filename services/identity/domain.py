@@ -19,10 +19,6 @@ NON_GRANTABLE_ROLES = frozenset({"integrator"})
 INITIAL_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
-def mask_mobile(mobile: str) -> str:
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) >= 7 else "****"
-
-
 def validate_mobile(mobile: str) -> str:
     mobile = mobile.strip()
     if not MOBILE.match(mobile):

@@ -11,9 +11,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.errors import InvalidArgument
+from kit.id_numbers import mask_mobile
 from services.identity.auth_service import TokenGrant
 from services.identity.components import utcnow
-from services.identity.domain import mask_mobile
 from services.identity.models import Client, DivisionChangeRecord
 from services.identity.region_tree import RegionNode
 from services.identity.user_service import UserView
