@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PROTO_FILES := $(shell find protos -name '*.proto' | sort)
 
-.PHONY: setup run test test-unit lint proto proto-check migrate bench clean
+.PHONY: setup run test test-unit lint proto proto-check migrate bench load clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: setup
 
 bench: setup ## side-by-side benchmarks that print ratios
 	$(PY) -m benchmarks
+
+load: setup ## locust against a running platform (JZ_LOAD_ADMIN_PASSWORD=... make load)
+	cd tests/load && ../../$(BIN)/locust --headless -u $${USERS:-200} -r $${RATE:-20} -t $${DURATION:-60s} \
+		--host $${HOST:-http://127.0.0.1:8080}
 
 clean:
 	rm -rf $(VENV) var
