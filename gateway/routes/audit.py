@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from gateway.deps import Caller, caller_for
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
 
 router = APIRouter(prefix="/api/v1/audit-records", tags=["audit"])
@@ -39,7 +40,7 @@ async def list_audit_records(
     target_id: Annotated[str, Query(max_length=80)] = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
-) -> Page[AuditRecordOut]:
+) -> ModelResponse:
     message = pb.ListAuditRecordsRequest(
         region_code=region_code,
         action=action,
@@ -62,4 +63,6 @@ async def list_audit_records(
         )
         for r in reply.records
     ]
-    return Page[AuditRecordOut](items=items, next_page_token=reply.next_page_token or None)
+    return ModelResponse(
+        Page[AuditRecordOut](items=items, next_page_token=reply.next_page_token or None)
+    )

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from gateway.deps import OwnAccount, State, request_id
 from gateway.problems import OAuthError, problem_responses
+from gateway.responses import ModelResponse
 from gateway.routes.users import UserOut, user_out
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.errors import DomainError
@@ -165,5 +166,7 @@ async def change_password(body: PasswordChange, caller: OwnAccount) -> JSONRespo
 @router.get(
     "/me", response_model=UserOut, responses=problem_responses(), summary="Your own account"
 )
-async def me(caller: OwnAccount) -> UserOut:
-    return user_out(await caller.identity("GetCurrentUser", pb.GetCurrentUserRequest()))
+async def me(caller: OwnAccount) -> ModelResponse:
+    return ModelResponse(
+        user_out(await caller.identity("GetCurrentUser", pb.GetCurrentUserRequest()))
+    )

@@ -13,6 +13,7 @@ from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
@@ -84,13 +85,16 @@ async def list_clients(
     region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
-) -> Page[ClientOut]:
+) -> ModelResponse:
     message = pb.ListClientsRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
     reply = await caller.identity("ListClients", message)
-    return Page[ClientOut](
-        items=[client_out(c) for c in reply.clients], next_page_token=reply.next_page_token or None
+    return ModelResponse(
+        Page[ClientOut](
+            items=[client_out(c) for c in reply.clients],
+            next_page_token=reply.next_page_token or None,
+        )
     )
 
 

@@ -13,6 +13,7 @@ from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["regions"])
@@ -96,8 +97,10 @@ def change_out(change: pb.DivisionChange) -> DivisionChangeOut:
 )
 async def get_region(
     code: Code, caller: Annotated[Caller, caller_for("regions", "read")]
-) -> RegionOut:
-    return region_out(await caller.identity("GetRegion", pb.GetRegionRequest(code=code)))
+) -> ModelResponse:
+    return ModelResponse(
+        region_out(await caller.identity("GetRegion", pb.GetRegionRequest(code=code)))
+    )
 
 
 @router.get(
@@ -112,13 +115,16 @@ async def list_children(
     name_prefix: Annotated[str, Query(max_length=64)] = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
-) -> Page[RegionOut]:
+) -> ModelResponse:
     message = pb.ListRegionsRequest(
         parent_code=code, name_prefix=name_prefix, page_size=page_size, page_token=page_token
     )
     reply = await caller.identity("ListRegions", message)
-    return Page[RegionOut](
-        items=[region_out(r) for r in reply.regions], next_page_token=reply.next_page_token or None
+    return ModelResponse(
+        Page[RegionOut](
+            items=[region_out(r) for r in reply.regions],
+            next_page_token=reply.next_page_token or None,
+        )
     )
 
 
@@ -160,9 +166,12 @@ async def list_division_changes(
     caller: Annotated[Caller, caller_for("regions", "read")],
     page_size: PageSize = 50,
     page_token: PageToken = "",
-) -> Page[DivisionChangeOut]:
+) -> ModelResponse:
     message = pb.ListDivisionChangesRequest(page_size=page_size, page_token=page_token)
     reply = await caller.identity("ListDivisionChanges", message)
-    return Page[DivisionChangeOut](
-        items=[change_out(c) for c in reply.changes], next_page_token=reply.next_page_token or None
+    return ModelResponse(
+        Page[DivisionChangeOut](
+            items=[change_out(c) for c in reply.changes],
+            next_page_token=reply.next_page_token or None,
+        )
     )

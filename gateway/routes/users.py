@@ -13,6 +13,7 @@ from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
@@ -104,7 +105,7 @@ async def list_users(
     include_disabled: bool = False,
     page_size: PageSize = 50,
     page_token: PageToken = "",
-) -> Page[UserOut]:
+) -> ModelResponse:
     message = pb.ListUsersRequest(
         region_code=region_code,
         role=role,
@@ -113,16 +114,18 @@ async def list_users(
         page_token=page_token,
     )
     reply = await caller.identity("ListUsers", message)
-    return Page[UserOut](
-        items=[user_out(u) for u in reply.users], next_page_token=reply.next_page_token or None
+    return ModelResponse(
+        Page[UserOut](
+            items=[user_out(u) for u in reply.users], next_page_token=reply.next_page_token or None
+        )
     )
 
 
 @router.get("/{user_id}", response_model=UserOut, responses=problem_responses(), summary="One user")
 async def get_user(
     user_id: UserId, caller: Annotated[Caller, caller_for("users", "read")]
-) -> UserOut:
-    return user_out(await caller.identity("GetUser", pb.GetUserRequest(id=user_id)))
+) -> ModelResponse:
+    return ModelResponse(user_out(await caller.identity("GetUser", pb.GetUserRequest(id=user_id))))
 
 
 @router.patch(
@@ -135,7 +138,7 @@ async def update_user(
     user_id: UserId,
     body: UserUpdate,
     caller: Annotated[Caller, caller_for("users", "update")],
-) -> UserOut:
+) -> ModelResponse:
     message = pb.UpdateUserRequest(
         id=user_id, replace_roles=body.roles is not None, roles=body.roles or []
     )
@@ -145,7 +148,7 @@ async def update_user(
         message.disabled = body.disabled
     if body.region_code is not None:
         message.region_code = body.region_code
-    return user_out(await caller.identity("UpdateUser", message))
+    return ModelResponse(user_out(await caller.identity("UpdateUser", message)))
 
 
 @router.post(
