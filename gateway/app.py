@@ -9,11 +9,11 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from gateway.clients import identity_client
+from gateway.clients import identity_client, registry_client
 from gateway.guard import Guard, RateLimiter
 from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
-from gateway.routes import audit, auth, clients, health, regions, users
+from gateway.routes import audit, auth, clients, health, households, regions, users
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
 from jingzhun.identity.v1 import identity_pb2 as pb
@@ -48,8 +48,14 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         settings.rate_limit_per_minute,
         resync,
     )
+    registry = registry_client(common.registry_address, settings.grpc_timeout_seconds)
     return GatewayState(
-        settings=settings, redis=redis, identity=identity, guard=guard, limiter=limiter
+        settings=settings,
+        redis=redis,
+        identity=identity,
+        registry=registry,
+        guard=guard,
+        limiter=limiter,
     )
 
 
@@ -66,6 +72,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         with suppress(asyncio.CancelledError):
             await loader
         await state.identity.close()
+        await state.registry.close()
         await state.redis.aclose()
 
     app = FastAPI(
@@ -77,6 +84,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for module in (health, auth, users, regions, clients, audit):
+    for module in (health, auth, users, regions, clients, audit, households):
         app.include_router(module.router)
     return app

@@ -40,6 +40,11 @@ class Caller:
             method, message, token=self.principal.token, request_id=self.request_id
         )
 
+    async def registry(self, method: str, message: Any) -> Any:
+        return await self.state.registry.call(
+            method, message, token=self.principal.token, request_id=self.request_id
+        )
+
 
 async def authenticate(request: Request, token: str | None) -> Caller:
     if not token:

@@ -17,6 +17,7 @@ class GatewayState:
     settings: GatewaySettings
     redis: Redis
     identity: ServiceClient
+    registry: ServiceClient
     guard: Guard
     limiter: RateLimiter
     authorizer: Authorizer | None = None  # loaded from identity once it answers

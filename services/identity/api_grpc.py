@@ -5,6 +5,7 @@ from __future__ import annotations
 from jingzhun.identity.v1 import identity_pb2 as pb
 from jingzhun.identity.v1 import identity_pb2_grpc
 from kit.errors import InvalidArgument, PermissionDenied
+from kit.paging import decode_token, encode_token, page_size, stamp
 from kit.principal import USER, Principal, require_principal
 from services.identity.audit_service import AuditService
 from services.identity.auth_service import AuthService
@@ -12,11 +13,7 @@ from services.identity.client_service import ClientService
 from services.identity.messages import (
     change_message,
     client_message,
-    decode_token,
-    encode_token,
-    page_size,
     region_message,
-    stamp,
     token_response,
     user_message,
 )

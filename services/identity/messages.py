@@ -1,52 +1,17 @@
-"""Translation between identity's protobuf messages and its domain objects, and the paging
-rules every list call shares."""
+"""Translation between identity's protobuf messages and its domain objects."""
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import datetime
-
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from jingzhun.identity.v1 import identity_pb2 as pb
-from kit.errors import InvalidArgument
 from kit.id_numbers import mask_mobile
+from kit.paging import stamp
 from services.identity.auth_service import TokenGrant
 from services.identity.components import utcnow
 from services.identity.models import Client, DivisionChangeRecord
 from services.identity.region_tree import RegionNode
 from services.identity.user_service import UserView
-
-MAX_PAGE = 200
-DEFAULT_PAGE = 50
-
-
-def page_size(requested: int) -> int:
-    if requested < 0 or requested > MAX_PAGE:
-        raise InvalidArgument(
-            f"page_size must be between 1 and {MAX_PAGE}", reason="INVALID_PAGE_SIZE"
-        )
-    return requested or DEFAULT_PAGE
-
-
-def encode_token(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode() if value else ""
-
-
-def decode_token(token: str) -> str | None:
-    if not token:
-        return None
-    try:
-        return base64.urlsafe_b64decode(token.encode()).decode()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN") from exc
-
-
-def stamp(value: datetime) -> Timestamp:
-    result = Timestamp()
-    result.FromDatetime(value)
-    return result
 
 
 def token_response(grant: TokenGrant) -> pb.TokenResponse:

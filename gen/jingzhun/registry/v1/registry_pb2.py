@@ -22,15 +22,44 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#jingzhun/registry/v1/registry.proto\x12\x14jingzhun.registry.v12\x11\n\x0fRegistryServiceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#jingzhun/registry/v1/registry.proto\x12\x14jingzhun.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x01\n\x06Member\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tid_number\x18\x03 \x01(\t\x12\x10\n\x08relation\x18\x04 \x01(\t\x12\x0b\n\x03sex\x18\x05 \x01(\t\x12\x12\n\nbirth_date\x18\x06 \x01(\t\x12\x11\n\teducation\x18\x07 \x01(\t\x12\x0e\n\x06health\x18\x08 \x01(\t\x12\x12\n\ndisability\x18\t \x01(\t\x12\x17\n\x0flabour_capacity\x18\n \x01(\t\x12\x11\n\tschooling\x18\x0b \x01(\t\"\xb2\x03\n\tHousehold\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x14\n\x0cvillage_code\x18\x03 \x01(\t\x12\x15\n\x08latitude\x18\x04 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\x05 \x01(\x01H\x01\x88\x01\x01\x12\x11\n\tattribute\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x1b\n\x13monitoring_category\x18\x08 \x01(\t\x12\x12\n\nmain_cause\x18\t \x01(\t\x12\x18\n\x10secondary_causes\x18\n \x03(\t\x12\x1b\n\x13\x61ssistance_category\x18\x0b \x01(\t\x12-\n\x07members\x18\x0c \x03(\x0b\x32\x1c.jingzhun.registry.v1.Member\x12\x0f\n\x07version\x18\r \x01(\x05\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0b\n\t_latitudeB\x0c\n\n_longitude\"\xa1\x01\n\tNewMember\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tid_number\x18\x02 \x01(\t\x12\x10\n\x08relation\x18\x03 \x01(\t\x12\x11\n\teducation\x18\x04 \x01(\t\x12\x0e\n\x06health\x18\x05 \x01(\t\x12\x12\n\ndisability\x18\x06 \x01(\t\x12\x17\n\x0flabour_capacity\x18\x07 \x01(\t\x12\x11\n\tschooling\x18\x08 \x01(\t\"\xb5\x02\n\x16\x43reateHouseholdRequest\x12\x0e\n\x06number\x18\x01 \x01(\t\x12\x14\n\x0cvillage_code\x18\x02 \x01(\t\x12\x15\n\x08latitude\x18\x03 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\x04 \x01(\x01H\x01\x88\x01\x01\x12\x11\n\tattribute\x18\x05 \x01(\t\x12\x12\n\nmain_cause\x18\x06 \x01(\t\x12\x18\n\x10secondary_causes\x18\x07 \x03(\t\x12\x1b\n\x13\x61ssistance_category\x18\x08 \x01(\t\x12\x30\n\x07members\x18\t \x03(\x0b\x32\x1f.jingzhun.registry.v1.NewMember\x12\x1b\n\x13monitoring_category\x18\n \x01(\tB\x0b\n\t_latitudeB\x0c\n\n_longitude\"!\n\x13GetHouseholdRequest\x12\n\n\x02id\x18\x01 \x01(\t\"c\n\x15ListHouseholdsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"f\n\x16ListHouseholdsResponse\x12\x33\n\nhouseholds\x18\x01 \x03(\x0b\x32\x1f.jingzhun.registry.v1.Household\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xcc\x02\n\x16UpdateHouseholdRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x05\x12\x16\n\tattribute\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x17\n\nmain_cause\x18\x04 \x01(\tH\x01\x88\x01\x01\x12 \n\x18replace_secondary_causes\x18\x05 \x01(\x08\x12\x18\n\x10secondary_causes\x18\x06 \x03(\t\x12 \n\x13\x61ssistance_category\x18\x07 \x01(\tH\x02\x88\x01\x01\x12\x15\n\x08latitude\x18\x08 \x01(\x01H\x03\x88\x01\x01\x12\x16\n\tlongitude\x18\t \x01(\x01H\x04\x88\x01\x01\x42\x0c\n\n_attributeB\r\n\x0b_main_causeB\x16\n\x14_assistance_categoryB\x0b\n\t_latitudeB\x0c\n\n_longitude\"e\n\x1aTransitionHouseholdRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x1b\n\x13monitoring_category\x18\x04 \x01(\t\"\xa0\x01\n\x0cHistoryEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\r\n\x05\x66ield\x18\x05 \x01(\t\x12\x0e\n\x06\x62\x65\x66ore\x18\x06 \x01(\t\x12\r\n\x05\x61\x66ter\x18\x07 \x01(\t\x12\x0e\n\x06reason\x18\x08 \x01(\t\"P\n\x1bListHouseholdHistoryRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"l\n\x1cListHouseholdHistoryResponse\x12\x33\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\".jingzhun.registry.v1.HistoryEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"Q\n\x15RevealIdNumberRequest\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0f\n\x07purpose\x18\x03 \x01(\t\"+\n\x16RevealIdNumberResponse\x12\x11\n\tid_number\x18\x01 \x01(\t2\xf4\x05\n\x0fRegistryService\x12`\n\x0f\x43reateHousehold\x12,.jingzhun.registry.v1.CreateHouseholdRequest\x1a\x1f.jingzhun.registry.v1.Household\x12Z\n\x0cGetHousehold\x12).jingzhun.registry.v1.GetHouseholdRequest\x1a\x1f.jingzhun.registry.v1.Household\x12k\n\x0eListHouseholds\x12+.jingzhun.registry.v1.ListHouseholdsRequest\x1a,.jingzhun.registry.v1.ListHouseholdsResponse\x12`\n\x0fUpdateHousehold\x12,.jingzhun.registry.v1.UpdateHouseholdRequest\x1a\x1f.jingzhun.registry.v1.Household\x12h\n\x13TransitionHousehold\x12\x30.jingzhun.registry.v1.TransitionHouseholdRequest\x1a\x1f.jingzhun.registry.v1.Household\x12}\n\x14ListHouseholdHistory\x12\x31.jingzhun.registry.v1.ListHouseholdHistoryRequest\x1a\x32.jingzhun.registry.v1.ListHouseholdHistoryResponse\x12k\n\x0eRevealIdNumber\x12+.jingzhun.registry.v1.RevealIdNumberRequest\x1a,.jingzhun.registry.v1.RevealIdNumberResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jingzhun.registry.v1.registry_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REGISTRYSERVICE']._serialized_start=61
-  _globals['_REGISTRYSERVICE']._serialized_end=78
+  _globals['_MEMBER']._serialized_start=95
+  _globals['_MEMBER']._serialized_end=298
+  _globals['_HOUSEHOLD']._serialized_start=301
+  _globals['_HOUSEHOLD']._serialized_end=735
+  _globals['_NEWMEMBER']._serialized_start=738
+  _globals['_NEWMEMBER']._serialized_end=899
+  _globals['_CREATEHOUSEHOLDREQUEST']._serialized_start=902
+  _globals['_CREATEHOUSEHOLDREQUEST']._serialized_end=1211
+  _globals['_GETHOUSEHOLDREQUEST']._serialized_start=1213
+  _globals['_GETHOUSEHOLDREQUEST']._serialized_end=1246
+  _globals['_LISTHOUSEHOLDSREQUEST']._serialized_start=1248
+  _globals['_LISTHOUSEHOLDSREQUEST']._serialized_end=1347
+  _globals['_LISTHOUSEHOLDSRESPONSE']._serialized_start=1349
+  _globals['_LISTHOUSEHOLDSRESPONSE']._serialized_end=1451
+  _globals['_UPDATEHOUSEHOLDREQUEST']._serialized_start=1454
+  _globals['_UPDATEHOUSEHOLDREQUEST']._serialized_end=1786
+  _globals['_TRANSITIONHOUSEHOLDREQUEST']._serialized_start=1788
+  _globals['_TRANSITIONHOUSEHOLDREQUEST']._serialized_end=1889
+  _globals['_HISTORYENTRY']._serialized_start=1892
+  _globals['_HISTORYENTRY']._serialized_end=2052
+  _globals['_LISTHOUSEHOLDHISTORYREQUEST']._serialized_start=2054
+  _globals['_LISTHOUSEHOLDHISTORYREQUEST']._serialized_end=2134
+  _globals['_LISTHOUSEHOLDHISTORYRESPONSE']._serialized_start=2136
+  _globals['_LISTHOUSEHOLDHISTORYRESPONSE']._serialized_end=2244
+  _globals['_REVEALIDNUMBERREQUEST']._serialized_start=2246
+  _globals['_REVEALIDNUMBERREQUEST']._serialized_end=2327
+  _globals['_REVEALIDNUMBERRESPONSE']._serialized_start=2329
+  _globals['_REVEALIDNUMBERRESPONSE']._serialized_end=2372
+  _globals['_REGISTRYSERVICE']._serialized_start=2375
+  _globals['_REGISTRYSERVICE']._serialized_end=3131
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from jingzhun.registry.v1 import registry_pb2 as jingzhun_dot_registry_dot_v1_dot_registry__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -33,14 +34,127 @@ class RegistryServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CreateHousehold = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/CreateHousehold',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.CreateHouseholdRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
+        self.GetHousehold = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/GetHousehold',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetHouseholdRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
+        self.ListHouseholds = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListHouseholds',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsResponse.FromString,
+                _registered_method=True)
+        self.UpdateHousehold = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/UpdateHousehold',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateHouseholdRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
+        self.TransitionHousehold = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/TransitionHousehold',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.TransitionHouseholdRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
+        self.ListHouseholdHistory = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListHouseholdHistory',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdHistoryRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdHistoryResponse.FromString,
+                _registered_method=True)
+        self.RevealIdNumber = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/RevealIdNumber',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
+    def CreateHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHouseholds(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TransitionHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHouseholdHistory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevealIdNumber(self, request, context):
+        """The full identity number of one member: a separate, permission-checked, recorded act.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CreateHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateHousehold,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.CreateHouseholdRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
+            ),
+            'GetHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHousehold,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetHouseholdRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
+            ),
+            'ListHouseholds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHouseholds,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsResponse.SerializeToString,
+            ),
+            'UpdateHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateHousehold,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateHouseholdRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
+            ),
+            'TransitionHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.TransitionHousehold,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.TransitionHouseholdRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
+            ),
+            'ListHouseholdHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHouseholdHistory,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdHistoryRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdHistoryResponse.SerializeToString,
+            ),
+            'RevealIdNumber': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevealIdNumber,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'jingzhun.registry.v1.RegistryService', rpc_method_handlers)
@@ -51,3 +165,192 @@ def add_RegistryServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class RegistryService:
     """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def CreateHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/CreateHousehold',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.CreateHouseholdRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/GetHousehold',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetHouseholdRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHouseholds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListHouseholds',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/UpdateHousehold',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateHouseholdRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TransitionHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/TransitionHousehold',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.TransitionHouseholdRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHouseholdHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListHouseholdHistory',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdHistoryRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevealIdNumber(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/RevealIdNumber',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

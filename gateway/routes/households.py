@@ -1,0 +1,331 @@
+"""Households (建档立卡, 一户一档): the archive, its lifecycle and history, within the caller's
+territory. Identity numbers are masked; revealing one is its own recorded request."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from jingzhun.registry.v1 import registry_pb2 as pb
+
+router = APIRouter(prefix="/api/v1/households", tags=["households"])
+
+HouseholdId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+Text = Annotated[str, Field(max_length=64)]
+
+
+class MemberIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+    id_number: str = Field(
+        min_length=18, max_length=18, description="GB 11643 resident identity number"
+    )
+    relation: str = Field(
+        examples=["head"], description="head, spouse, child, parent, grandchild, sibling, other"
+    )
+    education: Text = ""
+    health: Text = ""
+    disability: Text = ""
+    labour_capacity: Text = ""
+    schooling: Text = ""
+
+
+class MemberOut(BaseModel):
+    id: str
+    name: str
+    id_number: str = Field(description="masked: 6 + **** + 4")
+    relation: str
+    sex: str
+    birth_date: date
+    education: str
+    health: str
+    disability: str
+    labour_capacity: str
+    schooling: str
+
+
+class HouseholdCreate(BaseModel):
+    number: str = Field(min_length=1, max_length=40, description="the archive number (户编号)")
+    village_code: str = Field(pattern=r"^\d{12}$")
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    attribute: str = Field(
+        examples=["general"], description="general, subsistence_allowance, destitute_support"
+    )
+    main_cause: str = Field(examples=["illness"])
+    secondary_causes: list[str] = []
+    assistance_category: str = ""
+    members: list[MemberIn] = Field(min_length=1, max_length=30)
+    monitoring_category: str = Field(
+        default="", description="only for a household entering monitoring directly"
+    )
+
+
+class HouseholdOut(BaseModel):
+    id: str
+    number: str
+    village_code: str
+    latitude: float | None
+    longitude: float | None
+    attribute: str
+    status: str
+    monitoring_category: str | None
+    main_cause: str
+    secondary_causes: list[str]
+    assistance_category: str | None
+    members: list[MemberOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class HouseholdUpdate(BaseModel):
+    expected_version: int = Field(ge=1, description="the version you read; a newer one is a 409")
+    attribute: str | None = None
+    main_cause: str | None = None
+    secondary_causes: list[str] | None = None
+    assistance_category: str | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class TransitionIn(BaseModel):
+    action: str = Field(
+        examples=["exit"],
+        description="start_assistance, exit, start_monitoring, end_monitoring, return_to_poverty, remove",
+    )
+    reason: str = Field(min_length=1, max_length=500)
+    monitoring_category: str = ""
+
+
+class HistoryEntryOut(BaseModel):
+    id: str
+    at: datetime
+    actor_id: str
+    kind: str
+    field: str
+    before: Any
+    after: Any
+    reason: str
+
+
+class RevealIn(BaseModel):
+    purpose: str = Field(
+        min_length=1, max_length=200, description="why the full number is needed (recorded)"
+    )
+
+
+class RevealOut(BaseModel):
+    id_number: str
+
+
+def household_out(h: pb.Household) -> HouseholdOut:
+    return HouseholdOut(
+        id=h.id,
+        number=h.number,
+        village_code=h.village_code,
+        latitude=h.latitude if h.HasField("latitude") else None,
+        longitude=h.longitude if h.HasField("longitude") else None,
+        attribute=h.attribute,
+        status=h.status,
+        monitoring_category=h.monitoring_category or None,
+        main_cause=h.main_cause,
+        secondary_causes=list(h.secondary_causes),
+        assistance_category=h.assistance_category or None,
+        members=[
+            MemberOut(
+                id=m.id,
+                name=m.name,
+                id_number=m.id_number,
+                relation=m.relation,
+                sex=m.sex,
+                birth_date=date.fromisoformat(m.birth_date),
+                education=m.education,
+                health=m.health,
+                disability=m.disability,
+                labour_capacity=m.labour_capacity,
+                schooling=m.schooling,
+            )
+            for m in h.members
+        ],
+        version=h.version,
+        created_at=h.created_at.ToDatetime(),
+        updated_at=h.updated_at.ToDatetime(),
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=HouseholdOut,
+    responses=problem_responses(),
+    summary="Register a household",
+)
+async def create_household(
+    body: HouseholdCreate,
+    request: Request,
+    caller: Annotated[Caller, caller_for("households", "create")],
+) -> JSONResponse:
+    async def produce() -> HouseholdOut:
+        message = pb.CreateHouseholdRequest(
+            number=body.number,
+            village_code=body.village_code,
+            attribute=body.attribute,
+            main_cause=body.main_cause,
+            secondary_causes=body.secondary_causes,
+            assistance_category=body.assistance_category,
+            monitoring_category=body.monitoring_category,
+            members=[pb.NewMember(**member.model_dump()) for member in body.members],
+        )
+        if body.latitude is not None and body.longitude is not None:
+            message.latitude, message.longitude = body.latitude, body.longitude
+        return household_out(await caller.registry("CreateHousehold", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "",
+    response_model=Page[HouseholdOut],
+    responses=problem_responses(),
+    summary="Households of a subtree",
+)
+async def list_households(
+    caller: Annotated[Caller, caller_for("households", "read")],
+    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    status: Annotated[str, Query(max_length=40)] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListHouseholdsRequest(
+        region_code=region_code, status=status, page_size=page_size, page_token=page_token
+    )
+    reply = await caller.registry("ListHouseholds", message)
+    return ModelResponse(
+        Page[HouseholdOut](
+            items=[household_out(h) for h in reply.households],
+            next_page_token=reply.next_page_token or None,
+        )
+    )
+
+
+@router.get(
+    "/{household_id}",
+    response_model=HouseholdOut,
+    responses=problem_responses(),
+    summary="One household",
+)
+async def get_household(
+    household_id: HouseholdId, caller: Annotated[Caller, caller_for("households", "read")]
+) -> ModelResponse:
+    return ModelResponse(
+        household_out(
+            await caller.registry("GetHousehold", pb.GetHouseholdRequest(id=household_id))
+        )
+    )
+
+
+@router.patch(
+    "/{household_id}",
+    response_model=HouseholdOut,
+    responses=problem_responses(),
+    summary="Edit a household",
+)
+async def update_household(
+    household_id: HouseholdId,
+    body: HouseholdUpdate,
+    caller: Annotated[Caller, caller_for("households", "update")],
+) -> ModelResponse:
+    message = pb.UpdateHouseholdRequest(
+        id=household_id,
+        expected_version=body.expected_version,
+        replace_secondary_causes=body.secondary_causes is not None,
+        secondary_causes=body.secondary_causes or [],
+    )
+    for name in ("attribute", "main_cause", "assistance_category", "latitude", "longitude"):
+        value = getattr(body, name)
+        if value is not None:
+            setattr(message, name, value)
+    return ModelResponse(household_out(await caller.registry("UpdateHousehold", message)))
+
+
+@router.post(
+    "/{household_id}/transitions",
+    response_model=HouseholdOut,
+    responses=problem_responses(),
+    summary="Move a household through its lifecycle (a reason is required)",
+)
+async def transition_household(
+    household_id: HouseholdId,
+    body: TransitionIn,
+    caller: Annotated[Caller, caller_for("households", "transition")],
+) -> ModelResponse:
+    message = pb.TransitionHouseholdRequest(
+        id=household_id,
+        action=body.action,
+        reason=body.reason,
+        monitoring_category=body.monitoring_category,
+    )
+    return ModelResponse(household_out(await caller.registry("TransitionHousehold", message)))
+
+
+@router.get(
+    "/{household_id}/history",
+    response_model=Page[HistoryEntryOut],
+    responses=problem_responses(),
+    summary="Every change, transition and reveal, oldest first",
+)
+async def household_history(
+    household_id: HouseholdId,
+    caller: Annotated[Caller, caller_for("households", "read")],
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListHouseholdHistoryRequest(
+        id=household_id, page_size=page_size, page_token=page_token
+    )
+    reply = await caller.registry("ListHouseholdHistory", message)
+    items = [
+        HistoryEntryOut(
+            id=e.id,
+            at=e.at.ToDatetime(),
+            actor_id=e.actor_id,
+            kind=e.kind,
+            field=e.field,
+            before=json.loads(e.before),
+            after=json.loads(e.after),
+            reason=e.reason,
+        )
+        for e in reply.entries
+    ]
+    return ModelResponse(
+        Page[HistoryEntryOut](items=items, next_page_token=reply.next_page_token or None)
+    )
+
+
+@router.post(
+    "/{household_id}/members/{member_id}/id-number",
+    response_model=RevealOut,
+    responses=problem_responses(),
+    summary="Reveal one member's full identity number (permission-checked and recorded)",
+)
+async def reveal_id_number(
+    household_id: HouseholdId,
+    member_id: HouseholdId,
+    body: RevealIn,
+    caller: Annotated[Caller, caller_for("members", "reveal")],
+) -> JSONResponse:
+    message = pb.RevealIdNumberRequest(
+        household_id=household_id, member_id=member_id, purpose=body.purpose
+    )
+    reply = await caller.registry("RevealIdNumber", message)
+    return JSONResponse({"id_number": reply.id_number}, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,114 @@
+"""RegistryService over gRPC: translates proto <-> use-cases and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jingzhun.registry.v1 import registry_pb2 as pb
+from jingzhun.registry.v1 import registry_pb2_grpc
+from kit.authz import Authorizer
+from kit.errors import PermissionDenied, Unavailable
+from kit.paging import decode_token, encode_token, page_size
+from kit.principal import Principal, require_principal
+from services.registry.households_service import HouseholdChanges, HouseholdsService
+from services.registry.messages import (
+    history_message,
+    household_message,
+    new_household,
+)
+
+
+class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
+    def __init__(
+        self, households: HouseholdsService, authorizer: Callable[[], Authorizer | None]
+    ) -> None:
+        self.households = households
+        self._authorizer = authorizer
+
+    def _caller(self, resource: str, action: str) -> Principal:
+        """Defence in depth: the gateway checked the function already; check it again here."""
+        caller = require_principal()
+        if caller.must_change_password:
+            raise PermissionDenied(
+                "change your initial password first", reason="PASSWORD_CHANGE_REQUIRED"
+            )
+        authorizer = self._authorizer()
+        if authorizer is None:
+            raise Unavailable(
+                "the authorization policy is not loaded yet", reason="POLICY_UNAVAILABLE"
+            )
+        authorizer.require(caller, resource, action)
+        return caller
+
+    async def CreateHousehold(self, request, context):  # type: ignore[no-untyped-def]
+        view = await self.households.create(
+            self._caller("households", "create"), new_household(request)
+        )
+        return household_message(view)
+
+    async def GetHousehold(self, request, context):  # type: ignore[no-untyped-def]
+        return household_message(
+            await self.households.get(self._caller("households", "read"), request.id)
+        )
+
+    async def ListHouseholds(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        views = await self.households.list_households(
+            self._caller("households", "read"),
+            region_code=request.region_code,
+            status=request.status,
+            after_id=decode_token(request.page_token),
+            limit=limit,
+        )
+        next_token = encode_token(views[-1].household.id) if len(views) == limit else ""
+        return pb.ListHouseholdsResponse(
+            households=[household_message(v) for v in views], next_page_token=next_token
+        )
+
+    async def UpdateHousehold(self, request, context):  # type: ignore[no-untyped-def]
+        wanted = HouseholdChanges(
+            attribute=request.attribute if request.HasField("attribute") else None,
+            main_cause=request.main_cause if request.HasField("main_cause") else None,
+            secondary_causes=list(request.secondary_causes)
+            if request.replace_secondary_causes
+            else None,
+            assistance_category=request.assistance_category
+            if request.HasField("assistance_category")
+            else None,
+            latitude=request.latitude if request.HasField("latitude") else None,
+            longitude=request.longitude if request.HasField("longitude") else None,
+        )
+        view = await self.households.update(
+            self._caller("households", "update"), request.id, request.expected_version, wanted
+        )
+        return household_message(view)
+
+    async def TransitionHousehold(self, request, context):  # type: ignore[no-untyped-def]
+        view = await self.households.transition(
+            self._caller("households", "transition"),
+            request.id,
+            request.action,
+            request.reason,
+            request.monitoring_category,
+        )
+        return household_message(view)
+
+    async def ListHouseholdHistory(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        after = decode_token(request.page_token)
+        entries = await self.households.history(
+            self._caller("households", "read"), request.id, int(after) if after else None, limit
+        )
+        next_token = encode_token(str(entries[-1].id)) if len(entries) == limit else ""
+        return pb.ListHouseholdHistoryResponse(
+            entries=[history_message(e) for e in entries], next_page_token=next_token
+        )
+
+    async def RevealIdNumber(self, request, context):  # type: ignore[no-untyped-def]
+        number = await self.households.reveal_id_number(
+            self._caller("members", "reveal"),
+            request.household_id,
+            request.member_id,
+            request.purpose,
+        )
+        return pb.RevealIdNumberResponse(id_number=number)

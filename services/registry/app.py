@@ -1,0 +1,68 @@
+"""Composition root of the registry: components, use-cases, the gRPC API, the outbox relay,
+the consumer of division changes, and the authorization policy fetched from identity."""
+
+from __future__ import annotations
+
+import grpc
+
+from jingzhun.identity.v1 import identity_pb2_grpc
+from jingzhun.registry.v1 import registry_pb2, registry_pb2_grpc
+from kit.authz import Authorizer
+from kit.bus import Bus
+from kit.db import Database
+from kit.grpc_client import ServiceClient
+from kit.inbox import Consumer
+from kit.outbox import OutboxRelay
+from kit.policy import fetch_policy_when_ready
+from kit.protection import FieldProtector
+from kit.service_main import run_service
+from services.registry.api_grpc import RegistryApi
+from services.registry.components import Components
+from services.registry.events import DIVISION_CHANGED, on_division_changed
+from services.registry.households_service import HouseholdsService
+from services.registry.settings import RegistrySettings
+
+
+def build_components(settings: RegistrySettings) -> Components:
+    return Components(
+        db=Database(settings.database_url),
+        protector=FieldProtector.from_secrets(settings.encryption_secret, settings.index_secret),
+    )
+
+
+async def run(settings: RegistrySettings) -> None:
+    common = settings.common
+    components = build_components(settings)
+    households = HouseholdsService(components)
+    policy: list[Authorizer] = []
+    identity = ServiceClient(
+        common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=10
+    )
+    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
+    await bus.ensure_service_stream("registry")
+    relay = OutboxRelay(components.db, bus)
+    division_changes = Consumer(
+        bus,
+        components.db,
+        stream="identity",
+        durable="registry-division-changes",
+        filter_subject=DIVISION_CHANGED,
+        handler=on_division_changed,
+    )
+
+    async def load_policy() -> None:
+        policy.append(await fetch_policy_when_ready(identity))
+
+    def register(server: grpc.aio.Server) -> list[str]:
+        api = RegistryApi(households, lambda: policy[0] if policy else None)
+        registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
+        return [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]
+
+    async def stop() -> None:
+        await bus.close()
+        await identity.close()
+        await components.db.dispose()
+
+    await run_service(
+        settings, register, background=[relay.run, division_changes.run, load_policy], on_stop=stop
+    )

@@ -1,0 +1,353 @@
+"""Use-cases of the household archive: register, read, edit, move through the lifecycle, the
+full history, and the recorded reveal of an identity number. Everything is limited to the
+caller's territory; out of it, a household does not exist."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.errors import Aborted, AlreadyExists, NotFound
+from kit.id_numbers import birth_date_of, is_female, mask_id_number, normalize_id_number
+from kit.principal import Principal
+from kit.territory import Level, is_valid_code, is_within, level_of
+from services.registry import events
+from services.registry import repository as repo
+from services.registry.components import ID_NUMBER_FIELD, Components, utcnow
+from services.registry.domain import (
+    changes,
+    check_location,
+    check_members,
+    check_relation,
+    parse,
+    parse_all,
+)
+from services.registry.lifecycle import Action, Lifecycle, apply
+from services.registry.models import HistoryEntry, Household, Member
+from services.registry.vocabulary import (
+    AssistanceCategory,
+    Attribute,
+    MonitoringCategory,
+    PovertyCause,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class NewMember:
+    name: str
+    id_number: str
+    relation: str
+    education: str = ""
+    health: str = ""
+    disability: str = ""
+    labour_capacity: str = ""
+    schooling: str = ""
+
+
+@dataclass(frozen=True)
+class NewHousehold:
+    number: str
+    village_code: str
+    attribute: str
+    main_cause: str
+    members: list[NewMember]
+    secondary_causes: list[str] = field(default_factory=list)
+    assistance_category: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    monitoring_category: str = ""
+
+
+@dataclass(frozen=True)
+class HouseholdChanges:
+    attribute: str | None = None
+    main_cause: str | None = None
+    secondary_causes: list[str] | None = None
+    assistance_category: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    household: Household
+    members: list[Member]
+
+
+def not_found() -> NotFound:
+    return NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
+
+
+def editable_fields(household: Household) -> dict[str, object]:
+    return {
+        "attribute": household.attribute,
+        "main_cause": household.main_cause,
+        "secondary_causes": json.loads(household.secondary_causes),
+        "assistance_category": household.assistance_category,
+        "latitude": household.latitude,
+        "longitude": household.longitude,
+    }
+
+
+class HouseholdsService:
+    def __init__(self, components: Components) -> None:
+        self.c = components
+
+    async def create(self, caller: Principal, new: NewHousehold) -> HouseholdView:
+        if not is_valid_code(new.village_code) or level_of(new.village_code) is not Level.VILLAGE:
+            raise NotFound("village not found", reason="VILLAGE_NOT_FOUND")
+        if not is_within(new.village_code, caller.region_code):
+            raise NotFound("village not found", reason="VILLAGE_NOT_FOUND")
+        lifecycle = (
+            Lifecycle.registered_for_monitoring(
+                parse(new.monitoring_category, MonitoringCategory, "monitoring_category")
+            )
+            if new.monitoring_category
+            else Lifecycle.registered_poor()
+        )
+        check_location(new.latitude, new.longitude)
+        check_members(
+            [
+                check_relation(m.relation, f"members[{i}].relation")
+                for i, m in enumerate(new.members)
+            ]
+        )
+        now = utcnow()
+        household = Household(
+            id=uuid.uuid4().hex,
+            number=new.number.strip(),
+            village_code=new.village_code,
+            latitude=new.latitude,
+            longitude=new.longitude,
+            attribute=parse(new.attribute, Attribute, "attribute"),
+            status=lifecycle.status,
+            monitoring_category=lifecycle.monitoring_category,
+            main_cause=parse(new.main_cause, PovertyCause, "main_cause"),
+            secondary_causes=json.dumps(
+                parse_all(new.secondary_causes, PovertyCause, "secondary_causes")
+            ),
+            assistance_category=parse(
+                new.assistance_category, AssistanceCategory, "assistance_category"
+            )
+            if new.assistance_category
+            else None,
+            created_at=now,
+            updated_at=now,
+        )
+        members = [self._member(household.id, i, m) for i, m in enumerate(new.members)]
+        async with self.c.db.unit_of_work() as session:
+            if await repo.household_number_taken(session, household.number):
+                raise AlreadyExists(
+                    "a household with this number exists", reason="HOUSEHOLD_NUMBER_TAKEN"
+                )
+            for member in members:
+                if await repo.member_with_index(session, member.id_number_index) is not None:
+                    raise AlreadyExists(
+                        "a person with this identity number is already registered",
+                        reason="PERSON_REGISTERED",
+                    )
+            session.add(household)
+            await session.flush()
+            session.add_all(members)
+            repo.record(
+                session,
+                household_id=household.id,
+                at=now,
+                actor_id=caller.actor_id,
+                kind="created",
+                after={"status": household.status, "members": len(members)},
+            )
+            events.publish_household(session, events.HOUSEHOLD_CREATED, household, caller.actor_id)
+        return HouseholdView(household, members)
+
+    async def get(self, caller: Principal, household_id: str) -> HouseholdView:
+        async with self.c.db.read_only() as session:
+            household = await self._visible(session, caller, household_id)
+            members = (await repo.members_of(session, [household.id]))[household.id]
+        return HouseholdView(household, members)
+
+    async def list_households(
+        self, caller: Principal, *, region_code: str, status: str, after_id: str | None, limit: int
+    ) -> list[HouseholdView]:
+        scope = region_code or caller.region_code
+        if not is_valid_code(scope) or not is_within(scope, caller.region_code):
+            raise NotFound("region not found", reason="REGION_NOT_FOUND")
+        wanted = parse(status, Status, "status") if status else None
+        async with self.c.db.read_only() as session:
+            households = await repo.list_households(
+                session, region_code=scope, status=wanted, after_id=after_id, limit=limit
+            )
+            members = await repo.members_of(session, [h.id for h in households])
+        return [HouseholdView(h, members[h.id]) for h in households]
+
+    async def update(
+        self, caller: Principal, household_id: str, expected_version: int, wanted: HouseholdChanges
+    ) -> HouseholdView:
+        async with self.c.db.unit_of_work() as session:
+            household = await self._visible(session, caller, household_id)
+            if expected_version and expected_version != household.version:
+                raise Aborted(
+                    f"the household changed since version {expected_version} (now {household.version})",
+                    reason="VERSION_CONFLICT",
+                )
+            before = editable_fields(household)
+            after = self._apply_changes(household, wanted)
+            differences = changes(before, after)
+            if differences:
+                household.version += 1
+                household.updated_at = utcnow()
+                session.add(household)
+                for name, old, new in differences:
+                    repo.record(
+                        session,
+                        household_id=household.id,
+                        at=household.updated_at,
+                        actor_id=caller.actor_id,
+                        kind="changed",
+                        field=name,
+                        before=old,
+                        after=new,
+                    )
+                events.publish_household(
+                    session, events.HOUSEHOLD_UPDATED, household, caller.actor_id
+                )
+            members = (await repo.members_of(session, [household.id]))[household.id]
+        return HouseholdView(household, members)
+
+    async def transition(
+        self,
+        caller: Principal,
+        household_id: str,
+        action: str,
+        reason: str,
+        monitoring_category: str,
+    ) -> HouseholdView:
+        step = parse(action, Action, "action")
+        category = (
+            parse(monitoring_category, MonitoringCategory, "monitoring_category")
+            if monitoring_category
+            else None
+        )
+        async with self.c.db.unit_of_work() as session:
+            household = await self._visible(session, caller, household_id)
+            before = Lifecycle(
+                Status(household.status),
+                MonitoringCategory(household.monitoring_category)
+                if household.monitoring_category
+                else None,
+                household.has_exited,
+            )
+            after = apply(before, step, reason=reason, category=category)
+            household.status, household.monitoring_category = (
+                after.status,
+                after.monitoring_category,
+            )
+            household.has_exited = after.has_exited
+            household.version += 1
+            household.updated_at = utcnow()
+            session.add(household)
+            repo.record(
+                session,
+                household_id=household.id,
+                at=household.updated_at,
+                actor_id=caller.actor_id,
+                kind="transitioned",
+                field=step,
+                before={"status": before.status, "monitoring_category": before.monitoring_category},
+                after={"status": after.status, "monitoring_category": after.monitoring_category},
+                reason=reason.strip(),
+            )
+            events.publish_household(
+                session, events.HOUSEHOLD_TRANSITIONED, household, caller.actor_id
+            )
+            members = (await repo.members_of(session, [household.id]))[household.id]
+        return HouseholdView(household, members)
+
+    async def history(
+        self, caller: Principal, household_id: str, after_id: int | None, limit: int
+    ) -> list[HistoryEntry]:
+        async with self.c.db.read_only() as session:
+            await self._visible(session, caller, household_id)
+            return list(
+                await repo.history_of(session, household_id, after_id=after_id, limit=limit)
+            )
+
+    async def reveal_id_number(
+        self, caller: Principal, household_id: str, member_id: str, purpose: str
+    ) -> str:
+        """The only way to a full identity number; who asked, when and why stays in the history."""
+        async with self.c.db.unit_of_work() as session:
+            household = await self._visible(session, caller, household_id)
+            member = next(
+                (
+                    m
+                    for m in (await repo.members_of(session, [household.id]))[household.id]
+                    if m.id == member_id
+                ),
+                None,
+            )
+            if member is None:
+                raise NotFound("member not found", reason="MEMBER_NOT_FOUND")
+            repo.record(
+                session,
+                household_id=household.id,
+                at=utcnow(),
+                actor_id=caller.actor_id,
+                kind="revealed",
+                field=f"members.{member.id}.id_number",
+                reason=purpose.strip(),
+            )
+            return self.c.protector.decrypt(member.id_number_cipher, ID_NUMBER_FIELD)
+
+    # ------------------------------------------------------------------ internals
+
+    @staticmethod
+    async def _visible(session: AsyncSession, caller: Principal, household_id: str) -> Household:
+        household = await repo.get_household(session, household_id)
+        if household is None or not is_within(household.village_code, caller.region_code):
+            raise not_found()
+        return household
+
+    def _member(self, household_id: str, position: int, new: NewMember) -> Member:
+        number = normalize_id_number(new.id_number, field=f"members[{position}].id_number")
+        protector = self.c.protector
+        return Member(
+            id=uuid.uuid4().hex,
+            household_id=household_id,
+            position=position,
+            name=new.name.strip(),
+            id_number_cipher=protector.encrypt(number, ID_NUMBER_FIELD),
+            id_number_index=protector.blind_index(number, ID_NUMBER_FIELD),
+            id_number_masked=mask_id_number(number),
+            relation=new.relation,
+            sex="female" if is_female(number) else "male",
+            birth_date=birth_date_of(number),
+            education=new.education,
+            health=new.health,
+            disability=new.disability,
+            labour_capacity=new.labour_capacity,
+            schooling=new.schooling,
+        )
+
+    @staticmethod
+    def _apply_changes(household: Household, wanted: HouseholdChanges) -> dict[str, object]:
+        if wanted.attribute is not None:
+            household.attribute = parse(wanted.attribute, Attribute, "attribute")
+        if wanted.main_cause is not None:
+            household.main_cause = parse(wanted.main_cause, PovertyCause, "main_cause")
+        if wanted.secondary_causes is not None:
+            household.secondary_causes = json.dumps(
+                parse_all(wanted.secondary_causes, PovertyCause, "secondary_causes")
+            )
+        if wanted.assistance_category is not None:
+            household.assistance_category = parse(
+                wanted.assistance_category, AssistanceCategory, "assistance_category"
+            )
+        if wanted.latitude is not None or wanted.longitude is not None:
+            check_location(wanted.latitude, wanted.longitude)
+            household.latitude, household.longitude = wanted.latitude, wanted.longitude
+        return editable_fields(household)

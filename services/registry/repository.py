@@ -1,0 +1,100 @@
+"""Every SQL statement of the registry. Functions take the caller's session and never commit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.territory import subtree_range
+from services.registry.models import HistoryEntry, Household, Member
+
+
+async def get_household(session: AsyncSession, household_id: str) -> Household | None:
+    return await session.get(Household, household_id)
+
+
+async def household_number_taken(session: AsyncSession, number: str) -> bool:
+    return (
+        await session.exec(select(Household.id).where(Household.number == number))
+    ).first() is not None
+
+
+async def member_with_index(session: AsyncSession, index: bytes) -> Member | None:
+    return (await session.exec(select(Member).where(Member.id_number_index == index))).first()
+
+
+async def members_of(
+    session: AsyncSession, household_ids: Sequence[str]
+) -> dict[str, list[Member]]:
+    found: dict[str, list[Member]] = {household_id: [] for household_id in household_ids}
+    if household_ids:
+        statement = (
+            select(Member)
+            .where(col(Member.household_id).in_(household_ids))
+            .order_by(col(Member.position))
+        )
+        for member in (await session.exec(statement)).all():
+            found[member.household_id].append(member)
+    return found
+
+
+async def list_households(
+    session: AsyncSession, *, region_code: str, status: str | None, after_id: str | None, limit: int
+) -> Sequence[Household]:
+    low, high = subtree_range(region_code)
+    statement = select(Household).where(
+        col(Household.village_code) >= low, col(Household.village_code) <= high
+    )
+    if status:
+        statement = statement.where(Household.status == status)
+    if after_id:
+        statement = statement.where(col(Household.id) > after_id)
+    return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
+
+
+async def households_in_subtree(session: AsyncSession, region_code: str) -> Sequence[Household]:
+    low, high = subtree_range(region_code)
+    statement = select(Household).where(
+        col(Household.village_code) >= low, col(Household.village_code) <= high
+    )
+    return (await session.exec(statement)).all()
+
+
+def record(
+    session: AsyncSession,
+    *,
+    household_id: str,
+    at: datetime,
+    actor_id: str,
+    kind: str,
+    field: str = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> None:
+    session.add(
+        HistoryEntry(
+            household_id=household_id,
+            at=at,
+            actor_id=actor_id,
+            kind=kind,
+            field=field,
+            before=json.dumps(before, ensure_ascii=False),
+            after=json.dumps(after, ensure_ascii=False),
+            reason=reason,
+        )
+    )
+
+
+async def history_of(
+    session: AsyncSession, household_id: str, *, after_id: int | None, limit: int
+) -> Sequence[HistoryEntry]:
+    statement = select(HistoryEntry).where(HistoryEntry.household_id == household_id)
+    if after_id is not None:
+        statement = statement.where(col(HistoryEntry.id) > after_id)
+    return (await session.exec(statement.order_by(col(HistoryEntry.id)).limit(limit))).all()

@@ -1,0 +1,190 @@
+"""The household archive through the gateway: registration with protected identity numbers,
+territory, the lifecycle, the full history, and households following a division change."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from kit.id_numbers import check_character
+
+VILLAGE = "370102001002"
+OTHER_COUNTY_VILLAGE = "370103002001"
+_serial = itertools.count(100)
+
+
+def id_number(born: str = "19800101") -> str:
+    first = f"370102{born}{next(_serial):03d}"
+    return first + check_character(first)
+
+
+def new_household(api, token, village=VILLAGE, **extra):  # type: ignore[no-untyped-def]
+    body = {
+        "number": f"HH-{time.time_ns()}",
+        "village_code": village,
+        "latitude": 36.66,
+        "longitude": 117.02,
+        "attribute": "general",
+        "main_cause": "illness",
+        "secondary_causes": ["lack_of_labour"],
+        "members": [
+            {"name": "张三", "id_number": id_number("19650304"), "relation": "head"},
+            {"name": "李四", "id_number": id_number("19680512"), "relation": "spouse"},
+        ],
+        **extra,
+    }
+    return api.http.post("/api/v1/households", json=body, headers=api.auth(token))
+
+
+def test_a_household_is_registered_with_masked_identity_numbers(api, admin_token) -> None:
+    created = new_household(api, admin_token)
+    assert created.status_code == 201, created.text
+    household = created.json()
+    assert household["status"] == "identified" and household["version"] == 1
+    head = next(m for m in household["members"] if m["relation"] == "head")
+    assert head["id_number"].startswith("370102") and "*" in head["id_number"]
+    assert head["birth_date"] == "1965-03-04" and head["sex"] in ("male", "female")
+    assert api.get(f"/api/v1/households/{household['id']}", admin_token).json() == household
+
+
+def test_bad_identity_numbers_and_vocabulary_are_refused_and_change_nothing(
+    api, admin_token
+) -> None:
+    before = len(
+        api.get("/api/v1/households", admin_token, region_code=VILLAGE, page_size=200).json()[
+            "items"
+        ]
+    )
+    bad_number = new_household(
+        api,
+        admin_token,
+        members=[{"name": "王五", "id_number": "370102198001011230", "relation": "head"}],
+    )
+    assert bad_number.status_code == 400 and bad_number.json()["type"].endswith("invalid-id-number")
+    bad_cause = new_household(api, admin_token, main_cause="laziness")
+    assert bad_cause.status_code == 400 and bad_cause.json()["errors"][0]["field"] == "main_cause"
+    no_head = new_household(
+        api, admin_token, members=[{"name": "赵六", "id_number": id_number(), "relation": "child"}]
+    )
+    assert no_head.status_code == 400
+    after = len(
+        api.get("/api/v1/households", admin_token, region_code=VILLAGE, page_size=200).json()[
+            "items"
+        ]
+    )
+    assert after == before
+
+
+def test_households_outside_the_callers_territory_do_not_exist_for_them(api, admin_token) -> None:
+    elsewhere = new_household(api, admin_token, village=OTHER_COUNTY_VILLAGE).json()
+    _, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    other = api.get(f"/api/v1/households/{elsewhere['id']}", helper)
+    missing = api.get(f"/api/v1/households/{'0' * 32}", helper)
+    assert (
+        other.status_code == missing.status_code == 404
+        and other.json()["detail"] == missing.json()["detail"]
+    )
+    listed = api.get("/api/v1/households", helper).json()["items"]
+    assert listed and all(h["village_code"] == VILLAGE for h in listed)
+    assert new_household(api, helper).status_code == 403  # helpers read; officers register
+
+
+def test_the_lifecycle_refuses_illegal_moves_and_keeps_every_step(api, admin_token) -> None:
+    household = new_household(api, admin_token).json()
+    path = f"/api/v1/households/{household['id']}"
+
+    def move(action: str, **extra: str):  # type: ignore[no-untyped-def]
+        return api.http.post(
+            f"{path}/transitions",
+            json={"action": action, "reason": "入户核实", **extra},
+            headers=api.auth(admin_token),
+        )
+
+    illegal = move("exit")
+    assert illegal.status_code == 409 and illegal.json()["type"].endswith("illegal-transition")
+    assert move("start_assistance").json()["status"] == "under_assistance"
+    assert move("exit").json()["status"] == "exited"
+    monitored = move("start_monitoring", monitoring_category="unstable_exited").json()
+    assert (monitored["status"], monitored["monitoring_category"]) == (
+        "monitored",
+        "unstable_exited",
+    )
+    assert move("return_to_poverty").json()["status"] == "under_assistance"
+    history = api.get(f"{path}/history", admin_token).json()["items"]
+    assert [e["kind"] for e in history] == ["created"] + ["transitioned"] * 4
+    assert history[-1]["before"]["status"] == "monitored" and history[-1]["reason"] == "入户核实"
+
+
+def test_edits_are_versioned_and_recorded_field_by_field(api, admin_token) -> None:
+    household = new_household(api, admin_token).json()
+    path = f"/api/v1/households/{household['id']}"
+    edited = api.http.patch(
+        path,
+        json={"expected_version": 1, "main_cause": "disability"},
+        headers=api.auth(admin_token),
+    )
+    assert edited.status_code == 200 and edited.json()["version"] == 2
+    stale = api.http.patch(
+        path,
+        json={"expected_version": 1, "attribute": "destitute_support"},
+        headers=api.auth(admin_token),
+    )
+    assert stale.status_code == 409 and stale.json()["type"].endswith("version-conflict")
+    change = api.get(f"{path}/history", admin_token).json()["items"][-1]
+    assert (change["kind"], change["field"], change["before"], change["after"]) == (
+        "changed",
+        "main_cause",
+        "illness",
+        "disability",
+    )
+
+
+def test_revealing_an_identity_number_needs_the_permission_and_is_recorded(
+    api, admin_token
+) -> None:
+    number = id_number("19900909")
+    household = new_household(
+        api, admin_token, members=[{"name": "钱七", "id_number": number, "relation": "head"}]
+    ).json()
+    member = household["members"][0]["id"]
+    path = f"/api/v1/households/{household['id']}/members/{member}/id-number"
+    _, _, officer = api.new_user(admin_token, "370102001000", "info_officer")
+    assert (
+        api.http.post(path, json={"purpose": "核对"}, headers=api.auth(officer)).status_code == 403
+    )
+    revealed = api.http.post(path, json={"purpose": "医保核对"}, headers=api.auth(admin_token))
+    assert revealed.status_code == 200 and revealed.json() == {"id_number": number}
+    last = api.get(f"/api/v1/households/{household['id']}/history", admin_token).json()["items"][-1]
+    assert (last["kind"], last["reason"]) == ("revealed", "医保核对") and number not in str(last)
+
+
+def test_households_follow_their_village_when_its_county_is_recoded(api, admin_token) -> None:
+    county, new_county = "371728000000", "371799000000"  # a Heze county no other test touches
+    towns = api.get(f"/api/v1/regions/{county}/children", admin_token).json()["items"]
+    village = api.get(f"/api/v1/regions/{towns[0]['code']}/children", admin_token).json()["items"][
+        0
+    ]["code"]
+    household = new_household(api, admin_token, village=village).json()
+    change = {
+        "kind": "recode",
+        "reason": "区划调整",
+        "steps": [{"old_code": county, "new_code": new_county}],
+        "effective_date": "2026-06-01",
+    }
+    assert (
+        api.http.post(
+            "/api/v1/division-changes", json=change, headers=api.auth(admin_token)
+        ).status_code
+        == 201
+    )
+    expected = "371799" + village[6:]
+    for _ in range(100):  # the registry learns it from identity.division.changed
+        current = api.get(f"/api/v1/households/{household['id']}", admin_token).json()
+        if current["village_code"] == expected:
+            break
+        time.sleep(0.1)
+    assert current["village_code"] == expected
+    recoded = api.get(f"/api/v1/households/{household['id']}/history", admin_token).json()["items"][
+        -1
+    ]
+    assert (recoded["kind"], recoded["before"], recoded["after"]) == ("recoded", village, expected)
