@@ -58,5 +58,6 @@ def test_services_are_probed_over_native_grpc_and_migrate_in_an_init_container()
     for name, pod in by_name.items():
         if name != "gateway":
             assert "grpc" in pod["containers"][0]["readinessProbe"]
-    migrate = by_name["identity"]["initContainers"][0]["command"][-1]
-    assert "upgrade('identity'" in migrate
+    for service in ("identity", "registry"):
+        migrate = by_name[service]["initContainers"][0]["command"][-1]
+        assert f"upgrade('{service}'" in migrate

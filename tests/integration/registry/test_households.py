@@ -1,0 +1,112 @@
+"""The household archive's use-cases on SQLite and PostgreSQL: protected identity numbers,
+territory ranges, and households re-coded by a division change."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from sqlmodel import select
+
+from jingzhun.identity.v1 import events_pb2 as identity_events
+from kit import migrations
+from kit.db import Database
+from kit.errors import AlreadyExists, NotFound
+from kit.id_numbers import check_character
+from kit.principal import Principal
+from kit.protection import FieldProtector
+from services.registry.components import Components
+from services.registry.events import on_division_changed
+from services.registry.households_service import HouseholdsService, NewHousehold, NewMember
+from services.registry.models import Member
+
+COUNTY_OFFICER = Principal(
+    subject="u1", kind="user", region_code="370102000000", roles=("info_officer",)
+)
+
+
+def id_number(serial: int) -> str:
+    first = f"37010219800101{serial:03d}"
+    return first + check_character(first)
+
+
+def household(number: str, village: str, *serials: int) -> NewHousehold:
+    members = [
+        NewMember(name=f"成员{s}", id_number=id_number(s), relation="head" if i == 0 else "child")
+        for i, s in enumerate(serials)
+    ]
+    return NewHousehold(
+        number=number,
+        village_code=village,
+        attribute="general",
+        main_cause="illness",
+        members=members,
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def service(
+    request: pytest.FixtureRequest,
+    sqlite_url: Callable[[str], str],
+    postgres_database: Callable[[str], Awaitable[str]],
+) -> AsyncIterator[HouseholdsService]:
+    url = (
+        await postgres_database("registry")
+        if request.param == "postgres"
+        else sqlite_url("registry")
+    )
+    await asyncio.to_thread(migrations.upgrade, "registry", url)
+    db = Database(url)
+    yield HouseholdsService(Components(db=db, protector=FieldProtector.from_secrets("e", "i")))
+    await db.dispose()
+
+
+async def test_identity_numbers_are_stored_encrypted_and_registered_once(
+    service: HouseholdsService,
+) -> None:
+    await service.create(COUNTY_OFFICER, household("A-1", "370102001002", 1, 2))
+    async with service.c.db.read_only() as session:
+        stored = (await session.exec(select(Member))).all()
+    assert all(id_number(1).encode() not in m.id_number_cipher for m in stored)
+    with pytest.raises(AlreadyExists):  # the same person in a second household
+        await service.create(COUNTY_OFFICER, household("A-2", "370102001003", 2))
+    with pytest.raises(NotFound):  # a village of another county
+        await service.create(COUNTY_OFFICER, household("A-3", "370103002001", 3))
+
+
+async def test_lists_follow_the_division_code_range(service: HouseholdsService) -> None:
+    await service.create(COUNTY_OFFICER, household("B-1", "370102001002", 11))
+    await service.create(COUNTY_OFFICER, household("B-2", "370102002002", 12))
+    town = await service.list_households(
+        COUNTY_OFFICER, region_code="370102001000", status="", after_id=None, limit=50
+    )
+    county = await service.list_households(
+        COUNTY_OFFICER, region_code="", status="identified", after_id=None, limit=50
+    )
+    assert [v.household.number for v in town] == ["B-1"]
+    assert sorted(v.household.number for v in county) == ["B-1", "B-2"]
+
+
+async def test_a_division_change_recodes_households_and_records_it(
+    service: HouseholdsService,
+) -> None:
+    created = await service.create(COUNTY_OFFICER, household("C-1", "370102001002", 21))
+    change = identity_events.DivisionChanged(
+        change_id="c1",
+        kind="recode",
+        mappings=[identity_events.CodeMapping(old_prefix="370102", new_prefix="370199")],
+    )
+    async with service.c.db.unit_of_work() as session:
+        await on_division_changed(
+            session, "identity.division.changed", change.SerializeToString(), {}
+        )
+    province = Principal(subject="p", kind="user", region_code="370000000000", roles=("admin",))
+    moved = await service.get(province, created.household.id)
+    assert moved.household.village_code == "370199001002" and moved.household.version == 2
+    history = await service.history(province, created.household.id, None, 10)
+    assert (history[-1].kind, history[-1].before, history[-1].after) == (
+        "recoded",
+        '"370102001002"',
+        '"370199001002"',
+    )
