@@ -1,0 +1,17 @@
+"""The registry refuses to start in production with the development keys for personal data."""
+
+import pytest
+from pydantic import ValidationError
+
+from services.registry.settings import RegistrySettings
+
+
+def test_production_needs_real_keys_for_personal_data() -> None:
+    with pytest.raises(ValidationError, match="REGISTRY_ENCRYPTION_SECRET"):
+        RegistrySettings(common={"environment": "prod"})
+    ready = RegistrySettings(common={"environment": "prod"}, encryption_secret="k1-real", index_secret="k2-real")
+    assert ready.encryption_secret == "k1-real"
+
+
+def test_development_runs_with_the_default_keys() -> None:
+    assert RegistrySettings(common={"environment": "dev"}).encryption_secret
