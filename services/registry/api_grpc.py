@@ -10,7 +10,8 @@ from kit.authz import Authorizer
 from kit.errors import PermissionDenied, Unavailable
 from kit.paging import decode_token, encode_token, page_size
 from kit.principal import Principal, require_principal
-from services.registry.households_service import HouseholdChanges, HouseholdsService
+from services.registry.edits import HouseholdChanges
+from services.registry.households_service import HouseholdsService
 from services.registry.messages import (
     history_message,
     household_message,

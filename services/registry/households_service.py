@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.errors import Aborted, AlreadyExists, NotFound
+from kit.errors import AlreadyExists, NotFound
 from kit.id_numbers import birth_date_of, is_female, mask_id_number, normalize_id_number
 from kit.principal import Principal
 from kit.territory import Level, is_valid_code, is_within, level_of
@@ -18,13 +18,13 @@ from services.registry import events
 from services.registry import repository as repo
 from services.registry.components import ID_NUMBER_FIELD, Components, utcnow
 from services.registry.domain import (
-    changes,
     check_location,
     check_members,
     check_relation,
     parse,
     parse_all,
 )
+from services.registry.edits import HouseholdChanges, commit_changes
 from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import HistoryEntry, Household, Member
 from services.registry.vocabulary import (
@@ -63,16 +63,6 @@ class NewHousehold:
 
 
 @dataclass(frozen=True)
-class HouseholdChanges:
-    attribute: str | None = None
-    main_cause: str | None = None
-    secondary_causes: list[str] | None = None
-    assistance_category: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-@dataclass(frozen=True)
 class HouseholdView:
     household: Household
     members: list[Member]
@@ -80,17 +70,6 @@ class HouseholdView:
 
 def not_found() -> NotFound:
     return NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
-
-
-def editable_fields(household: Household) -> dict[str, object]:
-    return {
-        "attribute": household.attribute,
-        "main_cause": household.main_cause,
-        "secondary_causes": json.loads(household.secondary_causes),
-        "assistance_category": household.assistance_category,
-        "latitude": household.latitude,
-        "longitude": household.longitude,
-    }
 
 
 class HouseholdsService:
@@ -189,32 +168,7 @@ class HouseholdsService:
     ) -> HouseholdView:
         async with self.c.db.unit_of_work() as session:
             household = await self._visible(session, caller, household_id)
-            if expected_version and expected_version != household.version:
-                raise Aborted(
-                    f"the household changed since version {expected_version} (now {household.version})",
-                    reason="VERSION_CONFLICT",
-                )
-            before = editable_fields(household)
-            after = self._apply_changes(household, wanted)
-            differences = changes(before, after)
-            if differences:
-                household.version += 1
-                household.updated_at = utcnow()
-                session.add(household)
-                for name, old, new in differences:
-                    repo.record(
-                        session,
-                        household_id=household.id,
-                        at=household.updated_at,
-                        actor_id=caller.actor_id,
-                        kind="changed",
-                        field=name,
-                        before=old,
-                        after=new,
-                    )
-                events.publish_household(
-                    session, events.HOUSEHOLD_UPDATED, household, caller.actor_id
-                )
+            commit_changes(session, household, wanted, expected_version, caller.actor_id)
             members = (await repo.members_of(session, [household.id]))[household.id]
         return HouseholdView(household, members)
 
@@ -332,22 +286,3 @@ class HouseholdsService:
             labour_capacity=new.labour_capacity,
             schooling=new.schooling,
         )
-
-    @staticmethod
-    def _apply_changes(household: Household, wanted: HouseholdChanges) -> dict[str, object]:
-        if wanted.attribute is not None:
-            household.attribute = parse(wanted.attribute, Attribute, "attribute")
-        if wanted.main_cause is not None:
-            household.main_cause = parse(wanted.main_cause, PovertyCause, "main_cause")
-        if wanted.secondary_causes is not None:
-            household.secondary_causes = json.dumps(
-                parse_all(wanted.secondary_causes, PovertyCause, "secondary_causes")
-            )
-        if wanted.assistance_category is not None:
-            household.assistance_category = parse(
-                wanted.assistance_category, AssistanceCategory, "assistance_category"
-            )
-        if wanted.latitude is not None or wanted.longitude is not None:
-            check_location(wanted.latitude, wanted.longitude)
-            household.latitude, household.longitude = wanted.latitude, wanted.longitude
-        return editable_fields(household)
