@@ -9,7 +9,9 @@ from services.registry.settings import RegistrySettings
 def test_production_needs_real_keys_for_personal_data() -> None:
     with pytest.raises(ValidationError, match="REGISTRY_ENCRYPTION_SECRET"):
         RegistrySettings(common={"environment": "prod"})
-    ready = RegistrySettings(common={"environment": "prod"}, encryption_secret="k1-real", index_secret="k2-real")
+    ready = RegistrySettings(
+        common={"environment": "prod"}, encryption_secret="k1-real", index_secret="k2-real"
+    )
     assert ready.encryption_secret == "k1-real"
 
 
