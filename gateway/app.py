@@ -13,7 +13,17 @@ from gateway.clients import identity_client, registry_client
 from gateway.guard import Guard, RateLimiter
 from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
-from gateway.routes import audit, auth, clients, health, households, regions, users
+from gateway.routes import (
+    audit,
+    auth,
+    change_requests,
+    clients,
+    health,
+    households,
+    pairings,
+    regions,
+    users,
+)
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
 from jingzhun.identity.v1 import identity_pb2 as pb
@@ -84,6 +94,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(RequestIdMiddleware)
-    for module in (health, auth, users, regions, clients, audit, households):
+    for module in (
+        health,
+        auth,
+        users,
+        regions,
+        clients,
+        audit,
+        households,
+        pairings,
+        change_requests,
+    ):
         app.include_router(module.router)
     return app

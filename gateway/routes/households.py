@@ -128,6 +128,20 @@ class RevealOut(BaseModel):
     id_number: str
 
 
+def update_message(household_id: str, body: HouseholdUpdate) -> pb.UpdateHouseholdRequest:
+    message = pb.UpdateHouseholdRequest(
+        id=household_id,
+        expected_version=body.expected_version,
+        replace_secondary_causes=body.secondary_causes is not None,
+        secondary_causes=body.secondary_causes or [],
+    )
+    for name in ("attribute", "main_cause", "assistance_category", "latitude", "longitude"):
+        value = getattr(body, name)
+        if value is not None:
+            setattr(message, name, value)
+    return message
+
+
 def household_out(h: pb.Household) -> HouseholdOut:
     return HouseholdOut(
         id=h.id,
@@ -245,16 +259,7 @@ async def update_household(
     body: HouseholdUpdate,
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
-    message = pb.UpdateHouseholdRequest(
-        id=household_id,
-        expected_version=body.expected_version,
-        replace_secondary_causes=body.secondary_causes is not None,
-        secondary_causes=body.secondary_causes or [],
-    )
-    for name in ("attribute", "main_cause", "assistance_category", "latitude", "longitude"):
-        value = getattr(body, name)
-        if value is not None:
-            setattr(message, name, value)
+    message = update_message(household_id, body)
     return ModelResponse(household_out(await caller.registry("UpdateHousehold", message)))
 
 

@@ -10,20 +10,28 @@ from kit.authz import Authorizer
 from kit.errors import PermissionDenied, Unavailable
 from kit.paging import decode_token, encode_token, page_size
 from kit.principal import Principal, require_principal
-from services.registry.edits import HouseholdChanges
 from services.registry.households_service import HouseholdsService
 from services.registry.messages import (
+    change_request_message,
     history_message,
+    household_changes,
     household_message,
     new_household,
+    pairing_message,
 )
+from services.registry.pairings_service import PairingsService
+from services.registry.reviews_service import ReviewsService
 
 
 class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
     def __init__(
-        self, households: HouseholdsService, authorizer: Callable[[], Authorizer | None]
+        self,
+        households: HouseholdsService,
+        pairings: PairingsService,
+        reviews: ReviewsService,
+        authorizer: Callable[[], Authorizer | None],
     ) -> None:
-        self.households = households
+        self.households, self.pairings, self.reviews = households, pairings, reviews
         self._authorizer = authorizer
 
     def _caller(self, resource: str, action: str) -> Principal:
@@ -67,18 +75,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
 
     async def UpdateHousehold(self, request, context):  # type: ignore[no-untyped-def]
-        wanted = HouseholdChanges(
-            attribute=request.attribute if request.HasField("attribute") else None,
-            main_cause=request.main_cause if request.HasField("main_cause") else None,
-            secondary_causes=list(request.secondary_causes)
-            if request.replace_secondary_causes
-            else None,
-            assistance_category=request.assistance_category
-            if request.HasField("assistance_category")
-            else None,
-            latitude=request.latitude if request.HasField("latitude") else None,
-            longitude=request.longitude if request.HasField("longitude") else None,
-        )
+        wanted = household_changes(request)
         view = await self.households.update(
             self._caller("households", "update"), request.id, request.expected_version, wanted
         )
@@ -113,3 +110,53 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             request.purpose,
         )
         return pb.RevealIdNumberResponse(id_number=number)
+
+    async def PairHelper(self, request, context):  # type: ignore[no-untyped-def]
+        pairing = await self.pairings.pair(
+            self._caller("households", "pair"), request.household_id, request.helper_id
+        )
+        return pairing_message(pairing)
+
+    async def ListPairings(self, request, context):  # type: ignore[no-untyped-def]
+        caller = self._caller("households", "read")
+        if request.household_id:
+            found = await self.pairings.of_household(caller, request.household_id)
+        else:
+            found = await self.pairings.of_helper(caller, request.helper_id or caller.subject)
+        return pb.ListPairingsResponse(pairings=[pairing_message(p) for p in found])
+
+    async def UnpairHelper(self, request, context):  # type: ignore[no-untyped-def]
+        await self.pairings.unpair(
+            self._caller("households", "pair"), request.household_id, request.helper_id
+        )
+        return pb.UnpairHelperResponse()
+
+    async def ProposeChange(self, request, context):  # type: ignore[no-untyped-def]
+        change = request.change
+        proposal = await self.reviews.propose(
+            self._caller("households", "propose"),
+            change.id,
+            change.expected_version,
+            household_changes(change),
+        )
+        return change_request_message(proposal)
+
+    async def ListChangeRequests(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        found = await self.reviews.list_requests(
+            self._caller("households", "read"),
+            region_code=request.region_code,
+            status=request.status,
+            after_id=decode_token(request.page_token),
+            limit=limit,
+        )
+        next_token = encode_token(found[-1].id) if len(found) == limit else ""
+        return pb.ListChangeRequestsResponse(
+            requests=[change_request_message(r) for r in found], next_page_token=next_token
+        )
+
+    async def ReviewChangeRequest(self, request, context):  # type: ignore[no-untyped-def]
+        reviewed = await self.reviews.review(
+            self._caller("households", "review"), request.id, request.approve, request.reason
+        )
+        return change_request_message(reviewed)

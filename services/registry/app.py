@@ -20,6 +20,8 @@ from services.registry.api_grpc import RegistryApi
 from services.registry.components import Components
 from services.registry.events import DIVISION_CHANGED, on_division_changed
 from services.registry.households_service import HouseholdsService
+from services.registry.pairings_service import PairingsService
+from services.registry.reviews_service import ReviewsService
 from services.registry.settings import RegistrySettings
 
 
@@ -38,6 +40,8 @@ async def run(settings: RegistrySettings) -> None:
     identity = ServiceClient(
         common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=10
     )
+    pairings = PairingsService(components, households, identity)
+    reviews = ReviewsService(components, households)
     bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
     await bus.ensure_service_stream("registry")
     relay = OutboxRelay(components.db, bus)
@@ -54,7 +58,7 @@ async def run(settings: RegistrySettings) -> None:
         policy.append(await fetch_policy_when_ready(identity))
 
     def register(server: grpc.aio.Server) -> list[str]:
-        api = RegistryApi(households, lambda: policy[0] if policy else None)
+        api = RegistryApi(households, pairings, reviews, lambda: policy[0] if policy else None)
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
         return [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]
 

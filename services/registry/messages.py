@@ -6,8 +6,9 @@ import json
 
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.paging import stamp
+from services.registry.edits import HouseholdChanges
 from services.registry.households_service import HouseholdView, NewHousehold, NewMember
-from services.registry.models import HistoryEntry, Member
+from services.registry.models import ChangeRequest, HistoryEntry, Member, Pairing
 
 
 def member_message(member: Member) -> pb.Member:
@@ -86,3 +87,45 @@ def history_message(entry: HistoryEntry) -> pb.HistoryEntry:
         after=entry.after,
         reason=entry.reason,
     )
+
+
+def household_changes(request: pb.UpdateHouseholdRequest) -> HouseholdChanges:
+    return HouseholdChanges(
+        attribute=request.attribute if request.HasField("attribute") else None,
+        main_cause=request.main_cause if request.HasField("main_cause") else None,
+        secondary_causes=list(request.secondary_causes)
+        if request.replace_secondary_causes
+        else None,
+        assistance_category=request.assistance_category
+        if request.HasField("assistance_category")
+        else None,
+        latitude=request.latitude if request.HasField("latitude") else None,
+        longitude=request.longitude if request.HasField("longitude") else None,
+    )
+
+
+def pairing_message(pairing: Pairing) -> pb.Pairing:
+    return pb.Pairing(
+        household_id=pairing.household_id,
+        helper_id=pairing.helper_id,
+        paired_by=pairing.paired_by,
+        paired_at=stamp(pairing.paired_at),
+    )
+
+
+def change_request_message(request: ChangeRequest) -> pb.ChangeRequest:
+    message = pb.ChangeRequest(
+        id=request.id,
+        household_id=request.household_id,
+        village_code=request.village_code,
+        requested_by=request.requested_by,
+        changes=request.changes,
+        base_version=request.base_version,
+        status=request.status,
+        reviewed_by=request.reviewed_by,
+        review_reason=request.review_reason,
+        created_at=stamp(request.created_at),
+    )
+    if request.reviewed_at is not None:
+        message.reviewed_at.CopyFrom(stamp(request.reviewed_at))
+    return message

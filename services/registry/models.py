@@ -61,3 +61,31 @@ class HistoryEntry(SQLModel, table=True):
     before: str = Field(default="null", sa_column=Column(Text, nullable=False))
     after: str = Field(default="null", sa_column=Column(Text, nullable=False))
     reason: str = ""
+
+
+class Pairing(SQLModel, table=True):
+    """A helper cadre paired with a household (帮扶结对)."""
+
+    __tablename__ = "pairings"
+    household_id: str = Field(foreign_key="households.id", primary_key=True)
+    helper_id: str = Field(primary_key=True, index=True)
+    paired_by: str
+    paired_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ChangeRequest(SQLModel, table=True):
+    """A helper's proposed edit; it counts only once the village work team approves it."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (Index("ix_change_requests_village_status", "village_code", "status"),)
+    id: str = Field(primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True)
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    requested_by: str
+    changes: str = Field(sa_column=Column(Text, nullable=False))  # JSON of HouseholdChanges
+    base_version: int
+    status: str = "pending"
+    reviewed_by: str = ""
+    review_reason: str = ""
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    reviewed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))

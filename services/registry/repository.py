@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.territory import subtree_range
-from services.registry.models import HistoryEntry, Household, Member
+from services.registry.models import ChangeRequest, HistoryEntry, Household, Member, Pairing
 
 
 async def get_household(session: AsyncSession, household_id: str) -> Household | None:
@@ -98,3 +98,39 @@ async def history_of(
     if after_id is not None:
         statement = statement.where(col(HistoryEntry.id) > after_id)
     return (await session.exec(statement.order_by(col(HistoryEntry.id)).limit(limit))).all()
+
+
+# ------------------------------------------------------------------ pairings and reviews
+
+
+async def get_pairing(session: AsyncSession, household_id: str, helper_id: str) -> Pairing | None:
+    return await session.get(Pairing, (household_id, helper_id))
+
+
+async def pairings_of(
+    session: AsyncSession, *, household_id: str = "", helper_id: str = ""
+) -> Sequence[Pairing]:
+    statement = select(Pairing)
+    if household_id:
+        statement = statement.where(Pairing.household_id == household_id)
+    if helper_id:
+        statement = statement.where(Pairing.helper_id == helper_id)
+    return (await session.exec(statement.order_by(col(Pairing.paired_at)))).all()
+
+
+async def get_change_request(session: AsyncSession, request_id: str) -> ChangeRequest | None:
+    return await session.get(ChangeRequest, request_id)
+
+
+async def list_change_requests(
+    session: AsyncSession, *, region_code: str, status: str | None, after_id: str | None, limit: int
+) -> Sequence[ChangeRequest]:
+    low, high = subtree_range(region_code)
+    statement = select(ChangeRequest).where(
+        col(ChangeRequest.village_code) >= low, col(ChangeRequest.village_code) <= high
+    )
+    if status:
+        statement = statement.where(ChangeRequest.status == status)
+    if after_id:
+        statement = statement.where(col(ChangeRequest.id) > after_id)
+    return (await session.exec(statement.order_by(col(ChangeRequest.id)).limit(limit))).all()

@@ -69,6 +69,36 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.FromString,
                 _registered_method=True)
+        self.PairHelper = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/PairHelper',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PairHelperRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Pairing.FromString,
+                _registered_method=True)
+        self.ListPairings = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListPairings',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPairingsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPairingsResponse.FromString,
+                _registered_method=True)
+        self.UnpairHelper = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/UnpairHelper',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UnpairHelperRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UnpairHelperResponse.FromString,
+                _registered_method=True)
+        self.ProposeChange = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ProposeChange',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ProposeChangeRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
+                _registered_method=True)
+        self.ListChangeRequests = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListChangeRequests',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListChangeRequestsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListChangeRequestsResponse.FromString,
+                _registered_method=True)
+        self.ReviewChangeRequest = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ReviewChangeRequest',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -117,6 +147,44 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PairHelper(self, request, context):
+        """Pairings of helper cadres with households (帮扶结对); helpers act only on their own.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPairings(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnpairHelper(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ProposeChange(self, request, context):
+        """A helper's edit waits for the village work team's review before it counts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListChangeRequests(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewChangeRequest(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -154,6 +222,36 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.RevealIdNumber,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.SerializeToString,
+            ),
+            'PairHelper': grpc.unary_unary_rpc_method_handler(
+                    servicer.PairHelper,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PairHelperRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Pairing.SerializeToString,
+            ),
+            'ListPairings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPairings,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPairingsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPairingsResponse.SerializeToString,
+            ),
+            'UnpairHelper': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnpairHelper,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UnpairHelperRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UnpairHelperResponse.SerializeToString,
+            ),
+            'ProposeChange': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProposeChange,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ProposeChangeRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.SerializeToString,
+            ),
+            'ListChangeRequests': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListChangeRequests,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListChangeRequestsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListChangeRequestsResponse.SerializeToString,
+            ),
+            'ReviewChangeRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewChangeRequest,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -345,6 +443,168 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/RevealIdNumber',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PairHelper(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/PairHelper',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.PairHelperRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Pairing.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPairings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListPairings',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPairingsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPairingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnpairHelper(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/UnpairHelper',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.UnpairHelperRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.UnpairHelperResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProposeChange(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ProposeChange',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ProposeChangeRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListChangeRequests(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListChangeRequests',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListChangeRequestsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListChangeRequestsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviewChangeRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ReviewChangeRequest',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
             options,
             channel_credentials,
             insecure,

@@ -41,6 +41,14 @@ class RegistryServiceStub:
     ListHouseholdHistory: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdHistoryRequest, _registry_pb2.ListHouseholdHistoryResponse]
     RevealIdNumber: _grpc.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealIdNumberResponse]
     """The full identity number of one member: a separate, permission-checked, recorded act."""
+    PairHelper: _grpc.UnaryUnaryMultiCallable[_registry_pb2.PairHelperRequest, _registry_pb2.Pairing]
+    """Pairings of helper cadres with households (帮扶结对); helpers act only on their own."""
+    ListPairings: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListPairingsRequest, _registry_pb2.ListPairingsResponse]
+    UnpairHelper: _grpc.UnaryUnaryMultiCallable[_registry_pb2.UnpairHelperRequest, _registry_pb2.UnpairHelperResponse]
+    ProposeChange: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ProposeChangeRequest, _registry_pb2.ChangeRequest]
+    """A helper's edit waits for the village work team's review before it counts."""
+    ListChangeRequests: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListChangeRequestsRequest, _registry_pb2.ListChangeRequestsResponse]
+    ReviewChangeRequest: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ReviewChangeRequestRequest, _registry_pb2.ChangeRequest]
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -53,6 +61,14 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     ListHouseholdHistory: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdHistoryRequest, _registry_pb2.ListHouseholdHistoryResponse]  # type: ignore[assignment]
     RevealIdNumber: _aio.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealIdNumberResponse]  # type: ignore[assignment]
     """The full identity number of one member: a separate, permission-checked, recorded act."""
+    PairHelper: _aio.UnaryUnaryMultiCallable[_registry_pb2.PairHelperRequest, _registry_pb2.Pairing]  # type: ignore[assignment]
+    """Pairings of helper cadres with households (帮扶结对); helpers act only on their own."""
+    ListPairings: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListPairingsRequest, _registry_pb2.ListPairingsResponse]  # type: ignore[assignment]
+    UnpairHelper: _aio.UnaryUnaryMultiCallable[_registry_pb2.UnpairHelperRequest, _registry_pb2.UnpairHelperResponse]  # type: ignore[assignment]
+    ProposeChange: _aio.UnaryUnaryMultiCallable[_registry_pb2.ProposeChangeRequest, _registry_pb2.ChangeRequest]  # type: ignore[assignment]
+    """A helper's edit waits for the village work team's review before it counts."""
+    ListChangeRequests: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListChangeRequestsRequest, _registry_pb2.ListChangeRequestsResponse]  # type: ignore[assignment]
+    ReviewChangeRequest: _aio.UnaryUnaryMultiCallable[_registry_pb2.ReviewChangeRequestRequest, _registry_pb2.ChangeRequest]  # type: ignore[assignment]
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -104,5 +120,49 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.RevealIdNumberResponse, _abc.Awaitable[_registry_pb2.RevealIdNumberResponse]]:
         """The full identity number of one member: a separate, permission-checked, recorded act."""
+
+    @_abc_1.abstractmethod
+    def PairHelper(
+        self,
+        request: _registry_pb2.PairHelperRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Pairing, _abc.Awaitable[_registry_pb2.Pairing]]:
+        """Pairings of helper cadres with households (帮扶结对); helpers act only on their own."""
+
+    @_abc_1.abstractmethod
+    def ListPairings(
+        self,
+        request: _registry_pb2.ListPairingsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListPairingsResponse, _abc.Awaitable[_registry_pb2.ListPairingsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def UnpairHelper(
+        self,
+        request: _registry_pb2.UnpairHelperRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.UnpairHelperResponse, _abc.Awaitable[_registry_pb2.UnpairHelperResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ProposeChange(
+        self,
+        request: _registry_pb2.ProposeChangeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ChangeRequest, _abc.Awaitable[_registry_pb2.ChangeRequest]]:
+        """A helper's edit waits for the village work team's review before it counts."""
+
+    @_abc_1.abstractmethod
+    def ListChangeRequests(
+        self,
+        request: _registry_pb2.ListChangeRequestsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListChangeRequestsResponse, _abc.Awaitable[_registry_pb2.ListChangeRequestsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ReviewChangeRequest(
+        self,
+        request: _registry_pb2.ReviewChangeRequestRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ChangeRequest, _abc.Awaitable[_registry_pb2.ChangeRequest]]: ...
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,114 @@
+"""Helpers' proposed changes and their review by the village work team."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from gateway.routes.households import HouseholdId, HouseholdUpdate, update_message
+from jingzhun.registry.v1 import registry_pb2 as pb
+
+router = APIRouter(prefix="/api/v1", tags=["change requests"])
+
+RequestId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+
+
+class ChangeRequestOut(BaseModel):
+    id: str
+    household_id: str
+    village_code: str
+    requested_by: str
+    changes: dict[str, Any]
+    base_version: int
+    status: str
+    reviewed_by: str | None
+    review_reason: str | None
+    created_at: datetime
+    reviewed_at: datetime | None
+
+
+class ReviewIn(BaseModel):
+    decision: str = Field(pattern=r"^(approve|reject)$")
+    reason: str = Field(default="", max_length=500, description="required to reject")
+
+
+def change_request_out(r: pb.ChangeRequest) -> ChangeRequestOut:
+    return ChangeRequestOut(
+        id=r.id,
+        household_id=r.household_id,
+        village_code=r.village_code,
+        requested_by=r.requested_by,
+        changes={k: v for k, v in json.loads(r.changes).items() if v is not None},
+        base_version=r.base_version,
+        status=r.status,
+        reviewed_by=r.reviewed_by or None,
+        review_reason=r.review_reason or None,
+        created_at=r.created_at.ToDatetime(),
+        reviewed_at=r.reviewed_at.ToDatetime() if r.HasField("reviewed_at") else None,
+    )
+
+
+@router.post(
+    "/households/{household_id}/change-requests",
+    status_code=201,
+    response_model=ChangeRequestOut,
+    responses=problem_responses(),
+    summary="Propose a change to a household paired with you (reviewed before it counts)",
+)
+async def propose_change(
+    household_id: HouseholdId,
+    body: HouseholdUpdate,
+    caller: Annotated[Caller, caller_for("households", "propose")],
+) -> ModelResponse:
+    message = pb.ProposeChangeRequest(change=update_message(household_id, body))
+    return ModelResponse(
+        change_request_out(await caller.registry("ProposeChange", message)), status_code=201
+    )
+
+
+@router.get(
+    "/change-requests",
+    response_model=Page[ChangeRequestOut],
+    responses=problem_responses(),
+    summary="Proposed changes in your territory",
+)
+async def list_change_requests(
+    caller: Annotated[Caller, caller_for("households", "read")],
+    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    status: Annotated[str, Query(pattern=r"^(pending|approved|rejected)?$")] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListChangeRequestsRequest(
+        region_code=region_code, status=status, page_size=page_size, page_token=page_token
+    )
+    reply = await caller.registry("ListChangeRequests", message)
+    items = [change_request_out(r) for r in reply.requests]
+    return ModelResponse(
+        Page[ChangeRequestOut](items=items, next_page_token=reply.next_page_token or None)
+    )
+
+
+@router.post(
+    "/change-requests/{request_id}/review",
+    response_model=ChangeRequestOut,
+    responses=problem_responses(),
+    summary="Approve (the change then counts) or reject with a reason",
+)
+async def review_change_request(
+    request_id: RequestId,
+    body: ReviewIn,
+    caller: Annotated[Caller, caller_for("households", "review")],
+) -> ModelResponse:
+    message = pb.ReviewChangeRequestRequest(
+        id=request_id, approve=body.decision == "approve", reason=body.reason
+    )
+    return ModelResponse(change_request_out(await caller.registry("ReviewChangeRequest", message)))

@@ -1,0 +1,96 @@
+"""Use-cases of pairings (帮扶结对): officers pair helper cadres with households of their
+territory; a helper must be an account of identity, holding the helper role, whose territory
+covers the household's village."""
+
+from __future__ import annotations
+
+from jingzhun.identity.v1 import identity_pb2
+from kit.errors import FailedPrecondition, InvalidArgument, NotFound
+from kit.grpc_client import ServiceClient
+from kit.principal import Principal
+from kit.territory import is_within
+from services.registry import repository as repo
+from services.registry.components import Components, utcnow
+from services.registry.households_service import HouseholdsService
+from services.registry.models import Pairing
+
+
+class PairingsService:
+    def __init__(
+        self, components: Components, households: HouseholdsService, identity: ServiceClient
+    ) -> None:
+        self.c = components
+        self.households = households
+        self.identity = identity
+
+    async def pair(self, caller: Principal, household_id: str, helper_id: str) -> Pairing:
+        household = (await self.households.get(caller, household_id)).household
+        helper = await self._helper(caller, helper_id)
+        if "helper" not in helper.roles or helper.disabled:
+            raise InvalidArgument(
+                "only an active helper cadre can be paired", reason="NOT_A_HELPER"
+            )
+        if not is_within(household.village_code, helper.region_code):
+            raise FailedPrecondition(
+                "the helper's territory does not cover this household",
+                reason="OUT_OF_HELPER_TERRITORY",
+            )
+        async with self.c.db.unit_of_work() as session:
+            existing = await repo.get_pairing(session, household_id, helper_id)
+            if existing is not None:
+                return existing
+            pairing = Pairing(
+                household_id=household_id,
+                helper_id=helper_id,
+                paired_by=caller.actor_id,
+                paired_at=utcnow(),
+            )
+            session.add(pairing)
+            repo.record(
+                session,
+                household_id=household_id,
+                at=pairing.paired_at,
+                actor_id=caller.actor_id,
+                kind="paired",
+                field="helper",
+                after=helper_id,
+            )
+        return pairing
+
+    async def unpair(self, caller: Principal, household_id: str, helper_id: str) -> None:
+        await self.households.get(caller, household_id)
+        async with self.c.db.unit_of_work() as session:
+            pairing = await repo.get_pairing(session, household_id, helper_id)
+            if pairing is None:
+                raise NotFound("pairing not found", reason="PAIRING_NOT_FOUND")
+            await session.delete(pairing)
+            repo.record(
+                session,
+                household_id=household_id,
+                at=utcnow(),
+                actor_id=caller.actor_id,
+                kind="unpaired",
+                field="helper",
+                before=helper_id,
+            )
+
+    async def of_household(self, caller: Principal, household_id: str) -> list[Pairing]:
+        await self.households.get(caller, household_id)
+        async with self.c.db.read_only() as session:
+            return list(await repo.pairings_of(session, household_id=household_id))
+
+    async def of_helper(self, caller: Principal, helper_id: str) -> list[Pairing]:
+        """A helper sees their own pairings; officers see those of helpers in their territory."""
+        if helper_id != caller.subject:
+            await self._helper(caller, helper_id)
+        async with self.c.db.read_only() as session:
+            return list(await repo.pairings_of(session, helper_id=helper_id))
+
+    async def _helper(self, caller: Principal, helper_id: str) -> identity_pb2.User:
+        """The helper's account as identity shows it to the caller (out of scope: not found)."""
+        try:
+            return await self.identity.call(
+                "GetUser", identity_pb2.GetUserRequest(id=helper_id), token=caller.token
+            )
+        except NotFound:
+            raise NotFound("helper not found", reason="HELPER_NOT_FOUND") from None

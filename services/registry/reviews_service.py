@@ -1,0 +1,129 @@
+"""Use-cases of helper proposals: a helper proposes a change to a household paired with them;
+the village work team (or an officer above) approves it — then it counts, through the same
+path as a direct edit — or rejects it with a reason. Both are in the household's history."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict
+from enum import StrEnum
+
+from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from kit.principal import Principal
+from kit.territory import is_valid_code, is_within
+from services.registry import repository as repo
+from services.registry.components import Components, utcnow
+from services.registry.domain import parse
+from services.registry.edits import HouseholdChanges, check_version, commit_changes, validate
+from services.registry.households_service import HouseholdsService
+from services.registry.models import ChangeRequest
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ReviewsService:
+    def __init__(self, components: Components, households: HouseholdsService) -> None:
+        self.c = components
+        self.households = households
+
+    async def propose(
+        self, caller: Principal, household_id: str, expected_version: int, wanted: HouseholdChanges
+    ) -> ChangeRequest:
+        proposal = validate(wanted)
+        if not any(value is not None for value in asdict(proposal).values()):
+            raise InvalidArgument(
+                "a proposal must change at least one field", reason="EMPTY_PROPOSAL"
+            )
+        household = (await self.households.get(caller, household_id)).household
+        async with self.c.db.unit_of_work() as session:
+            if await repo.get_pairing(session, household_id, caller.subject) is None:
+                raise PermissionDenied(
+                    "you may only propose changes to households paired with you",
+                    reason="NOT_PAIRED",
+                )
+            check_version(household, expected_version)
+            request = ChangeRequest(
+                id=uuid.uuid4().hex,
+                household_id=household_id,
+                village_code=household.village_code,
+                requested_by=caller.actor_id,
+                changes=json.dumps(asdict(proposal), ensure_ascii=False),
+                base_version=household.version,
+                created_at=utcnow(),
+            )
+            session.add(request)
+            repo.record(
+                session,
+                household_id=household_id,
+                at=request.created_at,
+                actor_id=caller.actor_id,
+                kind="proposed",
+                field="change_request",
+                after=json.loads(request.changes),
+            )
+        return request
+
+    async def list_requests(
+        self, caller: Principal, *, region_code: str, status: str, after_id: str | None, limit: int
+    ) -> list[ChangeRequest]:
+        scope = region_code or caller.region_code
+        if not is_valid_code(scope) or not is_within(scope, caller.region_code):
+            raise NotFound("region not found", reason="REGION_NOT_FOUND")
+        wanted = parse(status, ReviewStatus, "status") if status else None
+        async with self.c.db.read_only() as session:
+            return list(
+                await repo.list_change_requests(
+                    session, region_code=scope, status=wanted, after_id=after_id, limit=limit
+                )
+            )
+
+    async def review(
+        self, caller: Principal, request_id: str, approve: bool, reason: str
+    ) -> ChangeRequest:
+        if not approve and not reason.strip():
+            raise InvalidArgument("a rejection needs a reason", reason="REASON_REQUIRED")
+        async with self.c.db.unit_of_work() as session:
+            request = await repo.get_change_request(session, request_id)
+            if request is None or not is_within(request.village_code, caller.region_code):
+                raise NotFound("change request not found", reason="CHANGE_REQUEST_NOT_FOUND")
+            if request.status != ReviewStatus.PENDING:
+                raise FailedPrecondition(
+                    f"the change request is {request.status} already", reason="ALREADY_REVIEWED"
+                )
+            if request.requested_by == caller.actor_id:
+                raise PermissionDenied("nobody reviews their own proposal", reason="OWN_PROPOSAL")
+            household = await repo.get_household(session, request.household_id)
+            assert household is not None  # households are never deleted
+            request.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+            request.reviewed_by, request.review_reason, request.reviewed_at = (
+                caller.actor_id,
+                reason.strip(),
+                utcnow(),
+            )
+            session.add(request)
+            note = f"change request {request.id} by {request.requested_by}: {request.status}"
+            if approve:
+                commit_changes(
+                    session,
+                    household,
+                    HouseholdChanges(**json.loads(request.changes)),
+                    request.base_version,
+                    caller.actor_id,
+                    reason=note,
+                )
+            repo.record(
+                session,
+                household_id=household.id,
+                at=request.reviewed_at,
+                actor_id=caller.actor_id,
+                kind="reviewed",
+                field="change_request",
+                after=request.status,
+                reason=reason.strip() or note,
+            )
+        return request

@@ -1,0 +1,125 @@
+"""Helpers act only on households paired with them, and their changes count only after the
+village work team approves them."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from kit.id_numbers import check_character
+
+VILLAGE, NEIGHBOUR = "370102001002", "370102001003"
+_serial = itertools.count(500)
+
+
+def register(api, token, village=VILLAGE):  # type: ignore[no-untyped-def]
+    first = f"370102{19700101 + next(_serial) % 28:08d}"[:14] + f"{next(_serial) % 1000:03d}"
+    body = {
+        "number": f"RV-{time.time_ns()}",
+        "village_code": village,
+        "attribute": "general",
+        "main_cause": "illness",
+        "members": [
+            {"name": "户主", "id_number": first + check_character(first), "relation": "head"}
+        ],
+    }
+    reply = api.http.post("/api/v1/households", json=body, headers=api.auth(token))
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def pair(api, token, household_id, helper_id):  # type: ignore[no-untyped-def]
+    return api.http.post(
+        f"/api/v1/households/{household_id}/pairings",
+        json={"helper_id": helper_id},
+        headers=api.auth(token),
+    )
+
+
+def propose(api, token, household, **fields):  # type: ignore[no-untyped-def]
+    body = {"expected_version": household["version"], **fields}
+    return api.http.post(
+        f"/api/v1/households/{household['id']}/change-requests", json=body, headers=api.auth(token)
+    )
+
+
+def test_a_helpers_change_counts_only_once_the_work_team_approves_it(api, admin_token) -> None:
+    household, other = register(api, admin_token), register(api, admin_token)
+    helper_id, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    _, _, team = api.new_user(admin_token, VILLAGE, "work_team")
+    assert pair(api, admin_token, household["id"], helper_id).status_code == 201
+    assert [p["household_id"] for p in api.get("/api/v1/pairings", helper).json()["items"]] == [
+        household["id"]
+    ]
+
+    proposed = propose(api, helper, household, main_cause="disability")
+    assert proposed.status_code == 201 and proposed.json()["status"] == "pending"
+    assert (
+        api.get(f"/api/v1/households/{household['id']}", helper).json()["main_cause"] == "illness"
+    )
+    unpaired = propose(api, helper, other, main_cause="disability")
+    assert unpaired.status_code == 403 and unpaired.json()["type"].endswith("not-paired")
+    assert (
+        api.http.patch(
+            f"/api/v1/households/{household['id']}",
+            json={"expected_version": 1, "main_cause": "disaster"},
+            headers=api.auth(helper),
+        ).status_code
+        == 403
+    )
+
+    pending = api.get("/api/v1/change-requests", team, status="pending").json()["items"]
+    assert proposed.json()["id"] in {r["id"] for r in pending}
+    assert (
+        api.http.post(
+            f"/api/v1/change-requests/{proposed.json()['id']}/review",
+            json={"decision": "approve"},
+            headers=api.auth(helper),
+        ).status_code
+        == 403
+    )
+    approved = api.http.post(
+        f"/api/v1/change-requests/{proposed.json()['id']}/review",
+        json={"decision": "approve"},
+        headers=api.auth(team),
+    )
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    after = api.get(f"/api/v1/households/{household['id']}", helper).json()
+    assert (after["main_cause"], after["version"]) == ("disability", 2)
+    kinds = [
+        e["kind"]
+        for e in api.get(f"/api/v1/households/{household['id']}/history", team).json()["items"]
+    ]
+    assert kinds == ["created", "paired", "proposed", "changed", "reviewed"]
+
+
+def test_a_rejection_needs_a_reason_and_changes_nothing(api, admin_token) -> None:
+    household = register(api, admin_token)
+    helper_id, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    _, _, team = api.new_user(admin_token, VILLAGE, "work_team")
+    pair(api, admin_token, household["id"], helper_id)
+    request_id = propose(api, helper, household, attribute="destitute_support").json()["id"]
+    path = f"/api/v1/change-requests/{request_id}/review"
+    assert (
+        api.http.post(path, json={"decision": "reject"}, headers=api.auth(team)).status_code == 400
+    )
+    rejected = api.http.post(
+        path, json={"decision": "reject", "reason": "与实际不符"}, headers=api.auth(team)
+    )
+    assert rejected.status_code == 200 and rejected.json()["review_reason"] == "与实际不符"
+    assert api.get(f"/api/v1/households/{household['id']}", team).json()["attribute"] == "general"
+    again = api.http.post(path, json={"decision": "approve"}, headers=api.auth(team))
+    assert again.status_code == 409 and again.json()["type"].endswith("already-reviewed")
+
+
+def test_only_a_helper_whose_territory_covers_the_household_can_be_paired(api, admin_token) -> None:
+    household = register(api, admin_token)
+    secretary_id, _, _ = api.new_user(admin_token, VILLAGE, "secretary")
+    neighbour_id, _, _ = api.new_user(admin_token, NEIGHBOUR, "helper")
+    assert pair(api, admin_token, household["id"], secretary_id).status_code == 400
+    far = pair(api, admin_token, household["id"], neighbour_id)
+    assert far.status_code == 409 and far.json()["type"].endswith("out-of-helper-territory")
+    _, _, officer = api.new_user(
+        admin_token, "370102002000", "info_officer"
+    )  # another town's officer
+    assert pair(api, officer, household["id"], neighbour_id).status_code == 404
