@@ -12,10 +12,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, and_, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.territory import subtree_range
 
 
 def is_sqlite(url: str) -> bool:
@@ -76,3 +78,10 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def in_subtree(column: Any, region_code: str) -> ColumnElement[bool]:
+    """`column` (a division code) lies in the subtree of `region_code`: a range predicate,
+    which keeps a btree index usable in prepared statements (BASELINES.md), unlike LIKE."""
+    low, high = subtree_range(region_code)
+    return and_(column >= low, column <= high)

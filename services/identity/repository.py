@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.territory import subtree_range
+from kit.db import in_subtree
 from services.identity.models import (
     AuditRecord,
     Client,
@@ -40,9 +40,8 @@ async def all_regions(session: AsyncSession) -> Sequence[Region]:
 
 
 async def regions_in_subtree(session: AsyncSession, code: str) -> Sequence[Region]:
-    low, high = subtree_range(code)
     statement = select(Region).where(
-        col(Region.code) >= low, col(Region.code) <= high, col(Region.retired).is_(False)
+        in_subtree(col(Region.code), code), col(Region.retired).is_(False)
     )
     return (await session.exec(statement)).all()
 
@@ -111,8 +110,7 @@ async def list_users(
     after_id: str | None,
     limit: int,
 ) -> Sequence[User]:
-    low, high = subtree_range(region_code)
-    statement = select(User).where(col(User.region_code) >= low, col(User.region_code) <= high)
+    statement = select(User).where(in_subtree(col(User.region_code), region_code))
     if role:
         statement = statement.join(UserRole, col(UserRole.user_id) == col(User.id)).where(
             UserRole.role == role
@@ -125,8 +123,7 @@ async def list_users(
 
 
 async def users_in_subtree(session: AsyncSession, code: str) -> Sequence[User]:
-    low, high = subtree_range(code)
-    statement = select(User).where(col(User.region_code) >= low, col(User.region_code) <= high)
+    statement = select(User).where(in_subtree(col(User.region_code), code))
     return (await session.exec(statement)).all()
 
 
@@ -184,10 +181,7 @@ async def get_client(session: AsyncSession, client_id: str) -> Client | None:
 async def list_clients(
     session: AsyncSession, *, region_code: str, after_id: str | None, limit: int
 ) -> Sequence[Client]:
-    low, high = subtree_range(region_code)
-    statement = select(Client).where(
-        col(Client.region_code) >= low, col(Client.region_code) <= high
-    )
+    statement = select(Client).where(in_subtree(col(Client.region_code), region_code))
     if after_id:
         statement = statement.where(col(Client.client_id) > after_id)
     return (await session.exec(statement.order_by(col(Client.client_id)).limit(limit))).all()
@@ -230,10 +224,7 @@ async def list_audit(
     before_id: int | None,
     limit: int,
 ) -> Sequence[AuditRecord]:
-    low, high = subtree_range(region_code)
-    statement = select(AuditRecord).where(
-        col(AuditRecord.region_code) >= low, col(AuditRecord.region_code) <= high
-    )
+    statement = select(AuditRecord).where(in_subtree(col(AuditRecord.region_code), region_code))
     if action:
         statement = statement.where(AuditRecord.action == action)
     if actor_id:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.territory import subtree_range
+from kit.db import in_subtree
 from services.registry.models import ChangeRequest, HistoryEntry, Household, Member, Pairing
 
 
@@ -46,10 +46,7 @@ async def members_of(
 async def list_households(
     session: AsyncSession, *, region_code: str, status: str | None, after_id: str | None, limit: int
 ) -> Sequence[Household]:
-    low, high = subtree_range(region_code)
-    statement = select(Household).where(
-        col(Household.village_code) >= low, col(Household.village_code) <= high
-    )
+    statement = select(Household).where(in_subtree(col(Household.village_code), region_code))
     if status:
         statement = statement.where(Household.status == status)
     if after_id:
@@ -58,10 +55,7 @@ async def list_households(
 
 
 async def households_in_subtree(session: AsyncSession, region_code: str) -> Sequence[Household]:
-    low, high = subtree_range(region_code)
-    statement = select(Household).where(
-        col(Household.village_code) >= low, col(Household.village_code) <= high
-    )
+    statement = select(Household).where(in_subtree(col(Household.village_code), region_code))
     return (await session.exec(statement)).all()
 
 
@@ -125,9 +119,8 @@ async def get_change_request(session: AsyncSession, request_id: str) -> ChangeRe
 async def list_change_requests(
     session: AsyncSession, *, region_code: str, status: str | None, after_id: str | None, limit: int
 ) -> Sequence[ChangeRequest]:
-    low, high = subtree_range(region_code)
     statement = select(ChangeRequest).where(
-        col(ChangeRequest.village_code) >= low, col(ChangeRequest.village_code) <= high
+        in_subtree(col(ChangeRequest.village_code), region_code)
     )
     if status:
         statement = statement.where(ChangeRequest.status == status)
