@@ -22,6 +22,7 @@ from gateway.routes import (
     households,
     pairings,
     regions,
+    statistics,
     users,
 )
 from gateway.settings import GatewaySettings
@@ -104,6 +105,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         households,
         pairings,
         change_requests,
+        statistics,
     ):
         app.include_router(module.router)
     return app

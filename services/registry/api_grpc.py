@@ -21,6 +21,7 @@ from services.registry.messages import (
 )
 from services.registry.pairings_service import PairingsService
 from services.registry.reviews_service import ReviewsService
+from services.registry.statistics_service import StatisticsService
 
 
 class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
@@ -29,9 +30,11 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         households: HouseholdsService,
         pairings: PairingsService,
         reviews: ReviewsService,
+        statistics: StatisticsService,
         authorizer: Callable[[], Authorizer | None],
     ) -> None:
         self.households, self.pairings, self.reviews = households, pairings, reviews
+        self.statistics = statistics
         self._authorizer = authorizer
 
     def _caller(self, resource: str, action: str) -> Principal:
@@ -160,3 +163,41 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             self._caller("households", "review"), request.id, request.approve, request.reason
         )
         return change_request_message(reviewed)
+
+    async def GetStatistics(self, request, context):  # type: ignore[no-untyped-def]
+        found = await self.statistics.region(
+            self._caller("households", "read"), request.region_code
+        )
+        return pb.Statistics(
+            region_code=found.region_code,
+            households=found.households,
+            people=found.people,
+            by_status=found.by_status,
+            by_attribute=found.by_attribute,
+            by_main_cause=found.by_main_cause,
+            by_assistance_category=found.by_assistance_category,
+            by_monitoring_category=found.by_monitoring_category,
+            exits_by_year=found.exits_by_year,
+        )
+
+    async def ListHouseholdLocations(self, request, context):  # type: ignore[no-untyped-def]
+        box = (request.west, request.south, request.east, request.north)
+        found, truncated = await self.statistics.locations(
+            self._caller("households", "read"),
+            request.region_code,
+            box if any(box) else None,
+            request.limit,
+        )
+        return pb.ListHouseholdLocationsResponse(
+            locations=[
+                pb.HouseholdLocation(
+                    id=h.id,
+                    village_code=h.village_code,
+                    latitude=h.latitude or 0.0,
+                    longitude=h.longitude or 0.0,
+                    status=h.status,
+                )
+                for h in found
+            ],
+            truncated=truncated,
+        )

@@ -23,6 +23,7 @@ from services.registry.households_service import HouseholdsService
 from services.registry.pairings_service import PairingsService
 from services.registry.reviews_service import ReviewsService
 from services.registry.settings import RegistrySettings
+from services.registry.statistics_service import StatisticsService
 
 
 def build_components(settings: RegistrySettings) -> Components:
@@ -42,6 +43,7 @@ async def run(settings: RegistrySettings) -> None:
     )
     pairings = PairingsService(components, households, identity)
     reviews = ReviewsService(components, households)
+    statistics = StatisticsService(components)
     bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
     await bus.ensure_service_stream("registry")
     relay = OutboxRelay(components.db, bus)
@@ -58,7 +60,9 @@ async def run(settings: RegistrySettings) -> None:
         policy.append(await fetch_policy_when_ready(identity))
 
     def register(server: grpc.aio.Server) -> list[str]:
-        api = RegistryApi(households, pairings, reviews, lambda: policy[0] if policy else None)
+        api = RegistryApi(
+            households, pairings, reviews, statistics, lambda: policy[0] if policy else None
+        )
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
         return [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -127,3 +128,61 @@ async def list_change_requests(
     if after_id:
         statement = statement.where(col(ChangeRequest.id) > after_id)
     return (await session.exec(statement.order_by(col(ChangeRequest.id)).limit(limit))).all()
+
+
+# ------------------------------------------------------------------ statistics and the map
+
+
+async def count_by(session: AsyncSession, region_code: str, column: Any) -> dict[str, int]:
+    statement = (
+        select(column, func.count())
+        .where(in_subtree(col(Household.village_code), region_code))
+        .group_by(column)
+    )
+    return {
+        str(key): count for key, count in (await session.exec(statement)).all() if key is not None
+    }
+
+
+async def count_people(session: AsyncSession, region_code: str) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Member)
+        .join(Household, col(Household.id) == col(Member.household_id))
+        .where(in_subtree(col(Household.village_code), region_code))
+    )
+    return (await session.exec(statement)).one()
+
+
+async def exits_by_year(session: AsyncSession, region_code: str) -> dict[str, int]:
+    dialect = (await session.connection()).dialect.name
+    at = col(HistoryEntry.at)
+    year = func.strftime("%Y", at) if dialect == "sqlite" else func.extract("year", at)
+    statement = (
+        select(year, func.count())
+        .join(Household, col(Household.id) == col(HistoryEntry.household_id))
+        .where(in_subtree(col(Household.village_code), region_code))
+        .where(HistoryEntry.kind == "transitioned", HistoryEntry.field == "exit")
+        .group_by(year)
+    )
+    return {str(int(key)): count for key, count in (await session.exec(statement)).all()}
+
+
+async def locations(
+    session: AsyncSession,
+    region_code: str,
+    box: tuple[float, float, float, float] | None,
+    limit: int,
+) -> Sequence[Household]:
+    statement = select(Household).where(
+        in_subtree(col(Household.village_code), region_code), col(Household.latitude).is_not(None)
+    )
+    if box is not None:
+        west, south, east, north = box
+        statement = statement.where(
+            col(Household.longitude) >= west,
+            col(Household.longitude) <= east,
+            col(Household.latitude) >= south,
+            col(Household.latitude) <= north,
+        )
+    return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()

@@ -20,6 +20,7 @@ from services.registry.components import Components
 from services.registry.events import on_division_changed
 from services.registry.households_service import HouseholdsService, NewHousehold, NewMember
 from services.registry.models import Member
+from services.registry.statistics_service import StatisticsService
 
 COUNTY_OFFICER = Principal(
     subject="u1", kind="user", region_code="370102000000", roles=("info_officer",)
@@ -110,3 +111,15 @@ async def test_a_division_change_recodes_households_and_records_it(
         '"370102001002"',
         '"370199001002"',
     )
+
+
+async def test_statistics_count_the_subtree_and_exits_by_year(service: HouseholdsService) -> None:
+
+    first = await service.create(COUNTY_OFFICER, household("D-1", "370102001002", 31, 32))
+    await service.create(COUNTY_OFFICER, household("D-2", "370102002002", 33))
+    for action in ("start_assistance", "exit"):
+        await service.transition(COUNTY_OFFICER, first.household.id, action, "核实", "")
+    stats = await StatisticsService(service.c).region(COUNTY_OFFICER, "370102001000")
+    assert (stats.households, stats.people) == (1, 2)
+    assert stats.by_status == {"exited": 1}
+    assert list(stats.exits_by_year.values()) == [1]

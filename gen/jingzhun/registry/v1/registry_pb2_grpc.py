@@ -99,6 +99,16 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
                 _registered_method=True)
+        self.GetStatistics = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/GetStatistics',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Statistics.FromString,
+                _registered_method=True)
+        self.ListHouseholdLocations = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListHouseholdLocations',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -185,6 +195,19 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetStatistics(self, request, context):
+        """Statistics and the map (一张图), for any region in scope.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHouseholdLocations(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -252,6 +275,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ReviewChangeRequest,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.SerializeToString,
+            ),
+            'GetStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStatistics,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Statistics.SerializeToString,
+            ),
+            'ListHouseholdLocations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHouseholdLocations,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -605,6 +638,60 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/ReviewChangeRequest',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/GetStatistics',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Statistics.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHouseholdLocations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListHouseholdLocations',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

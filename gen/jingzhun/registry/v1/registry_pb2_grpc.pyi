@@ -49,6 +49,9 @@ class RegistryServiceStub:
     """A helper's edit waits for the village work team's review before it counts."""
     ListChangeRequests: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListChangeRequestsRequest, _registry_pb2.ListChangeRequestsResponse]
     ReviewChangeRequest: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ReviewChangeRequestRequest, _registry_pb2.ChangeRequest]
+    GetStatistics: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]
+    """Statistics and the map (一张图), for any region in scope."""
+    ListHouseholdLocations: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -69,6 +72,9 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     """A helper's edit waits for the village work team's review before it counts."""
     ListChangeRequests: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListChangeRequestsRequest, _registry_pb2.ListChangeRequestsResponse]  # type: ignore[assignment]
     ReviewChangeRequest: _aio.UnaryUnaryMultiCallable[_registry_pb2.ReviewChangeRequestRequest, _registry_pb2.ChangeRequest]  # type: ignore[assignment]
+    GetStatistics: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]  # type: ignore[assignment]
+    """Statistics and the map (一张图), for any region in scope."""
+    ListHouseholdLocations: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]  # type: ignore[assignment]
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -164,5 +170,20 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.ReviewChangeRequestRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.ChangeRequest, _abc.Awaitable[_registry_pb2.ChangeRequest]]: ...
+
+    @_abc_1.abstractmethod
+    def GetStatistics(
+        self,
+        request: _registry_pb2.GetStatisticsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Statistics, _abc.Awaitable[_registry_pb2.Statistics]]:
+        """Statistics and the map (一张图), for any region in scope."""
+
+    @_abc_1.abstractmethod
+    def ListHouseholdLocations(
+        self,
+        request: _registry_pb2.ListHouseholdLocationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListHouseholdLocationsResponse, _abc.Awaitable[_registry_pb2.ListHouseholdLocationsResponse]]: ...
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
