@@ -21,6 +21,7 @@ from gateway.routes import (
     health,
     households,
     pairings,
+    public,
     regions,
     statistics,
     users,
@@ -106,6 +107,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         pairings,
         change_requests,
         statistics,
+        public,
     ):
         app.include_router(module.router)
     return app

@@ -20,6 +20,7 @@ from services.registry.messages import (
     pairing_message,
 )
 from services.registry.pairings_service import PairingsService
+from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import ReviewsService
 from services.registry.statistics_service import StatisticsService
 
@@ -31,8 +32,10 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         pairings: PairingsService,
         reviews: ReviewsService,
         statistics: StatisticsService,
+        links: PublicLinks,
         authorizer: Callable[[], Authorizer | None],
     ) -> None:
+        self.links = links
         self.households, self.pairings, self.reviews = households, pairings, reviews
         self.statistics = statistics
         self._authorizer = authorizer
@@ -200,4 +203,23 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
                 for h in found
             ],
             truncated=truncated,
+        )
+
+    async def GetPublicLink(self, request, context):  # type: ignore[no-untyped-def]
+        household = await self.households.get(
+            self._caller("households", "read"), request.household_id
+        )
+        return pb.PublicLink(token=self.links.token_for(household.household.id))
+
+    async def GetPublicSummary(self, request, context):  # type: ignore[no-untyped-def]
+        found = await self.links.summary(request.token)
+        return pb.PublicSummary(
+            household_id=found.household_id,
+            number=found.number,
+            village_code=found.village_code,
+            status=found.status,
+            attribute=found.attribute,
+            assistance_category=found.assistance_category,
+            members=found.members,
+            helpers=found.helpers,
         )

@@ -14,13 +14,14 @@ from kit.grpc_client import ServiceClient
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
-from kit.protection import FieldProtector
+from kit.protection import FieldProtector, derive_key
 from kit.service_main import run_service
 from services.registry.api_grpc import RegistryApi
 from services.registry.components import Components
 from services.registry.events import DIVISION_CHANGED, on_division_changed
 from services.registry.households_service import HouseholdsService
 from services.registry.pairings_service import PairingsService
+from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import ReviewsService
 from services.registry.settings import RegistrySettings
 from services.registry.statistics_service import StatisticsService
@@ -44,6 +45,7 @@ async def run(settings: RegistrySettings) -> None:
     pairings = PairingsService(components, households, identity)
     reviews = ReviewsService(components, households)
     statistics = StatisticsService(components)
+    links = PublicLinks(components, derive_key(settings.index_secret, "public-links"))
     bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
     await bus.ensure_service_stream("registry")
     relay = OutboxRelay(components.db, bus)
@@ -61,7 +63,7 @@ async def run(settings: RegistrySettings) -> None:
 
     def register(server: grpc.aio.Server) -> list[str]:
         api = RegistryApi(
-            households, pairings, reviews, statistics, lambda: policy[0] if policy else None
+            households, pairings, reviews, statistics, links, lambda: policy[0] if policy else None
         )
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
         return [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]

@@ -1112,3 +1112,103 @@ class ListHouseholdLocationsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListHouseholdLocationsResponse: _TypeAlias = ListHouseholdLocationsResponse  # noqa: Y015
+
+@_typing.final
+class GetPublicLinkRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPublicLinkRequest: _TypeAlias = GetPublicLinkRequest  # noqa: Y015
+
+@_typing.final
+class PublicLink(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PublicLink: _TypeAlias = PublicLink  # noqa: Y015
+
+@_typing.final
+class GetPublicSummaryRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_FIELD_NUMBER: _builtins.int
+    token: _builtins.str
+    def __init__(
+        self,
+        *,
+        token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["token", b"token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPublicSummaryRequest: _TypeAlias = GetPublicSummaryRequest  # noqa: Y015
+
+@_typing.final
+class PublicSummary(_message.Message):
+    """No names, identity numbers, phones, incomes or health data."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    VILLAGE_CODE_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    ATTRIBUTE_FIELD_NUMBER: _builtins.int
+    ASSISTANCE_CATEGORY_FIELD_NUMBER: _builtins.int
+    MEMBERS_FIELD_NUMBER: _builtins.int
+    HELPERS_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    """lets a logged-in app open the full record"""
+    number: _builtins.str
+    village_code: _builtins.str
+    status: _builtins.str
+    attribute: _builtins.str
+    assistance_category: _builtins.str
+    members: _builtins.int
+    helpers: _builtins.int
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        village_code: _builtins.str = ...,
+        status: _builtins.str = ...,
+        attribute: _builtins.str = ...,
+        assistance_category: _builtins.str = ...,
+        members: _builtins.int = ...,
+        helpers: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "helpers", b"helpers", "household_id", b"household_id", "members", b"members", "number", b"number", "status", b"status", "village_code", b"village_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PublicSummary: _TypeAlias = PublicSummary  # noqa: Y015

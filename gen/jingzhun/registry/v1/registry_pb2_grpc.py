@@ -109,6 +109,16 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.FromString,
                 _registered_method=True)
+        self.GetPublicLink = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/GetPublicLink',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicLinkRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicLink.FromString,
+                _registered_method=True)
+        self.GetPublicSummary = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/GetPublicSummary',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicSummaryRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicSummary.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -208,6 +218,20 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPublicLink(self, request, context):
+        """The QR code on a household's door: a signed public link, and what anyone may see by it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPublicSummary(self, request, context):
+        """no token needed
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -285,6 +309,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ListHouseholdLocations,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.SerializeToString,
+            ),
+            'GetPublicLink': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPublicLink,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicLinkRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicLink.SerializeToString,
+            ),
+            'GetPublicSummary': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPublicSummary,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicSummaryRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicSummary.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -692,6 +726,60 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/ListHouseholdLocations',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPublicLink(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/GetPublicLink',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicLinkRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicLink.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPublicSummary(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/GetPublicSummary',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicSummaryRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicSummary.FromString,
             options,
             channel_credentials,
             insecure,

@@ -52,6 +52,10 @@ class RegistryServiceStub:
     GetStatistics: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]
+    GetPublicLink: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetPublicLinkRequest, _registry_pb2.PublicLink]
+    """The QR code on a household's door: a signed public link, and what anyone may see by it."""
+    GetPublicSummary: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetPublicSummaryRequest, _registry_pb2.PublicSummary]
+    """no token needed"""
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -75,6 +79,10 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     GetStatistics: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]  # type: ignore[assignment]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]  # type: ignore[assignment]
+    GetPublicLink: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetPublicLinkRequest, _registry_pb2.PublicLink]  # type: ignore[assignment]
+    """The QR code on a household's door: a signed public link, and what anyone may see by it."""
+    GetPublicSummary: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetPublicSummaryRequest, _registry_pb2.PublicSummary]  # type: ignore[assignment]
+    """no token needed"""
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -185,5 +193,21 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.ListHouseholdLocationsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.ListHouseholdLocationsResponse, _abc.Awaitable[_registry_pb2.ListHouseholdLocationsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetPublicLink(
+        self,
+        request: _registry_pb2.GetPublicLinkRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.PublicLink, _abc.Awaitable[_registry_pb2.PublicLink]]:
+        """The QR code on a household's door: a signed public link, and what anyone may see by it."""
+
+    @_abc_1.abstractmethod
+    def GetPublicSummary(
+        self,
+        request: _registry_pb2.GetPublicSummaryRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.PublicSummary, _abc.Awaitable[_registry_pb2.PublicSummary]]:
+        """no token needed"""
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,95 @@
+"""The QR code on a household's door and the public page it opens: a summary anyone may
+read, without personal data; the full record stays behind login (`household_id` leads there)."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import BaseModel
+
+from gateway.deps import Caller, State, caller_for, request_id
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from gateway.routes.households import HouseholdId
+from jingzhun.registry.v1 import registry_pb2 as pb
+
+router = APIRouter(tags=["public"])
+
+Token = Annotated[str, Path(max_length=120, pattern=r"^[0-9a-f]+\.[A-Za-z0-9_-]+$")]
+
+
+class PublicHousehold(BaseModel):
+    household_id: str
+    number: str
+    village_code: str
+    status: str
+    attribute: str
+    assistance_category: str | None
+    members: int
+    helpers: int
+
+
+class PublicLink(BaseModel):
+    url: str
+
+
+async def public_url(caller: Caller, household_id: str) -> str:
+    link = await caller.registry(
+        "GetPublicLink", pb.GetPublicLinkRequest(household_id=household_id)
+    )
+    return f"{caller.state.settings.public_base_url}/public/households/{link.token}"
+
+
+@router.get(
+    "/api/v1/households/{household_id}/public-link",
+    response_model=PublicLink,
+    responses=problem_responses(),
+    summary="The public page of a household (what its QR code opens)",
+)
+async def household_public_link(
+    household_id: HouseholdId, caller: Annotated[Caller, caller_for("households", "read")]
+) -> ModelResponse:
+    return ModelResponse(PublicLink(url=await public_url(caller, household_id)))
+
+
+@router.get(
+    "/api/v1/households/{household_id}/qr.png",
+    responses={200: {"content": {"image/png": {}}}, **problem_responses()},
+    response_class=Response,
+    summary="The QR code to print on the household's door",
+)
+async def household_qr(
+    household_id: HouseholdId, caller: Annotated[Caller, caller_for("households", "read")]
+) -> Response:
+    image = io.BytesIO()
+    segno.make(await public_url(caller, household_id), error="m").save(image, kind="png", scale=8)
+    return Response(image.getvalue(), media_type="image/png")
+
+
+@router.get(
+    "/public/households/{token}",
+    response_model=PublicHousehold,
+    responses=problem_responses(),
+    summary="What anyone scanning the door's QR code sees (no personal data)",
+)
+async def public_household(token: Token, request: Request, state: State) -> ModelResponse:
+    ip = request.client.host if request.client else "unknown"
+    await state.limiter.hit(f"public:{ip}", state.settings.token_rate_limit_per_minute)
+    summary = await state.registry.call(
+        "GetPublicSummary", pb.GetPublicSummaryRequest(token=token), request_id=request_id(request)
+    )
+    return ModelResponse(
+        PublicHousehold(
+            household_id=summary.household_id,
+            number=summary.number,
+            village_code=summary.village_code,
+            status=summary.status,
+            attribute=summary.attribute,
+            assistance_category=summary.assistance_category or None,
+            members=summary.members,
+            helpers=summary.helpers,
+        )
+    )
