@@ -70,6 +70,13 @@ class HouseholdCreate(BaseModel):
     )
 
 
+class YearIncomeOut(BaseModel):
+    year: int
+    by_source: dict[str, int]
+    total: int
+    per_capita: int
+
+
 class HouseholdOut(BaseModel):
     id: str
     number: str
@@ -83,6 +90,8 @@ class HouseholdOut(BaseModel):
     secondary_causes: list[str]
     assistance_category: str | None
     members: list[MemberOut]
+    incomes: list[YearIncomeOut]
+    indicators: dict[str, bool]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -171,6 +180,13 @@ def household_out(h: pb.Household) -> HouseholdOut:
             )
             for m in h.members
         ],
+        incomes=[
+            YearIncomeOut(
+                year=i.year, by_source=dict(i.by_source), total=i.total, per_capita=i.per_capita
+            )
+            for i in h.incomes
+        ],
+        indicators=dict(h.indicators),
         version=h.version,
         created_at=h.created_at.ToDatetime(),
         updated_at=h.updated_at.ToDatetime(),
@@ -334,3 +350,48 @@ async def reveal_id_number(
     )
     reply = await caller.registry("RevealIdNumber", message)
     return JSONResponse({"id_number": reply.id_number}, headers={"Cache-Control": "no-store"})
+
+
+class IncomesIn(BaseModel):
+    by_source: dict[str, int] = Field(
+        examples=[{"wage": 12000, "production": 3000, "transfer": 2400}],
+        description="yuan by source: wage, production, property, transfer; replaces the year's figures",
+    )
+
+
+class IndicatorsIn(BaseModel):
+    values: dict[str, bool] = Field(
+        examples=[{"safe_housing": True, "drinking_water": False}],
+        description="indicator -> met; indicators of the configured sets (两不愁三保障, 八有一超)",
+    )
+
+
+@router.put(
+    "/{household_id}/incomes/{year}",
+    response_model=HouseholdOut,
+    responses=problem_responses(),
+    summary="Set a year's net income by source",
+)
+async def set_incomes(
+    household_id: HouseholdId,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    body: IncomesIn,
+    caller: Annotated[Caller, caller_for("households", "update")],
+) -> ModelResponse:
+    message = pb.SetIncomesRequest(household_id=household_id, year=year, by_source=body.by_source)
+    return ModelResponse(household_out(await caller.registry("SetIncomes", message)))
+
+
+@router.put(
+    "/{household_id}/indicators",
+    response_model=HouseholdOut,
+    responses=problem_responses(),
+    summary="Record which guarantee indicators the household meets",
+)
+async def set_indicators(
+    household_id: HouseholdId,
+    body: IndicatorsIn,
+    caller: Annotated[Caller, caller_for("households", "update")],
+) -> ModelResponse:
+    message = pb.SetIndicatorsRequest(household_id=household_id, values=body.values)
+    return ModelResponse(household_out(await caller.registry("SetIndicators", message)))

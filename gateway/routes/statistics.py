@@ -28,6 +28,7 @@ class HouseholdStatistics(BaseModel):
     by_assistance_category: dict[str, int]
     by_monitoring_category: dict[str, int]
     exits_by_year: dict[str, int]
+    non_compliant_by_indicator: dict[str, int]
 
 
 def parse_bbox(bbox: str) -> tuple[float, float, float, float] | None:
@@ -63,6 +64,7 @@ async def household_statistics(
             by_assistance_category=dict(s.by_assistance_category),
             by_monitoring_category=dict(s.by_monitoring_category),
             exits_by_year=dict(s.exits_by_year),
+            non_compliant_by_indicator=dict(s.non_compliant_by_indicator),
         )
     )
 

@@ -11,6 +11,7 @@ from kit.errors import PermissionDenied, Unavailable
 from kit.paging import decode_token, encode_token, page_size
 from kit.principal import Principal, require_principal
 from services.registry.households_service import HouseholdsService
+from services.registry.livelihood_service import LivelihoodService
 from services.registry.messages import (
     change_request_message,
     history_message,
@@ -33,8 +34,10 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         reviews: ReviewsService,
         statistics: StatisticsService,
         links: PublicLinks,
+        livelihood: LivelihoodService,
         authorizer: Callable[[], Authorizer | None],
     ) -> None:
+        self.livelihood = livelihood
         self.links = links
         self.households, self.pairings, self.reviews = households, pairings, reviews
         self.statistics = statistics
@@ -180,6 +183,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             by_main_cause=found.by_main_cause,
             by_assistance_category=found.by_assistance_category,
             by_monitoring_category=found.by_monitoring_category,
+            non_compliant_by_indicator=found.non_compliant_by_indicator,
             exits_by_year=found.exits_by_year,
         )
 
@@ -223,3 +227,18 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             members=found.members,
             helpers=found.helpers,
         )
+
+    async def SetIncomes(self, request, context):  # type: ignore[no-untyped-def]
+        view = await self.livelihood.set_incomes(
+            self._caller("households", "update"),
+            request.household_id,
+            request.year,
+            dict(request.by_source),
+        )
+        return household_message(view)
+
+    async def SetIndicators(self, request, context):  # type: ignore[no-untyped-def]
+        view = await self.livelihood.set_indicators(
+            self._caller("households", "update"), request.household_id, dict(request.values)
+        )
+        return household_message(view)

@@ -20,6 +20,8 @@ from services.registry.api_grpc import RegistryApi
 from services.registry.components import Components
 from services.registry.events import DIVISION_CHANGED, on_division_changed
 from services.registry.households_service import HouseholdsService
+from services.registry.indicator_sets import load_indicator_sets
+from services.registry.livelihood_service import LivelihoodService
 from services.registry.pairings_service import PairingsService
 from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import ReviewsService
@@ -45,6 +47,7 @@ async def run(settings: RegistrySettings) -> None:
     pairings = PairingsService(components, households, identity)
     reviews = ReviewsService(components, households)
     statistics = StatisticsService(components)
+    livelihood = LivelihoodService(components, households, load_indicator_sets())
     links = PublicLinks(components, derive_key(settings.index_secret, "public-links"))
     bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
     await bus.ensure_service_stream("registry")
@@ -63,7 +66,13 @@ async def run(settings: RegistrySettings) -> None:
 
     def register(server: grpc.aio.Server) -> list[str]:
         api = RegistryApi(
-            households, pairings, reviews, statistics, links, lambda: policy[0] if policy else None
+            households,
+            pairings,
+            reviews,
+            statistics,
+            links,
+            livelihood,
+            lambda: policy[0] if policy else None,
         )
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
         return [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]

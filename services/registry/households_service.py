@@ -26,7 +26,7 @@ from services.registry.domain import (
 )
 from services.registry.edits import HouseholdChanges, commit_changes
 from services.registry.lifecycle import Action, Lifecycle, apply
-from services.registry.models import HistoryEntry, Household, Member
+from services.registry.models import HistoryEntry, Household, Income, Indicator, Member
 from services.registry.vocabulary import (
     AssistanceCategory,
     Attribute,
@@ -66,6 +66,17 @@ class NewHousehold:
 class HouseholdView:
     household: Household
     members: list[Member]
+    incomes: list[Income] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+async def views_of(session: AsyncSession, households: list[Household]) -> list[HouseholdView]:
+    """Households with their members, incomes and indicators, in four queries for any number."""
+    ids = [h.id for h in households]
+    members = await repo.members_of(session, ids)
+    incomes = await repo.incomes_of(session, ids)
+    indicators = await repo.indicators_of(session, ids)
+    return [HouseholdView(h, members[h.id], incomes[h.id], indicators[h.id]) for h in households]
 
 
 def not_found() -> NotFound:
@@ -145,9 +156,9 @@ class HouseholdsService:
 
     async def get(self, caller: Principal, household_id: str) -> HouseholdView:
         async with self.c.db.read_only() as session:
-            household = await self._visible(session, caller, household_id)
-            members = (await repo.members_of(session, [household.id]))[household.id]
-        return HouseholdView(household, members)
+            household = await self.visible(session, caller, household_id)
+            (view,) = await views_of(session, [household])
+        return view
 
     async def list_households(
         self, caller: Principal, *, region_code: str, status: str, after_id: str | None, limit: int
@@ -160,17 +171,16 @@ class HouseholdsService:
             households = await repo.list_households(
                 session, region_code=scope, status=wanted, after_id=after_id, limit=limit
             )
-            members = await repo.members_of(session, [h.id for h in households])
-        return [HouseholdView(h, members[h.id]) for h in households]
+            return await views_of(session, list(households))
 
     async def update(
         self, caller: Principal, household_id: str, expected_version: int, wanted: HouseholdChanges
     ) -> HouseholdView:
         async with self.c.db.unit_of_work() as session:
-            household = await self._visible(session, caller, household_id)
+            household = await self.visible(session, caller, household_id)
             commit_changes(session, household, wanted, expected_version, caller.actor_id)
-            members = (await repo.members_of(session, [household.id]))[household.id]
-        return HouseholdView(household, members)
+            (view,) = await views_of(session, [household])
+        return view
 
     async def transition(
         self,
@@ -187,7 +197,7 @@ class HouseholdsService:
             else None
         )
         async with self.c.db.unit_of_work() as session:
-            household = await self._visible(session, caller, household_id)
+            household = await self.visible(session, caller, household_id)
             before = Lifecycle(
                 Status(household.status),
                 MonitoringCategory(household.monitoring_category)
@@ -218,14 +228,14 @@ class HouseholdsService:
             events.publish_household(
                 session, events.HOUSEHOLD_TRANSITIONED, household, caller.actor_id
             )
-            members = (await repo.members_of(session, [household.id]))[household.id]
-        return HouseholdView(household, members)
+            (view,) = await views_of(session, [household])
+        return view
 
     async def history(
         self, caller: Principal, household_id: str, after_id: int | None, limit: int
     ) -> list[HistoryEntry]:
         async with self.c.db.read_only() as session:
-            await self._visible(session, caller, household_id)
+            await self.visible(session, caller, household_id)
             return list(
                 await repo.history_of(session, household_id, after_id=after_id, limit=limit)
             )
@@ -235,7 +245,7 @@ class HouseholdsService:
     ) -> str:
         """The only way to a full identity number; who asked, when and why stays in the history."""
         async with self.c.db.unit_of_work() as session:
-            household = await self._visible(session, caller, household_id)
+            household = await self.visible(session, caller, household_id)
             member = next(
                 (
                     m
@@ -260,7 +270,7 @@ class HouseholdsService:
     # ------------------------------------------------------------------ internals
 
     @staticmethod
-    async def _visible(session: AsyncSession, caller: Principal, household_id: str) -> Household:
+    async def visible(session: AsyncSession, caller: Principal, household_id: str) -> Household:
         household = await repo.get_household(session, household_id)
         if household is None or not is_within(household.village_code, caller.region_code):
             raise not_found()

@@ -27,6 +27,22 @@ def member_message(member: Member) -> pb.Member:
     )
 
 
+def year_incomes(view: HouseholdView) -> list[pb.YearIncome]:
+    by_year: dict[int, dict[str, int]] = {}
+    for income in view.incomes:
+        by_year.setdefault(income.year, {})[income.source] = income.amount
+    people = max(len(view.members), 1)
+    return [
+        pb.YearIncome(
+            year=year,
+            by_source=sources,
+            total=sum(sources.values()),
+            per_capita=sum(sources.values()) // people,
+        )
+        for year, sources in sorted(by_year.items())
+    ]
+
+
 def household_message(view: HouseholdView) -> pb.Household:
     h = view.household
     message = pb.Household(
@@ -41,6 +57,8 @@ def household_message(view: HouseholdView) -> pb.Household:
         assistance_category=h.assistance_category or "",
         members=[member_message(m) for m in view.members],
         version=h.version,
+        incomes=year_incomes(view),
+        indicators={i.indicator: i.compliant for i in view.indicators},
         created_at=stamp(h.created_at),
         updated_at=stamp(h.updated_at),
     )

@@ -89,3 +89,23 @@ class ChangeRequest(SQLModel, table=True):
     review_reason: str = ""
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     reviewed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class Income(SQLModel, table=True):
+    """Net income of one household, one year, one source, in yuan."""
+
+    __tablename__ = "household_incomes"
+    household_id: str = Field(foreign_key="households.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    source: str = Field(primary_key=True)
+    amount: int
+
+
+class Indicator(SQLModel, table=True):
+    """Whether a household meets one guarantee indicator (两不愁三保障, 八有一超, ...)."""
+
+    __tablename__ = "household_indicators"
+    __table_args__ = (Index("ix_household_indicators_indicator", "indicator", "compliant"),)
+    household_id: str = Field(foreign_key="households.id", primary_key=True)
+    indicator: str = Field(primary_key=True)
+    compliant: bool

@@ -8,11 +8,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_subtree
-from services.registry.models import ChangeRequest, HistoryEntry, Household, Member, Pairing
+from services.registry.models import (
+    ChangeRequest,
+    HistoryEntry,
+    Household,
+    Income,
+    Indicator,
+    Member,
+    Pairing,
+)
 
 
 async def get_household(session: AsyncSession, household_id: str) -> Household | None:
@@ -186,3 +194,57 @@ async def locations(
             col(Household.latitude) <= north,
         )
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
+
+
+# ------------------------------------------------------------------ incomes and indicators
+
+
+async def incomes_of(
+    session: AsyncSession, household_ids: Sequence[str]
+) -> dict[str, list[Income]]:
+    found: dict[str, list[Income]] = {household_id: [] for household_id in household_ids}
+    if household_ids:
+        statement = (
+            select(Income)
+            .where(col(Income.household_id).in_(household_ids))
+            .order_by(col(Income.year))
+        )
+        for income in (await session.exec(statement)).all():
+            found[income.household_id].append(income)
+    return found
+
+
+async def indicators_of(
+    session: AsyncSession, household_ids: Sequence[str]
+) -> dict[str, list[Indicator]]:
+    found: dict[str, list[Indicator]] = {household_id: [] for household_id in household_ids}
+    if household_ids:
+        statement = select(Indicator).where(col(Indicator.household_id).in_(household_ids))
+        for indicator in (await session.exec(statement)).all():
+            found[indicator.household_id].append(indicator)
+    return found
+
+
+async def non_compliant_by_indicator(session: AsyncSession, region_code: str) -> dict[str, int]:
+    statement = (
+        select(Indicator.indicator, func.count())
+        .join(Household, col(Household.id) == col(Indicator.household_id))
+        .where(
+            in_subtree(col(Household.village_code), region_code),
+            col(Indicator.compliant).is_(False),
+        )
+        .group_by(Indicator.indicator)
+    )
+    return dict((await session.exec(statement)).all())
+
+
+async def replace_incomes(
+    session: AsyncSession, household_id: str, year: int, by_source: dict[str, int]
+) -> None:
+    await session.exec(  # type: ignore[call-overload]
+        delete(Income).where(col(Income.household_id) == household_id, col(Income.year) == year)
+    )
+    session.add_all(
+        Income(household_id=household_id, year=year, source=source, amount=amount)
+        for source, amount in sorted(by_source.items())
+    )

@@ -25,6 +25,7 @@ class RegionStatistics:
     by_assistance_category: dict[str, int]
     by_monitoring_category: dict[str, int]
     exits_by_year: dict[str, int]
+    non_compliant_by_indicator: dict[str, int]
 
 
 def scope_of(caller: Principal, region_code: str) -> str:
@@ -56,6 +57,7 @@ class StatisticsService:
                     session, scope, Household.monitoring_category
                 ),
                 exits_by_year=await repo.exits_by_year(session, scope),
+                non_compliant_by_indicator=await repo.non_compliant_by_indicator(session, scope),
             )
 
     async def locations(

@@ -188,3 +188,34 @@ def test_households_follow_their_village_when_its_county_is_recoded(api, admin_t
         -1
     ]
     assert (recoded["kind"], recoded["before"], recoded["after"]) == ("recoded", village, expected)
+
+
+def test_incomes_and_guarantee_indicators_are_kept_by_year_and_counted(api, admin_token) -> None:
+    household = new_household(api, admin_token).json()
+    path = f"/api/v1/households/{household['id']}"
+    incomes = api.http.put(
+        f"{path}/incomes/2025",
+        json={"by_source": {"wage": 9000, "transfer": 3000}},
+        headers=api.auth(admin_token),
+    )
+    assert incomes.status_code == 200, incomes.text
+    (year,) = incomes.json()["incomes"]
+    assert (year["year"], year["total"], year["per_capita"]) == (2025, 12000, 6000)  # two members
+    bad_source = api.http.put(
+        f"{path}/incomes/2025", json={"by_source": {"lottery": 1}}, headers=api.auth(admin_token)
+    )
+    assert bad_source.status_code == 400
+    indicators = api.http.put(
+        f"{path}/indicators",
+        json={"values": {"safe_housing": True, "drinking_water": False}},
+        headers=api.auth(admin_token),
+    )
+    assert indicators.json()["indicators"] == {"safe_housing": True, "drinking_water": False}
+    unknown = api.http.put(
+        f"{path}/indicators", json={"values": {"owns_a_car": True}}, headers=api.auth(admin_token)
+    )
+    assert unknown.status_code == 400
+    stats = api.get("/api/v1/statistics/households", admin_token, region_code=VILLAGE).json()
+    assert stats["non_compliant_by_indicator"].get("drinking_water", 0) >= 1
+    fields = [e["field"] for e in api.get(f"{path}/history", admin_token).json()["items"]]
+    assert "incomes.2025" in fields and "indicators" in fields

@@ -19,6 +19,8 @@ from kit.protection import FieldProtector
 from services.registry.components import Components
 from services.registry.events import on_division_changed
 from services.registry.households_service import HouseholdsService, NewHousehold, NewMember
+from services.registry.indicator_sets import load_indicator_sets
+from services.registry.livelihood_service import LivelihoodService
 from services.registry.models import Member
 from services.registry.statistics_service import StatisticsService
 
@@ -123,3 +125,28 @@ async def test_statistics_count_the_subtree_and_exits_by_year(service: Household
     assert (stats.households, stats.people) == (1, 2)
     assert stats.by_status == {"exited": 1}
     assert list(stats.exits_by_year.values()) == [1]
+
+
+async def test_incomes_replace_a_year_and_indicators_are_counted(
+    service: HouseholdsService,
+) -> None:
+    livelihood = LivelihoodService(service.c, service, load_indicator_sets())
+    created = await service.create(COUNTY_OFFICER, household("E-1", "370102001002", 41, 42))
+    await livelihood.set_incomes(
+        COUNTY_OFFICER, created.household.id, 2024, {"wage": 5000, "property": 100}
+    )
+    view = await livelihood.set_incomes(COUNTY_OFFICER, created.household.id, 2024, {"wage": 6000})
+    assert [(i.source, i.amount) for i in view.incomes] == [("wage", 6000)]
+    await livelihood.set_indicators(
+        COUNTY_OFFICER, created.household.id, {"food": True, "safe_housing": False}
+    )
+    view = await livelihood.set_indicators(
+        COUNTY_OFFICER, created.household.id, {"safe_housing": True}
+    )
+    assert {i.indicator: i.compliant for i in view.indicators} == {
+        "food": True,
+        "safe_housing": True,
+    }
+    await livelihood.set_indicators(COUNTY_OFFICER, created.household.id, {"drinking_water": False})
+    stats = await StatisticsService(service.c).region(COUNTY_OFFICER, "")
+    assert stats.non_compliant_by_indicator == {"drinking_water": 1}

@@ -78,6 +78,26 @@ Global___Member: _TypeAlias = Member  # noqa: Y015
 class Household(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class IndicatorsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.bool
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.bool = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ID_FIELD_NUMBER: _builtins.int
     NUMBER_FIELD_NUMBER: _builtins.int
     VILLAGE_CODE_FIELD_NUMBER: _builtins.int
@@ -93,6 +113,8 @@ class Household(_message.Message):
     VERSION_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    INCOMES_FIELD_NUMBER: _builtins.int
+    INDICATORS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     number: _builtins.str
     """the household's archive number (户编号), unique"""
@@ -118,6 +140,12 @@ class Household(_message.Message):
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def updated_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def incomes(self) -> _containers.RepeatedCompositeFieldContainer[Global___YearIncome]: ...
+    @_builtins.property
+    def indicators(self) -> _containers.ScalarMap[_builtins.str, _builtins.bool]:
+        """indicator -> compliant"""
+
     def __init__(
         self,
         *,
@@ -136,10 +164,12 @@ class Household(_message.Message):
         version: _builtins.int = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        incomes: _abc.Iterable[Global___YearIncome] | None = ...,
+        indicators: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "created_at", b"created_at", "latitude", b"latitude", "longitude", b"longitude", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_category", b"assistance_category", "attribute", b"attribute", "created_at", b"created_at", "id", b"id", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_category", b"assistance_category", "attribute", b"attribute", "created_at", b"created_at", "id", b"id", "incomes", b"incomes", "indicators", b"indicators", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__latitude: _TypeAlias = _typing.Literal["latitude"]  # noqa: Y015
     _WhichOneofArgType__latitude: _TypeAlias = _typing.Literal["_latitude", b"_latitude"]  # noqa: Y015
@@ -151,6 +181,59 @@ class Household(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__longitude) -> _WhichOneofReturnType__longitude | None: ...
 
 Global___Household: _TypeAlias = Household  # noqa: Y015
+
+@_typing.final
+class YearIncome(_message.Message):
+    """Net income of one year by source, in yuan; per capita over the household's members."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class BySourceEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    YEAR_FIELD_NUMBER: _builtins.int
+    BY_SOURCE_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    PER_CAPITA_FIELD_NUMBER: _builtins.int
+    year: _builtins.int
+    total: _builtins.int
+    per_capita: _builtins.int
+    @_builtins.property
+    def by_source(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
+        """wage | production | property | transfer"""
+
+    def __init__(
+        self,
+        *,
+        year: _builtins.int = ...,
+        by_source: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        total: _builtins.int = ...,
+        per_capita: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_source", b"by_source", "per_capita", b"per_capita", "total", b"total", "year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___YearIncome: _TypeAlias = YearIncome  # noqa: Y015
 
 @_typing.final
 class NewMember(_message.Message):
@@ -977,6 +1060,26 @@ class Statistics(_message.Message):
         def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
         def WhichOneof(self, oneof_group: _Never) -> None: ...
 
+    @_typing.final
+    class NonCompliantByIndicatorEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     REGION_CODE_FIELD_NUMBER: _builtins.int
     HOUSEHOLDS_FIELD_NUMBER: _builtins.int
     PEOPLE_FIELD_NUMBER: _builtins.int
@@ -986,6 +1089,7 @@ class Statistics(_message.Message):
     BY_ASSISTANCE_CATEGORY_FIELD_NUMBER: _builtins.int
     BY_MONITORING_CATEGORY_FIELD_NUMBER: _builtins.int
     EXITS_BY_YEAR_FIELD_NUMBER: _builtins.int
+    NON_COMPLIANT_BY_INDICATOR_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     households: _builtins.int
     people: _builtins.int
@@ -1003,6 +1107,8 @@ class Statistics(_message.Message):
     def exits_by_year(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
         """exit transitions per calendar year"""
 
+    @_builtins.property
+    def non_compliant_by_indicator(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
     def __init__(
         self,
         *,
@@ -1015,10 +1121,11 @@ class Statistics(_message.Message):
         by_assistance_category: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
         by_monitoring_category: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
         exits_by_year: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        non_compliant_by_indicator: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_assistance_category", b"by_assistance_category", "by_attribute", b"by_attribute", "by_main_cause", b"by_main_cause", "by_monitoring_category", b"by_monitoring_category", "by_status", b"by_status", "exits_by_year", b"exits_by_year", "households", b"households", "people", b"people", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_assistance_category", b"by_assistance_category", "by_attribute", b"by_attribute", "by_main_cause", b"by_main_cause", "by_monitoring_category", b"by_monitoring_category", "by_status", b"by_status", "exits_by_year", b"exits_by_year", "households", b"households", "non_compliant_by_indicator", b"non_compliant_by_indicator", "people", b"people", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1212,3 +1319,96 @@ class PublicSummary(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PublicSummary: _TypeAlias = PublicSummary  # noqa: Y015
+
+@_typing.final
+class SetIncomesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class BySourceEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    YEAR_FIELD_NUMBER: _builtins.int
+    BY_SOURCE_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    year: _builtins.int
+    @_builtins.property
+    def by_source(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
+        """replaces that year's figures"""
+
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        year: _builtins.int = ...,
+        by_source: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_source", b"by_source", "household_id", b"household_id", "year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetIncomesRequest: _TypeAlias = SetIncomesRequest  # noqa: Y015
+
+@_typing.final
+class SetIndicatorsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.bool
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.bool = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    VALUES_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.bool]:
+        """indicators of the configured sets; others are refused"""
+
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        values: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetIndicatorsRequest: _TypeAlias = SetIndicatorsRequest  # noqa: Y015

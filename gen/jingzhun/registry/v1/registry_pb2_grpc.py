@@ -99,6 +99,16 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
                 _registered_method=True)
+        self.SetIncomes = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/SetIncomes',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIncomesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
+        self.SetIndicators = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/SetIndicators',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIndicatorsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
         self.GetStatistics = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/GetStatistics',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.SerializeToString,
@@ -205,6 +215,19 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetIncomes(self, request, context):
+        """Incomes by year and source, and the guarantee indicators (两不愁三保障, 八有一超).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetIndicators(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetStatistics(self, request, context):
         """Statistics and the map (一张图), for any region in scope.
         """
@@ -299,6 +322,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ReviewChangeRequest,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.SerializeToString,
+            ),
+            'SetIncomes': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetIncomes,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIncomesRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
+            ),
+            'SetIndicators': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetIndicators,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIndicatorsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
             ),
             'GetStatistics': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStatistics,
@@ -672,6 +705,60 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/ReviewChangeRequest',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ReviewChangeRequestRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChangeRequest.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetIncomes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/SetIncomes',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIncomesRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetIndicators(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/SetIndicators',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIndicatorsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
             options,
             channel_credentials,
             insecure,

@@ -49,6 +49,9 @@ class RegistryServiceStub:
     """A helper's edit waits for the village work team's review before it counts."""
     ListChangeRequests: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListChangeRequestsRequest, _registry_pb2.ListChangeRequestsResponse]
     ReviewChangeRequest: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ReviewChangeRequestRequest, _registry_pb2.ChangeRequest]
+    SetIncomes: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SetIncomesRequest, _registry_pb2.Household]
+    """Incomes by year and source, and the guarantee indicators (两不愁三保障, 八有一超)."""
+    SetIndicators: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SetIndicatorsRequest, _registry_pb2.Household]
     GetStatistics: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]
@@ -76,6 +79,9 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     """A helper's edit waits for the village work team's review before it counts."""
     ListChangeRequests: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListChangeRequestsRequest, _registry_pb2.ListChangeRequestsResponse]  # type: ignore[assignment]
     ReviewChangeRequest: _aio.UnaryUnaryMultiCallable[_registry_pb2.ReviewChangeRequestRequest, _registry_pb2.ChangeRequest]  # type: ignore[assignment]
+    SetIncomes: _aio.UnaryUnaryMultiCallable[_registry_pb2.SetIncomesRequest, _registry_pb2.Household]  # type: ignore[assignment]
+    """Incomes by year and source, and the guarantee indicators (两不愁三保障, 八有一超)."""
+    SetIndicators: _aio.UnaryUnaryMultiCallable[_registry_pb2.SetIndicatorsRequest, _registry_pb2.Household]  # type: ignore[assignment]
     GetStatistics: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]  # type: ignore[assignment]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]  # type: ignore[assignment]
@@ -178,6 +184,21 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.ReviewChangeRequestRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.ChangeRequest, _abc.Awaitable[_registry_pb2.ChangeRequest]]: ...
+
+    @_abc_1.abstractmethod
+    def SetIncomes(
+        self,
+        request: _registry_pb2.SetIncomesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Household, _abc.Awaitable[_registry_pb2.Household]]:
+        """Incomes by year and source, and the guarantee indicators (两不愁三保障, 八有一超)."""
+
+    @_abc_1.abstractmethod
+    def SetIndicators(
+        self,
+        request: _registry_pb2.SetIndicatorsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Household, _abc.Awaitable[_registry_pb2.Household]]: ...
 
     @_abc_1.abstractmethod
     def GetStatistics(

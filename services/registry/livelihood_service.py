@@ -1,0 +1,121 @@
+"""Use-cases of a household's livelihood: incomes by year and source, and the guarantee
+indicators. Officers set them; every change is in the household's history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kit.errors import FieldViolation, InvalidArgument
+from kit.principal import Principal
+from services.registry import events
+from services.registry import repository as repo
+from services.registry.components import Components, utcnow
+from services.registry.households_service import HouseholdsService, HouseholdView
+from services.registry.models import Household, Indicator
+
+INCOME_SOURCES = (
+    "wage",
+    "production",
+    "property",
+    "transfer",
+)  # 工资性, 生产经营性, 财产性, 转移性
+
+
+class LivelihoodService:
+    def __init__(
+        self,
+        components: Components,
+        households: HouseholdsService,
+        indicator_sets: dict[str, dict[str, str]],
+    ) -> None:
+        self.c = components
+        self.households = households
+        self.indicators = {indicator for labels in indicator_sets.values() for indicator in labels}
+
+    async def set_incomes(
+        self, caller: Principal, household_id: str, year: int, by_source: dict[str, int]
+    ) -> HouseholdView:
+        if not 2000 <= year <= date.today().year:
+            raise InvalidArgument(
+                "year is out of range",
+                reason="INVALID_YEAR",
+                violations=[FieldViolation("year", "2000 to this year")],
+            )
+        unknown = sorted(set(by_source) - set(INCOME_SOURCES))
+        if unknown or any(amount < 0 for amount in by_source.values()):
+            raise InvalidArgument(
+                f"income sources are {', '.join(INCOME_SOURCES)}, with amounts of 0 or more yuan",
+                reason="INVALID_INCOME",
+                violations=[FieldViolation(f"by_source.{s}", "unknown source") for s in unknown],
+            )
+        async with self.c.db.unit_of_work() as session:
+            household = await self._household(session, caller, household_id)
+            before = {
+                i.source: i.amount
+                for i in (await repo.incomes_of(session, [household.id]))[household.id]
+                if i.year == year
+            }
+            await repo.replace_incomes(session, household.id, year, by_source)
+            self._changed(
+                session,
+                household,
+                caller,
+                f"incomes.{year}",
+                before,
+                dict(sorted(by_source.items())),
+            )
+        return await self.households.get(caller, household_id)
+
+    async def set_indicators(
+        self, caller: Principal, household_id: str, values: dict[str, bool]
+    ) -> HouseholdView:
+        unknown = sorted(set(values) - self.indicators)
+        if unknown or not values:
+            raise InvalidArgument(
+                "indicators must come from the configured indicator sets",
+                reason="UNKNOWN_INDICATOR",
+                violations=[
+                    FieldViolation(f"values.{name}", "not in any indicator set") for name in unknown
+                ],
+            )
+        async with self.c.db.unit_of_work() as session:
+            household = await self._household(session, caller, household_id)
+            current = {
+                i.indicator: i
+                for i in (await repo.indicators_of(session, [household.id]))[household.id]
+            }
+            before = {name: current[name].compliant for name in values if name in current}
+            for name, compliant in values.items():
+                row = current.get(name) or Indicator(
+                    household_id=household.id, indicator=name, compliant=compliant
+                )
+                row.compliant = compliant
+                session.add(row)
+            self._changed(
+                session, household, caller, "indicators", before, dict(sorted(values.items()))
+            )
+        return await self.households.get(caller, household_id)
+
+    async def _household(self, session, caller: Principal, household_id: str) -> Household:  # type: ignore[no-untyped-def]
+        return await self.households.visible(session, caller, household_id)
+
+    @staticmethod
+    def _changed(
+        session, household: Household, caller: Principal, field: str, before: dict, after: dict
+    ) -> None:  # type: ignore[no-untyped-def]
+        if before == after:
+            return
+        household.version += 1
+        household.updated_at = utcnow()
+        session.add(household)
+        repo.record(
+            session,
+            household_id=household.id,
+            at=household.updated_at,
+            actor_id=caller.actor_id,
+            kind="changed",
+            field=field,
+            before=before,
+            after=after,
+        )
+        events.publish_household(session, events.HOUSEHOLD_UPDATED, household, caller.actor_id)
