@@ -35,6 +35,16 @@ class ChangeRequestOut(BaseModel):
     reviewed_at: datetime | None
 
 
+class YearIncomesIn(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+    by_source: dict[str, int]
+
+
+class ProposalIn(HouseholdUpdate):
+    incomes: YearIncomesIn | None = None
+    indicators: dict[str, bool] | None = None
+
+
 class ReviewIn(BaseModel):
     decision: str = Field(pattern=r"^(approve|reject)$")
     reason: str = Field(default="", max_length=500, description="required to reject")
@@ -46,7 +56,7 @@ def change_request_out(r: pb.ChangeRequest) -> ChangeRequestOut:
         household_id=r.household_id,
         village_code=r.village_code,
         requested_by=r.requested_by,
-        changes={k: v for k, v in json.loads(r.changes).items() if v is not None},
+        changes={k: v for k, v in json.loads(r.changes).items() if v},
         base_version=r.base_version,
         status=r.status,
         reviewed_by=r.reviewed_by or None,
@@ -65,10 +75,16 @@ def change_request_out(r: pb.ChangeRequest) -> ChangeRequestOut:
 )
 async def propose_change(
     household_id: HouseholdId,
-    body: HouseholdUpdate,
+    body: ProposalIn,
     caller: Annotated[Caller, caller_for("households", "propose")],
 ) -> ModelResponse:
     message = pb.ProposeChangeRequest(change=update_message(household_id, body))
+    if body.incomes is not None:
+        message.incomes.CopyFrom(
+            pb.SetIncomesRequest(year=body.incomes.year, by_source=body.incomes.by_source)
+        )
+    if body.indicators is not None:
+        message.indicators.CopyFrom(pb.SetIndicatorsRequest(values=body.indicators))
     return ModelResponse(
         change_request_out(await caller.registry("ProposeChange", message)), status_code=201
     )

@@ -22,7 +22,7 @@ from services.registry.messages import (
 )
 from services.registry.pairings_service import PairingsService
 from services.registry.public_links import PublicLinks
-from services.registry.reviews_service import ReviewsService
+from services.registry.reviews_service import ReviewsService, YearIncomes
 from services.registry.statistics_service import StatisticsService
 
 
@@ -142,11 +142,19 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
 
     async def ProposeChange(self, request, context):  # type: ignore[no-untyped-def]
         change = request.change
+        incomes = (
+            YearIncomes(request.incomes.year, dict(request.incomes.by_source))
+            if request.HasField("incomes")
+            else None
+        )
+        indicators = dict(request.indicators.values) if request.HasField("indicators") else None
         proposal = await self.reviews.propose(
             self._caller("households", "propose"),
             change.id,
             change.expected_version,
             household_changes(change),
+            incomes,
+            indicators,
         )
         return change_request_message(proposal)
 

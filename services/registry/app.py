@@ -45,9 +45,9 @@ async def run(settings: RegistrySettings) -> None:
         common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=10
     )
     pairings = PairingsService(components, households, identity)
-    reviews = ReviewsService(components, households)
     statistics = StatisticsService(components)
     livelihood = LivelihoodService(components, households, load_indicator_sets())
+    reviews = ReviewsService(components, households, livelihood.indicators)
     links = PublicLinks(components, derive_key(settings.index_secret, "public-links"))
     bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
     await bus.ensure_service_stream("registry")

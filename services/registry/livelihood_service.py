@@ -1,9 +1,12 @@
 """Use-cases of a household's livelihood: incomes by year and source, and the guarantee
-indicators. Officers set them; every change is in the household's history."""
+indicators. Officers set them directly; a helper's proposal applies them through the same
+functions once approved. Every change is in the household's history."""
 
 from __future__ import annotations
 
 from datetime import date
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.errors import FieldViolation, InvalidArgument
 from kit.principal import Principal
@@ -21,6 +24,106 @@ INCOME_SOURCES = (
 )  # 工资性, 生产经营性, 财产性, 转移性
 
 
+def check_incomes(year: int, by_source: dict[str, int]) -> None:
+    if not 2000 <= year <= date.today().year:
+        raise InvalidArgument(
+            "year is out of range",
+            reason="INVALID_YEAR",
+            violations=[FieldViolation("year", "2000 to this year")],
+        )
+    unknown = sorted(set(by_source) - set(INCOME_SOURCES))
+    if unknown or any(amount < 0 for amount in by_source.values()):
+        raise InvalidArgument(
+            f"income sources are {', '.join(INCOME_SOURCES)}, with amounts of 0 or more yuan",
+            reason="INVALID_INCOME",
+            violations=[FieldViolation(f"by_source.{s}", "unknown source") for s in unknown],
+        )
+
+
+def check_indicators(values: dict[str, bool], known: set[str]) -> None:
+    unknown = sorted(set(values) - known)
+    if unknown or not values:
+        raise InvalidArgument(
+            "indicators must come from the configured indicator sets",
+            reason="UNKNOWN_INDICATOR",
+            violations=[
+                FieldViolation(f"values.{name}", "not in any indicator set") for name in unknown
+            ],
+        )
+
+
+async def apply_incomes(
+    session: AsyncSession,
+    household: Household,
+    year: int,
+    by_source: dict[str, int],
+    actor_id: str,
+    reason: str = "",
+) -> None:
+    incomes = (await repo.incomes_of(session, [household.id]))[household.id]
+    before = {i.source: i.amount for i in incomes if i.year == year}
+    await repo.replace_incomes(session, household.id, year, by_source)
+    _record_change(
+        session,
+        household,
+        actor_id,
+        f"incomes.{year}",
+        before,
+        dict(sorted(by_source.items())),
+        reason,
+    )
+
+
+async def apply_indicators(
+    session: AsyncSession,
+    household: Household,
+    values: dict[str, bool],
+    actor_id: str,
+    reason: str = "",
+) -> None:
+    current = {
+        i.indicator: i for i in (await repo.indicators_of(session, [household.id]))[household.id]
+    }
+    before = {name: current[name].compliant for name in values if name in current}
+    for name, compliant in values.items():
+        row = current.get(name) or Indicator(
+            household_id=household.id, indicator=name, compliant=compliant
+        )
+        row.compliant = compliant
+        session.add(row)
+    _record_change(
+        session, household, actor_id, "indicators", before, dict(sorted(values.items())), reason
+    )
+
+
+def _record_change(
+    session: AsyncSession,
+    household: Household,
+    actor_id: str,
+    field: str,
+    before: dict,
+    after: dict,
+    reason: str,
+) -> None:
+    if before == after:
+        return
+    household.version += 1
+    household.updated_at = utcnow()
+    session.add(household)
+    repo.record(
+        session,
+        household_id=household.id,
+        at=household.updated_at,
+        actor_id=actor_id,
+        kind="changed",
+        field=field,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    events.publish_household(session, events.HOUSEHOLD_UPDATED, household, actor_id)
+
+
 class LivelihoodService:
     def __init__(
         self,
@@ -35,87 +138,17 @@ class LivelihoodService:
     async def set_incomes(
         self, caller: Principal, household_id: str, year: int, by_source: dict[str, int]
     ) -> HouseholdView:
-        if not 2000 <= year <= date.today().year:
-            raise InvalidArgument(
-                "year is out of range",
-                reason="INVALID_YEAR",
-                violations=[FieldViolation("year", "2000 to this year")],
-            )
-        unknown = sorted(set(by_source) - set(INCOME_SOURCES))
-        if unknown or any(amount < 0 for amount in by_source.values()):
-            raise InvalidArgument(
-                f"income sources are {', '.join(INCOME_SOURCES)}, with amounts of 0 or more yuan",
-                reason="INVALID_INCOME",
-                violations=[FieldViolation(f"by_source.{s}", "unknown source") for s in unknown],
-            )
+        check_incomes(year, by_source)
         async with self.c.db.unit_of_work() as session:
-            household = await self._household(session, caller, household_id)
-            before = {
-                i.source: i.amount
-                for i in (await repo.incomes_of(session, [household.id]))[household.id]
-                if i.year == year
-            }
-            await repo.replace_incomes(session, household.id, year, by_source)
-            self._changed(
-                session,
-                household,
-                caller,
-                f"incomes.{year}",
-                before,
-                dict(sorted(by_source.items())),
-            )
+            household = await self.households.visible(session, caller, household_id)
+            await apply_incomes(session, household, year, by_source, caller.actor_id)
         return await self.households.get(caller, household_id)
 
     async def set_indicators(
         self, caller: Principal, household_id: str, values: dict[str, bool]
     ) -> HouseholdView:
-        unknown = sorted(set(values) - self.indicators)
-        if unknown or not values:
-            raise InvalidArgument(
-                "indicators must come from the configured indicator sets",
-                reason="UNKNOWN_INDICATOR",
-                violations=[
-                    FieldViolation(f"values.{name}", "not in any indicator set") for name in unknown
-                ],
-            )
+        check_indicators(values, self.indicators)
         async with self.c.db.unit_of_work() as session:
-            household = await self._household(session, caller, household_id)
-            current = {
-                i.indicator: i
-                for i in (await repo.indicators_of(session, [household.id]))[household.id]
-            }
-            before = {name: current[name].compliant for name in values if name in current}
-            for name, compliant in values.items():
-                row = current.get(name) or Indicator(
-                    household_id=household.id, indicator=name, compliant=compliant
-                )
-                row.compliant = compliant
-                session.add(row)
-            self._changed(
-                session, household, caller, "indicators", before, dict(sorted(values.items()))
-            )
+            household = await self.households.visible(session, caller, household_id)
+            await apply_indicators(session, household, values, caller.actor_id)
         return await self.households.get(caller, household_id)
-
-    async def _household(self, session, caller: Principal, household_id: str) -> Household:  # type: ignore[no-untyped-def]
-        return await self.households.visible(session, caller, household_id)
-
-    @staticmethod
-    def _changed(
-        session, household: Household, caller: Principal, field: str, before: dict, after: dict
-    ) -> None:  # type: ignore[no-untyped-def]
-        if before == after:
-            return
-        household.version += 1
-        household.updated_at = utcnow()
-        session.add(household)
-        repo.record(
-            session,
-            household_id=household.id,
-            at=household.updated_at,
-            actor_id=caller.actor_id,
-            kind="changed",
-            field=field,
-            before=before,
-            after=after,
-        )
-        events.publish_household(session, events.HOUSEHOLD_UPDATED, household, caller.actor_id)

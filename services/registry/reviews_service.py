@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from kit.principal import Principal
@@ -17,7 +19,19 @@ from services.registry.components import Components, utcnow
 from services.registry.domain import parse
 from services.registry.edits import HouseholdChanges, check_version, commit_changes, validate
 from services.registry.households_service import HouseholdsService
-from services.registry.models import ChangeRequest
+from services.registry.livelihood_service import (
+    apply_incomes,
+    apply_indicators,
+    check_incomes,
+    check_indicators,
+)
+from services.registry.models import ChangeRequest, Household
+
+
+@dataclass(frozen=True)
+class YearIncomes:
+    year: int
+    by_source: dict[str, int]
 
 
 class ReviewStatus(StrEnum):
@@ -27,15 +41,29 @@ class ReviewStatus(StrEnum):
 
 
 class ReviewsService:
-    def __init__(self, components: Components, households: HouseholdsService) -> None:
+    def __init__(
+        self, components: Components, households: HouseholdsService, known_indicators: set[str]
+    ) -> None:
         self.c = components
         self.households = households
+        self.known_indicators = known_indicators
 
     async def propose(
-        self, caller: Principal, household_id: str, expected_version: int, wanted: HouseholdChanges
+        self,
+        caller: Principal,
+        household_id: str,
+        expected_version: int,
+        wanted: HouseholdChanges,
+        incomes: YearIncomes | None = None,
+        indicators: dict[str, bool] | None = None,
     ) -> ChangeRequest:
         proposal = validate(wanted)
-        if not any(value is not None for value in asdict(proposal).values()):
+        if incomes is not None:
+            check_incomes(incomes.year, incomes.by_source)
+        if indicators is not None:
+            check_indicators(indicators, self.known_indicators)
+        fields = {name: value for name, value in asdict(proposal).items() if value is not None}
+        if not fields and incomes is None and indicators is None:
             raise InvalidArgument(
                 "a proposal must change at least one field", reason="EMPTY_PROPOSAL"
             )
@@ -52,7 +80,14 @@ class ReviewsService:
                 household_id=household_id,
                 village_code=household.village_code,
                 requested_by=caller.actor_id,
-                changes=json.dumps(asdict(proposal), ensure_ascii=False),
+                changes=json.dumps(
+                    {
+                        "fields": fields,
+                        "incomes": asdict(incomes) if incomes else None,
+                        "indicators": indicators,
+                    },
+                    ensure_ascii=False,
+                ),
                 base_version=household.version,
                 created_at=utcnow(),
             )
@@ -108,14 +143,7 @@ class ReviewsService:
             session.add(request)
             note = f"change request {request.id} by {request.requested_by}: {request.status}"
             if approve:
-                commit_changes(
-                    session,
-                    household,
-                    HouseholdChanges(**json.loads(request.changes)),
-                    request.base_version,
-                    caller.actor_id,
-                    reason=note,
-                )
+                await self._apply(session, household, request, caller.actor_id, note)
             repo.record(
                 session,
                 household_id=household.id,
@@ -127,3 +155,29 @@ class ReviewsService:
                 reason=reason.strip() or note,
             )
         return request
+
+    @staticmethod
+    async def _apply(
+        session: AsyncSession,
+        household: Household,
+        request: ChangeRequest,
+        actor_id: str,
+        note: str,
+    ) -> None:
+        """An approved proposal goes through the same paths as an officer's own edits."""
+        proposal = json.loads(request.changes)
+        commit_changes(
+            session,
+            household,
+            HouseholdChanges(**proposal["fields"]),
+            request.base_version,
+            actor_id,
+            note,
+        )
+        if proposal["incomes"]:
+            incomes = proposal["incomes"]
+            await apply_incomes(
+                session, household, incomes["year"], incomes["by_source"], actor_id, note
+            )
+        if proposal["indicators"]:
+            await apply_indicators(session, household, proposal["indicators"], actor_id, note)

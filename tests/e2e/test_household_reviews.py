@@ -123,3 +123,35 @@ def test_only_a_helper_whose_territory_covers_the_household_can_be_paired(api, a
         admin_token, "370102002000", "info_officer"
     )  # another town's officer
     assert pair(api, officer, household["id"], neighbour_id).status_code == 404
+
+
+def test_a_helper_proposes_incomes_indicators_and_location_together(api, admin_token) -> None:
+    household = register(api, admin_token)
+    helper_id, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    _, _, team = api.new_user(admin_token, VILLAGE, "work_team")
+    pair(api, admin_token, household["id"], helper_id)
+    proposed = propose(
+        api,
+        helper,
+        household,
+        latitude=36.68,
+        longitude=117.05,
+        incomes={"year": 2025, "by_source": {"wage": 8000}},
+        indicators={"drinking_water": True},
+    )
+    assert proposed.status_code == 201, proposed.text
+    assert set(proposed.json()["changes"]) == {"fields", "incomes", "indicators"}
+    unknown = propose(api, helper, household, indicators={"owns_a_car": True})
+    assert unknown.status_code == 400
+    review = api.http.post(
+        f"/api/v1/change-requests/{proposed.json()['id']}/review",
+        json={"decision": "approve"},
+        headers=api.auth(team),
+    )
+    assert review.status_code == 200
+    after = api.get(f"/api/v1/households/{household['id']}", team).json()
+    assert (after["latitude"], after["indicators"], after["incomes"][0]["total"]) == (
+        36.68,
+        {"drinking_water": True},
+        8000,
+    )

@@ -771,20 +771,39 @@ class ProposeChangeRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     CHANGE_FIELD_NUMBER: _builtins.int
+    INCOMES_FIELD_NUMBER: _builtins.int
+    INDICATORS_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def change(self) -> Global___UpdateHouseholdRequest:
         """The same fields as UpdateHouseholdRequest; `id` is the household."""
+
+    @_builtins.property
+    def incomes(self) -> Global___SetIncomesRequest:
+        """household_id ignored"""
+
+    @_builtins.property
+    def indicators(self) -> Global___SetIndicatorsRequest:
+        """household_id ignored"""
 
     def __init__(
         self,
         *,
         change: Global___UpdateHouseholdRequest | None = ...,
+        incomes: Global___SetIncomesRequest | None = ...,
+        indicators: Global___SetIndicatorsRequest | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["change", b"change"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_incomes", b"_incomes", "_indicators", b"_indicators", "change", b"change", "incomes", b"incomes", "indicators", b"indicators"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["change", b"change"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_incomes", b"_incomes", "_indicators", b"_indicators", "change", b"change", "incomes", b"incomes", "indicators", b"indicators"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__incomes: _TypeAlias = _typing.Literal["incomes"]  # noqa: Y015
+    _WhichOneofArgType__incomes: _TypeAlias = _typing.Literal["_incomes", b"_incomes"]  # noqa: Y015
+    _WhichOneofReturnType__indicators: _TypeAlias = _typing.Literal["indicators"]  # noqa: Y015
+    _WhichOneofArgType__indicators: _TypeAlias = _typing.Literal["_indicators", b"_indicators"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__incomes) -> _WhichOneofReturnType__incomes | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__indicators) -> _WhichOneofReturnType__indicators | None: ...
 
 Global___ProposeChangeRequest: _TypeAlias = ProposeChangeRequest  # noqa: Y015
 
