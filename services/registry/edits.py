@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -92,6 +93,17 @@ def commit_changes(
     if valid.latitude is not None:
         household.latitude, household.longitude = valid.latitude, valid.longitude
     differences = changes(before, editable_fields(household))
+    record_changes(session, household, actor_id, differences, reason)
+
+
+def record_changes(
+    session: AsyncSession,
+    household: Household,
+    actor_id: str,
+    differences: list[tuple[str, Any, Any]],
+    reason: str = "",
+) -> None:
+    """A new version, one history entry per changed field, one event; nothing when nothing changed."""
     if not differences:
         return
     household.version += 1

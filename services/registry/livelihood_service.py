@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.errors import FieldViolation, InvalidArgument
 from kit.principal import Principal
-from services.registry import events
 from services.registry import repository as repo
-from services.registry.components import Components, utcnow
+from services.registry.components import Components
+from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView
 from services.registry.models import Household, Indicator
 
@@ -63,13 +63,12 @@ async def apply_incomes(
     incomes = (await repo.incomes_of(session, [household.id]))[household.id]
     before = {i.source: i.amount for i in incomes if i.year == year}
     await repo.replace_incomes(session, household.id, year, by_source)
-    _record_change(
+    after = dict(sorted(by_source.items()))
+    record_changes(
         session,
         household,
         actor_id,
-        f"incomes.{year}",
-        before,
-        dict(sorted(by_source.items())),
+        [(f"incomes.{year}", before, after)] if before != after else [],
         reason,
     )
 
@@ -91,37 +90,14 @@ async def apply_indicators(
         )
         row.compliant = compliant
         session.add(row)
-    _record_change(
-        session, household, actor_id, "indicators", before, dict(sorted(values.items())), reason
-    )
-
-
-def _record_change(
-    session: AsyncSession,
-    household: Household,
-    actor_id: str,
-    field: str,
-    before: dict,
-    after: dict,
-    reason: str,
-) -> None:
-    if before == after:
-        return
-    household.version += 1
-    household.updated_at = utcnow()
-    session.add(household)
-    repo.record(
+    after = dict(sorted(values.items()))
+    record_changes(
         session,
-        household_id=household.id,
-        at=household.updated_at,
-        actor_id=actor_id,
-        kind="changed",
-        field=field,
-        before=before,
-        after=after,
-        reason=reason,
+        household,
+        actor_id,
+        [("indicators", before, after)] if before != after else [],
+        reason,
     )
-    events.publish_household(session, events.HOUSEHOLD_UPDATED, household, actor_id)
 
 
 class LivelihoodService:
