@@ -10,8 +10,9 @@ from kit.authz import Authorizer
 from kit.errors import PermissionDenied, Unavailable
 from kit.paging import decode_token, encode_token, page_size
 from kit.principal import Principal, require_principal
-from services.registry.households_service import HouseholdsService
+from services.registry.households_service import HouseholdsService, NewMember
 from services.registry.livelihood_service import LivelihoodService
+from services.registry.members_service import EDITABLE, MembersService
 from services.registry.messages import (
     change_request_message,
     history_message,
@@ -35,8 +36,10 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         statistics: StatisticsService,
         links: PublicLinks,
         livelihood: LivelihoodService,
+        members: MembersService,
         authorizer: Callable[[], Authorizer | None],
     ) -> None:
+        self.members = members
         self.livelihood = livelihood
         self.links = links
         self.households, self.pairings, self.reviews = households, pairings, reviews
@@ -248,5 +251,33 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
     async def SetIndicators(self, request, context):  # type: ignore[no-untyped-def]
         view = await self.livelihood.set_indicators(
             self._caller("households", "update"), request.household_id, dict(request.values)
+        )
+        return household_message(view)
+
+    async def AddMember(self, request, context):  # type: ignore[no-untyped-def]
+        m = request.member
+        new = NewMember(
+            name=m.name,
+            id_number=m.id_number,
+            relation=m.relation,
+            education=m.education,
+            health=m.health,
+            disability=m.disability,
+            labour_capacity=m.labour_capacity,
+            schooling=m.schooling,
+        )
+        view = await self.members.add(
+            self._caller("households", "update"), request.household_id, new, request.reason
+        )
+        return household_message(view)
+
+    async def UpdateMember(self, request, context):  # type: ignore[no-untyped-def]
+        changes = {name: getattr(request, name) for name in EDITABLE if request.HasField(name)}
+        view = await self.members.update(
+            self._caller("households", "update"),
+            request.household_id,
+            request.member_id,
+            changes,
+            request.reason,
         )
         return household_message(view)

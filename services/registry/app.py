@@ -22,6 +22,7 @@ from services.registry.events import DIVISION_CHANGED, on_division_changed
 from services.registry.households_service import HouseholdsService
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
+from services.registry.members_service import MembersService
 from services.registry.pairings_service import PairingsService
 from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import ReviewsService
@@ -48,6 +49,7 @@ async def run(settings: RegistrySettings) -> None:
     statistics = StatisticsService(components)
     livelihood = LivelihoodService(components, households, load_indicator_sets())
     reviews = ReviewsService(components, households, livelihood.indicators)
+    members = MembersService(components, households)
     links = PublicLinks(components, derive_key(settings.index_secret, "public-links"))
     bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
     await bus.ensure_service_stream("registry")
@@ -72,6 +74,7 @@ async def run(settings: RegistrySettings) -> None:
             statistics,
             links,
             livelihood,
+            members,
             lambda: policy[0] if policy else None,
         )
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)

@@ -128,7 +128,7 @@ class HouseholdsService:
             created_at=now,
             updated_at=now,
         )
-        members = [self._member(household.id, i, m) for i, m in enumerate(new.members)]
+        members = [self.build_member(household.id, i, m) for i, m in enumerate(new.members)]
         async with self.c.db.unit_of_work() as session:
             if await repo.household_number_taken(session, household.number):
                 raise AlreadyExists(
@@ -276,7 +276,7 @@ class HouseholdsService:
             raise not_found()
         return household
 
-    def _member(self, household_id: str, position: int, new: NewMember) -> Member:
+    def build_member(self, household_id: str, position: int, new: NewMember) -> Member:
         number = normalize_id_number(new.id_number, field=f"members[{position}].id_number")
         protector = self.c.protector
         return Member(

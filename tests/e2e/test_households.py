@@ -219,3 +219,35 @@ def test_incomes_and_guarantee_indicators_are_kept_by_year_and_counted(api, admi
     assert stats["non_compliant_by_indicator"].get("drinking_water", 0) >= 1
     fields = [e["field"] for e in api.get(f"{path}/history", admin_token).json()["items"]]
     assert "incomes.2025" in fields and "indicators" in fields
+
+
+def test_members_join_and_change_after_registration_with_one_head_and_a_record(
+    api, admin_token
+) -> None:
+    household = new_household(api, admin_token).json()
+    path = f"/api/v1/households/{household['id']}"
+    newborn = {"name": "张小宝", "id_number": id_number("20250101"), "relation": "child"}
+    added = api.http.post(
+        f"{path}/members",
+        json={"member": newborn, "reason": "新生儿"},
+        headers=api.auth(admin_token),
+    )
+    assert added.status_code == 201, added.text
+    assert [m["name"] for m in added.json()["members"]][-1] == "张小宝"
+    second_head = {"name": "王九", "id_number": id_number("19900101"), "relation": "head"}
+    refused = api.http.post(
+        f"{path}/members",
+        json={"member": second_head, "reason": "错误"},
+        headers=api.auth(admin_token),
+    )
+    assert refused.status_code == 400
+    child = added.json()["members"][-1]["id"]
+    changed = api.http.patch(
+        f"{path}/members/{child}",
+        json={"health": "先天性心脏病", "reason": "入户核实"},
+        headers=api.auth(admin_token),
+    )
+    assert changed.status_code == 200 and changed.json()["members"][-1]["health"] == "先天性心脏病"
+    history = api.get(f"{path}/history", admin_token).json()["items"]
+    assert history[-1]["field"] == f"members.{child}.health" and history[-1]["reason"] == "入户核实"
+    assert newborn["id_number"] not in str(history)

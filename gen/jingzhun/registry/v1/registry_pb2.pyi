@@ -1431,3 +1431,95 @@ class SetIndicatorsRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SetIndicatorsRequest: _TypeAlias = SetIndicatorsRequest  # noqa: Y015
+
+@_typing.final
+class AddMemberRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    reason: _builtins.str
+    @_builtins.property
+    def member(self) -> Global___NewMember: ...
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        member: Global___NewMember | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "member", b"member", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AddMemberRequest: _TypeAlias = AddMemberRequest  # noqa: Y015
+
+@_typing.final
+class UpdateMemberRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    RELATION_FIELD_NUMBER: _builtins.int
+    EDUCATION_FIELD_NUMBER: _builtins.int
+    HEALTH_FIELD_NUMBER: _builtins.int
+    DISABILITY_FIELD_NUMBER: _builtins.int
+    LABOUR_CAPACITY_FIELD_NUMBER: _builtins.int
+    SCHOOLING_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    member_id: _builtins.str
+    relation: _builtins.str
+    education: _builtins.str
+    health: _builtins.str
+    disability: _builtins.str
+    labour_capacity: _builtins.str
+    schooling: _builtins.str
+    reason: _builtins.str
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+        relation: _builtins.str | None = ...,
+        education: _builtins.str | None = ...,
+        health: _builtins.str | None = ...,
+        disability: _builtins.str | None = ...,
+        labour_capacity: _builtins.str | None = ...,
+        schooling: _builtins.str | None = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_disability", b"_disability", "_education", b"_education", "_health", b"_health", "_labour_capacity", b"_labour_capacity", "_relation", b"_relation", "_schooling", b"_schooling", "disability", b"disability", "education", b"education", "health", b"health", "labour_capacity", b"labour_capacity", "relation", b"relation", "schooling", b"schooling"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_disability", b"_disability", "_education", b"_education", "_health", b"_health", "_labour_capacity", b"_labour_capacity", "_relation", b"_relation", "_schooling", b"_schooling", "disability", b"disability", "education", b"education", "health", b"health", "household_id", b"household_id", "labour_capacity", b"labour_capacity", "member_id", b"member_id", "reason", b"reason", "relation", b"relation", "schooling", b"schooling"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__disability: _TypeAlias = _typing.Literal["disability"]  # noqa: Y015
+    _WhichOneofArgType__disability: _TypeAlias = _typing.Literal["_disability", b"_disability"]  # noqa: Y015
+    _WhichOneofReturnType__education: _TypeAlias = _typing.Literal["education"]  # noqa: Y015
+    _WhichOneofArgType__education: _TypeAlias = _typing.Literal["_education", b"_education"]  # noqa: Y015
+    _WhichOneofReturnType__health: _TypeAlias = _typing.Literal["health"]  # noqa: Y015
+    _WhichOneofArgType__health: _TypeAlias = _typing.Literal["_health", b"_health"]  # noqa: Y015
+    _WhichOneofReturnType__labour_capacity: _TypeAlias = _typing.Literal["labour_capacity"]  # noqa: Y015
+    _WhichOneofArgType__labour_capacity: _TypeAlias = _typing.Literal["_labour_capacity", b"_labour_capacity"]  # noqa: Y015
+    _WhichOneofReturnType__relation: _TypeAlias = _typing.Literal["relation"]  # noqa: Y015
+    _WhichOneofArgType__relation: _TypeAlias = _typing.Literal["_relation", b"_relation"]  # noqa: Y015
+    _WhichOneofReturnType__schooling: _TypeAlias = _typing.Literal["schooling"]  # noqa: Y015
+    _WhichOneofArgType__schooling: _TypeAlias = _typing.Literal["_schooling", b"_schooling"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__disability) -> _WhichOneofReturnType__disability | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__education) -> _WhichOneofReturnType__education | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__health) -> _WhichOneofReturnType__health | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__labour_capacity) -> _WhichOneofReturnType__labour_capacity | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__relation) -> _WhichOneofReturnType__relation | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__schooling) -> _WhichOneofReturnType__schooling | None: ...
+
+Global___UpdateMemberRequest: _TypeAlias = UpdateMemberRequest  # noqa: Y015

@@ -109,6 +109,16 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIndicatorsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
                 _registered_method=True)
+        self.AddMember = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/AddMember',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.AddMemberRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
+        self.UpdateMember = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/UpdateMember',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateMemberRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+                _registered_method=True)
         self.GetStatistics = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/GetStatistics',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.SerializeToString,
@@ -228,6 +238,19 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddMember(self, request, context):
+        """Members after registration: a newborn, a marriage, a changed health or schooling situation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateMember(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetStatistics(self, request, context):
         """Statistics and the map (一张图), for any region in scope.
         """
@@ -331,6 +354,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
             'SetIndicators': grpc.unary_unary_rpc_method_handler(
                     servicer.SetIndicators,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIndicatorsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
+            ),
+            'AddMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddMember,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.AddMemberRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
+            ),
+            'UpdateMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateMember,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateMemberRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
             ),
             'GetStatistics': grpc.unary_unary_rpc_method_handler(
@@ -758,6 +791,60 @@ class RegistryService:
             target,
             '/jingzhun.registry.v1.RegistryService/SetIndicators',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.SetIndicatorsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/AddMember',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.AddMemberRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/UpdateMember',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateMemberRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
             options,
             channel_credentials,

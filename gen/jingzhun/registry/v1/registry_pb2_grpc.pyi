@@ -52,6 +52,9 @@ class RegistryServiceStub:
     SetIncomes: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SetIncomesRequest, _registry_pb2.Household]
     """Incomes by year and source, and the guarantee indicators (两不愁三保障, 八有一超)."""
     SetIndicators: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SetIndicatorsRequest, _registry_pb2.Household]
+    AddMember: _grpc.UnaryUnaryMultiCallable[_registry_pb2.AddMemberRequest, _registry_pb2.Household]
+    """Members after registration: a newborn, a marriage, a changed health or schooling situation."""
+    UpdateMember: _grpc.UnaryUnaryMultiCallable[_registry_pb2.UpdateMemberRequest, _registry_pb2.Household]
     GetStatistics: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]
@@ -82,6 +85,9 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     SetIncomes: _aio.UnaryUnaryMultiCallable[_registry_pb2.SetIncomesRequest, _registry_pb2.Household]  # type: ignore[assignment]
     """Incomes by year and source, and the guarantee indicators (两不愁三保障, 八有一超)."""
     SetIndicators: _aio.UnaryUnaryMultiCallable[_registry_pb2.SetIndicatorsRequest, _registry_pb2.Household]  # type: ignore[assignment]
+    AddMember: _aio.UnaryUnaryMultiCallable[_registry_pb2.AddMemberRequest, _registry_pb2.Household]  # type: ignore[assignment]
+    """Members after registration: a newborn, a marriage, a changed health or schooling situation."""
+    UpdateMember: _aio.UnaryUnaryMultiCallable[_registry_pb2.UpdateMemberRequest, _registry_pb2.Household]  # type: ignore[assignment]
     GetStatistics: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]  # type: ignore[assignment]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]  # type: ignore[assignment]
@@ -197,6 +203,21 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     def SetIndicators(
         self,
         request: _registry_pb2.SetIndicatorsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Household, _abc.Awaitable[_registry_pb2.Household]]: ...
+
+    @_abc_1.abstractmethod
+    def AddMember(
+        self,
+        request: _registry_pb2.AddMemberRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Household, _abc.Awaitable[_registry_pb2.Household]]:
+        """Members after registration: a newborn, a marriage, a changed health or schooling situation."""
+
+    @_abc_1.abstractmethod
+    def UpdateMember(
+        self,
+        request: _registry_pb2.UpdateMemberRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.Household, _abc.Awaitable[_registry_pb2.Household]]: ...
 
