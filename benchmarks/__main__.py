@@ -9,6 +9,10 @@ import sys
 BENCHMARKS = {
     "authz": "benchmarks.authz_decision",
     "gateway": "benchmarks.gateway_regions",
+    "gateway_household": "benchmarks.gateway_household",
+    "registry_province": "benchmarks.registry_province",
+    "notification_broadcast": "benchmarks.notification_broadcast",
+    "task_latency": "benchmarks.task_latency",
 }
 
 

@@ -1,11 +1,13 @@
 """Baseline servers for the gateway benchmark, run as separate processes like the platform:
 
-- `bare`: FastAPI returning the region JSON from memory (the framework's own ceiling);
+- `bare`: FastAPI returning the region JSON (or, with `--households FILE`, the households of
+  that JSON file, by id) from memory (the framework's own ceiling);
 - `echo-server`: a grpc.aio server with one unary echo method (raw bytes, no work);
 - `echo-app`: FastAPI that forwards one echo call per request and returns the same JSON —
   the ceiling of "REST gateway -> one gRPC hop" in Python on this machine.
 
-`python -m benchmarks.baselines bare|echo-app|echo-server --port N [--echo-address A]`
+`python -m benchmarks.baselines bare|echo-app|echo-server --port N [--echo-address A]
+[--households FILE]`
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import grpc
 import uvicorn
@@ -43,17 +46,26 @@ def region_json(code: str) -> bytes:
     ).encode()
 
 
-def bare_app() -> FastAPI:
+def household_json(households: dict[str, dict], household_id: str) -> bytes:
+    """A response shaped like GET /api/v1/households/{id}: the household as the platform gave it."""
+    return json.dumps(households[household_id], ensure_ascii=False).encode()
+
+
+def bare_app(households: dict[str, dict]) -> FastAPI:
     app = FastAPI()
 
     @app.get("/api/v1/regions/{code}")
     async def region(code: str) -> Response:
         return Response(region_json(code), media_type="application/json")
 
+    @app.get("/api/v1/households/{household_id}")
+    async def household(household_id: str) -> Response:
+        return Response(household_json(households, household_id), media_type="application/json")
+
     return app
 
 
-def echo_app(echo_address: str) -> FastAPI:
+def echo_app(echo_address: str, households: dict[str, dict]) -> FastAPI:
     state: dict = {}
 
     @asynccontextmanager
@@ -68,6 +80,11 @@ def echo_app(echo_address: str) -> FastAPI:
     async def region(code: str) -> Response:
         reply = await state["echo"](code.encode(), timeout=5)
         return Response(region_json(reply.decode()), media_type="application/json")
+
+    @app.get("/api/v1/households/{household_id}")
+    async def household(household_id: str) -> Response:
+        reply = await state["echo"](household_id.encode(), timeout=5)
+        return Response(household_json(households, reply.decode()), media_type="application/json")
 
     return app
 
@@ -91,11 +108,13 @@ def main() -> None:
     parser.add_argument("kind", choices=["bare", "echo-app", "echo-server"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--echo-address", default="127.0.0.1:50099")
+    parser.add_argument("--households", type=Path, help="JSON object: household id -> household")
     args = parser.parse_args()
     if args.kind == "echo-server":
         asyncio.run(serve_echo(args.port))
         return
-    app = bare_app() if args.kind == "bare" else echo_app(args.echo_address)
+    households = json.loads(args.households.read_text()) if args.households else {}
+    app = bare_app(households) if args.kind == "bare" else echo_app(args.echo_address, households)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

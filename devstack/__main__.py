@@ -58,8 +58,19 @@ def run(config: PlatformConfig) -> None:
     try:
         say("migrating databases and loading the territory ...")
         platform.prepare()
+        demo = int(os.environ.get("JZ_DEMO_HOUSEHOLDS", "0"))
+        if demo:
+            say(f"loading a demo province of {demo:,} households ...")
+            loaded = platform.load_demo(demo)
+            say(
+                f"demo: {loaded['new_households']:,} new, {loaded['unchanged_households']:,} already there"
+            )
         say(f"starting {', '.join(config.services)} and the gateway ...")
         platform.start()
+        say(
+            f"SMSC simulator (SMPP 3.4): 127.0.0.1:{platform.smsc_port}; the texts it receives "
+            "appear below (non-urgent ones wait out NOTIFICATION_QUIET_HOURS, 22:00-07:00)"
+        )
         admin = platform.bootstrap_admin(ADMIN_MOBILE, "省管理员")
         if admin.get("exists"):
             say(
@@ -73,6 +84,8 @@ def run(config: PlatformConfig) -> None:
             f"gateway: {config.gateway_url}  (API docs: {config.gateway_url}/docs)  — Ctrl-C stops everything"
         )
         while not stop_requested:
+            for text in platform.new_texts():
+                say(f"SMS to {text}")
             dead = platform.supervisor.dead()
             if dead:
                 say(f"{dead[0].name} stopped unexpectedly:\n{dead[0].last_lines()}")

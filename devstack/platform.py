@@ -1,16 +1,18 @@
-"""One local platform: its environment, preparation (keys, migrations, territory), the
-service and gateway processes, and the first administrator. Used by `make run`, the
-end-to-end tests and the benchmarks alike."""
+"""One local platform: its environment, preparation (keys, migrations, territory), the SMSC
+simulator, the service and gateway processes, and the first administrator. Used by `make run`,
+the end-to-end tests and the benchmarks alike."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
 import json
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devstack.processes import Supervisor, base_environment, run_module
+from devstack.processes import LogFollower, Supervisor, base_environment, free_port, run_module
+from devstack.province import write_province
 from kit import migrations
 from kit.bus import Bus
 from kit.tokens import ensure_keypair
@@ -23,10 +25,21 @@ SERVICE_PORTS = {
     "notification": 50055,
 }
 ROOT = Path(__file__).resolve().parent.parent
+SERVICE_SECRET_ENV = "NOTIFICATION_IDENTITY_SECRET"
+SIMULATOR = "smsc-simulator"
 
 
 def has_migrations(service: str) -> bool:
     return (ROOT / "services" / service / "migrations").is_dir()
+
+
+def ensure_secret(path: Path) -> str:
+    """A random secret kept in `path`, made on first use (like the signing key pair)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def is_runnable(service: str) -> bool:
@@ -44,6 +57,9 @@ class PlatformConfig:
     service_ports: dict[str, int] = field(default_factory=lambda: dict(SERVICE_PORTS))
     database_urls: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # An SMSC already listening on 127.0.0.1 at this port (a test's own simulator); None: the
+    # platform starts the SMSC simulator as a child process on a free port.
+    smsc_port: int | None = None
 
     @property
     def services(self) -> list[str]:
@@ -62,6 +78,11 @@ class PlatformConfig:
         return self.var_dir / "keys" / "jwt-signing.pub.pem"
 
     @property
+    def service_secret(self) -> Path:
+        """The secret of notification's client at identity (svc-notification)."""
+        return self.var_dir / "keys" / "notification-identity.secret"
+
+    @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
 
@@ -70,6 +91,8 @@ class LocalPlatform:
     def __init__(self, config: PlatformConfig) -> None:
         self.config = config
         self.supervisor = Supervisor(config.var_dir / "logs")
+        self.smsc_port = config.smsc_port or free_port()
+        self._texts: LogFollower | None = None
 
     def environment(self) -> dict[str, str]:
         c = self.config
@@ -81,6 +104,10 @@ class LocalPlatform:
             "JZ_JWT_PUBLIC_KEY_FILE": str(c.public_key.resolve()),
             "IDENTITY_SIGNING_KEY_FILE": str(c.private_key.resolve()),
             "GATEWAY_PORT": str(c.gateway_port),
+            SERVICE_SECRET_ENV: ensure_secret(c.service_secret),
+            "NOTIFICATION_PROVIDER": "smpp",
+            "NOTIFICATION_SMPP_HOST": "127.0.0.1",
+            "NOTIFICATION_SMPP_PORT": str(self.smsc_port),
         }
         for service, port in c.service_ports.items():
             env[f"{service.upper()}_GRPC_PORT"] = str(port)
@@ -96,18 +123,68 @@ class LocalPlatform:
         return migrated
 
     def prepare(self) -> None:
-        """Keys, migrations and the territory; every step is idempotent."""
+        """Keys, migrations, the territory and notification's client at identity; every step
+        is idempotent."""
         ensure_keypair(self.config.private_key, self.config.public_key)
         self.migrate()
-        run_module("services.identity", "load-regions", env=self.environment())
+        env = self.environment()
+        run_module("services.identity", "load-regions", env=env)
+        run_module(
+            "services.identity",
+            "register-service",
+            "--name",
+            "notification",
+            "--scopes",
+            "users:contact",
+            "--secret-env",
+            SERVICE_SECRET_ENV,
+            env=env,
+        )
+
+    def load_demo(self, households: int) -> dict:
+        """A generated province of `households` households in the registry (once: a registry
+        that has them already reports them unchanged)."""
+        path = self.config.var_dir / "demo" / f"province-{households}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            write_province(path, households)
+        output = run_module(
+            "services.registry", "import-file", "--file", str(path), env=self.environment()
+        )
+        return json.loads(output.strip().splitlines()[-1])
 
     def start(self) -> None:
         env = self.environment()
+        if self.config.smsc_port is None:
+            self.start_simulator(env)
         for service in self.config.services:
             child = self.supervisor.spawn(service, f"services.{service}", env)
             self.supervisor.wait_grpc(child, f"127.0.0.1:{self.config.service_ports[service]}")
         gateway = self.supervisor.spawn("gateway", "gateway", env)
         self.supervisor.wait_http(gateway, f"{self.config.gateway_url}/readyz")
+
+    def start_simulator(self, env: dict[str, str]) -> None:
+        """The SMSC simulator that notification binds to, as it would to a carrier's."""
+        port = str(self.smsc_port)
+        child = self.supervisor.spawn(
+            SIMULATOR, "services.notification.sms.simulator", env, "--port", port
+        )
+        self.supervisor.wait_port(child, self.smsc_port)
+        self._texts = LogFollower(child.log_path)
+
+    def new_texts(self) -> list[str]:
+        """The texts the simulator received since the last call, as `139****0001: 【…】…`."""
+        if self._texts is None:
+            return []
+        texts = []
+        for line in self._texts.new_lines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # not a log record (a traceback's lines)
+            if isinstance(record, dict) and {"to", "text"} <= record.keys():
+                texts.append(f"{record['to']}: {record['text']}")
+        return texts
 
     def bootstrap_admin(self, mobile: str, name: str, region: str = "370000000000") -> dict:
         output = run_module(

@@ -39,6 +39,25 @@ class Child:
             return ""
 
 
+class LogFollower:
+    """The lines a log file gains, as they come (a line still being written waits)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offset = 0
+
+    def new_lines(self) -> list[str]:
+        try:
+            with self.path.open("rb") as log:
+                log.seek(self._offset)
+                written = log.read()
+        except OSError:
+            return []
+        complete = written[: written.rfind(b"\n") + 1]
+        self._offset += len(complete)
+        return complete.decode(errors="replace").splitlines()
+
+
 def run_module(module: str, *args: str, env: dict[str, str]) -> str:
     """Run `python -m module args` to completion and return its standard output."""
     done = subprocess.run(
@@ -78,8 +97,8 @@ class Supervisor:
 
         self._wait(child, serving, seconds)
 
-    def wait_grpc_port(self, child: Child, port: int, seconds: float = 60) -> None:
-        """For a gRPC server without the health service: wait until its port accepts."""
+    def wait_port(self, child: Child, port: int, seconds: float = 60) -> None:
+        """For a server without a health check: wait until its port accepts connections."""
 
         def accepts() -> bool:
             try:

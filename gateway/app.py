@@ -9,24 +9,46 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from gateway.clients import identity_client, registry_client
+from gateway.clients import (
+    assistance_client,
+    identity_client,
+    notification_client,
+    registry_client,
+    training_client,
+    transfer_client,
+)
 from gateway.guard import Guard, RateLimiter
 from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.routes import (
+    alerts,
     audit,
     auth,
+    benefits,
     change_requests,
     clients,
+    courses,
     health,
     households,
+    imports,
+    institutions,
+    leader_files,
+    leader_notices,
+    leaders,
     livelihood,
     members,
+    needs,
+    notices,
     pairings,
+    performance,
     public,
     regions,
     statistics,
+    tasks,
+    trainees,
     users,
+    visits,
+    work_team,
 )
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
@@ -68,6 +90,12 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         redis=redis,
         identity=identity,
         registry=registry,
+        transfer=transfer_client(common.registry_address, settings.transfer_timeout_seconds),
+        notification=notification_client(
+            common.notification_address, settings.grpc_timeout_seconds
+        ),
+        assistance=assistance_client(common.assistance_address, settings.grpc_timeout_seconds),
+        training=training_client(common.training_address, settings.grpc_timeout_seconds),
         guard=guard,
         limiter=limiter,
     )
@@ -87,6 +115,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await loader
         await state.identity.close()
         await state.registry.close()
+        await state.transfer.close()
+        await state.notification.close()
+        await state.assistance.close()
+        await state.training.close()
         await state.redis.aclose()
 
     app = FastAPI(
@@ -106,10 +138,25 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         clients,
         audit,
         households,
+        imports,
         livelihood,
+        benefits,
         members,
         pairings,
         change_requests,
+        notices,
+        needs,
+        tasks,
+        leaders,
+        leader_files,
+        leader_notices,
+        institutions,
+        courses,
+        trainees,
+        visits,
+        alerts,
+        work_team,
+        performance,
         statistics,
         public,
     ):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from jingzhun.assistance.v1 import assistance_pb2_grpc
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.registry.v1 import registry_pb2_grpc
+from jingzhun.notification.v1 import notification_pb2_grpc
+from jingzhun.registry.v1 import registry_pb2_grpc, transfer_pb2_grpc
+from jingzhun.training.v1 import training_pb2_grpc
 from kit.grpc_client import ServiceClient
 
 
@@ -13,3 +16,20 @@ def identity_client(address: str, timeout: float) -> ServiceClient:
 
 def registry_client(address: str, timeout: float) -> ServiceClient:
     return ServiceClient(address, registry_pb2_grpc.RegistryServiceStub, timeout)
+
+
+def notification_client(address: str, timeout: float) -> ServiceClient:
+    return ServiceClient(address, notification_pb2_grpc.NotificationServiceStub, timeout)
+
+
+def transfer_client(address: str, timeout: float) -> ServiceClient:
+    """The registry's files (imports, reports, exports): long calls, their own deadline."""
+    return ServiceClient(address, transfer_pb2_grpc.RegistryTransferServiceStub, timeout)
+
+
+def assistance_client(address: str, timeout: float) -> ServiceClient:
+    return ServiceClient(address, assistance_pb2_grpc.AssistanceServiceStub, timeout)
+
+
+def training_client(address: str, timeout: float) -> ServiceClient:
+    return ServiceClient(address, training_pb2_grpc.TrainingServiceStub, timeout)

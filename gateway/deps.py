@@ -2,6 +2,7 @@
 the route's function — as one flat dependency (FastAPI spends real time per dependency node
 on the hot path, so the checks run in one function rather than a chain)."""
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -45,6 +46,31 @@ class Caller:
             method, message, token=self.principal.token, request_id=self.request_id
         )
 
+    async def notification(self, method: str, message: Any) -> Any:
+        return await self.state.notification.call(
+            method, message, token=self.principal.token, request_id=self.request_id
+        )
+
+    async def assistance(self, method: str, message: Any) -> Any:
+        return await self.state.assistance.call(
+            method, message, token=self.principal.token, request_id=self.request_id
+        )
+
+    async def training(self, method: str, message: Any) -> Any:
+        return await self.state.training.call(
+            method, message, token=self.principal.token, request_id=self.request_id
+        )
+
+    async def transfer(self, method: str, message: Any) -> Any:
+        return await self.state.transfer.call(
+            method, message, token=self.principal.token, request_id=self.request_id
+        )
+
+    def transfer_stream(self, method: str, message: Any) -> AsyncIterator[Any]:
+        return self.state.transfer.stream(
+            method, message, token=self.principal.token, request_id=self.request_id
+        )
+
 
 async def authenticate(request: Request, token: str | None) -> Caller:
     if not token:
@@ -53,22 +79,25 @@ async def authenticate(request: Request, token: str | None) -> Caller:
     return Caller(await state.guard.admit(token), request_id(request), state)
 
 
+def require_function(caller: Caller, resource: str, action: str) -> None:
+    """PermissionDenied unless the caller may use that function; a token still bound to its
+    one-time password may do nothing but change it."""
+    if caller.principal.must_change_password:
+        raise PermissionDenied(
+            "change your initial password first", reason="PASSWORD_CHANGE_REQUIRED"
+        )
+    authorizer = caller.state.authorizer
+    if authorizer is None:
+        raise Unavailable("the authorization policy is not loaded yet", reason="POLICY_UNAVAILABLE")
+    authorizer.require(caller.principal, resource, action)
+
+
 def caller_for(resource: str, action: str) -> Any:
-    """`Annotated[Caller, caller_for("users", "read")]`: the caller, allowed that function; a
-    token still bound to its one-time password may do nothing but change it."""
+    """`Annotated[Caller, caller_for("users", "read")]`: the caller, allowed that function."""
 
     async def build(request: Request, token: Token) -> Caller:
         caller = await authenticate(request, token)
-        if caller.principal.must_change_password:
-            raise PermissionDenied(
-                "change your initial password first", reason="PASSWORD_CHANGE_REQUIRED"
-            )
-        authorizer = caller.state.authorizer
-        if authorizer is None:
-            raise Unavailable(
-                "the authorization policy is not loaded yet", reason="POLICY_UNAVAILABLE"
-            )
-        authorizer.require(caller.principal, resource, action)
+        require_function(caller, resource, action)
         return caller
 
     return Depends(build)

@@ -18,6 +18,8 @@ class GatewaySettings(BaseSettings):
     rate_limit_per_minute: int = 1200
     token_rate_limit_per_minute: int = 60
     grpc_timeout_seconds: float = 10.0
+    # Imports, reconciliations and exports of a whole territory take minutes, not seconds.
+    transfer_timeout_seconds: float = 1800.0
     idempotency_ttl_seconds: int = 86_400
     # The address the public reaches the gateway at: the QR codes on doors point there.
     public_base_url: str = "http://127.0.0.1:8080"

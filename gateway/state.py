@@ -18,6 +18,10 @@ class GatewayState:
     redis: Redis
     identity: ServiceClient
     registry: ServiceClient
+    transfer: ServiceClient
+    notification: ServiceClient
+    assistance: ServiceClient
+    training: ServiceClient
     guard: Guard
     limiter: RateLimiter
     authorizer: Authorizer | None = None  # loaded from identity once it answers

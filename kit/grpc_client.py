@@ -8,6 +8,7 @@ measured through the gateway), while the callee's server span already records th
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -15,6 +16,13 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from kit.grpc_errors import from_rpc_error
 from kit.telemetry import inject_headers
+
+
+def _metadata(token: str, request_id: str) -> list[tuple[str, str]]:
+    metadata = list(inject_headers({"x-request-id": request_id}).items())
+    if token:
+        metadata.append(("authorization", f"Bearer {token}"))
+    return metadata
 
 
 class ServiceClient:
@@ -28,13 +36,24 @@ class ServiceClient:
     async def call(
         self, method: str, request: Any, *, token: str = "", request_id: str = ""
     ) -> Any:
-        metadata = list(inject_headers({"x-request-id": request_id}).items())
-        if token:
-            metadata.append(("authorization", f"Bearer {token}"))
+        """A unary call, or a client-streaming one when `request` is an async iterator."""
         try:
             return await getattr(self.stub, method)(
-                request, metadata=metadata, timeout=self.timeout
+                request, metadata=_metadata(token, request_id), timeout=self.timeout
             )
+        except grpc.aio.AioRpcError as exc:
+            raise from_rpc_error(exc) from None
+
+    async def stream(
+        self, method: str, request: Any, *, token: str = "", request_id: str = ""
+    ) -> AsyncIterator[Any]:
+        """The replies of a server-streaming call, as they come."""
+        call = getattr(self.stub, method)(
+            request, metadata=_metadata(token, request_id), timeout=self.timeout
+        )
+        try:
+            async for reply in call:
+                yield reply
         except grpc.aio.AioRpcError as exc:
             raise from_rpc_error(exc) from None
 

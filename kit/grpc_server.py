@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
@@ -39,36 +40,60 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        if handler is None:
             return handler
-        inner = handler.unary_unary
         method = handler_call_details.method
+        kinds = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary is not None:
+            unary = handler.unary_unary
 
-        async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
-            token = bearer_token(context.invocation_metadata())
-            reset = None
-            try:
-                if token is not None:
-                    reset = current_principal.set(self._verifier.verify(token))
-                return await inner(request, context)
-            except DomainError as error:
-                status = to_grpc_status(error)
-                await context.abort(status.code, status.details, status.trailing_metadata)
-            except (asyncio.CancelledError, grpc.aio.AbortError):
-                raise
-            except Exception:
-                log.exception("unhandled error in %s", method)
-                status = to_grpc_status(Internal("internal error"))
-                await context.abort(status.code, status.details, status.trailing_metadata)
-            finally:
-                if reset is not None:
-                    current_principal.reset(reset)
+            async def one_to_one(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                async with self._call(context, method):
+                    return await unary(request, context)
 
-        return grpc.unary_unary_rpc_method_handler(
-            call,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+            return grpc.unary_unary_rpc_method_handler(one_to_one, **kinds)
+        if handler.stream_unary is not None:
+            upload = handler.stream_unary
+
+            async def many_to_one(requests: Any, context: grpc.aio.ServicerContext) -> Any:
+                async with self._call(context, method):
+                    return await upload(requests, context)
+
+            return grpc.stream_unary_rpc_method_handler(many_to_one, **kinds)
+        if handler.unary_stream is not None:
+            download = handler.unary_stream
+
+            async def one_to_many(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                async with self._call(context, method):
+                    async for reply in download(request, context):
+                        yield reply
+
+            return grpc.unary_stream_rpc_method_handler(one_to_many, **kinds)
+        return handler
+
+    @asynccontextmanager
+    async def _call(self, context: grpc.aio.ServicerContext, method: str) -> AsyncIterator[None]:
+        token = bearer_token(context.invocation_metadata())
+        reset = None
+        try:
+            if token is not None:
+                reset = current_principal.set(self._verifier.verify(token))
+            yield
+        except DomainError as error:
+            status = to_grpc_status(error)
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        except (asyncio.CancelledError, grpc.aio.AbortError):
+            raise
+        except Exception:
+            log.exception("unhandled error in %s", method)
+            status = to_grpc_status(Internal("internal error"))
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        finally:
+            if reset is not None:
+                current_principal.reset(reset)
 
 
 Register = Callable[[grpc.aio.Server], Iterable[str]]

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-import nats.errors
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig
 from opentelemetry import trace
@@ -95,7 +94,7 @@ class Consumer:
         subscription = await self._subscribe()
         try:
             messages = await subscription.fetch(self.batch, timeout=wait_seconds)
-        except nats.errors.TimeoutError:
+        except TimeoutError:  # nats' own, or asyncio's when the deadline ran out in between
             return 0
         for message in messages:
             await self.handle(message)

@@ -13,7 +13,8 @@ from gateway.deps import Caller, caller_for
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.households import HouseholdId, HouseholdUpdate, update_message
+from gateway.routes.households import HouseholdId, HouseholdUpdate, MemberIn, update_message
+from gateway.routes.members import MemberFields, member_update_message
 from jingzhun.registry.v1 import registry_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["change requests"])
@@ -40,9 +41,17 @@ class YearIncomesIn(BaseModel):
     by_source: dict[str, int]
 
 
+class MemberChangeIn(MemberFields):
+    member_id: str = Field(max_length=64, pattern=r"^[0-9a-f]+$")
+
+
 class ProposalIn(HouseholdUpdate):
     incomes: YearIncomesIn | None = None
     indicators: dict[str, bool] | None = None
+    new_member: MemberIn | None = Field(
+        default=None, description="a member to add; the proposal shows the number masked only"
+    )
+    member_change: MemberChangeIn | None = None
 
 
 class ReviewIn(BaseModel):
@@ -85,6 +94,11 @@ async def propose_change(
         )
     if body.indicators is not None:
         message.indicators.CopyFrom(pb.SetIndicatorsRequest(values=body.indicators))
+    if body.new_member is not None:
+        message.new_member.CopyFrom(pb.NewMember(**body.new_member.model_dump()))
+    if body.member_change is not None:
+        change = body.member_change
+        message.member_change.CopyFrom(member_update_message("", change.member_id, change))
     return ModelResponse(
         change_request_out(await caller.registry("ProposeChange", message)), status_code=201
     )

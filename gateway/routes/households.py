@@ -37,6 +37,7 @@ class MemberIn(BaseModel):
     disability: Text = ""
     labour_capacity: Text = ""
     schooling: Text = ""
+    phone: str = Field(default="", max_length=20, description="mobile number, optional")
 
 
 class MemberOut(BaseModel):
@@ -51,6 +52,7 @@ class MemberOut(BaseModel):
     disability: str
     labour_capacity: str
     schooling: str
+    phone: str = Field(description="masked: 3 + **** + 4; empty when unknown")
 
 
 class HouseholdCreate(BaseModel):
@@ -92,6 +94,7 @@ class HouseholdOut(BaseModel):
     members: list[MemberOut]
     incomes: list[YearIncomeOut]
     indicators: dict[str, bool]
+    benefits_by_year: dict[int, int] = Field(description="yuan of policy benefits per year")
     version: int
     created_at: datetime
     updated_at: datetime
@@ -137,6 +140,10 @@ class RevealOut(BaseModel):
     id_number: str
 
 
+class RevealPhoneOut(BaseModel):
+    phone: str
+
+
 def update_message(household_id: str, body: HouseholdUpdate) -> pb.UpdateHouseholdRequest:
     message = pb.UpdateHouseholdRequest(
         id=household_id,
@@ -177,6 +184,7 @@ def household_out(h: pb.Household) -> HouseholdOut:
                 disability=m.disability,
                 labour_capacity=m.labour_capacity,
                 schooling=m.schooling,
+                phone=m.phone,
             )
             for m in h.members
         ],
@@ -187,6 +195,7 @@ def household_out(h: pb.Household) -> HouseholdOut:
             for i in h.incomes
         ],
         indicators=dict(h.indicators),
+        benefits_by_year=dict(h.benefits_by_year),
         version=h.version,
         created_at=h.created_at.ToDatetime(),
         updated_at=h.updated_at.ToDatetime(),
@@ -333,6 +342,15 @@ async def household_history(
     )
 
 
+async def revealed(
+    caller: Caller, method: str, household_id: str, member_id: str, body: RevealIn
+) -> Any:
+    message = pb.RevealIdNumberRequest(
+        household_id=household_id, member_id=member_id, purpose=body.purpose
+    )
+    return await caller.registry(method, message)
+
+
 @router.post(
     "/{household_id}/members/{member_id}/id-number",
     response_model=RevealOut,
@@ -345,8 +363,21 @@ async def reveal_id_number(
     body: RevealIn,
     caller: Annotated[Caller, caller_for("members", "reveal")],
 ) -> JSONResponse:
-    message = pb.RevealIdNumberRequest(
-        household_id=household_id, member_id=member_id, purpose=body.purpose
-    )
-    reply = await caller.registry("RevealIdNumber", message)
+    reply = await revealed(caller, "RevealIdNumber", household_id, member_id, body)
     return JSONResponse({"id_number": reply.id_number}, headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/{household_id}/members/{member_id}/phone",
+    response_model=RevealPhoneOut,
+    responses=problem_responses(),
+    summary="Reveal one member's full mobile number (permission-checked and recorded)",
+)
+async def reveal_phone(
+    household_id: HouseholdId,
+    member_id: HouseholdId,
+    body: RevealIn,
+    caller: Annotated[Caller, caller_for("members", "reveal")],
+) -> JSONResponse:
+    reply = await revealed(caller, "RevealPhone", household_id, member_id, body)
+    return JSONResponse({"phone": reply.phone}, headers={"Cache-Control": "no-store"})

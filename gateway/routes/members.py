@@ -22,14 +22,28 @@ class MemberAdd(BaseModel):
     reason: str = Field(min_length=1, max_length=200, examples=["新生儿"])
 
 
-class MemberUpdate(BaseModel):
+class MemberFields(BaseModel):
     relation: str | None = None
     education: Text | None = None
     health: Text | None = None
     disability: Text | None = None
     labour_capacity: Text | None = None
     schooling: Text | None = None
+
+
+class MemberUpdate(MemberFields):
     reason: str = Field(min_length=1, max_length=200)
+
+
+def member_update_message(
+    household_id: str, member_id: str, body: MemberFields, reason: str = ""
+) -> pb.UpdateMemberRequest:
+    """The fields set in `body`, and only those."""
+    message = pb.UpdateMemberRequest(household_id=household_id, member_id=member_id, reason=reason)
+    for name, value in body.model_dump(include=set(MemberFields.model_fields)).items():
+        if value is not None:
+            setattr(message, name, value)
+    return message
 
 
 @router.post(
@@ -66,10 +80,5 @@ async def update_member(
     body: MemberUpdate,
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
-    message = pb.UpdateMemberRequest(
-        household_id=household_id, member_id=member_id, reason=body.reason
-    )
-    for name, value in body.model_dump(exclude={"reason"}).items():
-        if value is not None:
-            setattr(message, name, value)
+    message = member_update_message(household_id, member_id, body, body.reason)
     return ModelResponse(household_out(await caller.registry("UpdateMember", message)))

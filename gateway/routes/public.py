@@ -1,5 +1,6 @@
 """The QR code on a household's door and the public page it opens: a summary anyone may
-read, without personal data; the full record stays behind login (`household_id` leads there)."""
+read, without personal data; the full (masked) record only for a signed-in caller allowed to
+read that household."""
 
 from __future__ import annotations
 
@@ -8,17 +9,26 @@ from typing import Annotated
 
 import segno
 from fastapi import APIRouter, Path, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from gateway.deps import Caller, State, caller_for, request_id
+from gateway.deps import (
+    Caller,
+    State,
+    Token,
+    authenticate,
+    caller_for,
+    request_id,
+    require_function,
+)
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.households import HouseholdId
+from gateway.routes.households import HouseholdId, HouseholdOut, household_out
 from jingzhun.registry.v1 import registry_pb2 as pb
+from kit.errors import NotFound, PermissionDenied
 
 router = APIRouter(tags=["public"])
 
-Token = Annotated[str, Path(max_length=120, pattern=r"^[0-9a-f]+\.[A-Za-z0-9_-]+$")]
+LinkToken = Annotated[str, Path(max_length=120, pattern=r"^[0-9a-f]+\.[A-Za-z0-9_-]+$")]
 
 
 class PublicHousehold(BaseModel):
@@ -30,6 +40,12 @@ class PublicHousehold(BaseModel):
     assistance_category: str | None
     members: int
     helpers: int
+    household: HouseholdOut | None = Field(
+        default=None,
+        exclude_if=lambda record: record is None,
+        description="the full record, identity numbers masked: only for a signed-in caller "
+        "allowed to read households whose territory covers this one; absent for anyone else",
+    )
 
 
 class PublicLink(BaseModel):
@@ -69,13 +85,32 @@ async def household_qr(
     return Response(image.getvalue(), media_type="image/png")
 
 
+async def record_for(
+    request: Request, access_token: str | None, household_id: str
+) -> HouseholdOut | None:
+    """The full household for a signed-in caller allowed to read it, else None — for every
+    reason alike, so the page never tells who would be in scope. A bad token is still a 401."""
+    if not access_token:
+        return None
+    caller = await authenticate(request, access_token)
+    try:
+        require_function(caller, "households", "read")
+        found = await caller.registry("GetHousehold", pb.GetHouseholdRequest(id=household_id))
+    except (PermissionDenied, NotFound):
+        return None
+    return household_out(found)
+
+
 @router.get(
     "/public/households/{token}",
     response_model=PublicHousehold,
     responses=problem_responses(),
-    summary="What anyone scanning the door's QR code sees (no personal data)",
+    summary="What scanning the door's QR code shows: a summary without personal data to "
+    "anyone; with the full record to a signed-in caller allowed to read the household",
 )
-async def public_household(token: Token, request: Request, state: State) -> ModelResponse:
+async def public_household(
+    token: LinkToken, request: Request, state: State, access_token: Token
+) -> ModelResponse:
     ip = request.client.host if request.client else "unknown"
     await state.limiter.hit(f"public:{ip}", state.settings.token_rate_limit_per_minute)
     summary = await state.registry.call(
@@ -91,5 +126,6 @@ async def public_household(token: Token, request: Request, state: State) -> Mode
             assistance_category=summary.assistance_category or None,
             members=summary.members,
             helpers=summary.helpers,
+            household=await record_for(request, access_token, summary.household_id),
         )
     )

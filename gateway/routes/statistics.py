@@ -1,12 +1,14 @@
-"""Statistics of a region and the map of its households (一张图), within the caller's territory."""
+"""Statistics of a region, its trends over time, and the map of its households (一张图), within
+the caller's territory."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.problems import problem_responses
@@ -16,6 +18,8 @@ from kit.errors import InvalidArgument
 
 router = APIRouter(prefix="/api/v1", tags=["statistics"])
 RegionCode = Annotated[str, Query(pattern=r"^(\d{12})?$", description="default: your own region")]
+Reader = Annotated[Caller, caller_for("households", "read")]
+GEOJSON = {200: {"content": {"application/geo+json": {}}}, **problem_responses()}
 
 
 class HouseholdStatistics(BaseModel):
@@ -29,6 +33,29 @@ class HouseholdStatistics(BaseModel):
     by_monitoring_category: dict[str, int]
     exits_by_year: dict[str, int]
     non_compliant_by_indicator: dict[str, int]
+    poor_households: int = Field(description="identified or under assistance")
+    poor_people: int = Field(description="members of the poor households")
+    exited_households: int = Field(description="exited poverty and not returned to it")
+    exit_rate: float | None = Field(
+        description="exited / (poor + exited), 0..1; null when the region has neither"
+    )
+    incidence: float | None = Field(
+        description="贫困发生率: poor people / the `population` given; null without it"
+    )
+
+
+class TrendPoint(BaseModel):
+    period: str = Field(description='"2024", or "2024-05" by month')
+    registered: int
+    exited: int
+    returned_to_poverty: int
+    entered_monitoring: int
+
+
+class HouseholdTrends(BaseModel):
+    region_code: str
+    period: str
+    items: list[TrendPoint] = Field(description="oldest first; periods with nothing left out")
 
 
 def parse_bbox(bbox: str) -> tuple[float, float, float, float] | None:
@@ -47,12 +74,23 @@ def parse_bbox(bbox: str) -> tuple[float, float, float, float] | None:
     "/statistics/households",
     response_model=HouseholdStatistics,
     responses=problem_responses(),
-    summary="Households and people of a region by status, attribute, cause, category; exits by year",
+    summary="Households and people of a region by status, attribute, cause, category; exits by "
+    "year; incidence and exit progress",
+    description="The platform does not hold rural populations yet: pass the region's rural "
+    "population as `population` to get the incidence (poor people / population); without it "
+    "`incidence` is null.",
 )
 async def household_statistics(
-    caller: Annotated[Caller, caller_for("households", "read")], region_code: RegionCode = ""
+    caller: Reader,
+    region_code: RegionCode = "",
+    population: Annotated[
+        int | None, Query(gt=0, description="the region's rural population, for the incidence")
+    ] = None,
 ) -> ModelResponse:
-    s = await caller.registry("GetStatistics", pb.GetStatisticsRequest(region_code=region_code))
+    s = await caller.registry(
+        "GetStatistics",
+        pb.GetStatisticsRequest(region_code=region_code, population=population or 0),
+    )
     return ModelResponse(
         HouseholdStatistics(
             region_code=s.region_code,
@@ -65,34 +103,106 @@ async def household_statistics(
             by_monitoring_category=dict(s.by_monitoring_category),
             exits_by_year=dict(s.exits_by_year),
             non_compliant_by_indicator=dict(s.non_compliant_by_indicator),
+            poor_households=s.poor_households,
+            poor_people=s.poor_people,
+            exited_households=s.exited_households,
+            exit_rate=s.exit_rate if s.HasField("exit_rate") else None,
+            incidence=s.incidence if s.HasField("incidence") else None,
         )
     )
 
 
 @router.get(
+    "/statistics/households/trends",
+    response_model=HouseholdTrends,
+    responses=problem_responses(),
+    summary="Households registered, exited, returned to poverty and entering monitoring, per "
+    "calendar year or month (UTC)",
+)
+async def household_trends(
+    caller: Reader,
+    region_code: RegionCode = "",
+    period: Literal["year", "month"] = "year",
+) -> ModelResponse:
+    reply = await caller.registry(
+        "GetTrends", pb.GetTrendsRequest(region_code=region_code, period=period)
+    )
+    items = [
+        TrendPoint(
+            period=p.period,
+            registered=p.registered,
+            exited=p.exited,
+            returned_to_poverty=p.returned_to_poverty,
+            entered_monitoring=p.entered_monitoring,
+        )
+        for p in reply.points
+    ]
+    return ModelResponse(
+        HouseholdTrends(region_code=reply.region_code, period=reply.period, items=items)
+    )
+
+
+def point(key: str, longitude: float, latitude: float, properties: dict) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": key,
+        "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+        "properties": properties,
+    }
+
+
+def village_features(villages: Iterable[pb.VillageAggregate]) -> list[dict[str, Any]]:
+    return [
+        point(
+            v.village_code,
+            v.longitude,
+            v.latitude,
+            {
+                "village_code": v.village_code,
+                "households": v.households,
+                "by_status": dict(v.by_status),
+            },
+        )
+        for v in villages
+    ]
+
+
+def household_features(locations: Iterable[pb.HouseholdLocation]) -> list[dict[str, Any]]:
+    return [
+        point(h.id, h.longitude, h.latitude, {"village_code": h.village_code, "status": h.status})
+        for h in locations
+    ]
+
+
+@router.get(
     "/map/households",
-    responses={200: {"content": {"application/geo+json": {}}}, **problem_responses()},
-    summary="GeoJSON of the located households of a region, optionally inside a box",
+    responses=GEOJSON,
+    summary="GeoJSON of the located households of a region, in a box and/or a polygon; "
+    "one point per village with aggregate=village",
+    description="`polygon` is a GeoJSON Polygon geometry as JSON text (longitude, latitude "
+    "degrees); an invalid one is a 400 INVALID_POLYGON. With `aggregate=village` each feature "
+    "is a village at the mean position of its located households in the area, with "
+    "`households` and `by_status`; `limit` applies to households only.",
 )
 async def household_map(
-    caller: Annotated[Caller, caller_for("households", "read")],
+    caller: Reader,
     region_code: RegionCode = "",
     bbox: Annotated[str, Query(max_length=100, description="west,south,east,north")] = "",
+    polygon: Annotated[str, Query(max_length=10_000, description="a GeoJSON Polygon")] = "",
+    aggregate: Literal["village"] | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 5000,
 ) -> JSONResponse:
+    request = pb.ListHouseholdLocationsRequest(
+        region_code=region_code, limit=limit, polygon=polygon
+    )
     box = parse_bbox(bbox)
-    request = pb.ListHouseholdLocationsRequest(region_code=region_code, limit=limit)
     if box is not None:
         request.west, request.south, request.east, request.north = box
-    reply = await caller.registry("ListHouseholdLocations", request)
-    features: list[dict[str, Any]] = [
-        {
-            "type": "Feature",
-            "id": location.id,
-            "geometry": {"type": "Point", "coordinates": [location.longitude, location.latitude]},
-            "properties": {"village_code": location.village_code, "status": location.status},
-        }
-        for location in reply.locations
-    ]
-    body = {"type": "FeatureCollection", "features": features, "truncated": reply.truncated}
+    if aggregate == "village":
+        villages = await caller.registry("ListVillageAggregates", request)
+        features, truncated = village_features(villages.villages), False
+    else:
+        reply = await caller.registry("ListHouseholdLocations", request)
+        features, truncated = household_features(reply.locations), reply.truncated
+    body = {"type": "FeatureCollection", "features": features, "truncated": truncated}
     return JSONResponse(body, media_type="application/geo+json")

@@ -1,1 +1,1 @@
-"""Assistance service: serves health until its own issue fills in its calls."""
+"""Assistance service (帮扶): needs that escalate level by level."""

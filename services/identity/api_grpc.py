@@ -10,9 +10,11 @@ from kit.principal import USER, Principal, require_principal
 from services.identity.audit_service import AuditService
 from services.identity.auth_service import AuthService
 from services.identity.client_service import ClientService
+from services.identity.contacts_service import ContactsService
 from services.identity.messages import (
     change_message,
     client_message,
+    contact_message,
     region_message,
     token_response,
     user_message,
@@ -29,7 +31,10 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         clients: ClientService,
         regions: RegionService,
         audit: AuditService,
+        *,
+        contacts: ContactsService,
     ) -> None:
+        self.contacts = contacts
         self.auth, self.users, self.clients, self.regions, self.audit = (
             auth,
             users,
@@ -115,6 +120,17 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         return pb.ListUsersResponse(
             users=[user_message(v) for v in views], next_page_token=next_token
         )
+
+    async def ListContacts(self, request, context):  # type: ignore[no-untyped-def]
+        pages = self.contacts.contacts(
+            self._caller("users", "contact"),
+            user_ids=list(request.user_ids),
+            role=request.role,
+            region_code=request.region_code,
+            page_size=request.page_size,
+        )
+        async for page in pages:
+            yield pb.ContactPage(contacts=[contact_message(c) for c in page])
 
     async def UpdateUser(self, request, context):  # type: ignore[no-untyped-def]
         changes = UserChanges(

@@ -24,6 +24,7 @@ from services.identity.audit_service import AuditService
 from services.identity.auth_service import AuthService
 from services.identity.client_service import ClientService
 from services.identity.components import Components
+from services.identity.contacts_service import ContactsService
 from services.identity.credentials import Passwords, TokenIssuer
 from services.identity.domain import Lockout
 from services.identity.region_service import RegionService, load_tree
@@ -61,6 +62,7 @@ class Identity:
         self.clients = ClientService(components, self.users)
         self.regions = RegionService(components, self.auth)
         self.audit = AuditService(components, self.users)
+        self.contacts = ContactsService(components, self.users)
 
     @classmethod
     async def build(cls, settings: IdentitySettings, redis: Redis) -> Identity:
@@ -87,7 +89,9 @@ class Identity:
         return cls(components)
 
     def api(self) -> IdentityApi:
-        return IdentityApi(self.auth, self.users, self.clients, self.regions, self.audit)
+        return IdentityApi(
+            self.auth, self.users, self.clients, self.regions, self.audit, contacts=self.contacts
+        )
 
     async def refresh_regions_forever(self) -> None:
         while True:

@@ -17,7 +17,7 @@ from kit.principal import CLIENT, USER, Principal
 from services.identity import repository as repo
 from services.identity.components import Components, utcnow
 from services.identity.credentials import hash_refresh_token, new_refresh_token
-from services.identity.domain import check_password_policy
+from services.identity.domain import check_password_policy, client_role
 from services.identity.models import RefreshToken, Session, User
 
 BAD_CREDENTIALS = "the mobile number or password is wrong"
@@ -134,7 +134,7 @@ class AuthService:
             subject=client_id,
             kind=CLIENT,
             region_code=region_code,
-            roles=["integrator"],
+            roles=[client_role(client_id)],
             scopes=sorted(wanted),
         )
         return TokenGrant(token.token, token.expires_in, scopes=sorted(wanted))

@@ -3,6 +3,7 @@ scopes, created by administrators within their subtree."""
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from kit.authz import scope_of
@@ -12,8 +13,11 @@ from kit.territory import is_within
 from services.identity import repository as repo
 from services.identity.auth_service import now_ms
 from services.identity.components import Components, utcnow
+from services.identity.domain import SERVICE_CLIENT_PREFIX, validate_region_code
 from services.identity.models import Client
 from services.identity.user_service import UserService
+
+SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
 
 
 class ClientService:
@@ -21,11 +25,11 @@ class ClientService:
         self.c = components
         self.users = users
 
-    def allowed_scopes(self) -> set[str]:
+    def allowed_scopes(self, client_role: str = "integrator") -> set[str]:
         return {
             scope_of(resource, action)
             for role, resource, action in self.c.authorizer.rules
-            if role == "integrator"
+            if role == client_role
         }
 
     async def create(
@@ -62,6 +66,51 @@ class ClientService:
                 detail={"scopes": client.scopes.split()},
             )
         return client, secret
+
+    async def register_service(
+        self, name: str, region_code: str, scopes: list[str], secret: str
+    ) -> Client:
+        """Create or re-key `svc-<name>`, the client of one of the platform's own services
+        (by the operator, from the command line); unchanged when already so registered."""
+        validate_region_code(region_code)
+        unknown = sorted(set(scopes) - self.allowed_scopes("service"))
+        if not SERVICE_NAME.match(name) or not scopes or unknown or len(secret) < 32:
+            raise InvalidArgument(
+                "a service client needs a name (a-z, 0-9, -), a secret of at least 32 "
+                "characters and scopes from: " + ", ".join(sorted(self.allowed_scopes("service"))),
+                reason="INVALID_SERVICE_CLIENT",
+            )
+        client_id, wanted = SERVICE_CLIENT_PREFIX + name, " ".join(sorted(set(scopes)))
+        async with self.c.db.unit_of_work() as session:
+            client = await repo.get_client(session, client_id)
+            if (
+                client is not None
+                and (client.region_code, client.scopes) == (region_code, wanted)
+                and await self.c.passwords.verify(client.secret_hash, secret)
+            ):
+                return client
+            client = client or Client(
+                client_id=client_id,
+                name=name,
+                secret_hash="",
+                region_code=region_code,
+                scopes=wanted,
+                created_by="operator",
+                created_at=utcnow(),
+            )
+            client.secret_hash = await self.c.passwords.hash(secret)
+            client.region_code, client.scopes = region_code, wanted
+            session.add(client)
+            repo.add_audit(
+                session,
+                at=utcnow(),
+                actor_id="operator",
+                action="client.registered",
+                target_id=client_id,
+                region_code=region_code,
+                detail={"scopes": wanted.split()},
+            )
+        return client
 
     async def list_clients(
         self, caller: Principal, region_code: str, after_id: str | None, limit: int

@@ -15,7 +15,10 @@ from kit.principal import Principal
 from kit.territory import is_valid_code, is_within, level_of, significant_prefix
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-NON_GRANTABLE_ROLES = frozenset({"integrator"})
+NON_GRANTABLE_ROLES = frozenset({"integrator", "service"})
+# Clients of the platform's own services (registered by an operator, never through the API)
+# act with the role `service`; every other client with the role `integrator`.
+SERVICE_CLIENT_PREFIX = "svc-"
 INITIAL_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -28,6 +31,10 @@ def validate_mobile(mobile: str) -> str:
             violations=[FieldViolation("mobile", "11 digits starting with 13-19")],
         )
     return mobile
+
+
+def client_role(client_id: str) -> str:
+    return "service" if client_id.startswith(SERVICE_CLIENT_PREFIX) else "integrator"
 
 
 def validate_region_code(code: str, field: str = "region_code") -> str:

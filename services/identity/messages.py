@@ -9,6 +9,7 @@ from kit.id_numbers import mask_mobile
 from kit.paging import stamp
 from services.identity.auth_service import TokenGrant
 from services.identity.components import utcnow
+from services.identity.contacts_service import Contact
 from services.identity.models import Client, DivisionChangeRecord
 from services.identity.region_tree import RegionNode
 from services.identity.user_service import UserView
@@ -22,6 +23,15 @@ def token_response(grant: TokenGrant) -> pb.TokenResponse:
         refresh_token=grant.refresh_token,
         scopes=grant.scopes,
         must_change_password=grant.must_change_password,
+    )
+
+
+def contact_message(contact: Contact) -> pb.Contact:
+    return pb.Contact(
+        user_id=contact.user_id,
+        mobile=contact.mobile,
+        name=contact.name,
+        region_code=contact.region_code,
     )
 
 

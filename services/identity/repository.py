@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import Row, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -120,6 +121,27 @@ async def list_users(
     if after_id:
         statement = statement.where(col(User.id) > after_id)
     return (await session.exec(statement.order_by(col(User.id)).limit(limit))).all()
+
+
+async def stream_contacts(
+    session: AsyncSession, *, region_code: str, role: str, user_ids: Sequence[str], page: int
+) -> AsyncIterator[Sequence[Row]]:
+    """(id, mobile, name, region_code) of active users in the subtree, `page` rows at a time
+    from one server-side cursor: holders of `role`, or the users of `user_ids`."""
+    statement = sa_select(
+        col(User.id), col(User.mobile), col(User.name), col(User.region_code)
+    ).where(col(User.disabled).is_(False))
+    if role:  # the (role, region_code) index of user_roles
+        statement = statement.join(UserRole, col(UserRole.user_id) == col(User.id)).where(
+            col(UserRole.role) == role, in_subtree(col(UserRole.region_code), region_code)
+        )
+    else:
+        statement = statement.where(
+            col(User.id).in_(user_ids), in_subtree(col(User.region_code), region_code)
+        )
+    result = await session.stream(statement.execution_options(yield_per=page))
+    async for rows in result.partitions(page):
+        yield rows
 
 
 async def users_in_subtree(session: AsyncSession, code: str) -> Sequence[User]:

@@ -1,1 +1,2 @@
-"""Notification service: serves health until its own issue fills in its calls."""
+"""Notification: text messages to cadres (SMS) from events, broadcasts to a role in a subtree,
+delivery receipts and replies."""

@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import registry_pb2_grpc
+from kit.access import Access
 from kit.authz import Authorizer
-from kit.errors import PermissionDenied, Unavailable
 from kit.paging import decode_token, encode_token, page_size
-from kit.principal import Principal, require_principal
-from services.registry.households_service import HouseholdsService, NewMember
+from kit.principal import Principal
+from services.registry.benefits_service import BenefitsService, NewBenefit
+from services.registry.households_service import HouseholdsService
 from services.registry.livelihood_service import LivelihoodService
-from services.registry.members_service import EDITABLE, MembersService
+from services.registry.member_proposals import MemberChange
+from services.registry.members_service import MembersService
 from services.registry.messages import (
+    benefit_message,
+    benefits_message,
     change_request_message,
     history_message,
     household_changes,
     household_message,
+    location_message,
+    map_box,
+    member_changes,
     new_household,
+    new_member,
     pairing_message,
+    statistics_message,
+    village_message,
 )
 from services.registry.pairings_service import PairingsService
 from services.registry.public_links import PublicLinks
-from services.registry.reviews_service import ReviewsService, YearIncomes
+from services.registry.reviews_service import Proposal, ReviewsService, YearIncomes
 from services.registry.statistics_service import StatisticsService
 
 
@@ -38,28 +49,19 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         livelihood: LivelihoodService,
         members: MembersService,
         authorizer: Callable[[], Authorizer | None],
+        *,
+        benefits: BenefitsService,
     ) -> None:
+        self.benefits = benefits
         self.members = members
         self.livelihood = livelihood
         self.links = links
         self.households, self.pairings, self.reviews = households, pairings, reviews
         self.statistics = statistics
-        self._authorizer = authorizer
+        self._access = Access(authorizer)
 
     def _caller(self, resource: str, action: str) -> Principal:
-        """Defence in depth: the gateway checked the function already; check it again here."""
-        caller = require_principal()
-        if caller.must_change_password:
-            raise PermissionDenied(
-                "change your initial password first", reason="PASSWORD_CHANGE_REQUIRED"
-            )
-        authorizer = self._authorizer()
-        if authorizer is None:
-            raise Unavailable(
-                "the authorization policy is not loaded yet", reason="POLICY_UNAVAILABLE"
-            )
-        authorizer.require(caller, resource, action)
-        return caller
+        return self._access.caller(resource, action)
 
     async def CreateHousehold(self, request, context):  # type: ignore[no-untyped-def]
         view = await self.households.create(
@@ -115,13 +117,20 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
 
     async def RevealIdNumber(self, request, context):  # type: ignore[no-untyped-def]
-        number = await self.households.reveal_id_number(
+        number = await self._reveal(request, "id_number")
+        return pb.RevealIdNumberResponse(id_number=number)
+
+    async def RevealPhone(self, request, context):  # type: ignore[no-untyped-def]
+        return pb.RevealPhoneResponse(phone=await self._reveal(request, "phone"))
+
+    async def _reveal(self, request: pb.RevealIdNumberRequest, what: str) -> str:
+        return await self.households.reveal(
             self._caller("members", "reveal"),
             request.household_id,
             request.member_id,
             request.purpose,
+            what,
         )
-        return pb.RevealIdNumberResponse(id_number=number)
 
     async def PairHelper(self, request, context):  # type: ignore[no-untyped-def]
         pairing = await self.pairings.pair(
@@ -150,14 +159,19 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             if request.HasField("incomes")
             else None
         )
-        indicators = dict(request.indicators.values) if request.HasField("indicators") else None
+        wanted = Proposal(
+            fields=household_changes(change),
+            incomes=incomes,
+            indicators=dict(request.indicators.values) if request.HasField("indicators") else None,
+            new_member=new_member(request.new_member) if request.HasField("new_member") else None,
+            member_change=MemberChange(
+                request.member_change.member_id, member_changes(request.member_change)
+            )
+            if request.HasField("member_change")
+            else None,
+        )
         proposal = await self.reviews.propose(
-            self._caller("households", "propose"),
-            change.id,
-            change.expected_version,
-            household_changes(change),
-            incomes,
-            indicators,
+            self._caller("households", "propose"), change.id, change.expected_version, wanted
         )
         return change_request_message(proposal)
 
@@ -183,42 +197,40 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
 
     async def GetStatistics(self, request, context):  # type: ignore[no-untyped-def]
         found = await self.statistics.region(
-            self._caller("households", "read"), request.region_code
+            self._caller("households", "read"), request.region_code, request.population
         )
-        return pb.Statistics(
+        return statistics_message(found)
+
+    async def GetTrends(self, request, context):  # type: ignore[no-untyped-def]
+        found = await self.statistics.trends(
+            self._caller("households", "read"), request.region_code, request.period
+        )
+        return pb.Trends(
             region_code=found.region_code,
-            households=found.households,
-            people=found.people,
-            by_status=found.by_status,
-            by_attribute=found.by_attribute,
-            by_main_cause=found.by_main_cause,
-            by_assistance_category=found.by_assistance_category,
-            by_monitoring_category=found.by_monitoring_category,
-            non_compliant_by_indicator=found.non_compliant_by_indicator,
-            exits_by_year=found.exits_by_year,
+            period=found.period,
+            points=[pb.TrendPoint(**asdict(point)) for point in found.points],
         )
 
     async def ListHouseholdLocations(self, request, context):  # type: ignore[no-untyped-def]
-        box = (request.west, request.south, request.east, request.north)
         found, truncated = await self.statistics.locations(
             self._caller("households", "read"),
             request.region_code,
-            box if any(box) else None,
+            map_box(request),
+            request.polygon,
             request.limit,
         )
         return pb.ListHouseholdLocationsResponse(
-            locations=[
-                pb.HouseholdLocation(
-                    id=h.id,
-                    village_code=h.village_code,
-                    latitude=h.latitude or 0.0,
-                    longitude=h.longitude or 0.0,
-                    status=h.status,
-                )
-                for h in found
-            ],
-            truncated=truncated,
+            locations=[location_message(h) for h in found], truncated=truncated
         )
+
+    async def ListVillageAggregates(self, request, context):  # type: ignore[no-untyped-def]
+        found = await self.statistics.villages(
+            self._caller("households", "read"),
+            request.region_code,
+            map_box(request),
+            request.polygon,
+        )
+        return pb.ListVillageAggregatesResponse(villages=[village_message(v) for v in found])
 
     async def GetPublicLink(self, request, context):  # type: ignore[no-untyped-def]
         household = await self.households.get(
@@ -255,29 +267,39 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         return household_message(view)
 
     async def AddMember(self, request, context):  # type: ignore[no-untyped-def]
-        m = request.member
-        new = NewMember(
-            name=m.name,
-            id_number=m.id_number,
-            relation=m.relation,
-            education=m.education,
-            health=m.health,
-            disability=m.disability,
-            labour_capacity=m.labour_capacity,
-            schooling=m.schooling,
-        )
         view = await self.members.add(
-            self._caller("households", "update"), request.household_id, new, request.reason
+            self._caller("households", "update"),
+            request.household_id,
+            new_member(request.member),
+            request.reason,
         )
         return household_message(view)
 
     async def UpdateMember(self, request, context):  # type: ignore[no-untyped-def]
-        changes = {name: getattr(request, name) for name in EDITABLE if request.HasField(name)}
         view = await self.members.update(
             self._caller("households", "update"),
             request.household_id,
             request.member_id,
-            changes,
+            member_changes(request),
             request.reason,
         )
         return household_message(view)
+
+    async def RecordBenefit(self, request, context):  # type: ignore[no-untyped-def]
+        new = NewBenefit(
+            year=request.year,
+            quarter=request.quarter,
+            department=request.department,
+            program=request.program,
+            amount=request.amount,
+        )
+        benefit = await self.benefits.record(
+            self._caller("households", "update"), request.household_id, new
+        )
+        return benefit_message(benefit)
+
+    async def ListBenefits(self, request, context):  # type: ignore[no-untyped-def]
+        found = await self.benefits.list_benefits(
+            self._caller("households", "read"), request.household_id, request.year or None
+        )
+        return benefits_message(found)

@@ -1,12 +1,14 @@
 """Composition root of the registry: components, use-cases, the gRPC API, the outbox relay,
-the consumer of division changes, and the authorization policy fetched from identity."""
+the consumers of division changes and of confirmed return-to-poverty alerts, and the
+authorization policy fetched from identity."""
 
 from __future__ import annotations
 
 import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.registry.v1 import registry_pb2, registry_pb2_grpc
+from jingzhun.registry.v1 import registry_pb2, registry_pb2_grpc, transfer_pb2, transfer_pb2_grpc
+from kit.access import Access
 from kit.authz import Authorizer
 from kit.bus import Bus
 from kit.db import Database
@@ -17,9 +19,18 @@ from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector, derive_key
 from kit.service_main import run_service
 from services.registry.api_grpc import RegistryApi
+from services.registry.api_transfer import RegistryTransferApi
+from services.registry.benefits_service import BenefitsService
 from services.registry.components import Components
-from services.registry.events import DIVISION_CHANGED, on_division_changed
+from services.registry.events import (
+    ALERT_CONFIRMED,
+    DIVISION_CHANGED,
+    on_alert_confirmed,
+    on_division_changed,
+)
+from services.registry.exports import Exports
 from services.registry.households_service import HouseholdsService
+from services.registry.imports_service import ImportsService
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
 from services.registry.members_service import MembersService
@@ -34,6 +45,7 @@ def build_components(settings: RegistrySettings) -> Components:
     return Components(
         db=Database(settings.database_url),
         protector=FieldProtector.from_secrets(settings.encryption_secret, settings.index_secret),
+        monitoring_line=settings.monitoring_line,
     )
 
 
@@ -62,6 +74,14 @@ async def run(settings: RegistrySettings) -> None:
         filter_subject=DIVISION_CHANGED,
         handler=on_division_changed,
     )
+    confirmed_alerts = Consumer(
+        bus,
+        components.db,
+        stream="assistance",
+        durable="registry-confirmed-alerts",
+        filter_subject=ALERT_CONFIRMED,
+        handler=on_alert_confirmed,
+    )
 
     async def load_policy() -> None:
         policy.append(await fetch_policy_when_ready(identity))
@@ -76,9 +96,16 @@ async def run(settings: RegistrySettings) -> None:
             livelihood,
             members,
             lambda: policy[0] if policy else None,
+            benefits=BenefitsService(components, households),
         )
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
-        return [registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name]
+        access = Access(lambda: policy[0] if policy else None)
+        transfer = RegistryTransferApi(ImportsService(components), Exports(components), access)
+        transfer_pb2_grpc.add_RegistryTransferServiceServicer_to_server(transfer, server)
+        return [
+            registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
+            transfer_pb2.DESCRIPTOR.services_by_name["RegistryTransferService"].full_name,
+        ]
 
     async def stop() -> None:
         await bus.close()
@@ -86,5 +113,8 @@ async def run(settings: RegistrySettings) -> None:
         await components.db.dispose()
 
     await run_service(
-        settings, register, background=[relay.run, division_changes.run, load_policy], on_stop=stop
+        settings,
+        register,
+        background=[relay.run, division_changes.run, confirmed_alerts.run, load_policy],
+        on_stop=stop,
     )

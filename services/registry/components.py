@@ -9,6 +9,7 @@ from kit.db import Database
 from kit.protection import FieldProtector
 
 ID_NUMBER_FIELD = "member.id_number"
+PHONE_FIELD = "member.phone"
 
 
 def utcnow() -> datetime:
@@ -19,3 +20,6 @@ def utcnow() -> datetime:
 class Components:
     db: Database
     protector: FieldProtector
+    # Yuan a year per person under which a household's latest income raises an alert (the
+    # services take it from RegistrySettings.monitoring_line).
+    monitoring_line: int = 6000

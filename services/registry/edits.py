@@ -83,6 +83,12 @@ def commit_changes(
     reason: str = "",
 ) -> None:
     check_version(household, expected_version)
+    differences = apply_changes(household, wanted)
+    record_changes(session, household, actor_id, differences, reason)
+
+
+def apply_changes(household: Household, wanted: HouseholdChanges) -> list[tuple[str, Any, Any]]:
+    """Set the wanted fields (checked first); (field, before, after) of those that changed."""
     valid = validate(wanted)
     before = editable_fields(household)
     for name in ("attribute", "main_cause", "assistance_category"):
@@ -92,8 +98,7 @@ def commit_changes(
         household.secondary_causes = json.dumps(valid.secondary_causes)
     if valid.latitude is not None:
         household.latitude, household.longitude = valid.latitude, valid.longitude
-    differences = changes(before, editable_fields(household))
-    record_changes(session, household, actor_id, differences, reason)
+    return changes(before, editable_fields(household))
 
 
 def record_changes(

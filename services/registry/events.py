@@ -1,24 +1,30 @@
 """Registry's event subjects and publishers (through the outbox), and what it does when a
-division change re-codes regions (identity.division.changed)."""
+division change re-codes regions (identity.division.changed) and when the county confirms a
+return-to-poverty alert (assistance.alert.confirmed)."""
 
 from __future__ import annotations
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from jingzhun.registry.v1 import events_pb2
+from kit.errors import FailedPrecondition
 from kit.outbox import enqueue
 from kit.territory import code_from_prefix, recode
 from services.registry import repository as repo
 from services.registry.components import utcnow
+from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import Household
+from services.registry.vocabulary import MonitoringCategory, Status
 
 HOUSEHOLD_CREATED = "registry.household.created"
 HOUSEHOLD_UPDATED = "registry.household.updated"
 HOUSEHOLD_TRANSITIONED = "registry.household.transitioned"
 HOUSEHOLD_RECODED = "registry.household.recoded"
 DIVISION_CHANGED = "identity.division.changed"
+ALERT_CONFIRMED = "assistance.alert.confirmed"
 
 
 def publish_household(
@@ -67,3 +73,60 @@ async def on_division_changed(
             publish_household(
                 session, HOUSEHOLD_RECODED, household, f"division-change:{change.change_id}"
             )
+
+
+async def on_alert_confirmed(
+    session: AsyncSession, subject: str, payload: bytes, headers: dict[str, str]
+) -> None:
+    """The household enters monitoring as a sudden-hardship household (突发严重困难户) where its
+    lifecycle allows it; where not, its history says so and nothing else changes."""
+    alert = assistance_events.AlertConfirmed.FromString(payload)
+    household = await repo.get_household(session, alert.household_id)
+    if household is None:  # removed since: nothing to follow
+        return
+    actor_id = f"alert:{alert.alert_id}"
+    reason = f"返贫预警{alert.alert_id}经县级审核确认：{alert.reason}；帮扶措施：{alert.measures}"
+    category = household.monitoring_category
+    before = Lifecycle(
+        Status(household.status),
+        MonitoringCategory(category) if category else None,
+        household.has_exited,
+    )
+    states = {"status": before.status, "monitoring_category": before.monitoring_category}
+    now = utcnow()
+    try:
+        after = apply(
+            before,
+            Action.START_MONITORING,
+            reason=reason,
+            category=MonitoringCategory.SUDDEN_HARDSHIP,
+        )
+    except FailedPrecondition as refused:
+        repo.record(
+            session,
+            household_id=household.id,
+            at=now,
+            actor_id=actor_id,
+            kind="alert_not_applied",
+            field=Action.START_MONITORING,
+            before=states,
+            after=states,
+            reason=f"{reason}（未纳入监测：{refused.message}）",
+        )
+        return
+    household.status, household.monitoring_category = after.status, after.monitoring_category
+    household.version += 1
+    household.updated_at = now
+    session.add(household)
+    repo.record(
+        session,
+        household_id=household.id,
+        at=now,
+        actor_id=actor_id,
+        kind="transitioned",
+        field=Action.START_MONITORING,
+        before=states,
+        after={"status": after.status, "monitoring_category": after.monitoring_category},
+        reason=reason,
+    )
+    publish_household(session, HOUSEHOLD_TRANSITIONED, household, actor_id)

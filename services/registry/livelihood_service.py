@@ -14,6 +14,7 @@ from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView
+from services.registry.income_rule import check_income
 from services.registry.models import Household, Indicator
 
 INCOME_SOURCES = (
@@ -59,18 +60,19 @@ async def apply_incomes(
     by_source: dict[str, int],
     actor_id: str,
     reason: str = "",
+    *,
+    monitoring_line: int,
 ) -> None:
+    """Replace the year's incomes; a change is in the history and checked by the income rule."""
     incomes = (await repo.incomes_of(session, [household.id]))[household.id]
     before = {i.source: i.amount for i in incomes if i.year == year}
     await repo.replace_incomes(session, household.id, year, by_source)
     after = dict(sorted(by_source.items()))
-    record_changes(
-        session,
-        household,
-        actor_id,
-        [(f"incomes.{year}", before, after)] if before != after else [],
-        reason,
-    )
+    if before == after:
+        return
+    record_changes(session, household, actor_id, [(f"incomes.{year}", before, after)], reason)
+    total = sum(by_source.values())
+    await check_income(session, household, year, total, line=monitoring_line, actor_id=actor_id)
 
 
 async def apply_indicators(
@@ -117,7 +119,14 @@ class LivelihoodService:
         check_incomes(year, by_source)
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
-            await apply_incomes(session, household, year, by_source, caller.actor_id)
+            await apply_incomes(
+                session,
+                household,
+                year,
+                by_source,
+                caller.actor_id,
+                monitoring_line=self.c.monitoring_line,
+            )
         return await self.households.get(caller, household_id)
 
     async def set_indicators(

@@ -1,8 +1,11 @@
 """Use-cases of members after registration: a newborn, a marriage, a changed health or
 schooling situation. One head per household; identity numbers stay protected; every change
-is in the household's history."""
+is in the household's history. An officer's edit and an approved helper proposal both go
+through `add_member` and `update_member`."""
 
 from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.errors import AlreadyExists, NotFound
 from kit.principal import Principal
@@ -11,8 +14,74 @@ from services.registry.components import Components
 from services.registry.domain import check_members, check_relation
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView, NewMember
+from services.registry.models import Household, Member
 
 EDITABLE = ("relation", "education", "health", "disability", "labour_capacity", "schooling")
+
+
+async def checked_new_member(
+    session: AsyncSession, households: HouseholdsService, household: Household, new: NewMember
+) -> Member:
+    """`new` as the household's next member, once every rule of a registration holds: a valid
+    identity number of nobody registered yet, a known relation, one head."""
+    check_relation(new.relation, "member.relation")
+    members = (await repo.members_of(session, [household.id]))[household.id]
+    check_members([m.relation for m in members] + [new.relation])
+    member = households.build_member(household.id, len(members), new)
+    if await repo.member_with_index(session, member.id_number_index) is not None:
+        raise AlreadyExists(
+            "a person with this identity number is already registered", reason="PERSON_REGISTERED"
+        )
+    return member
+
+
+async def add_member(
+    session: AsyncSession,
+    households: HouseholdsService,
+    household: Household,
+    new: NewMember,
+    actor_id: str,
+    reason: str,
+) -> None:
+    member = await checked_new_member(session, households, household, new)
+    session.add(member)
+    added = {"id": member.id, "name": member.name, "relation": member.relation}
+    record_changes(session, household, actor_id, [("members", None, added)], reason)
+
+
+async def checked_member(
+    session: AsyncSession, household: Household, member_id: str, changes: dict[str, str]
+) -> Member:
+    """The member `changes` apply to, once the changed household still has one head."""
+    if "relation" in changes:
+        check_relation(changes["relation"], "relation")
+    members = (await repo.members_of(session, [household.id]))[household.id]
+    member = next((m for m in members if m.id == member_id), None)
+    if member is None:
+        raise NotFound("member not found", reason="MEMBER_NOT_FOUND")
+    if "relation" in changes:
+        check_members([changes["relation"] if m.id == member_id else m.relation for m in members])
+    return member
+
+
+async def update_member(
+    session: AsyncSession,
+    household: Household,
+    member_id: str,
+    changes: dict[str, str],
+    actor_id: str,
+    reason: str,
+) -> None:
+    member = await checked_member(session, household, member_id, changes)
+    differences = []
+    for name in EDITABLE:
+        if name in changes and getattr(member, name) != changes[name]:
+            differences.append(
+                (f"members.{member.id}.{name}", getattr(member, name), changes[name])
+            )
+            setattr(member, name, changes[name])
+    session.add(member)
+    record_changes(session, household, actor_id, differences, reason)
 
 
 class MembersService:
@@ -23,21 +92,10 @@ class MembersService:
     async def add(
         self, caller: Principal, household_id: str, new: NewMember, reason: str
     ) -> HouseholdView:
-        check_relation(new.relation, "member.relation")
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
-            members = (await repo.members_of(session, [household.id]))[household.id]
-            check_members([m.relation for m in members] + [new.relation])
-            member = self.households.build_member(household.id, len(members), new)
-            if await repo.member_with_index(session, member.id_number_index) is not None:
-                raise AlreadyExists(
-                    "a person with this identity number is already registered",
-                    reason="PERSON_REGISTERED",
-                )
-            session.add(member)
-            added = {"id": member.id, "name": member.name, "relation": member.relation}
-            record_changes(
-                session, household, caller.actor_id, [("members", None, added)], reason.strip()
+            await add_member(
+                session, self.households, household, new, caller.actor_id, reason.strip()
             )
         return await self.households.get(caller, household_id)
 
@@ -49,25 +107,9 @@ class MembersService:
         changes: dict[str, str],
         reason: str,
     ) -> HouseholdView:
-        if "relation" in changes:
-            check_relation(changes["relation"], "relation")
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
-            members = (await repo.members_of(session, [household.id]))[household.id]
-            member = next((m for m in members if m.id == member_id), None)
-            if member is None:
-                raise NotFound("member not found", reason="MEMBER_NOT_FOUND")
-            if "relation" in changes:
-                check_members(
-                    [changes["relation"] if m.id == member_id else m.relation for m in members]
-                )
-            differences = []
-            for name in EDITABLE:
-                if name in changes and getattr(member, name) != changes[name]:
-                    differences.append(
-                        (f"members.{member.id}.{name}", getattr(member, name), changes[name])
-                    )
-                    setattr(member, name, changes[name])
-            session.add(member)
-            record_changes(session, household, caller.actor_id, differences, reason.strip())
+            await update_member(
+                session, household, member_id, changes, caller.actor_id, reason.strip()
+            )
         return await self.households.get(caller, household_id)

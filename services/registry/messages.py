@@ -5,10 +5,23 @@ from __future__ import annotations
 import json
 
 from jingzhun.registry.v1 import registry_pb2 as pb
+from jingzhun.registry.v1 import transfer_pb2
 from kit.paging import stamp
 from services.registry.edits import HouseholdChanges
 from services.registry.households_service import HouseholdView, NewHousehold, NewMember
-from services.registry.models import ChangeRequest, HistoryEntry, Member, Pairing
+from services.registry.map_areas import Box, VillageAggregate
+from services.registry.member_proposals import shown_changes
+from services.registry.members_service import EDITABLE
+from services.registry.models import (
+    Benefit,
+    ChangeRequest,
+    HistoryEntry,
+    Household,
+    ImportJob,
+    Member,
+    Pairing,
+)
+from services.registry.statistics_service import RegionStatistics
 
 
 def member_message(member: Member) -> pb.Member:
@@ -24,6 +37,7 @@ def member_message(member: Member) -> pb.Member:
         disability=member.disability,
         labour_capacity=member.labour_capacity,
         schooling=member.schooling,
+        phone=member.phone_masked,
     )
 
 
@@ -59,6 +73,7 @@ def household_message(view: HouseholdView) -> pb.Household:
         version=h.version,
         incomes=year_incomes(view),
         indicators={i.indicator: i.compliant for i in view.indicators},
+        benefits_by_year=view.benefits_by_year,
         created_at=stamp(h.created_at),
         updated_at=stamp(h.updated_at),
     )
@@ -78,20 +93,26 @@ def new_household(request: pb.CreateHouseholdRequest) -> NewHousehold:
         latitude=request.latitude if request.HasField("latitude") else None,
         longitude=request.longitude if request.HasField("longitude") else None,
         monitoring_category=request.monitoring_category,
-        members=[
-            NewMember(
-                name=m.name,
-                id_number=m.id_number,
-                relation=m.relation,
-                education=m.education,
-                health=m.health,
-                disability=m.disability,
-                labour_capacity=m.labour_capacity,
-                schooling=m.schooling,
-            )
-            for m in request.members
-        ],
+        members=[new_member(m) for m in request.members],
     )
+
+
+def new_member(m: pb.NewMember) -> NewMember:
+    return NewMember(
+        name=m.name,
+        id_number=m.id_number,
+        relation=m.relation,
+        education=m.education,
+        health=m.health,
+        disability=m.disability,
+        labour_capacity=m.labour_capacity,
+        schooling=m.schooling,
+        phone=m.phone,
+    )
+
+
+def member_changes(request: pb.UpdateMemberRequest) -> dict[str, str]:
+    return {name: getattr(request, name) for name in EDITABLE if request.HasField(name)}
 
 
 def history_message(entry: HistoryEntry) -> pb.HistoryEntry:
@@ -137,7 +158,7 @@ def change_request_message(request: ChangeRequest) -> pb.ChangeRequest:
         household_id=request.household_id,
         village_code=request.village_code,
         requested_by=request.requested_by,
-        changes=request.changes,
+        changes=shown_changes(request.changes),
         base_version=request.base_version,
         status=request.status,
         reviewed_by=request.reviewed_by,
@@ -147,3 +168,90 @@ def change_request_message(request: ChangeRequest) -> pb.ChangeRequest:
     if request.reviewed_at is not None:
         message.reviewed_at.CopyFrom(stamp(request.reviewed_at))
     return message
+
+
+def benefit_message(benefit: Benefit) -> pb.Benefit:
+    return pb.Benefit(
+        id=benefit.id,
+        household_id=benefit.household_id,
+        year=benefit.year,
+        quarter=benefit.quarter,
+        department=benefit.department,
+        program=benefit.program,
+        amount=benefit.amount,
+        recorded_by=benefit.recorded_by,
+        recorded_at=stamp(benefit.recorded_at),
+        source=benefit.source,
+    )
+
+
+def benefits_message(benefits: list[Benefit]) -> pb.ListBenefitsResponse:
+    totals: dict[int, int] = {}
+    for benefit in benefits:
+        totals[benefit.year] = totals.get(benefit.year, 0) + benefit.amount
+    return pb.ListBenefitsResponse(
+        benefits=[benefit_message(b) for b in benefits], totals_by_year=totals
+    )
+
+
+def import_job_message(job: ImportJob) -> transfer_pb2.ImportJob:
+    return transfer_pb2.ImportJob(
+        id=job.id,
+        kind=job.kind,
+        region_code=job.region_code,
+        file_name=job.file_name,
+        file_format=job.file_format,
+        mode=job.mode,
+        dry_run=job.dry_run,
+        outcome=job.outcome,
+        summary=json.loads(job.summary),
+        findings=job.findings,
+        created_by=job.created_by,
+        created_at=stamp(job.created_at),
+        finished_at=stamp(job.finished_at),
+    )
+
+
+def map_box(request: pb.ListHouseholdLocationsRequest) -> Box | None:
+    box = (request.west, request.south, request.east, request.north)
+    return box if any(box) else None
+
+
+def location_message(household: Household) -> pb.HouseholdLocation:
+    return pb.HouseholdLocation(
+        id=household.id,
+        village_code=household.village_code,
+        latitude=household.latitude or 0.0,
+        longitude=household.longitude or 0.0,
+        status=household.status,
+    )
+
+
+def village_message(village: VillageAggregate) -> pb.VillageAggregate:
+    return pb.VillageAggregate(
+        village_code=village.village_code,
+        latitude=village.latitude,
+        longitude=village.longitude,
+        households=village.households,
+        by_status=village.by_status,
+    )
+
+
+def statistics_message(found: RegionStatistics) -> pb.Statistics:
+    return pb.Statistics(
+        region_code=found.region_code,
+        households=found.households,
+        people=found.people,
+        by_status=found.by_status,
+        by_attribute=found.by_attribute,
+        by_main_cause=found.by_main_cause,
+        by_assistance_category=found.by_assistance_category,
+        by_monitoring_category=found.by_monitoring_category,
+        non_compliant_by_indicator=found.non_compliant_by_indicator,
+        exits_by_year=found.exits_by_year,
+        poor_households=found.progress.poor_households,
+        poor_people=found.poor_people,
+        exited_households=found.progress.exited_households,
+        exit_rate=found.progress.exit_rate,
+        incidence=found.incidence,
+    )

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, String, Text
+from sqlalchemy import Column, DateTime, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 class Household(SQLModel, table=True):
     __tablename__ = "households"
-    __table_args__ = (Index("ix_households_village_status", "village_code", "status"),)
+    # Statistics of a subtree read only this index (range on village_code; status, exits).
+    __table_args__ = (
+        Index("ix_households_village_status", "village_code", "status", "has_exited"),
+    )
     id: str = Field(primary_key=True)
     number: str = Field(unique=True)
     village_code: str = Field(sa_column=Column(String(12), nullable=False))
@@ -38,6 +41,8 @@ class Member(SQLModel, table=True):
     id_number_cipher: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     id_number_index: bytes = Field(sa_column=Column(LargeBinary(16), nullable=False, unique=True))
     id_number_masked: str
+    phone_cipher: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    phone_masked: str = ""
     relation: str
     sex: str
     birth_date: date
@@ -52,8 +57,12 @@ class HistoryEntry(SQLModel, table=True):
     """全周期留痕: who changed what, when, from what to what, and why."""
 
     __tablename__ = "household_history"
+    # A household's history in order, and trends (kind, field, at) without reading the rows.
+    __table_args__ = (
+        Index("ix_household_history_household_kind", "household_id", "kind", "field", "at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    household_id: str = Field(index=True)
+    household_id: str
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     actor_id: str
     kind: str
@@ -82,7 +91,8 @@ class ChangeRequest(SQLModel, table=True):
     household_id: str = Field(foreign_key="households.id", index=True)
     village_code: str = Field(sa_column=Column(String(12), nullable=False))
     requested_by: str
-    changes: str = Field(sa_column=Column(Text, nullable=False))  # JSON of HouseholdChanges
+    # JSON of the proposal; a proposed member's identity number only encrypted and masked
+    changes: str = Field(sa_column=Column(Text, nullable=False))
     base_version: int
     status: str = "pending"
     reviewed_by: str = ""
@@ -109,3 +119,64 @@ class Indicator(SQLModel, table=True):
     household_id: str = Field(foreign_key="households.id", primary_key=True)
     indicator: str = Field(primary_key=True)
     compliant: bool
+
+
+class Benefit(SQLModel, table=True):
+    """One policy benefit (享受政策) a department paid a household in one quarter, in yuan."""
+
+    __tablename__ = "household_benefits"
+    __table_args__ = (
+        UniqueConstraint(
+            "household_id",
+            "year",
+            "quarter",
+            "department",
+            "program",
+            name="uq_household_benefits_key",
+        ),
+    )
+    id: str = Field(primary_key=True)
+    household_id: str = Field(foreign_key="households.id", index=True)
+    year: int
+    quarter: int
+    department: str
+    program: str
+    amount: int
+    recorded_by: str
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    source: str = "manual"  # "manual" or "import:<job id>"
+
+
+class ImportJob(SQLModel, table=True):
+    """One file an officer imported (or only checked, or reconciled): what was asked, by whom,
+    and the summary of what happened; its findings are the downloadable report."""
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (Index("ix_import_jobs_region", "region_code", "created_at"),)
+    id: str = Field(primary_key=True)
+    kind: str  # households | benefits | reconciliation
+    region_code: str = Field(sa_column=Column(String(12), nullable=False))
+    file_name: str
+    file_format: str
+    mode: str  # all_or_nothing | valid_rows_only
+    dry_run: bool
+    outcome: str  # applied | partially_applied | nothing_applied | checked
+    summary: str = Field(sa_column=Column(Text, nullable=False))  # JSON counts
+    findings: int
+    created_by: str
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    finished_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class ImportFinding(SQLModel, table=True):
+    """One line of a job's report: a refused row's problem, or a reconciliation difference."""
+
+    __tablename__ = "import_findings"
+    job_id: str = Field(foreign_key="import_jobs.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    line: int
+    household_number: str
+    column: str
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    registry_value: str = ""
+    file_value: str = ""

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_subtree
 from services.registry.models import (
+    Benefit,
     ChangeRequest,
     HistoryEntry,
     Household,
@@ -141,39 +144,88 @@ async def list_change_requests(
 # ------------------------------------------------------------------ statistics and the map
 
 
-async def count_by(session: AsyncSession, region_code: str, column: Any) -> dict[str, int]:
+PROFILE_COLUMNS = (
+    "status",
+    "has_exited",
+    "attribute",
+    "main_cause",
+    "assistance_category",
+    "monitoring_category",
+)
+
+
+async def household_profile(session: AsyncSession, region_code: str) -> list[tuple[Any, ...]]:
+    """Households of the subtree counted per combination of the profile's columns (a few
+    thousand combinations at most): every count of the statistics in one scan."""
+    columns = [col(getattr(Household, name)) for name in PROFILE_COLUMNS]
     statement = (
-        select(column, func.count())
+        sa_select(*columns, func.count())
         .where(in_subtree(col(Household.village_code), region_code))
-        .group_by(column)
+        .group_by(*columns)
     )
-    return {
-        str(key): count for key, count in (await session.exec(statement)).all() if key is not None
-    }
+    connection = await session.connection()
+    return [tuple(row) for row in (await connection.execute(statement)).all()]
 
 
-async def count_people(session: AsyncSession, region_code: str) -> int:
+async def count_people(
+    session: AsyncSession, region_code: str, *, among: Sequence[str]
+) -> tuple[int, int]:
+    """Members of every household, and of the households whose status is in `among`."""
     statement = (
-        select(func.count())
+        select(func.count(), func.count().filter(col(Household.status).in_(among)))
         .select_from(Member)
         .join(Household, col(Household.id) == col(Member.household_id))
         .where(in_subtree(col(Household.village_code), region_code))
     )
-    return (await session.exec(statement)).one()
+    everyone, chosen = (await session.exec(statement)).one()
+    return everyone, chosen
 
 
-async def exits_by_year(session: AsyncSession, region_code: str) -> dict[str, int]:
-    dialect = (await session.connection()).dialect.name
-    at = col(HistoryEntry.at)
-    year = func.strftime("%Y", at) if dialect == "sqlite" else func.extract("year", at)
+def _period_of(dialect: str, at: Any, period: str) -> Any:
+    """The calendar year ("2024") or month ("2024-05") of a timestamp, as text."""
+    if dialect == "sqlite":
+        return func.strftime("%Y" if period == "year" else "%Y-%m", at)
+    return func.to_char(at, "YYYY" if period == "year" else "YYYY-MM")
+
+
+async def history_by_period(
+    session: AsyncSession, region_code: str, period: str, events: dict[str, tuple[str, str]]
+) -> dict[str, dict[str, int]]:
+    """Per year or month, how many history entries of the subtree's households match each
+    named (kind, field); periods without any are left out."""
+    bucket = _period_of((await session.connection()).dialect.name, col(HistoryEntry.at), period)
+    matches = [
+        and_(col(HistoryEntry.kind) == kind, col(HistoryEntry.field) == field)
+        for kind, field in events.values()
+    ]
     statement = (
-        select(year, func.count())
+        select(bucket, *(func.count().filter(match) for match in matches))
         .join(Household, col(Household.id) == col(HistoryEntry.household_id))
-        .where(in_subtree(col(Household.village_code), region_code))
-        .where(HistoryEntry.kind == "transitioned", HistoryEntry.field == "exit")
-        .group_by(year)
+        .where(in_subtree(col(Household.village_code), region_code), or_(*matches))
+        .group_by(bucket)
+        .order_by(bucket)
     )
-    return {str(int(key)): count for key, count in (await session.exec(statement)).all()}
+    return {
+        str(key): dict(zip(events, counts, strict=True))
+        for key, *counts in (await session.exec(statement)).all()
+    }
+
+
+def _located_in(region_code: str, box: tuple[float, float, float, float] | None) -> list[Any]:
+    """Households of the subtree with a position, inside the box if there is one."""
+    conditions = [
+        in_subtree(col(Household.village_code), region_code),
+        col(Household.latitude).is_not(None),
+    ]
+    if box is not None:
+        west, south, east, north = box
+        conditions += [
+            col(Household.longitude) >= west,
+            col(Household.longitude) <= east,
+            col(Household.latitude) >= south,
+            col(Household.latitude) <= north,
+        ]
+    return conditions
 
 
 async def locations(
@@ -181,19 +233,40 @@ async def locations(
     region_code: str,
     box: tuple[float, float, float, float] | None,
     limit: int,
+    after_id: str | None = None,
 ) -> Sequence[Household]:
-    statement = select(Household).where(
-        in_subtree(col(Household.village_code), region_code), col(Household.latitude).is_not(None)
-    )
-    if box is not None:
-        west, south, east, north = box
-        statement = statement.where(
-            col(Household.longitude) >= west,
-            col(Household.longitude) <= east,
-            col(Household.latitude) >= south,
-            col(Household.latitude) <= north,
-        )
+    statement = select(Household).where(*_located_in(region_code, box))
+    if after_id:
+        statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
+
+
+async def village_sums(
+    session: AsyncSession, region_code: str, box: tuple[float, float, float, float] | None
+) -> list[tuple[str, str, int, float, float]]:
+    """(village, status, households, sum of latitudes, sum of longitudes) of located ones."""
+    statement = (
+        select(  # type: ignore[call-overload]
+            Household.village_code,
+            Household.status,
+            func.count(),
+            func.sum(col(Household.latitude)),
+            func.sum(col(Household.longitude)),
+        )
+        .where(*_located_in(region_code, box))
+        .group_by(Household.village_code, Household.status)
+    )
+    return [tuple(row) for row in (await session.exec(statement)).all()]
+
+
+async def located_points(
+    session: AsyncSession, region_code: str, box: tuple[float, float, float, float] | None
+) -> list[tuple[str, str, float, float]]:
+    """(village, status, latitude, longitude) of every located household."""
+    statement = select(
+        Household.village_code, Household.status, Household.latitude, Household.longitude
+    ).where(*_located_in(region_code, box))
+    return [tuple(row) for row in (await session.exec(statement)).all()]  # type: ignore[misc]
 
 
 # ------------------------------------------------------------------ incomes and indicators
@@ -248,3 +321,64 @@ async def replace_incomes(
         Income(household_id=household_id, year=year, source=source, amount=amount)
         for source, amount in sorted(by_source.items())
     )
+
+
+# ------------------------------------------------------------------ policy benefits
+
+BENEFIT_KEY = ("household_id", "year", "quarter", "department", "program")
+
+
+async def benefits_of(
+    session: AsyncSession, household_id: str, year: int | None
+) -> Sequence[Benefit]:
+    statement = select(Benefit).where(Benefit.household_id == household_id)
+    if year is not None:
+        statement = statement.where(Benefit.year == year)
+    order = [col(getattr(Benefit, name)) for name in BENEFIT_KEY[1:]]
+    return (await session.exec(statement.order_by(*order))).all()
+
+
+async def benefit_with_key(
+    session: AsyncSession, household_id: str, year: int, quarter: int, department: str, program: str
+) -> Benefit | None:
+    statement = select(Benefit).where(
+        Benefit.household_id == household_id,
+        Benefit.year == year,
+        Benefit.quarter == quarter,
+        Benefit.department == department,
+        Benefit.program == program,
+    )
+    return (await session.exec(statement.execution_options(populate_existing=True))).first()
+
+
+async def benefit_totals_of(
+    session: AsyncSession, household_ids: Sequence[str]
+) -> dict[str, dict[int, int]]:
+    """Yuan of benefits per household and year."""
+    found: dict[str, dict[int, int]] = {household_id: {} for household_id in household_ids}
+    if household_ids:
+        statement = (
+            select(Benefit.household_id, Benefit.year, func.sum(Benefit.amount))
+            .where(col(Benefit.household_id).in_(household_ids))
+            .group_by(col(Benefit.household_id), col(Benefit.year))
+        )
+        for household_id, year, total in (await session.exec(statement)).all():
+            found[household_id][year] = int(total)
+    return found
+
+
+async def upsert_benefits(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert benefits (dicts of every Benefit column), or replace the amount of the one with the
+    same key: a row keeps its id, and the same file imported again writes nothing."""
+    if not rows:
+        return
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Benefit.__table__)  # type: ignore[attr-defined]
+    replaced = ("amount", "recorded_by", "recorded_at", "source")
+    statement = statement.on_conflict_do_update(
+        index_elements=list(BENEFIT_KEY),
+        set_={name: statement.excluded[name] for name in replaced},
+        where=col(Benefit.amount) != statement.excluded.amount,
+    )
+    await session.exec(statement, params=list(rows))

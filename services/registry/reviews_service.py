@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,12 +18,18 @@ from services.registry import repository as repo
 from services.registry.components import Components, utcnow
 from services.registry.domain import parse
 from services.registry.edits import HouseholdChanges, check_version, commit_changes, validate
-from services.registry.households_service import HouseholdsService
+from services.registry.households_service import HouseholdsService, NewMember
 from services.registry.livelihood_service import (
     apply_incomes,
     apply_indicators,
     check_incomes,
     check_indicators,
+)
+from services.registry.member_proposals import (
+    MemberChange,
+    apply_member_parts,
+    member_parts,
+    shown_changes,
 )
 from services.registry.models import ChangeRequest, Household
 
@@ -32,6 +38,17 @@ from services.registry.models import ChangeRequest, Household
 class YearIncomes:
     year: int
     by_source: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a helper wants changed; at least one part is set."""
+
+    fields: HouseholdChanges = field(default_factory=HouseholdChanges)
+    incomes: YearIncomes | None = None
+    indicators: dict[str, bool] | None = None
+    new_member: NewMember | None = None
+    member_change: MemberChange | None = None
 
 
 class ReviewStatus(StrEnum):
@@ -49,32 +66,20 @@ class ReviewsService:
         self.known_indicators = known_indicators
 
     async def propose(
-        self,
-        caller: Principal,
-        household_id: str,
-        expected_version: int,
-        wanted: HouseholdChanges,
-        incomes: YearIncomes | None = None,
-        indicators: dict[str, bool] | None = None,
+        self, caller: Principal, household_id: str, expected_version: int, wanted: Proposal
     ) -> ChangeRequest:
-        proposal = validate(wanted)
-        if incomes is not None:
-            check_incomes(incomes.year, incomes.by_source)
-        if indicators is not None:
-            check_indicators(indicators, self.known_indicators)
-        fields = {name: value for name, value in asdict(proposal).items() if value is not None}
-        if not fields and incomes is None and indicators is None:
-            raise InvalidArgument(
-                "a proposal must change at least one field", reason="EMPTY_PROPOSAL"
-            )
-        household = (await self.households.get(caller, household_id)).household
+        fields = self._checked_fields(wanted)
         async with self.c.db.unit_of_work() as session:
+            household = await self.households.visible(session, caller, household_id)
             if await repo.get_pairing(session, household_id, caller.subject) is None:
                 raise PermissionDenied(
                     "you may only propose changes to households paired with you",
                     reason="NOT_PAIRED",
                 )
             check_version(household, expected_version)
+            members = await member_parts(
+                session, self.households, household, wanted.new_member, wanted.member_change
+            )
             request = ChangeRequest(
                 id=uuid.uuid4().hex,
                 household_id=household_id,
@@ -83,8 +88,9 @@ class ReviewsService:
                 changes=json.dumps(
                     {
                         "fields": fields,
-                        "incomes": asdict(incomes) if incomes else None,
-                        "indicators": indicators,
+                        "incomes": asdict(wanted.incomes) if wanted.incomes else None,
+                        "indicators": wanted.indicators,
+                        **members,
                     },
                     ensure_ascii=False,
                 ),
@@ -99,9 +105,24 @@ class ReviewsService:
                 actor_id=caller.actor_id,
                 kind="proposed",
                 field="change_request",
-                after=json.loads(request.changes),
+                after=json.loads(shown_changes(request.changes)),
             )
         return request
+
+    def _checked_fields(self, wanted: Proposal) -> dict[str, object]:
+        """The proposed household fields; every part checked that needs no database."""
+        proposal = validate(wanted.fields)
+        if wanted.incomes is not None:
+            check_incomes(wanted.incomes.year, wanted.incomes.by_source)
+        if wanted.indicators is not None:
+            check_indicators(wanted.indicators, self.known_indicators)
+        fields = {name: value for name, value in asdict(proposal).items() if value is not None}
+        parts = (wanted.incomes, wanted.indicators, wanted.new_member, wanted.member_change)
+        if not fields and all(part is None for part in parts):
+            raise InvalidArgument(
+                "a proposal must change at least one field", reason="EMPTY_PROPOSAL"
+            )
+        return fields
 
     async def list_requests(
         self, caller: Principal, *, region_code: str, status: str, after_id: str | None, limit: int
@@ -156,8 +177,8 @@ class ReviewsService:
             )
         return request
 
-    @staticmethod
     async def _apply(
+        self,
         session: AsyncSession,
         household: Household,
         request: ChangeRequest,
@@ -177,7 +198,14 @@ class ReviewsService:
         if proposal["incomes"]:
             incomes = proposal["incomes"]
             await apply_incomes(
-                session, household, incomes["year"], incomes["by_source"], actor_id, note
+                session,
+                household,
+                incomes["year"],
+                incomes["by_source"],
+                actor_id,
+                note,
+                monitoring_line=self.c.monitoring_line,
             )
         if proposal["indicators"]:
             await apply_indicators(session, household, proposal["indicators"], actor_id, note)
+        await apply_member_parts(session, self.households, household, proposal, actor_id, note)

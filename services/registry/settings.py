@@ -1,6 +1,6 @@
 """Registry's settings (env prefix `REGISTRY_`)."""
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from kit.settings import ServiceSettings
@@ -16,6 +16,13 @@ class RegistrySettings(ServiceSettings):
     # Keys of the personal data at rest (identity numbers): encryption, and the blind index.
     encryption_secret: str = DEV_SECRET
     index_secret: str = DEV_SECRET + "-index"
+    # The poverty standard (yuan a year per person); the monitoring line is `ratio` times it.
+    poverty_standard_yuan: int = Field(default=4000, gt=0)
+    monitoring_line_ratio: float = Field(default=1.5, gt=0)
+
+    @property
+    def monitoring_line(self) -> int:
+        return round(self.poverty_standard_yuan * self.monitoring_line_ratio)
 
     @model_validator(mode="after")
     def _real_secrets_in_production(self) -> "RegistrySettings":

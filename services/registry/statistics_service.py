@@ -1,17 +1,72 @@
-"""Statistics and the map (一张图) for any region in the caller's territory."""
+"""Statistics, trends over time and the map (一张图) for any region in the caller's territory."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kit.errors import InvalidArgument, NotFound
+from kit.errors import FieldViolation, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_valid_code, is_within
 from services.registry import repository as repo
 from services.registry.components import Components
+from services.registry.lifecycle import Action
+from services.registry.map_areas import Box, VillageAggregate, area_of, inside, village_aggregates
 from services.registry.models import Household
+from services.registry.vocabulary import Status
 
 MAX_LOCATIONS = 5000
+POOR = (Status.IDENTIFIED.value, Status.UNDER_ASSISTANCE.value)
+PERIODS = ("year", "month")
+COUNTED_COLUMNS = {  # statistic -> its column in the household profile
+    "by_attribute": repo.PROFILE_COLUMNS.index("attribute"),
+    "by_main_cause": repo.PROFILE_COLUMNS.index("main_cause"),
+    "by_assistance_category": repo.PROFILE_COLUMNS.index("assistance_category"),
+    "by_monitoring_category": repo.PROFILE_COLUMNS.index("monitoring_category"),
+}
+# Trend name -> the (kind, field) of the history entries it counts.
+TREND_EVENTS = {
+    "registered": ("created", ""),
+    "exited": ("transitioned", Action.EXIT.value),
+    "returned_to_poverty": ("transitioned", Action.RETURN_TO_POVERTY.value),
+    "entered_monitoring": ("transitioned", Action.START_MONITORING.value),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Poor households (identified or under assistance); households that exited poverty and
+    are not back in it; the share of the latter among both (None when there are none)."""
+
+    poor_households: int
+    exited_households: int
+    exit_rate: float | None
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def progress(by_status_and_exit: dict[tuple[str, bool], int]) -> Progress:
+    counts = by_status_and_exit.items()
+    poor = sum(n for (status, _), n in counts if status in POOR)
+    exited = sum(n for (status, has_exited), n in counts if has_exited and status not in POOR)
+    return Progress(poor, exited, ratio(exited, poor + exited))
+
+
+def counted(profile: list[tuple], column: int) -> dict[str, int]:  # type: ignore[type-arg]
+    """Households per value of one profile column (households without a value left out)."""
+    found: dict[str, int] = {}
+    for row in profile:
+        if row[column] is not None:
+            found[str(row[column])] = found.get(str(row[column]), 0) + row[-1]
+    return found
+
+
+def by_status(by_status_and_exit: dict[tuple[str, bool], int]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for (status, _), count in by_status_and_exit.items():
+        found[status] = found.get(status, 0) + count
+    return found
 
 
 @dataclass(frozen=True)
@@ -26,6 +81,25 @@ class RegionStatistics:
     by_monitoring_category: dict[str, int]
     exits_by_year: dict[str, int]
     non_compliant_by_indicator: dict[str, int]
+    progress: Progress
+    poor_people: int
+    incidence: float | None  # poor people / rural population, when the population is given
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: str  # "2024" or "2024-05"
+    registered: int
+    exited: int
+    returned_to_poverty: int
+    entered_monitoring: int
+
+
+@dataclass(frozen=True)
+class Trends:
+    region_code: str
+    period: str  # year or month
+    points: list[TrendPoint]  # oldest first; periods with nothing left out
 
 
 def scope_of(caller: Principal, region_code: str) -> str:
@@ -39,44 +113,90 @@ class StatisticsService:
     def __init__(self, components: Components) -> None:
         self.c = components
 
-    async def region(self, caller: Principal, region_code: str) -> RegionStatistics:
+    async def region(
+        self, caller: Principal, region_code: str, population: int = 0
+    ) -> RegionStatistics:
+        """`population` (the region's rural population, 0 when unknown) gives the incidence."""
+        if population < 0:
+            raise InvalidArgument(
+                "population must be a positive number of people",
+                reason="INVALID_POPULATION",
+                violations=[FieldViolation("population", "must be > 0")],
+            )
         scope = scope_of(caller, region_code)
         async with self.c.db.read_only() as session:
-            by_status = await repo.count_by(session, scope, Household.status)
+            profile = await repo.household_profile(session, scope)
+            statuses: dict[tuple[str, bool], int] = {}
+            for status, has_exited, *_, count in profile:
+                key = (status, bool(has_exited))
+                statuses[key] = statuses.get(key, 0) + count
+            people, poor_people = await repo.count_people(session, scope, among=POOR)
+            exits = await repo.history_by_period(
+                session, scope, "year", {"exited": TREND_EVENTS["exited"]}
+            )
+            by_column = {name: counted(profile, i) for name, i in COUNTED_COLUMNS.items()}
             return RegionStatistics(
                 region_code=scope,
-                households=sum(by_status.values()),
-                people=await repo.count_people(session, scope),
-                by_status=by_status,
-                by_attribute=await repo.count_by(session, scope, Household.attribute),
-                by_main_cause=await repo.count_by(session, scope, Household.main_cause),
-                by_assistance_category=await repo.count_by(
-                    session, scope, Household.assistance_category
-                ),
-                by_monitoring_category=await repo.count_by(
-                    session, scope, Household.monitoring_category
-                ),
-                exits_by_year=await repo.exits_by_year(session, scope),
+                households=sum(statuses.values()),
+                people=people,
+                by_status=by_status(statuses),
+                **by_column,
+                exits_by_year={year: counts["exited"] for year, counts in exits.items()},
                 non_compliant_by_indicator=await repo.non_compliant_by_indicator(session, scope),
+                progress=progress(statuses),
+                poor_people=poor_people,
+                incidence=ratio(poor_people, population),
             )
 
-    async def locations(
-        self,
-        caller: Principal,
-        region_code: str,
-        box: tuple[float, float, float, float] | None,
-        limit: int,
-    ) -> tuple[list[Household], bool]:
-        """Located households in the box (and the territory); `True` when more were cut off."""
+    async def trends(self, caller: Principal, region_code: str, period: str) -> Trends:
+        """Households registered, exited, returned to poverty and entering monitoring, per
+        calendar year or month (UTC)."""
+        period = period or "year"
+        if period not in PERIODS:
+            raise InvalidArgument("period is year or month", reason="INVALID_PERIOD")
         scope = scope_of(caller, region_code)
-        if box is not None:
-            west, south, east, north = box
-            if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-                raise InvalidArgument(
-                    "the box must be west < east and south < north, in degrees",
-                    reason="INVALID_BOX",
-                )
-        wanted = min(limit or MAX_LOCATIONS, MAX_LOCATIONS)
         async with self.c.db.read_only() as session:
-            found = list(await repo.locations(session, scope, box, wanted + 1))
+            found = await repo.history_by_period(session, scope, period, TREND_EVENTS)
+        return Trends(scope, period, [TrendPoint(key, **counts) for key, counts in found.items()])
+
+    async def locations(
+        self, caller: Principal, region_code: str, box: Box | None, polygon: str, limit: int
+    ) -> tuple[list[Household], bool]:
+        """Located households in the box and polygon (and the territory); `True` when more
+        were cut off. SQL narrows to the box; shapely decides the polygon, page by page."""
+        scope = scope_of(caller, region_code)
+        area = area_of(box, polygon)
+        wanted = min(limit or MAX_LOCATIONS, MAX_LOCATIONS)
+        found: list[Household] = []
+        if area.empty:
+            return found, False
+        async with self.c.db.read_only() as session:
+            after_id = None
+            while len(found) <= wanted:
+                page = await repo.locations(session, scope, area.bounds, wanted + 1, after_id)
+                hits = inside(area, [(h.longitude or 0.0, h.latitude or 0.0) for h in page])
+                found += [h for h, hit in zip(page, hits, strict=True) if hit]
+                if len(page) <= wanted:
+                    break
+                after_id = page[-1].id
         return found[:wanted], len(found) > wanted
+
+    async def villages(
+        self, caller: Principal, region_code: str, box: Box | None, polygon: str
+    ) -> list[VillageAggregate]:
+        """One mean point per village with located households in the area: grouped in SQL,
+        or, with a polygon, from the points shapely finds inside it."""
+        scope = scope_of(caller, region_code)
+        area = area_of(box, polygon)
+        if area.empty:
+            return []
+        async with self.c.db.read_only() as session:
+            if area.shape is None:
+                return village_aggregates(await repo.village_sums(session, scope, area.bounds))
+            points = await repo.located_points(session, scope, area.bounds)
+        hits = inside(area, [(longitude, latitude) for _, _, latitude, longitude in points])
+        return village_aggregates(
+            (village, status, 1, latitude, longitude)
+            for (village, status, latitude, longitude), hit in zip(points, hits, strict=True)
+            if hit
+        )

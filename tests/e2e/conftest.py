@@ -1,9 +1,11 @@
 """End-to-end: the real services and gateway as separate processes, over HTTP, on this run's
-own databases, NATS subjects and Redis keys."""
+own databases, NATS subjects and Redis keys; notification sends its texts to the run's own
+SMSC simulator (in this process: tests see what it received)."""
 
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +14,21 @@ import pytest
 
 from devstack.platform import SERVICE_PORTS, LocalPlatform, PlatformConfig
 from devstack.processes import free_port
+from tests.e2e.smsc import SmscThread
 
-ADMIN_MOBILE = "13800000000"
 STRONG_PASSWORD = "Passw0rd-for-e2e"
 LOCKOUT_THRESHOLD = 3
 RATE_LIMIT = 300
+ADMIN_MOBILES = itertools.count(13800000000)
+
+
+@pytest.fixture(scope="session")
+def smsc() -> Iterator[SmscThread]:
+    """The SMSC the platform texts through; numbers ending in 4 fail (the simulator's rule)."""
+    simulator = SmscThread(receipt_delay=0.05)
+    simulator.start()
+    yield simulator
+    simulator.stop()
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +38,7 @@ def platform(
     redis_url: str,
     bus_prefix: str,
     redis_prefix: str,
+    smsc: SmscThread,
 ) -> Iterator[LocalPlatform]:
     config = PlatformConfig(
         var_dir=tmp_path_factory.mktemp("platform"),
@@ -41,7 +54,19 @@ def platform(
             "IDENTITY_LOCKOUT_THRESHOLD": str(LOCKOUT_THRESHOLD),
             "GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
             "GATEWAY_TOKEN_RATE_LIMIT_PER_MINUTE": "100000",
+            "NOTIFICATION_QUIET_HOURS": "",  # tests run at any hour
+            "NOTIFICATION_RETRY_BASE_SECONDS": "0.5",
+            # An urgent need escalates from its village after a few seconds (the others keep
+            # their real deadlines); the scheduler looks twice a second.
+            "ASSISTANCE_URGENT_NEED_DEADLINE_HOURS": json.dumps(
+                {"village": 0.001, "town": 24, "county": 24, "city": 24, "province": 24}
+            ),
+            "ASSISTANCE_SCHEDULER_INTERVAL_SECONDS": "0.5",
+            # A leader candidate's public notice runs 8 seconds (5 days at least in prod).
+            "TRAINING_NOTICE_PERIOD_DAYS": str(8 / 86400),
+            "TRAINING_SCHEDULER_INTERVAL_SECONDS": "0.5",
         },
+        smsc_port=smsc.port,
     )
     local = LocalPlatform(config)
     local.prepare()
@@ -120,10 +145,13 @@ def api(platform: LocalPlatform) -> Iterator[Api]:
         yield Api(http)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def admin_token(platform: LocalPlatform, api: Api) -> str:
-    created = platform.bootstrap_admin(ADMIN_MOBILE, "省管理员")
-    return api.activate(ADMIN_MOBILE, created["initial_password"])
+    """A province administrator per test module, bootstrapped like the first one: the gateway's
+    rate limit counts per account, and one account doing the whole run's set-up would hit it."""
+    mobile = str(next(ADMIN_MOBILES))
+    created = platform.bootstrap_admin(mobile, "省管理员")
+    return api.activate(mobile, created["initial_password"])
 
 
 @pytest.fixture

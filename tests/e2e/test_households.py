@@ -158,6 +158,21 @@ def test_revealing_an_identity_number_needs_the_permission_and_is_recorded(
     assert (last["kind"], last["reason"]) == ("revealed", "医保核对") and number not in str(last)
 
 
+def test_a_members_phone_is_shown_masked_and_revealed_only_on_purpose(api, admin_token) -> None:
+    head = {"name": "孙八", "id_number": id_number("19710707"), "relation": "head"}
+    bad = new_household(api, admin_token, members=[{**head, "phone": "1380013"}])
+    assert bad.status_code == 400 and bad.json()["type"].endswith("invalid-phone")
+    household = new_household(api, admin_token, members=[{**head, "phone": "+86 139-0013-9000"}])
+    member = household.json()["members"][0]
+    assert member["phone"] == "139****9000"
+    path = f"/api/v1/households/{household.json()['id']}/members/{member['id']}/phone"
+    revealed = api.http.post(path, json={"purpose": "联系户主"}, headers=api.auth(admin_token))
+    assert revealed.status_code == 200 and revealed.json() == {"phone": "13900139000"}
+    history = api.get(f"/api/v1/households/{household.json()['id']}/history", admin_token)
+    last = history.json()["items"][-1]
+    assert last["field"].endswith(".phone") and "13900139000" not in str(history.json())
+
+
 def test_households_follow_their_village_when_its_county_is_recoded(api, admin_token) -> None:
     county, new_county = "371728000000", "371799000000"  # a Heze county no other test touches
     towns = api.get(f"/api/v1/regions/{county}/children", admin_token).json()["items"]

@@ -58,6 +58,16 @@ def test_services_are_probed_over_native_grpc_and_migrate_in_an_init_container()
     for name, pod in by_name.items():
         if name != "gateway":
             assert "grpc" in pod["containers"][0]["readinessProbe"]
-    for service in ("identity", "registry"):
+    for service in ("identity", "registry", "assistance", "training", "notification"):
         migrate = by_name[service]["initContainers"][0]["command"][-1]
         assert f"upgrade('{service}'" in migrate
+
+
+def test_notification_presents_the_secret_identity_registers_its_client_with() -> None:
+    by_name = {doc["metadata"]["name"]: doc["spec"]["template"]["spec"] for _, doc in workloads()}
+    (register,) = [
+        c for c in by_name["identity"]["initContainers"] if "register-service" in c["command"]
+    ]
+    secret = register["command"][register["command"].index("--secret-env") + 1]
+    notification_env = {e["name"] for e in by_name["notification"]["containers"][0]["env"]}
+    assert secret in notification_env and secret in {e["name"] for e in register["env"]}

@@ -1,14 +1,18 @@
 """The household archive's use-cases on SQLite and PostgreSQL: protected identity numbers,
-territory ranges, and households re-coded by a division change."""
+territory ranges, households re-coded by a division change and monitored after a confirmed
+return-to-poverty alert."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
 
+from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from kit import migrations
 from kit.db import Database
@@ -17,7 +21,7 @@ from kit.id_numbers import check_character
 from kit.principal import Principal
 from kit.protection import FieldProtector
 from services.registry.components import Components
-from services.registry.events import on_division_changed
+from services.registry.events import on_alert_confirmed, on_division_changed
 from services.registry.households_service import HouseholdsService, NewHousehold, NewMember
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
@@ -150,3 +154,68 @@ async def test_incomes_replace_a_year_and_indicators_are_counted(
     await livelihood.set_indicators(COUNTY_OFFICER, created.household.id, {"drinking_water": False})
     stats = await StatisticsService(service.c).region(COUNTY_OFFICER, "")
     assert stats.non_compliant_by_indicator == {"drinking_water": 1}
+
+
+async def test_trends_progress_and_village_points_agree_on_both_databases(
+    service: HouseholdsService,
+) -> None:
+    located = dataclasses.replace(
+        household("F-1", "370102001002", 51, 52), latitude=36.6, longitude=117.0
+    )
+    first = await service.create(COUNTY_OFFICER, located)
+    await service.create(
+        COUNTY_OFFICER,
+        dataclasses.replace(located, number="F-2", members=household("", "", 53).members),
+    )
+    for action in ("start_assistance", "exit", "return_to_poverty"):
+        await service.transition(COUNTY_OFFICER, first.household.id, action, "核实", "")
+    statistics = StatisticsService(service.c)
+    now = datetime.now(UTC)
+    by_month = await statistics.trends(COUNTY_OFFICER, "370102001000", "month")
+    assert [(p.period, p.registered, p.exited, p.returned_to_poverty) for p in by_month.points] == [
+        (f"{now:%Y-%m}", 2, 1, 1)
+    ]
+    by_year = await statistics.trends(COUNTY_OFFICER, "", "")
+    assert (by_year.period, [p.period for p in by_year.points]) == ("year", [f"{now:%Y}"])
+    stats = await statistics.region(COUNTY_OFFICER, "", population=30)
+    assert (stats.progress.poor_households, stats.poor_people, stats.incidence) == (2, 3, 0.1)
+    (village,) = await statistics.villages(COUNTY_OFFICER, "", None, "")
+    assert (village.households, village.by_status, village.latitude) == (
+        2,
+        {"under_assistance": 1, "identified": 1},
+        pytest.approx(36.6),
+    )
+
+
+async def confirm_alert(service: HouseholdsService, household_id: str) -> None:
+    confirmed = assistance_events.AlertConfirmed(
+        alert_id="a1", household_id=household_id, reason="户主重病", measures="大病救助"
+    )
+    async with service.c.db.unit_of_work() as session:
+        await on_alert_confirmed(
+            session, "assistance.alert.confirmed", confirmed.SerializeToString(), {}
+        )
+
+
+async def test_a_confirmed_alert_puts_an_exited_household_under_monitoring(
+    service: HouseholdsService,
+) -> None:
+    created = await service.create(COUNTY_OFFICER, household("E-1", "370102001002", 41))
+    for action in ("start_assistance", "exit"):
+        await service.transition(COUNTY_OFFICER, created.household.id, action, "核实", "")
+    await confirm_alert(service, created.household.id)
+    found = (await service.get(COUNTY_OFFICER, created.household.id)).household
+    assert (found.status, found.monitoring_category) == ("monitored", "sudden_hardship")
+    last = (await service.history(COUNTY_OFFICER, created.household.id, None, 10))[-1]
+    assert last.kind == "transitioned" and "a1" in last.reason and "大病救助" in last.reason
+
+
+async def test_a_confirmed_alert_the_lifecycle_refuses_is_only_recorded(
+    service: HouseholdsService,
+) -> None:
+    created = await service.create(COUNTY_OFFICER, household("E-2", "370102001002", 42))
+    await confirm_alert(service, created.household.id)  # identified: cannot start monitoring
+    found = (await service.get(COUNTY_OFFICER, created.household.id)).household
+    assert (found.status, found.monitoring_category, found.version) == ("identified", None, 1)
+    last = (await service.history(COUNTY_OFFICER, created.household.id, None, 10))[-1]
+    assert last.kind == "alert_not_applied" and "a1" in last.reason

@@ -22,15 +22,100 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'jingzhun/assistance/v1/assistance.proto\x12\x16jingzhun.assistance.v12\x13\n\x11\x41ssistanceServiceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'jingzhun/assistance/v1/assistance.proto\x12\x16jingzhun.assistance.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x99\x01\n\x08NeedStep\x12\x0b\n\x03seq\x18\x01 \x01(\x05\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x13\n\x0b\x66rom_region\x18\x03 \x01(\t\x12\x11\n\tto_region\x18\x04 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x05 \x01(\t\x12\x0e\n\x06reason\x18\x06 \x01(\t\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa1\x03\n\x04Need\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0chousehold_id\x18\x02 \x01(\t\x12\x14\n\x0cvillage_code\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x14\n\x0cowner_region\x18\x08 \x01(\t\x12\x13\n\x0bowner_level\x18\t \x01(\t\x12*\n\x06\x64ue_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x66iled_by\x18\x0b \x01(\t\x12\x0f\n\x07version\x18\x0c \x01(\x05\x12.\n\ncreated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x05steps\x18\x0f \x03(\x0b\x32 .jingzhun.assistance.v1.NeedStep\x12\x0f\n\x07overdue\x18\x10 \x01(\x08\"^\n\x0f\x46ileNeedRequest\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06urgent\x18\x04 \x01(\x08\"\x1c\n\x0eGetNeedRequest\x12\n\n\x02id\x18\x01 \x01(\t\"X\n\x10\x41\x63tOnNeedRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x04 \x01(\x05\"\x85\x01\n\x10ListNeedsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12\x13\n\x0bowner_level\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"Y\n\x11ListNeedsResponse\x12+\n\x05needs\x18\x01 \x03(\x0b\x32\x1c.jingzhun.assistance.v1.Need\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"*\n\x13GetNeedsMenuRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\"\xd3\x01\n\tNeedsMenu\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x35\n\x05\x63\x65lls\x18\x02 \x03(\x0b\x32&.jingzhun.assistance.v1.NeedsMenu.Cell\x12\r\n\x05total\x18\x03 \x01(\x05\x12\x0c\n\x04open\x18\x04 \x01(\x05\x12\x0f\n\x07overdue\x18\x05 \x01(\x05\x1aL\n\x04\x43\x65ll\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x13\n\x0bowner_level\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\r\n\x05\x63ount\x18\x04 \x01(\x05\"\xcb\x01\n\nAssignment\x12\x13\n\x0b\x61ssignee_id\x18\x01 \x01(\t\x12\x17\n\x0f\x61ssignee_region\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12/\n\x0b\x61\x63\x63\x65pted_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ompleted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0b\n\x03via\x18\x06 \x01(\t\x12\x0f\n\x07overdue\x18\x07 \x01(\x08\"\x84\x02\n\x04Task\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x14\n\x0chousehold_id\x18\x04 \x01(\t\x12\x13\n\x0bregion_code\x18\x05 \x01(\t\x12\x13\n\x0b\x61ssigned_by\x18\x06 \x01(\t\x12*\n\x06\x64ue_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x37\n\x0b\x61ssignments\x18\t \x03(\x0b\x32\".jingzhun.assistance.v1.Assignment\"\xab\x01\n\x11\x41ssignTaskRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x14\n\x0chousehold_id\x18\x03 \x01(\t\x12\x14\n\x0c\x61ssignee_ids\x18\x04 \x03(\t\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x13\n\x0bregion_code\x18\x06 \x01(\t\x12*\n\x06\x64ue_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1c\n\x0eGetTaskRequest\x12\n\n\x02id\x18\x01 \x01(\t\"2\n\x14RespondToTaskRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\"^\n\x10ListTasksRequest\x12\r\n\x05scope\x18\x01 \x01(\t\x12\x14\n\x0coverdue_only\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"Y\n\x11ListTasksResponse\x12+\n\x05tasks\x18\x01 \x03(\x0b\x32\x1c.jingzhun.assistance.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xab\x02\n\x05Visit\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0chousehold_id\x18\x02 \x01(\t\x12\x14\n\x0cvillage_code\x18\x03 \x01(\t\x12\x11\n\thelper_id\x18\x04 \x01(\t\x12\x10\n\x08latitude\x18\x05 \x01(\x01\x12\x11\n\tlongitude\x18\x06 \x01(\x01\x12.\n\nvisited_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05notes\x18\x08 \x01(\t\x12\r\n\x05\x63heck\x18\t \x01(\t\x12\x0c\n\x04\x66lag\x18\n \x01(\t\x12\x17\n\ndistance_m\x18\x0b \x01(\x01H\x00\x88\x01\x01\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\r\n\x0b_distance_m\"\xb0\x01\n\x0fLogVisitRequest\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x15\n\x08latitude\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\x03 \x01(\x01H\x01\x88\x01\x01\x12.\n\nvisited_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05notes\x18\x05 \x01(\tB\x0b\n\t_latitudeB\x0c\n\n_longitude\"\xcd\x01\n\x11ListVisitsRequest\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12(\n\x04\x66rom\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x66lagged_only\x18\x05 \x01(\x08\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"\\\n\x12ListVisitsResponse\x12-\n\x06visits\x18\x01 \x03(\x0b\x32\x1d.jingzhun.assistance.v1.Visit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x81\x01\n\x18GetVisitFrequencyRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12(\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd3\x02\n\x0eVisitFrequency\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12(\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12?\n\tby_helper\x18\x04 \x03(\x0b\x32,.jingzhun.assistance.v1.VisitFrequency.Count\x12\x42\n\x0c\x62y_household\x18\x05 \x03(\x0b\x32,.jingzhun.assistance.v1.VisitFrequency.Count\x12\x0e\n\x06visits\x18\x06 \x01(\x05\x12\x0f\n\x07\x66lagged\x18\x07 \x01(\x05\x1a\x34\n\x05\x43ount\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06visits\x18\x02 \x01(\x05\x12\x0f\n\x07\x66lagged\x18\x03 \x01(\x05\"p\n\tAlertStep\x12\x0b\n\x03seq\x18\x01 \x01(\x05\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12&\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbc\x03\n\x05\x41lert\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0chousehold_id\x18\x02 \x01(\t\x12\x14\n\x0cvillage_code\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x14\n\x0cowner_region\x18\x07 \x01(\t\x12\x13\n\x0bowner_level\x18\x08 \x01(\t\x12\x31\n\rverify_due_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0everify_overdue\x18\n \x01(\x08\x12\x10\n\x08measures\x18\x0b \x01(\t\x12\x0f\n\x07outcome\x18\x0c \x01(\t\x12\x11\n\traised_by\x18\r \x01(\t\x12\x0f\n\x07version\x18\x0e \x01(\x05\x12.\n\ncreated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x05steps\x18\x11 \x03(\x0b\x32!.jingzhun.assistance.v1.AlertStep\"G\n\x11RaiseAlertRequest\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\x1d\n\x0fGetAlertRequest\x12\n\n\x02id\x18\x01 \x01(\t\"W\n\x11\x41\x63tOnAlertRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x04 \x01(\x05\"_\n\x11ListAlertsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"\\\n\x12ListAlertsResponse\x12-\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x1d.jingzhun.assistance.v1.Alert\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa6\x01\n\nAttendance\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x14\n\x0cvillage_code\x18\x02 \x01(\t\x12\x0b\n\x03\x64\x61y\x18\x03 \x01(\t\x12\x31\n\rchecked_in_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08latitude\x18\x05 \x01(\x01\x12\x11\n\tlongitude\x18\x06 \x01(\x01\x12\x0c\n\x04note\x18\x07 \x01(\t\"\x8a\x01\n\x07WorkLog\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x14\n\x0cvillage_code\x18\x03 \x01(\t\x12\x0b\n\x03\x64\x61y\x18\x04 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8d\x01\n\rMonthlyReport\x12\x14\n\x0cvillage_code\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x14\n\x0csubmitted_by\x18\x04 \x01(\t\x12\x30\n\x0csubmitted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"h\n\x0e\x43heckInRequest\x12\x15\n\x08latitude\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tlongitude\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x0c\n\x04note\x18\x03 \x01(\tB\x0b\n\t_latitudeB\x0c\n\n_longitude\".\n\x0eLogWorkRequest\x12\x0b\n\x03\x64\x61y\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"<\n\x1aSubmitMonthlyReportRequest\x12\r\n\x05month\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"<\n\x16ListWorkRecordsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\t\"\xac\x01\n\x0bWorkRecords\x12\x36\n\nattendance\x18\x01 \x03(\x0b\x32\".jingzhun.assistance.v1.Attendance\x12-\n\x04logs\x18\x02 \x03(\x0b\x32\x1f.jingzhun.assistance.v1.WorkLog\x12\x36\n\x07reports\x18\x03 \x03(\x0b\x32%.jingzhun.assistance.v1.MonthlyReport\"~\n\x15GetPerformanceRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12(\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe5\x01\n\x05Score\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06visits\x18\x02 \x01(\x05\x12\x16\n\x0e\x66lagged_visits\x18\x03 \x01(\x05\x12\x16\n\x0eneeds_resolved\x18\x04 \x01(\x05\x12\x1e\n\x16needs_resolved_on_time\x18\x05 \x01(\x05\x12\x17\n\x0ftasks_completed\x18\x06 \x01(\x05\x12\x1f\n\x17tasks_completed_on_time\x18\x07 \x01(\x05\x12\x16\n\x0e\x61lerts_handled\x18\x08 \x01(\x05\x12\x1e\n\x16\x61lerts_handled_in_time\x18\t \x01(\x05\"\xd5\x01\n\x0bPerformance\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12(\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x07\x62y_town\x18\x04 \x03(\x0b\x32\x1d.jingzhun.assistance.v1.Score\x12/\n\x08\x62y_cadre\x18\x05 \x03(\x0b\x32\x1d.jingzhun.assistance.v1.Score2\xb1\x0f\n\x11\x41ssistanceService\x12Q\n\x08\x46ileNeed\x12\'.jingzhun.assistance.v1.FileNeedRequest\x1a\x1c.jingzhun.assistance.v1.Need\x12O\n\x07GetNeed\x12&.jingzhun.assistance.v1.GetNeedRequest\x1a\x1c.jingzhun.assistance.v1.Need\x12S\n\tActOnNeed\x12(.jingzhun.assistance.v1.ActOnNeedRequest\x1a\x1c.jingzhun.assistance.v1.Need\x12`\n\tListNeeds\x12(.jingzhun.assistance.v1.ListNeedsRequest\x1a).jingzhun.assistance.v1.ListNeedsResponse\x12^\n\x0cGetNeedsMenu\x12+.jingzhun.assistance.v1.GetNeedsMenuRequest\x1a!.jingzhun.assistance.v1.NeedsMenu\x12U\n\nAssignTask\x12).jingzhun.assistance.v1.AssignTaskRequest\x1a\x1c.jingzhun.assistance.v1.Task\x12O\n\x07GetTask\x12&.jingzhun.assistance.v1.GetTaskRequest\x1a\x1c.jingzhun.assistance.v1.Task\x12[\n\rRespondToTask\x12,.jingzhun.assistance.v1.RespondToTaskRequest\x1a\x1c.jingzhun.assistance.v1.Task\x12`\n\tListTasks\x12(.jingzhun.assistance.v1.ListTasksRequest\x1a).jingzhun.assistance.v1.ListTasksResponse\x12R\n\x08LogVisit\x12\'.jingzhun.assistance.v1.LogVisitRequest\x1a\x1d.jingzhun.assistance.v1.Visit\x12\x63\n\nListVisits\x12).jingzhun.assistance.v1.ListVisitsRequest\x1a*.jingzhun.assistance.v1.ListVisitsResponse\x12m\n\x11GetVisitFrequency\x12\x30.jingzhun.assistance.v1.GetVisitFrequencyRequest\x1a&.jingzhun.assistance.v1.VisitFrequency\x12V\n\nRaiseAlert\x12).jingzhun.assistance.v1.RaiseAlertRequest\x1a\x1d.jingzhun.assistance.v1.Alert\x12R\n\x08GetAlert\x12\'.jingzhun.assistance.v1.GetAlertRequest\x1a\x1d.jingzhun.assistance.v1.Alert\x12V\n\nActOnAlert\x12).jingzhun.assistance.v1.ActOnAlertRequest\x1a\x1d.jingzhun.assistance.v1.Alert\x12\x63\n\nListAlerts\x12).jingzhun.assistance.v1.ListAlertsRequest\x1a*.jingzhun.assistance.v1.ListAlertsResponse\x12U\n\x07\x43heckIn\x12&.jingzhun.assistance.v1.CheckInRequest\x1a\".jingzhun.assistance.v1.Attendance\x12R\n\x07LogWork\x12&.jingzhun.assistance.v1.LogWorkRequest\x1a\x1f.jingzhun.assistance.v1.WorkLog\x12p\n\x13SubmitMonthlyReport\x12\x32.jingzhun.assistance.v1.SubmitMonthlyReportRequest\x1a%.jingzhun.assistance.v1.MonthlyReport\x12\x66\n\x0fListWorkRecords\x12..jingzhun.assistance.v1.ListWorkRecordsRequest\x1a#.jingzhun.assistance.v1.WorkRecords\x12\x64\n\x0eGetPerformance\x12-.jingzhun.assistance.v1.GetPerformanceRequest\x1a#.jingzhun.assistance.v1.Performanceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jingzhun.assistance.v1.assistance_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ASSISTANCESERVICE']._serialized_start=67
-  _globals['_ASSISTANCESERVICE']._serialized_end=86
+  _globals['_NEEDSTEP']._serialized_start=101
+  _globals['_NEEDSTEP']._serialized_end=254
+  _globals['_NEED']._serialized_start=257
+  _globals['_NEED']._serialized_end=674
+  _globals['_FILENEEDREQUEST']._serialized_start=676
+  _globals['_FILENEEDREQUEST']._serialized_end=770
+  _globals['_GETNEEDREQUEST']._serialized_start=772
+  _globals['_GETNEEDREQUEST']._serialized_end=800
+  _globals['_ACTONNEEDREQUEST']._serialized_start=802
+  _globals['_ACTONNEEDREQUEST']._serialized_end=890
+  _globals['_LISTNEEDSREQUEST']._serialized_start=893
+  _globals['_LISTNEEDSREQUEST']._serialized_end=1026
+  _globals['_LISTNEEDSRESPONSE']._serialized_start=1028
+  _globals['_LISTNEEDSRESPONSE']._serialized_end=1117
+  _globals['_GETNEEDSMENUREQUEST']._serialized_start=1119
+  _globals['_GETNEEDSMENUREQUEST']._serialized_end=1161
+  _globals['_NEEDSMENU']._serialized_start=1164
+  _globals['_NEEDSMENU']._serialized_end=1375
+  _globals['_NEEDSMENU_CELL']._serialized_start=1299
+  _globals['_NEEDSMENU_CELL']._serialized_end=1375
+  _globals['_ASSIGNMENT']._serialized_start=1378
+  _globals['_ASSIGNMENT']._serialized_end=1581
+  _globals['_TASK']._serialized_start=1584
+  _globals['_TASK']._serialized_end=1844
+  _globals['_ASSIGNTASKREQUEST']._serialized_start=1847
+  _globals['_ASSIGNTASKREQUEST']._serialized_end=2018
+  _globals['_GETTASKREQUEST']._serialized_start=2020
+  _globals['_GETTASKREQUEST']._serialized_end=2048
+  _globals['_RESPONDTOTASKREQUEST']._serialized_start=2050
+  _globals['_RESPONDTOTASKREQUEST']._serialized_end=2100
+  _globals['_LISTTASKSREQUEST']._serialized_start=2102
+  _globals['_LISTTASKSREQUEST']._serialized_end=2196
+  _globals['_LISTTASKSRESPONSE']._serialized_start=2198
+  _globals['_LISTTASKSRESPONSE']._serialized_end=2287
+  _globals['_VISIT']._serialized_start=2290
+  _globals['_VISIT']._serialized_end=2589
+  _globals['_LOGVISITREQUEST']._serialized_start=2592
+  _globals['_LOGVISITREQUEST']._serialized_end=2768
+  _globals['_LISTVISITSREQUEST']._serialized_start=2771
+  _globals['_LISTVISITSREQUEST']._serialized_end=2976
+  _globals['_LISTVISITSRESPONSE']._serialized_start=2978
+  _globals['_LISTVISITSRESPONSE']._serialized_end=3070
+  _globals['_GETVISITFREQUENCYREQUEST']._serialized_start=3073
+  _globals['_GETVISITFREQUENCYREQUEST']._serialized_end=3202
+  _globals['_VISITFREQUENCY']._serialized_start=3205
+  _globals['_VISITFREQUENCY']._serialized_end=3544
+  _globals['_VISITFREQUENCY_COUNT']._serialized_start=3492
+  _globals['_VISITFREQUENCY_COUNT']._serialized_end=3544
+  _globals['_ALERTSTEP']._serialized_start=3546
+  _globals['_ALERTSTEP']._serialized_end=3658
+  _globals['_ALERT']._serialized_start=3661
+  _globals['_ALERT']._serialized_end=4105
+  _globals['_RAISEALERTREQUEST']._serialized_start=4107
+  _globals['_RAISEALERTREQUEST']._serialized_end=4178
+  _globals['_GETALERTREQUEST']._serialized_start=4180
+  _globals['_GETALERTREQUEST']._serialized_end=4209
+  _globals['_ACTONALERTREQUEST']._serialized_start=4211
+  _globals['_ACTONALERTREQUEST']._serialized_end=4298
+  _globals['_LISTALERTSREQUEST']._serialized_start=4300
+  _globals['_LISTALERTSREQUEST']._serialized_end=4395
+  _globals['_LISTALERTSRESPONSE']._serialized_start=4397
+  _globals['_LISTALERTSRESPONSE']._serialized_end=4489
+  _globals['_ATTENDANCE']._serialized_start=4492
+  _globals['_ATTENDANCE']._serialized_end=4658
+  _globals['_WORKLOG']._serialized_start=4661
+  _globals['_WORKLOG']._serialized_end=4799
+  _globals['_MONTHLYREPORT']._serialized_start=4802
+  _globals['_MONTHLYREPORT']._serialized_end=4943
+  _globals['_CHECKINREQUEST']._serialized_start=4945
+  _globals['_CHECKINREQUEST']._serialized_end=5049
+  _globals['_LOGWORKREQUEST']._serialized_start=5051
+  _globals['_LOGWORKREQUEST']._serialized_end=5097
+  _globals['_SUBMITMONTHLYREPORTREQUEST']._serialized_start=5099
+  _globals['_SUBMITMONTHLYREPORTREQUEST']._serialized_end=5159
+  _globals['_LISTWORKRECORDSREQUEST']._serialized_start=5161
+  _globals['_LISTWORKRECORDSREQUEST']._serialized_end=5221
+  _globals['_WORKRECORDS']._serialized_start=5224
+  _globals['_WORKRECORDS']._serialized_end=5396
+  _globals['_GETPERFORMANCEREQUEST']._serialized_start=5398
+  _globals['_GETPERFORMANCEREQUEST']._serialized_end=5524
+  _globals['_SCORE']._serialized_start=5527
+  _globals['_SCORE']._serialized_end=5756
+  _globals['_PERFORMANCE']._serialized_start=5759
+  _globals['_PERFORMANCE']._serialized_end=5972
+  _globals['_ASSISTANCESERVICE']._serialized_start=5975
+  _globals['_ASSISTANCESERVICE']._serialized_end=7944
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from jingzhun.assistance.v1 import assistance_pb2 as jingzhun_dot_assistance_dot_v1_dot_assistance__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -33,14 +34,365 @@ class AssistanceServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.FileNeed = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/FileNeed',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.FileNeedRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.FromString,
+                _registered_method=True)
+        self.GetNeed = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/GetNeed',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetNeedRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.FromString,
+                _registered_method=True)
+        self.ActOnNeed = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/ActOnNeed',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ActOnNeedRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.FromString,
+                _registered_method=True)
+        self.ListNeeds = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/ListNeeds',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListNeedsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListNeedsResponse.FromString,
+                _registered_method=True)
+        self.GetNeedsMenu = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/GetNeedsMenu',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetNeedsMenuRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.NeedsMenu.FromString,
+                _registered_method=True)
+        self.AssignTask = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/AssignTask',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.AssignTaskRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.FromString,
+                _registered_method=True)
+        self.GetTask = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/GetTask',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetTaskRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.FromString,
+                _registered_method=True)
+        self.RespondToTask = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/RespondToTask',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.RespondToTaskRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.FromString,
+                _registered_method=True)
+        self.ListTasks = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/ListTasks',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListTasksRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListTasksResponse.FromString,
+                _registered_method=True)
+        self.LogVisit = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/LogVisit',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.LogVisitRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Visit.FromString,
+                _registered_method=True)
+        self.ListVisits = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/ListVisits',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListVisitsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListVisitsResponse.FromString,
+                _registered_method=True)
+        self.GetVisitFrequency = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/GetVisitFrequency',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetVisitFrequencyRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.VisitFrequency.FromString,
+                _registered_method=True)
+        self.RaiseAlert = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/RaiseAlert',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.RaiseAlertRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.FromString,
+                _registered_method=True)
+        self.GetAlert = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/GetAlert',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetAlertRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.FromString,
+                _registered_method=True)
+        self.ActOnAlert = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/ActOnAlert',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ActOnAlertRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.FromString,
+                _registered_method=True)
+        self.ListAlerts = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/ListAlerts',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsResponse.FromString,
+                _registered_method=True)
+        self.CheckIn = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/CheckIn',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.CheckInRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Attendance.FromString,
+                _registered_method=True)
+        self.LogWork = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/LogWork',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.LogWorkRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.WorkLog.FromString,
+                _registered_method=True)
+        self.SubmitMonthlyReport = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/SubmitMonthlyReport',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.SubmitMonthlyReportRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.MonthlyReport.FromString,
+                _registered_method=True)
+        self.ListWorkRecords = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/ListWorkRecords',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListWorkRecordsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.WorkRecords.FromString,
+                _registered_method=True)
+        self.GetPerformance = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/GetPerformance',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetPerformanceRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Performance.FromString,
+                _registered_method=True)
 
 
 class AssistanceServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
+    def FileNeed(self, request, context):
+        """--- needs (帮扶需求) and the needs ledger (问题解决台账) ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNeed(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ActOnNeed(self, request, context):
+        """resolve | answer | escalate, by the level that owns the need (or one above it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNeeds(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNeedsMenu(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignTask(self, request, context):
+        """--- tasks: assigned by an upper level to cadres, received and answered by SMS ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTask(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RespondToTask(self, request, context):
+        """accept | complete, by the assignee (an SMS reply does the same through an event).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTasks(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LogVisit(self, request, context):
+        """--- visits (帮扶记录): a paired helper's geo check-in, checked against the household's location ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVisits(self, request, context):
+        """The visits of one household, or of a region's subtree, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVisitFrequency(self, request, context):
+        """Visits per helper and per household of a region's subtree over a period.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RaiseAlert(self, request, context):
+        """--- return-to-poverty alerts (返贫预警): raised by a paired helper, verified by the town,
+        reviewed with intervention measures and closed with the outcome by the county ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAlert(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ActOnAlert(self, request, context):
+        """verify (the town) | review, close (the county) | dismiss (the level that owns it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAlerts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckIn(self, request, context):
+        """--- the village work team (驻村工作队): by its members, for their own village ---
+        Once a day, with the position where the member checks in.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LogWork(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitMonthlyReport(self, request, context):
+        """Once per village and month.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWorkRecords(self, request, context):
+        """The attendance, work logs and monthly reports of a region's subtree.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPerformance(self, request, context):
+        """--- performance (考核) of a region's subtree over a period, per town and per cadre ---
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AssistanceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'FileNeed': grpc.unary_unary_rpc_method_handler(
+                    servicer.FileNeed,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.FileNeedRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.SerializeToString,
+            ),
+            'GetNeed': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNeed,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetNeedRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.SerializeToString,
+            ),
+            'ActOnNeed': grpc.unary_unary_rpc_method_handler(
+                    servicer.ActOnNeed,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ActOnNeedRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.SerializeToString,
+            ),
+            'ListNeeds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNeeds,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListNeedsRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListNeedsResponse.SerializeToString,
+            ),
+            'GetNeedsMenu': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNeedsMenu,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetNeedsMenuRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.NeedsMenu.SerializeToString,
+            ),
+            'AssignTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignTask,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.AssignTaskRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.SerializeToString,
+            ),
+            'GetTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTask,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetTaskRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.SerializeToString,
+            ),
+            'RespondToTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.RespondToTask,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.RespondToTaskRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.SerializeToString,
+            ),
+            'ListTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTasks,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListTasksRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListTasksResponse.SerializeToString,
+            ),
+            'LogVisit': grpc.unary_unary_rpc_method_handler(
+                    servicer.LogVisit,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.LogVisitRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Visit.SerializeToString,
+            ),
+            'ListVisits': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVisits,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListVisitsRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListVisitsResponse.SerializeToString,
+            ),
+            'GetVisitFrequency': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVisitFrequency,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetVisitFrequencyRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.VisitFrequency.SerializeToString,
+            ),
+            'RaiseAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.RaiseAlert,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.RaiseAlertRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.SerializeToString,
+            ),
+            'GetAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAlert,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetAlertRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.SerializeToString,
+            ),
+            'ActOnAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.ActOnAlert,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ActOnAlertRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.SerializeToString,
+            ),
+            'ListAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAlerts,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsResponse.SerializeToString,
+            ),
+            'CheckIn': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckIn,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.CheckInRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Attendance.SerializeToString,
+            ),
+            'LogWork': grpc.unary_unary_rpc_method_handler(
+                    servicer.LogWork,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.LogWorkRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.WorkLog.SerializeToString,
+            ),
+            'SubmitMonthlyReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitMonthlyReport,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.SubmitMonthlyReportRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.MonthlyReport.SerializeToString,
+            ),
+            'ListWorkRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWorkRecords,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListWorkRecordsRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.WorkRecords.SerializeToString,
+            ),
+            'GetPerformance': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPerformance,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetPerformanceRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Performance.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'jingzhun.assistance.v1.AssistanceService', rpc_method_handlers)
@@ -51,3 +403,570 @@ def add_AssistanceServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class AssistanceService:
     """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def FileNeed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/FileNeed',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.FileNeedRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNeed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/GetNeed',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetNeedRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ActOnNeed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/ActOnNeed',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ActOnNeedRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Need.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNeeds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/ListNeeds',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListNeedsRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListNeedsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNeedsMenu(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/GetNeedsMenu',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetNeedsMenuRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.NeedsMenu.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/AssignTask',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.AssignTaskRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/GetTask',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetTaskRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RespondToTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/RespondToTask',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.RespondToTaskRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Task.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/ListTasks',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListTasksRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LogVisit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/LogVisit',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.LogVisitRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Visit.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVisits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/ListVisits',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListVisitsRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListVisitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVisitFrequency(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/GetVisitFrequency',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetVisitFrequencyRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.VisitFrequency.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RaiseAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/RaiseAlert',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.RaiseAlertRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/GetAlert',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetAlertRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ActOnAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/ActOnAlert',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ActOnAlertRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/ListAlerts',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckIn(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/CheckIn',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.CheckInRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Attendance.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LogWork(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/LogWork',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.LogWorkRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.WorkLog.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitMonthlyReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/SubmitMonthlyReport',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.SubmitMonthlyReportRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.MonthlyReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWorkRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/ListWorkRecords',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListWorkRecordsRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.WorkRecords.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPerformance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/GetPerformance',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.GetPerformanceRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.Performance.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

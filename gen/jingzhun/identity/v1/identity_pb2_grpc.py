@@ -94,6 +94,11 @@ class IdentityServiceStub:
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.FromString,
                 _registered_method=True)
+        self.ListContacts = channel.unary_stream(
+                '/jingzhun.identity.v1.IdentityService/ListContacts',
+                request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.FromString,
+                _registered_method=True)
         self.CreateClient = channel.unary_unary(
                 '/jingzhun.identity.v1.IdentityService/CreateClient',
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.CreateClientRequest.SerializeToString,
@@ -219,6 +224,14 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListContacts(self, request, context):
+        """Phone numbers of active users, for the platform's own services (permission users:contact,
+        held by service clients only): given user ids, or every holder of a role in a subtree.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateClient(self, request, context):
         """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---
         """
@@ -338,6 +351,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ResetPassword,
                     request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.FromString,
                     response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.SerializeToString,
+            ),
+            'ListContacts': grpc.unary_stream_rpc_method_handler(
+                    servicer.ListContacts,
+                    request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.FromString,
+                    response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.SerializeToString,
             ),
             'CreateClient': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateClient,
@@ -709,6 +727,33 @@ class IdentityService:
             '/jingzhun.identity.v1.IdentityService/ResetPassword',
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.SerializeToString,
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListContacts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/jingzhun.identity.v1.IdentityService/ListContacts',
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.SerializeToString,
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.FromString,
             options,
             channel_credentials,
             insecure,

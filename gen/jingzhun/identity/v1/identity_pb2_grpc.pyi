@@ -49,6 +49,10 @@ class IdentityServiceStub:
     ListUsers: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListUsersRequest, _identity_pb2.ListUsersResponse]
     UpdateUser: _grpc.UnaryUnaryMultiCallable[_identity_pb2.UpdateUserRequest, _identity_pb2.User]
     ResetPassword: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ResetPasswordRequest, _identity_pb2.ResetPasswordResponse]
+    ListContacts: _grpc.UnaryStreamMultiCallable[_identity_pb2.ListContactsRequest, _identity_pb2.ContactPage]
+    """Phone numbers of active users, for the platform's own services (permission users:contact,
+    held by service clients only): given user ids, or every holder of a role in a subtree.
+    """
     CreateClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.CreateClientRequest, _identity_pb2.CreateClientResponse]
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
     ListClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListClientsRequest, _identity_pb2.ListClientsResponse]
@@ -80,6 +84,10 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     ListUsers: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListUsersRequest, _identity_pb2.ListUsersResponse]  # type: ignore[assignment]
     UpdateUser: _aio.UnaryUnaryMultiCallable[_identity_pb2.UpdateUserRequest, _identity_pb2.User]  # type: ignore[assignment]
     ResetPassword: _aio.UnaryUnaryMultiCallable[_identity_pb2.ResetPasswordRequest, _identity_pb2.ResetPasswordResponse]  # type: ignore[assignment]
+    ListContacts: _aio.UnaryStreamMultiCallable[_identity_pb2.ListContactsRequest, _identity_pb2.ContactPage]  # type: ignore[assignment]
+    """Phone numbers of active users, for the platform's own services (permission users:contact,
+    held by service clients only): given user ids, or every holder of a role in a subtree.
+    """
     CreateClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.CreateClientRequest, _identity_pb2.CreateClientResponse]  # type: ignore[assignment]
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
     ListClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListClientsRequest, _identity_pb2.ListClientsResponse]  # type: ignore[assignment]
@@ -180,6 +188,16 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.ResetPasswordRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.ResetPasswordResponse, _abc.Awaitable[_identity_pb2.ResetPasswordResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ListContacts(
+        self,
+        request: _identity_pb2.ListContactsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_identity_pb2.ContactPage], _abc.AsyncIterator[_identity_pb2.ContactPage]]:
+        """Phone numbers of active users, for the platform's own services (permission users:contact,
+        held by service clients only): given user ids, or every holder of a role in a subtree.
+        """
 
     @_abc_1.abstractmethod
     def CreateClient(

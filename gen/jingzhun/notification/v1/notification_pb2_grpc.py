@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from jingzhun.notification.v1 import notification_pb2 as jingzhun_dot_notification_dot_v1_dot_notification__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -33,14 +34,81 @@ class NotificationServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.CreateBroadcast = channel.unary_unary(
+                '/jingzhun.notification.v1.NotificationService/CreateBroadcast',
+                request_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.CreateBroadcastRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.Broadcast.FromString,
+                _registered_method=True)
+        self.GetBroadcast = channel.unary_unary(
+                '/jingzhun.notification.v1.NotificationService/GetBroadcast',
+                request_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.GetBroadcastRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.Broadcast.FromString,
+                _registered_method=True)
+        self.ListBroadcastRecipients = channel.unary_unary(
+                '/jingzhun.notification.v1.NotificationService/ListBroadcastRecipients',
+                request_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListBroadcastRecipientsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.FromString,
+                _registered_method=True)
+        self.ListMessages = channel.unary_unary(
+                '/jingzhun.notification.v1.NotificationService/ListMessages',
+                request_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
+    def CreateBroadcast(self, request, context):
+        """A notice to every holder of `role` in the subtree of `region_code`; its recipients are
+        resolved through identity and its messages queued in the background.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBroadcast(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBroadcastRecipients(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMessages(self, request, context):
+        """Messages to recipients in a subtree, for operators.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'CreateBroadcast': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateBroadcast,
+                    request_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.CreateBroadcastRequest.FromString,
+                    response_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.Broadcast.SerializeToString,
+            ),
+            'GetBroadcast': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBroadcast,
+                    request_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.GetBroadcastRequest.FromString,
+                    response_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.Broadcast.SerializeToString,
+            ),
+            'ListBroadcastRecipients': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBroadcastRecipients,
+                    request_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListBroadcastRecipientsRequest.FromString,
+                    response_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'ListMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMessages,
+                    request_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesRequest.FromString,
+                    response_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'jingzhun.notification.v1.NotificationService', rpc_method_handlers)
@@ -51,3 +119,111 @@ def add_NotificationServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class NotificationService:
     """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def CreateBroadcast(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.notification.v1.NotificationService/CreateBroadcast',
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.CreateBroadcastRequest.SerializeToString,
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.Broadcast.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBroadcast(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.notification.v1.NotificationService/GetBroadcast',
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.GetBroadcastRequest.SerializeToString,
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.Broadcast.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBroadcastRecipients(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.notification.v1.NotificationService/ListBroadcastRecipients',
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListBroadcastRecipientsRequest.SerializeToString,
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.notification.v1.NotificationService/ListMessages',
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesRequest.SerializeToString,
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -36,6 +36,7 @@ class Member(_message.Message):
     DISABILITY_FIELD_NUMBER: _builtins.int
     LABOUR_CAPACITY_FIELD_NUMBER: _builtins.int
     SCHOOLING_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     id_number: _builtins.str
@@ -51,6 +52,8 @@ class Member(_message.Message):
     disability: _builtins.str
     labour_capacity: _builtins.str
     schooling: _builtins.str
+    phone: _builtins.str
+    """mobile, masked (3 + **** + 4); empty when unknown"""
     def __init__(
         self,
         *,
@@ -65,10 +68,11 @@ class Member(_message.Message):
         disability: _builtins.str = ...,
         labour_capacity: _builtins.str = ...,
         schooling: _builtins.str = ...,
+        phone: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["birth_date", b"birth_date", "disability", b"disability", "education", b"education", "health", b"health", "id", b"id", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "relation", b"relation", "schooling", b"schooling", "sex", b"sex"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["birth_date", b"birth_date", "disability", b"disability", "education", b"education", "health", b"health", "id", b"id", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "phone", b"phone", "relation", b"relation", "schooling", b"schooling", "sex", b"sex"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -98,6 +102,26 @@ class Household(_message.Message):
         def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
         def WhichOneof(self, oneof_group: _Never) -> None: ...
 
+    @_typing.final
+    class BenefitsByYearEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.int
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.int = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ID_FIELD_NUMBER: _builtins.int
     NUMBER_FIELD_NUMBER: _builtins.int
     VILLAGE_CODE_FIELD_NUMBER: _builtins.int
@@ -115,6 +139,7 @@ class Household(_message.Message):
     UPDATED_AT_FIELD_NUMBER: _builtins.int
     INCOMES_FIELD_NUMBER: _builtins.int
     INDICATORS_FIELD_NUMBER: _builtins.int
+    BENEFITS_BY_YEAR_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     number: _builtins.str
     """the household's archive number (户编号), unique"""
@@ -146,6 +171,10 @@ class Household(_message.Message):
     def indicators(self) -> _containers.ScalarMap[_builtins.str, _builtins.bool]:
         """indicator -> compliant"""
 
+    @_builtins.property
+    def benefits_by_year(self) -> _containers.ScalarMap[_builtins.int, _builtins.int]:
+        """yuan of policy benefits received, per year"""
+
     def __init__(
         self,
         *,
@@ -166,10 +195,11 @@ class Household(_message.Message):
         updated_at: _timestamp_pb2.Timestamp | None = ...,
         incomes: _abc.Iterable[Global___YearIncome] | None = ...,
         indicators: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
+        benefits_by_year: _abc.Mapping[_builtins.int, _builtins.int] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "created_at", b"created_at", "latitude", b"latitude", "longitude", b"longitude", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_category", b"assistance_category", "attribute", b"attribute", "created_at", b"created_at", "id", b"id", "incomes", b"incomes", "indicators", b"indicators", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_category", b"assistance_category", "attribute", b"attribute", "benefits_by_year", b"benefits_by_year", "created_at", b"created_at", "id", b"id", "incomes", b"incomes", "indicators", b"indicators", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__latitude: _TypeAlias = _typing.Literal["latitude"]  # noqa: Y015
     _WhichOneofArgType__latitude: _TypeAlias = _typing.Literal["_latitude", b"_latitude"]  # noqa: Y015
@@ -247,6 +277,7 @@ class NewMember(_message.Message):
     DISABILITY_FIELD_NUMBER: _builtins.int
     LABOUR_CAPACITY_FIELD_NUMBER: _builtins.int
     SCHOOLING_FIELD_NUMBER: _builtins.int
+    PHONE_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     id_number: _builtins.str
     relation: _builtins.str
@@ -255,6 +286,8 @@ class NewMember(_message.Message):
     disability: _builtins.str
     labour_capacity: _builtins.str
     schooling: _builtins.str
+    phone: _builtins.str
+    """mobile, optional"""
     def __init__(
         self,
         *,
@@ -266,10 +299,11 @@ class NewMember(_message.Message):
         disability: _builtins.str = ...,
         labour_capacity: _builtins.str = ...,
         schooling: _builtins.str = ...,
+        phone: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["disability", b"disability", "education", b"education", "health", b"health", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "relation", b"relation", "schooling", b"schooling"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["disability", b"disability", "education", b"education", "health", b"health", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "phone", b"phone", "relation", b"relation", "schooling", b"schooling"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -635,6 +669,25 @@ class RevealIdNumberResponse(_message.Message):
 Global___RevealIdNumberResponse: _TypeAlias = RevealIdNumberResponse  # noqa: Y015
 
 @_typing.final
+class RevealPhoneResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PHONE_FIELD_NUMBER: _builtins.int
+    phone: _builtins.str
+    def __init__(
+        self,
+        *,
+        phone: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["phone", b"phone"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevealPhoneResponse: _TypeAlias = RevealPhoneResponse  # noqa: Y015
+
+@_typing.final
 class Pairing(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -773,6 +826,8 @@ class ProposeChangeRequest(_message.Message):
     CHANGE_FIELD_NUMBER: _builtins.int
     INCOMES_FIELD_NUMBER: _builtins.int
     INDICATORS_FIELD_NUMBER: _builtins.int
+    NEW_MEMBER_FIELD_NUMBER: _builtins.int
+    MEMBER_CHANGE_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def change(self) -> Global___UpdateHouseholdRequest:
         """The same fields as UpdateHouseholdRequest; `id` is the household."""
@@ -785,25 +840,43 @@ class ProposeChangeRequest(_message.Message):
     def indicators(self) -> Global___SetIndicatorsRequest:
         """household_id ignored"""
 
+    @_builtins.property
+    def new_member(self) -> Global___NewMember:
+        """A member to add: the identity number is kept encrypted and shown masked in `changes`."""
+
+    @_builtins.property
+    def member_change(self) -> Global___UpdateMemberRequest:
+        """household_id and reason ignored"""
+
     def __init__(
         self,
         *,
         change: Global___UpdateHouseholdRequest | None = ...,
         incomes: Global___SetIncomesRequest | None = ...,
         indicators: Global___SetIndicatorsRequest | None = ...,
+        new_member: Global___NewMember | None = ...,
+        member_change: Global___UpdateMemberRequest | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_incomes", b"_incomes", "_indicators", b"_indicators", "change", b"change", "incomes", b"incomes", "indicators", b"indicators"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_incomes", b"_incomes", "_indicators", b"_indicators", "_member_change", b"_member_change", "_new_member", b"_new_member", "change", b"change", "incomes", b"incomes", "indicators", b"indicators", "member_change", b"member_change", "new_member", b"new_member"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_incomes", b"_incomes", "_indicators", b"_indicators", "change", b"change", "incomes", b"incomes", "indicators", b"indicators"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_incomes", b"_incomes", "_indicators", b"_indicators", "_member_change", b"_member_change", "_new_member", b"_new_member", "change", b"change", "incomes", b"incomes", "indicators", b"indicators", "member_change", b"member_change", "new_member", b"new_member"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__incomes: _TypeAlias = _typing.Literal["incomes"]  # noqa: Y015
     _WhichOneofArgType__incomes: _TypeAlias = _typing.Literal["_incomes", b"_incomes"]  # noqa: Y015
     _WhichOneofReturnType__indicators: _TypeAlias = _typing.Literal["indicators"]  # noqa: Y015
     _WhichOneofArgType__indicators: _TypeAlias = _typing.Literal["_indicators", b"_indicators"]  # noqa: Y015
+    _WhichOneofReturnType__member_change: _TypeAlias = _typing.Literal["member_change"]  # noqa: Y015
+    _WhichOneofArgType__member_change: _TypeAlias = _typing.Literal["_member_change", b"_member_change"]  # noqa: Y015
+    _WhichOneofReturnType__new_member: _TypeAlias = _typing.Literal["new_member"]  # noqa: Y015
+    _WhichOneofArgType__new_member: _TypeAlias = _typing.Literal["_new_member", b"_new_member"]  # noqa: Y015
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__incomes) -> _WhichOneofReturnType__incomes | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__indicators) -> _WhichOneofReturnType__indicators | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__member_change) -> _WhichOneofReturnType__member_change | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__new_member) -> _WhichOneofReturnType__new_member | None: ...
 
 Global___ProposeChangeRequest: _TypeAlias = ProposeChangeRequest  # noqa: Y015
 
@@ -941,15 +1014,19 @@ class GetStatisticsRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
+    POPULATION_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
+    population: _builtins.int
+    """the region's rural population, for the incidence; 0 = unknown"""
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
+        population: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["population", b"population", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1109,9 +1186,24 @@ class Statistics(_message.Message):
     BY_MONITORING_CATEGORY_FIELD_NUMBER: _builtins.int
     EXITS_BY_YEAR_FIELD_NUMBER: _builtins.int
     NON_COMPLIANT_BY_INDICATOR_FIELD_NUMBER: _builtins.int
+    POOR_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    POOR_PEOPLE_FIELD_NUMBER: _builtins.int
+    EXITED_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    EXIT_RATE_FIELD_NUMBER: _builtins.int
+    INCIDENCE_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     households: _builtins.int
     people: _builtins.int
+    poor_households: _builtins.int
+    """identified or under assistance"""
+    poor_people: _builtins.int
+    """members of the poor households"""
+    exited_households: _builtins.int
+    """have exited poverty and not returned to it"""
+    exit_rate: _builtins.float
+    """exited / (poor + exited); unset when both are 0"""
+    incidence: _builtins.float
+    """poor people / population; unset without a population"""
     @_builtins.property
     def by_status(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
     @_builtins.property
@@ -1141,12 +1233,24 @@ class Statistics(_message.Message):
         by_monitoring_category: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
         exits_by_year: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
         non_compliant_by_indicator: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        poor_households: _builtins.int = ...,
+        poor_people: _builtins.int = ...,
+        exited_households: _builtins.int = ...,
+        exit_rate: _builtins.float | None = ...,
+        incidence: _builtins.float | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_exit_rate", b"_exit_rate", "_incidence", b"_incidence", "exit_rate", b"exit_rate", "incidence", b"incidence"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_assistance_category", b"by_assistance_category", "by_attribute", b"by_attribute", "by_main_cause", b"by_main_cause", "by_monitoring_category", b"by_monitoring_category", "by_status", b"by_status", "exits_by_year", b"exits_by_year", "households", b"households", "non_compliant_by_indicator", b"non_compliant_by_indicator", "people", b"people", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_exit_rate", b"_exit_rate", "_incidence", b"_incidence", "by_assistance_category", b"by_assistance_category", "by_attribute", b"by_attribute", "by_main_cause", b"by_main_cause", "by_monitoring_category", b"by_monitoring_category", "by_status", b"by_status", "exit_rate", b"exit_rate", "exited_households", b"exited_households", "exits_by_year", b"exits_by_year", "households", b"households", "incidence", b"incidence", "non_compliant_by_indicator", b"non_compliant_by_indicator", "people", b"people", "poor_households", b"poor_households", "poor_people", b"poor_people", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__exit_rate: _TypeAlias = _typing.Literal["exit_rate"]  # noqa: Y015
+    _WhichOneofArgType__exit_rate: _TypeAlias = _typing.Literal["_exit_rate", b"_exit_rate"]  # noqa: Y015
+    _WhichOneofReturnType__incidence: _TypeAlias = _typing.Literal["incidence"]  # noqa: Y015
+    _WhichOneofArgType__incidence: _TypeAlias = _typing.Literal["_incidence", b"_incidence"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__exit_rate) -> _WhichOneofReturnType__exit_rate | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__incidence) -> _WhichOneofReturnType__incidence | None: ...
 
 Global___Statistics: _TypeAlias = Statistics  # noqa: Y015
 
@@ -1160,6 +1264,7 @@ class ListHouseholdLocationsRequest(_message.Message):
     EAST_FIELD_NUMBER: _builtins.int
     NORTH_FIELD_NUMBER: _builtins.int
     LIMIT_FIELD_NUMBER: _builtins.int
+    POLYGON_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     west: _builtins.float
     """Bounding box: west, south, east, north (degrees); all zero means no box."""
@@ -1167,6 +1272,9 @@ class ListHouseholdLocationsRequest(_message.Message):
     east: _builtins.float
     north: _builtins.float
     limit: _builtins.int
+    """ignored by ListVillageAggregates"""
+    polygon: _builtins.str
+    """a GeoJSON Polygon geometry (JSON text); empty means none"""
     def __init__(
         self,
         *,
@@ -1176,10 +1284,11 @@ class ListHouseholdLocationsRequest(_message.Message):
         east: _builtins.float = ...,
         north: _builtins.float = ...,
         limit: _builtins.int = ...,
+        polygon: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["east", b"east", "limit", b"limit", "north", b"north", "region_code", b"region_code", "south", b"south", "west", b"west"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["east", b"east", "limit", b"limit", "north", b"north", "polygon", b"polygon", "region_code", b"region_code", "south", b"south", "west", b"west"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1238,6 +1347,162 @@ class ListHouseholdLocationsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListHouseholdLocationsResponse: _TypeAlias = ListHouseholdLocationsResponse  # noqa: Y015
+
+@_typing.final
+class VillageAggregate(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ByStatusEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    VILLAGE_CODE_FIELD_NUMBER: _builtins.int
+    LATITUDE_FIELD_NUMBER: _builtins.int
+    LONGITUDE_FIELD_NUMBER: _builtins.int
+    HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    BY_STATUS_FIELD_NUMBER: _builtins.int
+    village_code: _builtins.str
+    latitude: _builtins.float
+    """mean of its located households in the area"""
+    longitude: _builtins.float
+    households: _builtins.int
+    @_builtins.property
+    def by_status(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
+    def __init__(
+        self,
+        *,
+        village_code: _builtins.str = ...,
+        latitude: _builtins.float = ...,
+        longitude: _builtins.float = ...,
+        households: _builtins.int = ...,
+        by_status: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_status", b"by_status", "households", b"households", "latitude", b"latitude", "longitude", b"longitude", "village_code", b"village_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VillageAggregate: _TypeAlias = VillageAggregate  # noqa: Y015
+
+@_typing.final
+class ListVillageAggregatesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VILLAGES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def villages(self) -> _containers.RepeatedCompositeFieldContainer[Global___VillageAggregate]: ...
+    def __init__(
+        self,
+        *,
+        villages: _abc.Iterable[Global___VillageAggregate] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["villages", b"villages"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListVillageAggregatesResponse: _TypeAlias = ListVillageAggregatesResponse  # noqa: Y015
+
+@_typing.final
+class GetTrendsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    PERIOD_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    period: _builtins.str
+    """"year" (default) or "month" """
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        period: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["period", b"period", "region_code", b"region_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetTrendsRequest: _TypeAlias = GetTrendsRequest  # noqa: Y015
+
+@_typing.final
+class TrendPoint(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PERIOD_FIELD_NUMBER: _builtins.int
+    REGISTERED_FIELD_NUMBER: _builtins.int
+    EXITED_FIELD_NUMBER: _builtins.int
+    RETURNED_TO_POVERTY_FIELD_NUMBER: _builtins.int
+    ENTERED_MONITORING_FIELD_NUMBER: _builtins.int
+    period: _builtins.str
+    """"2024" or "2024-05" """
+    registered: _builtins.int
+    exited: _builtins.int
+    returned_to_poverty: _builtins.int
+    entered_monitoring: _builtins.int
+    def __init__(
+        self,
+        *,
+        period: _builtins.str = ...,
+        registered: _builtins.int = ...,
+        exited: _builtins.int = ...,
+        returned_to_poverty: _builtins.int = ...,
+        entered_monitoring: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entered_monitoring", b"entered_monitoring", "exited", b"exited", "period", b"period", "registered", b"registered", "returned_to_poverty", b"returned_to_poverty"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TrendPoint: _TypeAlias = TrendPoint  # noqa: Y015
+
+@_typing.final
+class Trends(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    PERIOD_FIELD_NUMBER: _builtins.int
+    POINTS_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    period: _builtins.str
+    @_builtins.property
+    def points(self) -> _containers.RepeatedCompositeFieldContainer[Global___TrendPoint]:
+        """oldest first; periods with nothing left out"""
+
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        period: _builtins.str = ...,
+        points: _abc.Iterable[Global___TrendPoint] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["period", b"period", "points", b"points", "region_code", b"region_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Trends: _TypeAlias = Trends  # noqa: Y015
 
 @_typing.final
 class GetPublicLinkRequest(_message.Message):
@@ -1523,3 +1788,158 @@ class UpdateMemberRequest(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__schooling) -> _WhichOneofReturnType__schooling | None: ...
 
 Global___UpdateMemberRequest: _TypeAlias = UpdateMemberRequest  # noqa: Y015
+
+@_typing.final
+class Benefit(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    YEAR_FIELD_NUMBER: _builtins.int
+    QUARTER_FIELD_NUMBER: _builtins.int
+    DEPARTMENT_FIELD_NUMBER: _builtins.int
+    PROGRAM_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    RECORDED_BY_FIELD_NUMBER: _builtins.int
+    RECORDED_AT_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    household_id: _builtins.str
+    year: _builtins.int
+    quarter: _builtins.int
+    """1-4"""
+    department: _builtins.str
+    """民政局, 人社局, 教育局, 医保局, ..."""
+    program: _builtins.str
+    """低保金, 教育资助, 医疗救助, ..."""
+    amount: _builtins.int
+    """yuan"""
+    recorded_by: _builtins.str
+    source: _builtins.str
+    """manual | import:<job id>"""
+    @_builtins.property
+    def recorded_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        household_id: _builtins.str = ...,
+        year: _builtins.int = ...,
+        quarter: _builtins.int = ...,
+        department: _builtins.str = ...,
+        program: _builtins.str = ...,
+        amount: _builtins.int = ...,
+        recorded_by: _builtins.str = ...,
+        recorded_at: _timestamp_pb2.Timestamp | None = ...,
+        source: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["recorded_at", b"recorded_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "department", b"department", "household_id", b"household_id", "id", b"id", "program", b"program", "quarter", b"quarter", "recorded_at", b"recorded_at", "recorded_by", b"recorded_by", "source", b"source", "year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Benefit: _TypeAlias = Benefit  # noqa: Y015
+
+@_typing.final
+class RecordBenefitRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    YEAR_FIELD_NUMBER: _builtins.int
+    QUARTER_FIELD_NUMBER: _builtins.int
+    DEPARTMENT_FIELD_NUMBER: _builtins.int
+    PROGRAM_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    year: _builtins.int
+    quarter: _builtins.int
+    department: _builtins.str
+    program: _builtins.str
+    amount: _builtins.int
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        year: _builtins.int = ...,
+        quarter: _builtins.int = ...,
+        department: _builtins.str = ...,
+        program: _builtins.str = ...,
+        amount: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "department", b"department", "household_id", b"household_id", "program", b"program", "quarter", b"quarter", "year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordBenefitRequest: _TypeAlias = RecordBenefitRequest  # noqa: Y015
+
+@_typing.final
+class ListBenefitsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    YEAR_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    year: _builtins.int
+    """0: every year"""
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        year: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBenefitsRequest: _TypeAlias = ListBenefitsRequest  # noqa: Y015
+
+@_typing.final
+class ListBenefitsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class TotalsByYearEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.int
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.int = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    BENEFITS_FIELD_NUMBER: _builtins.int
+    TOTALS_BY_YEAR_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def benefits(self) -> _containers.RepeatedCompositeFieldContainer[Global___Benefit]:
+        """by year, quarter, department, program"""
+
+    @_builtins.property
+    def totals_by_year(self) -> _containers.ScalarMap[_builtins.int, _builtins.int]: ...
+    def __init__(
+        self,
+        *,
+        benefits: _abc.Iterable[Global___Benefit] | None = ...,
+        totals_by_year: _abc.Mapping[_builtins.int, _builtins.int] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["benefits", b"benefits", "totals_by_year", b"totals_by_year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBenefitsResponse: _TypeAlias = ListBenefitsResponse  # noqa: Y015

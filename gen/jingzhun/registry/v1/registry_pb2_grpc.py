@@ -69,6 +69,11 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.FromString,
                 _registered_method=True)
+        self.RevealPhone = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/RevealPhone',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealPhoneResponse.FromString,
+                _registered_method=True)
         self.PairHelper = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/PairHelper',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PairHelperRequest.SerializeToString,
@@ -119,6 +124,16 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateMemberRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
                 _registered_method=True)
+        self.RecordBenefit = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/RecordBenefit',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RecordBenefitRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Benefit.FromString,
+                _registered_method=True)
+        self.ListBenefits = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListBenefits',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListBenefitsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListBenefitsResponse.FromString,
+                _registered_method=True)
         self.GetStatistics = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/GetStatistics',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.SerializeToString,
@@ -128,6 +143,16 @@ class RegistryServiceStub:
                 '/jingzhun.registry.v1.RegistryService/ListHouseholdLocations',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.FromString,
+                _registered_method=True)
+        self.ListVillageAggregates = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListVillageAggregates',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVillageAggregatesResponse.FromString,
+                _registered_method=True)
+        self.GetTrends = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/GetTrends',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetTrendsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Trends.FromString,
                 _registered_method=True)
         self.GetPublicLink = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/GetPublicLink',
@@ -182,6 +207,13 @@ class RegistryServiceServicer:
 
     def RevealIdNumber(self, request, context):
         """The full identity number of one member: a separate, permission-checked, recorded act.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevealPhone(self, request, context):
+        """A member's full mobile number: the same kind of act, recorded the same way.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -251,6 +283,20 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordBenefit(self, request, context):
+        """Policy benefits (享受政策) departments paid a household, by quarter; one per
+        (year, quarter, department, program): recording the same key again replaces its amount.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBenefits(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetStatistics(self, request, context):
         """Statistics and the map (一张图), for any region in scope.
         """
@@ -259,6 +305,18 @@ class RegistryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListHouseholdLocations(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVillageAggregates(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTrends(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -316,6 +374,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.SerializeToString,
             ),
+            'RevealPhone': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevealPhone,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealPhoneResponse.SerializeToString,
+            ),
             'PairHelper': grpc.unary_unary_rpc_method_handler(
                     servicer.PairHelper,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PairHelperRequest.FromString,
@@ -366,6 +429,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.UpdateMemberRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
             ),
+            'RecordBenefit': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordBenefit,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RecordBenefitRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Benefit.SerializeToString,
+            ),
+            'ListBenefits': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBenefits,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListBenefitsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListBenefitsResponse.SerializeToString,
+            ),
             'GetStatistics': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStatistics,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.FromString,
@@ -375,6 +448,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ListHouseholdLocations,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.SerializeToString,
+            ),
+            'ListVillageAggregates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVillageAggregates,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVillageAggregatesResponse.SerializeToString,
+            ),
+            'GetTrends': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTrends,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetTrendsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Trends.SerializeToString,
             ),
             'GetPublicLink': grpc.unary_unary_rpc_method_handler(
                     servicer.GetPublicLink,
@@ -576,6 +659,33 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/RevealIdNumber',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevealPhone(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/RevealPhone',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealPhoneResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -857,6 +967,60 @@ class RegistryService:
             _registered_method=True)
 
     @staticmethod
+    def RecordBenefit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/RecordBenefit',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.RecordBenefitRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Benefit.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBenefits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListBenefits',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListBenefitsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListBenefitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetStatistics(request,
             target,
             options=(),
@@ -900,6 +1064,60 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/ListHouseholdLocations',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVillageAggregates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListVillageAggregates',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVillageAggregatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTrends(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/GetTrends',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetTrendsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.Trends.FromString,
             options,
             channel_credentials,
             insecure,

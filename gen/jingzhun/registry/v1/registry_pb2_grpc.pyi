@@ -41,6 +41,8 @@ class RegistryServiceStub:
     ListHouseholdHistory: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdHistoryRequest, _registry_pb2.ListHouseholdHistoryResponse]
     RevealIdNumber: _grpc.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealIdNumberResponse]
     """The full identity number of one member: a separate, permission-checked, recorded act."""
+    RevealPhone: _grpc.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealPhoneResponse]
+    """A member's full mobile number: the same kind of act, recorded the same way."""
     PairHelper: _grpc.UnaryUnaryMultiCallable[_registry_pb2.PairHelperRequest, _registry_pb2.Pairing]
     """Pairings of helper cadres with households (帮扶结对); helpers act only on their own."""
     ListPairings: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListPairingsRequest, _registry_pb2.ListPairingsResponse]
@@ -55,9 +57,16 @@ class RegistryServiceStub:
     AddMember: _grpc.UnaryUnaryMultiCallable[_registry_pb2.AddMemberRequest, _registry_pb2.Household]
     """Members after registration: a newborn, a marriage, a changed health or schooling situation."""
     UpdateMember: _grpc.UnaryUnaryMultiCallable[_registry_pb2.UpdateMemberRequest, _registry_pb2.Household]
+    RecordBenefit: _grpc.UnaryUnaryMultiCallable[_registry_pb2.RecordBenefitRequest, _registry_pb2.Benefit]
+    """Policy benefits (享受政策) departments paid a household, by quarter; one per
+    (year, quarter, department, program): recording the same key again replaces its amount.
+    """
+    ListBenefits: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListBenefitsRequest, _registry_pb2.ListBenefitsResponse]
     GetStatistics: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]
+    ListVillageAggregates: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListVillageAggregatesResponse]
+    GetTrends: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetTrendsRequest, _registry_pb2.Trends]
     GetPublicLink: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetPublicLinkRequest, _registry_pb2.PublicLink]
     """The QR code on a household's door: a signed public link, and what anyone may see by it."""
     GetPublicSummary: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetPublicSummaryRequest, _registry_pb2.PublicSummary]
@@ -74,6 +83,8 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     ListHouseholdHistory: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdHistoryRequest, _registry_pb2.ListHouseholdHistoryResponse]  # type: ignore[assignment]
     RevealIdNumber: _aio.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealIdNumberResponse]  # type: ignore[assignment]
     """The full identity number of one member: a separate, permission-checked, recorded act."""
+    RevealPhone: _aio.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealPhoneResponse]  # type: ignore[assignment]
+    """A member's full mobile number: the same kind of act, recorded the same way."""
     PairHelper: _aio.UnaryUnaryMultiCallable[_registry_pb2.PairHelperRequest, _registry_pb2.Pairing]  # type: ignore[assignment]
     """Pairings of helper cadres with households (帮扶结对); helpers act only on their own."""
     ListPairings: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListPairingsRequest, _registry_pb2.ListPairingsResponse]  # type: ignore[assignment]
@@ -88,9 +99,16 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     AddMember: _aio.UnaryUnaryMultiCallable[_registry_pb2.AddMemberRequest, _registry_pb2.Household]  # type: ignore[assignment]
     """Members after registration: a newborn, a marriage, a changed health or schooling situation."""
     UpdateMember: _aio.UnaryUnaryMultiCallable[_registry_pb2.UpdateMemberRequest, _registry_pb2.Household]  # type: ignore[assignment]
+    RecordBenefit: _aio.UnaryUnaryMultiCallable[_registry_pb2.RecordBenefitRequest, _registry_pb2.Benefit]  # type: ignore[assignment]
+    """Policy benefits (享受政策) departments paid a household, by quarter; one per
+    (year, quarter, department, program): recording the same key again replaces its amount.
+    """
+    ListBenefits: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListBenefitsRequest, _registry_pb2.ListBenefitsResponse]  # type: ignore[assignment]
     GetStatistics: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]  # type: ignore[assignment]
     """Statistics and the map (一张图), for any region in scope."""
     ListHouseholdLocations: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]  # type: ignore[assignment]
+    ListVillageAggregates: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListVillageAggregatesResponse]  # type: ignore[assignment]
+    GetTrends: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetTrendsRequest, _registry_pb2.Trends]  # type: ignore[assignment]
     GetPublicLink: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetPublicLinkRequest, _registry_pb2.PublicLink]  # type: ignore[assignment]
     """The QR code on a household's door: a signed public link, and what anyone may see by it."""
     GetPublicSummary: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetPublicSummaryRequest, _registry_pb2.PublicSummary]  # type: ignore[assignment]
@@ -146,6 +164,14 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.RevealIdNumberResponse, _abc.Awaitable[_registry_pb2.RevealIdNumberResponse]]:
         """The full identity number of one member: a separate, permission-checked, recorded act."""
+
+    @_abc_1.abstractmethod
+    def RevealPhone(
+        self,
+        request: _registry_pb2.RevealIdNumberRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.RevealPhoneResponse, _abc.Awaitable[_registry_pb2.RevealPhoneResponse]]:
+        """A member's full mobile number: the same kind of act, recorded the same way."""
 
     @_abc_1.abstractmethod
     def PairHelper(
@@ -222,6 +248,23 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_registry_pb2.Household, _abc.Awaitable[_registry_pb2.Household]]: ...
 
     @_abc_1.abstractmethod
+    def RecordBenefit(
+        self,
+        request: _registry_pb2.RecordBenefitRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Benefit, _abc.Awaitable[_registry_pb2.Benefit]]:
+        """Policy benefits (享受政策) departments paid a household, by quarter; one per
+        (year, quarter, department, program): recording the same key again replaces its amount.
+        """
+
+    @_abc_1.abstractmethod
+    def ListBenefits(
+        self,
+        request: _registry_pb2.ListBenefitsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListBenefitsResponse, _abc.Awaitable[_registry_pb2.ListBenefitsResponse]]: ...
+
+    @_abc_1.abstractmethod
     def GetStatistics(
         self,
         request: _registry_pb2.GetStatisticsRequest,
@@ -235,6 +278,20 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.ListHouseholdLocationsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.ListHouseholdLocationsResponse, _abc.Awaitable[_registry_pb2.ListHouseholdLocationsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ListVillageAggregates(
+        self,
+        request: _registry_pb2.ListHouseholdLocationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListVillageAggregatesResponse, _abc.Awaitable[_registry_pb2.ListVillageAggregatesResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetTrends(
+        self,
+        request: _registry_pb2.GetTrendsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.Trends, _abc.Awaitable[_registry_pb2.Trends]]: ...
 
     @_abc_1.abstractmethod
     def GetPublicLink(

@@ -22,15 +22,108 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#jingzhun/training/v1/training.proto\x12\x14jingzhun.training.v12\x11\n\x0fTrainingServiceb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#jingzhun/training/v1/training.proto\x12\x14jingzhun.training.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"(\n\x06Rating\x12\x0f\n\x07\x61verage\x18\x01 \x01(\x01\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\"\xcd\x02\n\x0bInstitution\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\rowner_user_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x63ounty_code\x18\x04 \x01(\t\x12\x0f\n\x07\x63ontact\x18\x05 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x13\n\x0bscreened_by\x18\t \x01(\t\x12\x0f\n\x07version\x18\n \x01(\x05\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x06rating\x18\r \x01(\x0b\x32\x1c.jingzhun.training.v1.Rating\"b\n\x17\x41pplyInstitutionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x63ounty_code\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontact\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"#\n\x15GetInstitutionRequest\x12\n\n\x02id\x18\x01 \x01(\t\"e\n\x17ListInstitutionsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"l\n\x18ListInstitutionsResponse\x12\x37\n\x0cinstitutions\x18\x01 \x03(\x0b\x32!.jingzhun.training.v1.Institution\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"a\n\x18ScreenInstitutionRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x61pprove\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x04 \x01(\x05\"\x8f\x03\n\x06\x43ourse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x16\n\x0einstitution_id\x18\x02 \x01(\t\x12\x18\n\x10institution_name\x18\x03 \x01(\t\x12\x13\n\x0b\x63ounty_code\x18\x04 \x01(\t\x12\r\n\x05title\x18\x05 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x06 \x01(\t\x12\x0c\n\x04mode\x18\x07 \x01(\t\x12-\n\tstarts_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nds_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x63\x61pacity\x18\n \x01(\x05\x12\x10\n\x08\x65nrolled\x18\x0b \x01(\x05\x12\x0f\n\x07waiting\x18\x0c \x01(\x05\x12\x14\n\x0cregion_codes\x18\r \x03(\t\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x06rating\x18\x0f \x01(\x0b\x32\x1c.jingzhun.training.v1.Rating\"\xc9\x01\n\x14PublishCourseRequest\x12\r\n\x05title\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x0c\n\x04mode\x18\x03 \x01(\t\x12-\n\tstarts_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nds_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x63\x61pacity\x18\x06 \x01(\x05\x12\x14\n\x0cregion_codes\x18\x07 \x03(\t\"\x1e\n\x10GetCourseRequest\x12\n\n\x02id\x18\x01 \x01(\t\"P\n\x12ListCoursesRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"]\n\x13ListCoursesResponse\x12-\n\x07\x63ourses\x18\x01 \x03(\x0b\x32\x1c.jingzhun.training.v1.Course\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x80\x03\n\tEnrolment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tcourse_id\x18\x02 \x01(\t\x12\x0f\n\x07user_id\x18\x03 \x01(\t\x12\x14\n\x0chousehold_id\x18\x04 \x01(\t\x12\x14\n\x0ctrainee_name\x18\x05 \x01(\t\x12\x14\n\x0ctrainee_role\x18\x06 \x01(\t\x12\x13\n\x0bregion_code\x18\x07 \x01(\t\x12\x0e\n\x06status\x18\x08 \x01(\t\x12\x18\n\x10waiting_position\x18\t \x01(\x05\x12\x16\n\x0e\x61ttended_dates\x18\n \x03(\t\x12\x15\n\rcourse_rating\x18\x0b \x01(\x05\x12\x1a\n\x12institution_rating\x18\x0c \x01(\x05\x12/\n\x0b\x65nrolled_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ompleted_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x63\x65rtified_by\x18\x0f \x01(\t\"M\n\x0c\x45nrolRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x14\n\x0chousehold_id\x18\x02 \x01(\t\x12\x14\n\x0ctrainee_name\x18\x03 \x01(\t\"Q\n\x15ListEnrolmentsRequest\x12\x11\n\tcourse_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"f\n\x16ListEnrolmentsResponse\x12\x33\n\nenrolments\x18\x01 \x03(\x0b\x32\x1f.jingzhun.training.v1.Enrolment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"A\n\x15\x41\x63tOnEnrolmentRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\"3\n\x17RecordAttendanceRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x02 \x01(\t\"c\n\x11RateCourseRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x15\n\rcourse_rating\x18\x02 \x01(\x05\x12\x1a\n\x12institution_rating\x18\x03 \x01(\x05\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\"\x84\x01\n\rCandidateStep\x12\x0b\n\x03seq\x18\x01 \x01(\x05\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12\x0c\n\x04note\x18\x05 \x01(\t\x12&\n\x02\x61t\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe6\x01\n\tObjection\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x16\n\x0e\x63ontact_masked\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\x0e\n\x06upheld\x18\x05 \x01(\x08\x12\x12\n\nresolution\x18\x06 \x01(\t\x12\x13\n\x0bresolved_by\x18\x07 \x01(\t\x12-\n\tlodged_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bresolved_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x95\x01\n\x0cLedHousehold\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x14\n\x0cvillage_code\x18\x02 \x01(\t\x12\x0b\n\x03how\x18\x03 \x01(\t\x12\x0c\n\x04note\x18\x04 \x01(\t\x12\x10\n\x08\x61\x64\x64\x65\x64_by\x18\x05 \x01(\t\x12,\n\x08\x61\x64\x64\x65\x64_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x0cLeaderPolicy\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04year\x18\x02 \x01(\x05\x12\x13\n\x0b\x61mount_yuan\x18\x03 \x01(\x03\x12\x12\n\ndepartment\x18\x04 \x01(\t\"\xdf\x05\n\tCandidate\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x14\n\x0cnominated_by\x18\x03 \x01(\t\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x18\n\x10id_number_masked\x18\x05 \x01(\t\x12\x14\n\x0cphone_masked\x18\x06 \x01(\t\x12\x14\n\x0cvillage_code\x18\x07 \x01(\t\x12\x14\n\x0cvillage_name\x18\x08 \x01(\t\x12\x13\n\x0bleader_type\x18\t \x01(\t\x12\x0f\n\x07project\x18\n \x01(\t\x12\r\n\x05scale\x18\x0b \x01(\t\x12\x19\n\x11years_in_business\x18\x0c \x01(\x05\x12\x0e\n\x06skills\x18\r \x03(\t\x12\x1b\n\x13\x61nnual_revenue_yuan\x18\x0e \x01(\x03\x12\x0e\n\x06status\x18\x0f \x01(\t\x12\x13\n\x0bowner_level\x18\x10 \x01(\t\x12\x32\n\x0enotice_ends_at\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x12 \x01(\x05\x12.\n\ncreated_at\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x05steps\x18\x15 \x03(\x0b\x32#.jingzhun.training.v1.CandidateStep\x12\x33\n\nobjections\x18\x16 \x03(\x0b\x32\x1f.jingzhun.training.v1.Objection\x12\x36\n\nhouseholds\x18\x17 \x03(\x0b\x32\".jingzhun.training.v1.LedHousehold\x12\x34\n\x08policies\x18\x18 \x03(\x0b\x32\".jingzhun.training.v1.LeaderPolicy\x12\x17\n\x0fopen_objections\x18\x19 \x01(\x05\"\xdd\x01\n\x18RegisterCandidateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tid_number\x18\x02 \x01(\t\x12\r\n\x05phone\x18\x03 \x01(\t\x12\x14\n\x0cvillage_code\x18\x04 \x01(\t\x12\x13\n\x0bleader_type\x18\x05 \x01(\t\x12\x0f\n\x07project\x18\x06 \x01(\t\x12\r\n\x05scale\x18\x07 \x01(\t\x12\x19\n\x11years_in_business\x18\x08 \x01(\x05\x12\x0e\n\x06skills\x18\t \x03(\t\x12\x1b\n\x13\x61nnual_revenue_yuan\x18\n \x01(\x03\"!\n\x13GetCandidateRequest\x12\n\n\x02id\x18\x01 \x01(\t\"c\n\x15ListCandidatesRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"f\n\x16ListCandidatesResponse\x12\x33\n\ncandidates\x18\x01 \x03(\x0b\x32\x1f.jingzhun.training.v1.Candidate\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"[\n\x15\x41\x63tOnCandidateRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x04 \x01(\x05\"i\n\x17ResolveObjectionRequest\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x14\n\x0cobjection_id\x18\x02 \x01(\t\x12\x0e\n\x06upheld\x18\x03 \x01(\x08\x12\x12\n\nresolution\x18\x04 \x01(\t\"_\n\x16\x41\x64\x64LedHouseholdRequest\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x14\n\x0chousehold_id\x18\x02 \x01(\t\x12\x0b\n\x03how\x18\x03 \x01(\t\x12\x0c\n\x04note\x18\x04 \x01(\t\"e\n\x19RecordLeaderPolicyRequest\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x32\n\x06policy\x18\x02 \x01(\x0b\x32\".jingzhun.training.v1.LeaderPolicy\"7\n ListVillagesWithoutLeaderRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\"(\n\nVillageRef\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x99\x01\n!ListVillagesWithoutLeaderResponse\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x10\n\x08villages\x18\x02 \x01(\x05\x12\x13\n\x0bwith_leader\x18\x03 \x01(\x05\x12\x38\n\x0ewithout_leader\x18\x04 \x03(\x0b\x32 .jingzhun.training.v1.VillageRef\"\x8a\x02\n\x0cPublicNotice\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0cvillage_code\x18\x03 \x01(\t\x12\x14\n\x0cvillage_name\x18\x04 \x01(\t\x12\x13\n\x0bleader_type\x18\x05 \x01(\t\x12\x0f\n\x07project\x18\x06 \x01(\t\x12\r\n\x05scale\x18\x07 \x01(\t\x12\x19\n\x11years_in_business\x18\x08 \x01(\x05\x12-\n\tstarts_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nds_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"V\n\x18ListPublicNoticesRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"i\n\x19ListPublicNoticesResponse\x12\x33\n\x07notices\x18\x01 \x03(\x0b\x32\".jingzhun.training.v1.PublicNotice\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"L\n\x15LodgeObjectionRequest\x12\x14\n\x0c\x63\x61ndidate_id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontact\x18\x03 \x01(\t\"]\n\x16LodgeObjectionResponse\x12\x14\n\x0cobjection_id\x18\x01 \x01(\t\x12-\n\tlodged_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"I\n\nTraineeRef\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x14\n\x0chousehold_id\x18\x02 \x01(\t\x12\x14\n\x0ctrainee_name\x18\x03 \x01(\t\"\xe2\x01\n\x0e\x41rchivedCourse\x12\x32\n\tenrolment\x18\x01 \x01(\x0b\x32\x1f.jingzhun.training.v1.Enrolment\x12\x14\n\x0c\x63ourse_title\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12\x18\n\x10institution_name\x18\x04 \x01(\t\x12-\n\tstarts_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nds_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc8\x01\n\x08\x46ollowUp\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x03 \x01(\t\x12\x0f\n\x07\x64\x65tails\x18\x04 \x01(\t\x12\x18\n\x0b\x61mount_yuan\x18\x05 \x01(\x03H\x00\x88\x01\x01\x12\x13\n\x0bregion_code\x18\x06 \x01(\t\x12\x13\n\x0brecorded_by\x18\x07 \x01(\t\x12/\n\x0brecorded_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0e\n\x0c_amount_yuan\"\xc1\x01\n\x0eTraineeArchive\x12\x31\n\x07trainee\x18\x01 \x01(\x0b\x32 .jingzhun.training.v1.TraineeRef\x12\x35\n\x07\x63ourses\x18\x02 \x03(\x0b\x32$.jingzhun.training.v1.ArchivedCourse\x12\x11\n\tcompleted\x18\x03 \x01(\x05\x12\x32\n\nfollow_ups\x18\x04 \x03(\x0b\x32\x1e.jingzhun.training.v1.FollowUp\"M\n\x18GetTraineeArchiveRequest\x12\x31\n\x07trainee\x18\x01 \x01(\x0b\x32 .jingzhun.training.v1.TraineeRef\"\xa1\x01\n\x15RecordFollowUpRequest\x12\x31\n\x07trainee\x18\x01 \x01(\x0b\x32 .jingzhun.training.v1.TraineeRef\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x03 \x01(\t\x12\x0f\n\x07\x64\x65tails\x18\x04 \x01(\t\x12\x18\n\x0b\x61mount_yuan\x18\x05 \x01(\x03H\x00\x88\x01\x01\x42\x0e\n\x0c_amount_yuan2\x9c\x13\n\x0fTrainingService\x12\x64\n\x11RegisterCandidate\x12..jingzhun.training.v1.RegisterCandidateRequest\x1a\x1f.jingzhun.training.v1.Candidate\x12Z\n\x0cGetCandidate\x12).jingzhun.training.v1.GetCandidateRequest\x1a\x1f.jingzhun.training.v1.Candidate\x12k\n\x0eListCandidates\x12+.jingzhun.training.v1.ListCandidatesRequest\x1a,.jingzhun.training.v1.ListCandidatesResponse\x12^\n\x0e\x41\x63tOnCandidate\x12+.jingzhun.training.v1.ActOnCandidateRequest\x1a\x1f.jingzhun.training.v1.Candidate\x12\x62\n\x10ResolveObjection\x12-.jingzhun.training.v1.ResolveObjectionRequest\x1a\x1f.jingzhun.training.v1.Candidate\x12`\n\x0f\x41\x64\x64LedHousehold\x12,.jingzhun.training.v1.AddLedHouseholdRequest\x1a\x1f.jingzhun.training.v1.Candidate\x12\x66\n\x12RecordLeaderPolicy\x12/.jingzhun.training.v1.RecordLeaderPolicyRequest\x1a\x1f.jingzhun.training.v1.Candidate\x12\x8c\x01\n\x19ListVillagesWithoutLeader\x12\x36.jingzhun.training.v1.ListVillagesWithoutLeaderRequest\x1a\x37.jingzhun.training.v1.ListVillagesWithoutLeaderResponse\x12t\n\x11ListPublicNotices\x12..jingzhun.training.v1.ListPublicNoticesRequest\x1a/.jingzhun.training.v1.ListPublicNoticesResponse\x12k\n\x0eLodgeObjection\x12+.jingzhun.training.v1.LodgeObjectionRequest\x1a,.jingzhun.training.v1.LodgeObjectionResponse\x12\x64\n\x10\x41pplyInstitution\x12-.jingzhun.training.v1.ApplyInstitutionRequest\x1a!.jingzhun.training.v1.Institution\x12`\n\x0eGetInstitution\x12+.jingzhun.training.v1.GetInstitutionRequest\x1a!.jingzhun.training.v1.Institution\x12q\n\x10ListInstitutions\x12-.jingzhun.training.v1.ListInstitutionsRequest\x1a..jingzhun.training.v1.ListInstitutionsResponse\x12\x66\n\x11ScreenInstitution\x12..jingzhun.training.v1.ScreenInstitutionRequest\x1a!.jingzhun.training.v1.Institution\x12Y\n\rPublishCourse\x12*.jingzhun.training.v1.PublishCourseRequest\x1a\x1c.jingzhun.training.v1.Course\x12Q\n\tGetCourse\x12&.jingzhun.training.v1.GetCourseRequest\x1a\x1c.jingzhun.training.v1.Course\x12\x62\n\x0bListCourses\x12(.jingzhun.training.v1.ListCoursesRequest\x1a).jingzhun.training.v1.ListCoursesResponse\x12L\n\x05\x45nrol\x12\".jingzhun.training.v1.EnrolRequest\x1a\x1f.jingzhun.training.v1.Enrolment\x12k\n\x0eListEnrolments\x12+.jingzhun.training.v1.ListEnrolmentsRequest\x1a,.jingzhun.training.v1.ListEnrolmentsResponse\x12^\n\x0e\x41\x63tOnEnrolment\x12+.jingzhun.training.v1.ActOnEnrolmentRequest\x1a\x1f.jingzhun.training.v1.Enrolment\x12\x62\n\x10RecordAttendance\x12-.jingzhun.training.v1.RecordAttendanceRequest\x1a\x1f.jingzhun.training.v1.Enrolment\x12V\n\nRateCourse\x12\'.jingzhun.training.v1.RateCourseRequest\x1a\x1f.jingzhun.training.v1.Enrolment\x12i\n\x11GetTraineeArchive\x12..jingzhun.training.v1.GetTraineeArchiveRequest\x1a$.jingzhun.training.v1.TraineeArchive\x12\x63\n\x0eRecordFollowUp\x12+.jingzhun.training.v1.RecordFollowUpRequest\x1a$.jingzhun.training.v1.TraineeArchiveb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jingzhun.training.v1.training_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TRAININGSERVICE']._serialized_start=61
-  _globals['_TRAININGSERVICE']._serialized_end=78
+  _globals['_RATING']._serialized_start=94
+  _globals['_RATING']._serialized_end=134
+  _globals['_INSTITUTION']._serialized_start=137
+  _globals['_INSTITUTION']._serialized_end=470
+  _globals['_APPLYINSTITUTIONREQUEST']._serialized_start=472
+  _globals['_APPLYINSTITUTIONREQUEST']._serialized_end=570
+  _globals['_GETINSTITUTIONREQUEST']._serialized_start=572
+  _globals['_GETINSTITUTIONREQUEST']._serialized_end=607
+  _globals['_LISTINSTITUTIONSREQUEST']._serialized_start=609
+  _globals['_LISTINSTITUTIONSREQUEST']._serialized_end=710
+  _globals['_LISTINSTITUTIONSRESPONSE']._serialized_start=712
+  _globals['_LISTINSTITUTIONSRESPONSE']._serialized_end=820
+  _globals['_SCREENINSTITUTIONREQUEST']._serialized_start=822
+  _globals['_SCREENINSTITUTIONREQUEST']._serialized_end=919
+  _globals['_COURSE']._serialized_start=922
+  _globals['_COURSE']._serialized_end=1321
+  _globals['_PUBLISHCOURSEREQUEST']._serialized_start=1324
+  _globals['_PUBLISHCOURSEREQUEST']._serialized_end=1525
+  _globals['_GETCOURSEREQUEST']._serialized_start=1527
+  _globals['_GETCOURSEREQUEST']._serialized_end=1557
+  _globals['_LISTCOURSESREQUEST']._serialized_start=1559
+  _globals['_LISTCOURSESREQUEST']._serialized_end=1639
+  _globals['_LISTCOURSESRESPONSE']._serialized_start=1641
+  _globals['_LISTCOURSESRESPONSE']._serialized_end=1734
+  _globals['_ENROLMENT']._serialized_start=1737
+  _globals['_ENROLMENT']._serialized_end=2121
+  _globals['_ENROLREQUEST']._serialized_start=2123
+  _globals['_ENROLREQUEST']._serialized_end=2200
+  _globals['_LISTENROLMENTSREQUEST']._serialized_start=2202
+  _globals['_LISTENROLMENTSREQUEST']._serialized_end=2283
+  _globals['_LISTENROLMENTSRESPONSE']._serialized_start=2285
+  _globals['_LISTENROLMENTSRESPONSE']._serialized_end=2387
+  _globals['_ACTONENROLMENTREQUEST']._serialized_start=2389
+  _globals['_ACTONENROLMENTREQUEST']._serialized_end=2454
+  _globals['_RECORDATTENDANCEREQUEST']._serialized_start=2456
+  _globals['_RECORDATTENDANCEREQUEST']._serialized_end=2507
+  _globals['_RATECOURSEREQUEST']._serialized_start=2509
+  _globals['_RATECOURSEREQUEST']._serialized_end=2608
+  _globals['_CANDIDATESTEP']._serialized_start=2611
+  _globals['_CANDIDATESTEP']._serialized_end=2743
+  _globals['_OBJECTION']._serialized_start=2746
+  _globals['_OBJECTION']._serialized_end=2976
+  _globals['_LEDHOUSEHOLD']._serialized_start=2979
+  _globals['_LEDHOUSEHOLD']._serialized_end=3128
+  _globals['_LEADERPOLICY']._serialized_start=3130
+  _globals['_LEADERPOLICY']._serialized_end=3213
+  _globals['_CANDIDATE']._serialized_start=3216
+  _globals['_CANDIDATE']._serialized_end=3951
+  _globals['_REGISTERCANDIDATEREQUEST']._serialized_start=3954
+  _globals['_REGISTERCANDIDATEREQUEST']._serialized_end=4175
+  _globals['_GETCANDIDATEREQUEST']._serialized_start=4177
+  _globals['_GETCANDIDATEREQUEST']._serialized_end=4210
+  _globals['_LISTCANDIDATESREQUEST']._serialized_start=4212
+  _globals['_LISTCANDIDATESREQUEST']._serialized_end=4311
+  _globals['_LISTCANDIDATESRESPONSE']._serialized_start=4313
+  _globals['_LISTCANDIDATESRESPONSE']._serialized_end=4415
+  _globals['_ACTONCANDIDATEREQUEST']._serialized_start=4417
+  _globals['_ACTONCANDIDATEREQUEST']._serialized_end=4508
+  _globals['_RESOLVEOBJECTIONREQUEST']._serialized_start=4510
+  _globals['_RESOLVEOBJECTIONREQUEST']._serialized_end=4615
+  _globals['_ADDLEDHOUSEHOLDREQUEST']._serialized_start=4617
+  _globals['_ADDLEDHOUSEHOLDREQUEST']._serialized_end=4712
+  _globals['_RECORDLEADERPOLICYREQUEST']._serialized_start=4714
+  _globals['_RECORDLEADERPOLICYREQUEST']._serialized_end=4815
+  _globals['_LISTVILLAGESWITHOUTLEADERREQUEST']._serialized_start=4817
+  _globals['_LISTVILLAGESWITHOUTLEADERREQUEST']._serialized_end=4872
+  _globals['_VILLAGEREF']._serialized_start=4874
+  _globals['_VILLAGEREF']._serialized_end=4914
+  _globals['_LISTVILLAGESWITHOUTLEADERRESPONSE']._serialized_start=4917
+  _globals['_LISTVILLAGESWITHOUTLEADERRESPONSE']._serialized_end=5070
+  _globals['_PUBLICNOTICE']._serialized_start=5073
+  _globals['_PUBLICNOTICE']._serialized_end=5339
+  _globals['_LISTPUBLICNOTICESREQUEST']._serialized_start=5341
+  _globals['_LISTPUBLICNOTICESREQUEST']._serialized_end=5427
+  _globals['_LISTPUBLICNOTICESRESPONSE']._serialized_start=5429
+  _globals['_LISTPUBLICNOTICESRESPONSE']._serialized_end=5534
+  _globals['_LODGEOBJECTIONREQUEST']._serialized_start=5536
+  _globals['_LODGEOBJECTIONREQUEST']._serialized_end=5612
+  _globals['_LODGEOBJECTIONRESPONSE']._serialized_start=5614
+  _globals['_LODGEOBJECTIONRESPONSE']._serialized_end=5707
+  _globals['_TRAINEEREF']._serialized_start=5709
+  _globals['_TRAINEEREF']._serialized_end=5782
+  _globals['_ARCHIVEDCOURSE']._serialized_start=5785
+  _globals['_ARCHIVEDCOURSE']._serialized_end=6011
+  _globals['_FOLLOWUP']._serialized_start=6014
+  _globals['_FOLLOWUP']._serialized_end=6214
+  _globals['_TRAINEEARCHIVE']._serialized_start=6217
+  _globals['_TRAINEEARCHIVE']._serialized_end=6410
+  _globals['_GETTRAINEEARCHIVEREQUEST']._serialized_start=6412
+  _globals['_GETTRAINEEARCHIVEREQUEST']._serialized_end=6489
+  _globals['_RECORDFOLLOWUPREQUEST']._serialized_start=6492
+  _globals['_RECORDFOLLOWUPREQUEST']._serialized_end=6653
+  _globals['_TRAININGSERVICE']._serialized_start=6656
+  _globals['_TRAININGSERVICE']._serialized_end=9116
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from jingzhun.training.v1 import training_pb2 as jingzhun_dot_training_dot_v1_dot_training__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -33,14 +34,416 @@ class TrainingServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.RegisterCandidate = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/RegisterCandidate',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RegisterCandidateRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+                _registered_method=True)
+        self.GetCandidate = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/GetCandidate',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetCandidateRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+                _registered_method=True)
+        self.ListCandidates = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ListCandidates',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCandidatesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCandidatesResponse.FromString,
+                _registered_method=True)
+        self.ActOnCandidate = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ActOnCandidate',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ActOnCandidateRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+                _registered_method=True)
+        self.ResolveObjection = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ResolveObjection',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ResolveObjectionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+                _registered_method=True)
+        self.AddLedHousehold = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/AddLedHousehold',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.AddLedHouseholdRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+                _registered_method=True)
+        self.RecordLeaderPolicy = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/RecordLeaderPolicy',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RecordLeaderPolicyRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+                _registered_method=True)
+        self.ListVillagesWithoutLeader = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ListVillagesWithoutLeader',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListVillagesWithoutLeaderRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListVillagesWithoutLeaderResponse.FromString,
+                _registered_method=True)
+        self.ListPublicNotices = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ListPublicNotices',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListPublicNoticesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListPublicNoticesResponse.FromString,
+                _registered_method=True)
+        self.LodgeObjection = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/LodgeObjection',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.LodgeObjectionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.LodgeObjectionResponse.FromString,
+                _registered_method=True)
+        self.ApplyInstitution = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ApplyInstitution',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ApplyInstitutionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.FromString,
+                _registered_method=True)
+        self.GetInstitution = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/GetInstitution',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetInstitutionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.FromString,
+                _registered_method=True)
+        self.ListInstitutions = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ListInstitutions',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListInstitutionsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListInstitutionsResponse.FromString,
+                _registered_method=True)
+        self.ScreenInstitution = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ScreenInstitution',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ScreenInstitutionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.FromString,
+                _registered_method=True)
+        self.PublishCourse = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/PublishCourse',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.PublishCourseRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Course.FromString,
+                _registered_method=True)
+        self.GetCourse = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/GetCourse',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetCourseRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Course.FromString,
+                _registered_method=True)
+        self.ListCourses = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ListCourses',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCoursesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCoursesResponse.FromString,
+                _registered_method=True)
+        self.Enrol = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/Enrol',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.EnrolRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+                _registered_method=True)
+        self.ListEnrolments = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ListEnrolments',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListEnrolmentsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListEnrolmentsResponse.FromString,
+                _registered_method=True)
+        self.ActOnEnrolment = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/ActOnEnrolment',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ActOnEnrolmentRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+                _registered_method=True)
+        self.RecordAttendance = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/RecordAttendance',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RecordAttendanceRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+                _registered_method=True)
+        self.RateCourse = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/RateCourse',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RateCourseRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+                _registered_method=True)
+        self.GetTraineeArchive = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/GetTraineeArchive',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetTraineeArchiveRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.TraineeArchive.FromString,
+                _registered_method=True)
+        self.RecordFollowUp = channel.unary_unary(
+                '/jingzhun.training.v1.TrainingService/RecordFollowUp',
+                request_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RecordFollowUpRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.TraineeArchive.FromString,
+                _registered_method=True)
 
 
 class TrainingServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
+    def RegisterCandidate(self, request, context):
+        """--- leader cultivation: registration, village recommendation, town review and public
+        notice (公示) with objections, county approval, the leader database (一人一档) ---
+        A leader candidate registers themselves (their home village); an officer nominates one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCandidate(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCandidates(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ActOnCandidate(self, request, context):
+        """recommend (village) | publish_notice (town) | approve (county) | reject (the owning level).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveObjection(self, request, context):
+        """The town's finding on an objection lodged during the notice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddLedHousehold(self, request, context):
+        """An approved leader's file: a household they lead (checked against the registry), a policy.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordLeaderPolicy(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVillagesWithoutLeader(self, request, context):
+        """The villages of a county (or town) that have no approved leader yet.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPublicNotices(self, request, context):
+        """Public, no token: the notices running now, and an objection to one of them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LodgeObjection(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApplyInstitution(self, request, context):
+        """--- training: institutions screened by the county, their courses, enrolments with a
+        waiting list, attendance, certified completion, ratings ---
+        A user with the training_institution role registers its institution and applies.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetInstitution(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInstitutions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScreenInstitution(self, request, context):
+        """The county approves or rejects an application, with a reason.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishCourse(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCourse(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCourses(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Enrol(self, request, context):
+        """A trainee enrols themselves, or an officer enrols a registry household's member.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEnrolments(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ActOnEnrolment(self, request, context):
+        """cancel (the trainee) | complete (the institution certifies) — the first waiting moves up.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordAttendance(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RateCourse(self, request, context):
+        """Once per trainee per course, after completion: the course and the institution, 1 to 5.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTraineeArchive(self, request, context):
+        """--- trainee archives (学员档案): courses taken, completion, ratings, outcomes after ---
+        The trainee themselves, or an officer over the trainee's region (only what is in it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordFollowUp(self, request, context):
+        """An officer follows up a trainee who completed a course: employment, a business, income.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TrainingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'RegisterCandidate': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterCandidate,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RegisterCandidateRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.SerializeToString,
+            ),
+            'GetCandidate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCandidate,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetCandidateRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.SerializeToString,
+            ),
+            'ListCandidates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCandidates,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCandidatesRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCandidatesResponse.SerializeToString,
+            ),
+            'ActOnCandidate': grpc.unary_unary_rpc_method_handler(
+                    servicer.ActOnCandidate,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ActOnCandidateRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.SerializeToString,
+            ),
+            'ResolveObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveObjection,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ResolveObjectionRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.SerializeToString,
+            ),
+            'AddLedHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddLedHousehold,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.AddLedHouseholdRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.SerializeToString,
+            ),
+            'RecordLeaderPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordLeaderPolicy,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RecordLeaderPolicyRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.SerializeToString,
+            ),
+            'ListVillagesWithoutLeader': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVillagesWithoutLeader,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListVillagesWithoutLeaderRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListVillagesWithoutLeaderResponse.SerializeToString,
+            ),
+            'ListPublicNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPublicNotices,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListPublicNoticesRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListPublicNoticesResponse.SerializeToString,
+            ),
+            'LodgeObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.LodgeObjection,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.LodgeObjectionRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.LodgeObjectionResponse.SerializeToString,
+            ),
+            'ApplyInstitution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApplyInstitution,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ApplyInstitutionRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.SerializeToString,
+            ),
+            'GetInstitution': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInstitution,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetInstitutionRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.SerializeToString,
+            ),
+            'ListInstitutions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInstitutions,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListInstitutionsRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListInstitutionsResponse.SerializeToString,
+            ),
+            'ScreenInstitution': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScreenInstitution,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ScreenInstitutionRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.SerializeToString,
+            ),
+            'PublishCourse': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishCourse,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.PublishCourseRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Course.SerializeToString,
+            ),
+            'GetCourse': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCourse,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetCourseRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Course.SerializeToString,
+            ),
+            'ListCourses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCourses,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCoursesRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListCoursesResponse.SerializeToString,
+            ),
+            'Enrol': grpc.unary_unary_rpc_method_handler(
+                    servicer.Enrol,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.EnrolRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.SerializeToString,
+            ),
+            'ListEnrolments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEnrolments,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListEnrolmentsRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ListEnrolmentsResponse.SerializeToString,
+            ),
+            'ActOnEnrolment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ActOnEnrolment,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.ActOnEnrolmentRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.SerializeToString,
+            ),
+            'RecordAttendance': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordAttendance,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RecordAttendanceRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.SerializeToString,
+            ),
+            'RateCourse': grpc.unary_unary_rpc_method_handler(
+                    servicer.RateCourse,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RateCourseRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.SerializeToString,
+            ),
+            'GetTraineeArchive': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTraineeArchive,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.GetTraineeArchiveRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.TraineeArchive.SerializeToString,
+            ),
+            'RecordFollowUp': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordFollowUp,
+                    request_deserializer=jingzhun_dot_training_dot_v1_dot_training__pb2.RecordFollowUpRequest.FromString,
+                    response_serializer=jingzhun_dot_training_dot_v1_dot_training__pb2.TraineeArchive.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'jingzhun.training.v1.TrainingService', rpc_method_handlers)
@@ -51,3 +454,651 @@ def add_TrainingServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class TrainingService:
     """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def RegisterCandidate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/RegisterCandidate',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.RegisterCandidateRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCandidate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/GetCandidate',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.GetCandidateRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCandidates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ListCandidates',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListCandidatesRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListCandidatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ActOnCandidate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ActOnCandidate',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ActOnCandidateRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ResolveObjection',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ResolveObjectionRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddLedHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/AddLedHousehold',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.AddLedHouseholdRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordLeaderPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/RecordLeaderPolicy',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.RecordLeaderPolicyRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Candidate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVillagesWithoutLeader(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ListVillagesWithoutLeader',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListVillagesWithoutLeaderRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListVillagesWithoutLeaderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPublicNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ListPublicNotices',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListPublicNoticesRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListPublicNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LodgeObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/LodgeObjection',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.LodgeObjectionRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.LodgeObjectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyInstitution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ApplyInstitution',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ApplyInstitutionRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInstitution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/GetInstitution',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.GetInstitutionRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInstitutions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ListInstitutions',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListInstitutionsRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListInstitutionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScreenInstitution(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ScreenInstitution',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ScreenInstitutionRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Institution.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishCourse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/PublishCourse',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.PublishCourseRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Course.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCourse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/GetCourse',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.GetCourseRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Course.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCourses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ListCourses',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListCoursesRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListCoursesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Enrol(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/Enrol',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.EnrolRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEnrolments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ListEnrolments',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListEnrolmentsRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ListEnrolmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ActOnEnrolment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/ActOnEnrolment',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.ActOnEnrolmentRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordAttendance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/RecordAttendance',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.RecordAttendanceRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RateCourse(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/RateCourse',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.RateCourseRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.Enrolment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTraineeArchive(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/GetTraineeArchive',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.GetTraineeArchiveRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.TraineeArchive.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordFollowUp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.training.v1.TrainingService/RecordFollowUp',
+            jingzhun_dot_training_dot_v1_dot_training__pb2.RecordFollowUpRequest.SerializeToString,
+            jingzhun_dot_training_dot_v1_dot_training__pb2.TraineeArchive.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -1,0 +1,174 @@
+"""Return-to-poverty alerts (返贫预警): a paired helper raises one; the town verifies it within
+its time limit; the county reviews it with the intervention measures (the registry then
+monitors the household) and closes it with the outcome; the alerts of a region in scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from gateway.routes.needs import RegionCode
+from jingzhun.assistance.v1 import assistance_pb2 as pb
+
+router = APIRouter(prefix="/api/v1", tags=["alerts"])
+
+AlertId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+Kind = Literal["illness", "disability", "disaster", "accident", "income_drop", "other"]
+Status = Literal["raised", "verified", "reviewed", "closed", "dismissed"]
+
+
+class AlertIn(BaseModel):
+    household_id: str = Field(
+        pattern=r"^[0-9a-f]{1,64}$", description="a household paired with you"
+    )
+    kind: Kind
+    reason: str = Field(min_length=1, max_length=2000, description="what happened")
+
+
+class AlertActionIn(BaseModel):
+    action: Literal["verify", "review", "close", "dismiss"] = Field(
+        description="verify (the town); review with measures, close (the county); dismiss"
+    )
+    text: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="the findings, the intervention measures, the outcome, or why dismissed",
+    )
+    expected_version: int = Field(default=0, ge=0, description="0: no check")
+
+
+class AlertStepOut(BaseModel):
+    seq: int
+    action: str = Field(description="raised | verified | reviewed | closed | dismissed")
+    actor_id: str
+    text: str
+    at: datetime
+
+
+class AlertOut(BaseModel):
+    id: str
+    household_id: str
+    village_code: str
+    kind: str
+    reason: str
+    status: str = Field(description="raised | verified | reviewed | closed | dismissed")
+    owner_region: str
+    owner_level: str = Field(description="town while raised, county afterwards")
+    verify_due_at: datetime = Field(description="the town's time limit to verify")
+    verify_overdue: bool
+    measures: str
+    outcome: str
+    raised_by: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    steps: list[AlertStepOut] = Field(description="every step, in order")
+
+
+def alert_out(a: pb.Alert) -> AlertOut:
+    return AlertOut(
+        id=a.id,
+        household_id=a.household_id,
+        village_code=a.village_code,
+        kind=a.kind,
+        reason=a.reason,
+        status=a.status,
+        owner_region=a.owner_region,
+        owner_level=a.owner_level,
+        verify_due_at=a.verify_due_at.ToDatetime(),
+        verify_overdue=a.verify_overdue,
+        measures=a.measures,
+        outcome=a.outcome,
+        raised_by=a.raised_by,
+        version=a.version,
+        created_at=a.created_at.ToDatetime(),
+        updated_at=a.updated_at.ToDatetime(),
+        steps=[
+            AlertStepOut(
+                seq=s.seq, action=s.action, actor_id=s.actor_id, text=s.text, at=s.at.ToDatetime()
+            )
+            for s in a.steps
+        ],
+    )
+
+
+@router.post(
+    "/alerts",
+    status_code=201,
+    response_model=AlertOut,
+    responses=problem_responses(),
+    summary="Raise a return-to-poverty alert about a household paired with you",
+)
+async def raise_alert(
+    body: AlertIn, request: Request, caller: Annotated[Caller, caller_for("alerts", "create")]
+) -> JSONResponse:
+    async def produce() -> AlertOut:
+        message = pb.RaiseAlertRequest(
+            household_id=body.household_id, kind=body.kind, reason=body.reason
+        )
+        return alert_out(await caller.assistance("RaiseAlert", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "/alerts",
+    response_model=Page[AlertOut],
+    responses=problem_responses(),
+    summary="The return-to-poverty alerts of a region, each with its steps",
+)
+async def list_alerts(
+    caller: Annotated[Caller, caller_for("alerts", "read")],
+    region_code: RegionCode = "",
+    status: Annotated[Status | None, Query()] = None,
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListAlertsRequest(
+        region_code=region_code, status=status or "", page_size=page_size, page_token=page_token
+    )
+    reply = await caller.assistance("ListAlerts", message)
+    page = Page[AlertOut](
+        items=[alert_out(a) for a in reply.alerts], next_page_token=reply.next_page_token or None
+    )
+    return ModelResponse(page)
+
+
+@router.get(
+    "/alerts/{alert_id}",
+    response_model=AlertOut,
+    responses=problem_responses(),
+    summary="A return-to-poverty alert and its steps",
+)
+async def get_alert(
+    alert_id: AlertId, caller: Annotated[Caller, caller_for("alerts", "read")]
+) -> ModelResponse:
+    return ModelResponse(
+        alert_out(await caller.assistance("GetAlert", pb.GetAlertRequest(id=alert_id)))
+    )
+
+
+@router.post(
+    "/alerts/{alert_id}/actions",
+    response_model=AlertOut,
+    responses=problem_responses(),
+    summary="Verify (the town), review with measures or close (the county), or dismiss an alert",
+)
+async def act_on_alert(
+    alert_id: AlertId,
+    body: AlertActionIn,
+    caller: Annotated[Caller, caller_for("alerts", "handle")],
+) -> ModelResponse:
+    message = pb.ActOnAlertRequest(
+        id=alert_id, action=body.action, text=body.text, expected_version=body.expected_version
+    )
+    return ModelResponse(alert_out(await caller.assistance("ActOnAlert", message)))

@@ -1,0 +1,295 @@
+"""Training courses and their trainees: an approved institution publishes a course; trainees
+enrol (a waiting list when it is full, moving up on a cancellation), the institution records
+attendance and certifies completion, and each trainee rates the course and institution once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from gateway.routes.institutions import ObjectId, RatingOut, rating_out
+from gateway.routes.leaders import RegionCode
+from jingzhun.training.v1 import training_pb2 as pb
+
+router = APIRouter(prefix="/api/v1", tags=["training"])
+
+Category = Literal["planting_breeding", "e_commerce", "vocational_skills", "management", "other"]
+
+
+class CourseIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    category: Category
+    mode: Literal["online", "offline"]
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int = Field(ge=1, le=10_000)
+    region_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+        min_length=1, max_length=200, description="whose people may enrol: within your county"
+    )
+
+
+class CourseOut(BaseModel):
+    id: str
+    institution_id: str
+    institution_name: str
+    county_code: str
+    title: str
+    category: str
+    mode: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    enrolled: int
+    waiting: int
+    region_codes: list[str]
+    created_at: datetime
+    rating: RatingOut
+
+
+class EnrolmentIn(BaseModel):
+    household_id: str = Field(
+        default="", pattern=r"^([0-9a-f]{1,64})?$", description="empty: you enrol yourself"
+    )
+    trainee_name: str = Field(default="", max_length=50, description="the household's member")
+
+
+class EnrolmentActionIn(BaseModel):
+    action: Literal["cancel", "complete"] = Field(
+        description="cancel (the trainee) or complete (the institution certifies)"
+    )
+
+
+class AttendanceIn(BaseModel):
+    date: date
+
+
+class RatingIn(BaseModel):
+    course_rating: int = Field(ge=1, le=5)
+    institution_rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=1000)
+
+
+class EnrolmentOut(BaseModel):
+    id: str
+    course_id: str
+    user_id: str | None
+    household_id: str | None
+    trainee_name: str
+    trainee_role: str
+    region_code: str
+    status: Literal["enrolled", "waiting", "cancelled", "completed"]
+    waiting_position: int | None = Field(description="1: next to move up")
+    attended_dates: list[str]
+    course_rating: int | None
+    institution_rating: int | None
+    enrolled_at: datetime
+    completed_at: datetime | None
+    certified_by: str | None
+
+
+def timestamp(moment: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+def course_out(c: pb.Course) -> CourseOut:
+    return CourseOut(
+        id=c.id,
+        institution_id=c.institution_id,
+        institution_name=c.institution_name,
+        county_code=c.county_code,
+        title=c.title,
+        category=c.category,
+        mode=c.mode,
+        starts_at=c.starts_at.ToDatetime(),
+        ends_at=c.ends_at.ToDatetime(),
+        capacity=c.capacity,
+        enrolled=c.enrolled,
+        waiting=c.waiting,
+        region_codes=list(c.region_codes),
+        created_at=c.created_at.ToDatetime(),
+        rating=rating_out(c.rating),
+    )
+
+
+def enrolment_out(e: pb.Enrolment) -> EnrolmentOut:
+    return EnrolmentOut(
+        id=e.id,
+        course_id=e.course_id,
+        user_id=e.user_id or None,
+        household_id=e.household_id or None,
+        trainee_name=e.trainee_name,
+        trainee_role=e.trainee_role,
+        region_code=e.region_code,
+        status=e.status,  # type: ignore[arg-type]
+        waiting_position=e.waiting_position or None,
+        attended_dates=list(e.attended_dates),
+        course_rating=e.course_rating or None,
+        institution_rating=e.institution_rating or None,
+        enrolled_at=e.enrolled_at.ToDatetime(),
+        completed_at=e.completed_at.ToDatetime() if e.HasField("completed_at") else None,
+        certified_by=e.certified_by or None,
+    )
+
+
+@router.post(
+    "/courses",
+    status_code=201,
+    response_model=CourseOut,
+    responses=problem_responses(),
+    summary="Publish a course (an approved institution)",
+)
+async def publish_course(
+    body: CourseIn, request: Request, caller: Annotated[Caller, caller_for("courses", "publish")]
+) -> JSONResponse:
+    async def produce() -> CourseOut:
+        message = pb.PublishCourseRequest(
+            title=body.title,
+            category=body.category,
+            mode=body.mode,
+            starts_at=timestamp(body.starts_at),
+            ends_at=timestamp(body.ends_at),
+            capacity=body.capacity,
+            region_codes=body.region_codes,
+        )
+        return course_out(await caller.training("PublishCourse", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "/courses",
+    response_model=Page[CourseOut],
+    responses=problem_responses(),
+    summary="Courses: an institution's own; otherwise those of your county or territory",
+)
+async def list_courses(
+    caller: Annotated[Caller, caller_for("courses", "read")],
+    region_code: RegionCode = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListCoursesRequest(
+        region_code=region_code, page_size=page_size, page_token=page_token
+    )
+    reply = await caller.training("ListCourses", message)
+    return ModelResponse(
+        Page[CourseOut](
+            items=[course_out(c) for c in reply.courses],
+            next_page_token=reply.next_page_token or None,
+        )
+    )
+
+
+@router.get(
+    "/courses/{course_id}",
+    response_model=CourseOut,
+    responses=problem_responses(),
+    summary="A course, its seats, waiting list and rating",
+)
+async def get_course(
+    course_id: ObjectId, caller: Annotated[Caller, caller_for("courses", "read")]
+) -> ModelResponse:
+    return ModelResponse(
+        course_out(await caller.training("GetCourse", pb.GetCourseRequest(id=course_id)))
+    )
+
+
+@router.post(
+    "/courses/{course_id}/enrolments",
+    status_code=201,
+    response_model=EnrolmentOut,
+    responses=problem_responses(),
+    summary="Enrol yourself, or a registry household's member (full: the waiting list)",
+)
+async def enrol(
+    course_id: ObjectId,
+    body: EnrolmentIn,
+    request: Request,
+    caller: Annotated[Caller, caller_for("courses", "enrol")],
+) -> JSONResponse:
+    async def produce() -> EnrolmentOut:
+        message = pb.EnrolRequest(course_id=course_id, **body.model_dump())
+        return enrolment_out(await caller.training("Enrol", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "/courses/{course_id}/enrolments",
+    response_model=Page[EnrolmentOut],
+    responses=problem_responses(),
+    summary="A course's trainees (an officer: those of their territory; a trainee: their own)",
+)
+async def list_enrolments(
+    course_id: ObjectId,
+    caller: Annotated[Caller, caller_for("courses", "read")],
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListEnrolmentsRequest(
+        course_id=course_id, page_size=page_size, page_token=page_token
+    )
+    reply = await caller.training("ListEnrolments", message)
+    return ModelResponse(
+        Page[EnrolmentOut](
+            items=[enrolment_out(e) for e in reply.enrolments],
+            next_page_token=reply.next_page_token or None,
+        )
+    )
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/actions",
+    response_model=EnrolmentOut,
+    responses=problem_responses(),
+    summary="Cancel (the trainee; the first waiting moves up) or complete (the institution)",
+)
+async def act_on_enrolment(
+    enrolment_id: ObjectId,
+    body: EnrolmentActionIn,
+    caller: Annotated[Caller, caller_for("courses", "read")],
+) -> ModelResponse:
+    message = pb.ActOnEnrolmentRequest(id=enrolment_id, action=body.action)
+    return ModelResponse(enrolment_out(await caller.training("ActOnEnrolment", message)))
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/attendance",
+    response_model=EnrolmentOut,
+    responses=problem_responses(),
+    summary="The institution records the trainee's attendance of a session (a day of the course)",
+)
+async def record_attendance(
+    enrolment_id: ObjectId,
+    body: AttendanceIn,
+    caller: Annotated[Caller, caller_for("courses", "certify")],
+) -> ModelResponse:
+    message = pb.RecordAttendanceRequest(id=enrolment_id, date=body.date.isoformat())
+    return ModelResponse(enrolment_out(await caller.training("RecordAttendance", message)))
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/rating",
+    response_model=EnrolmentOut,
+    responses=problem_responses(),
+    summary="Rate the course and the institution, 1 to 5, once, after completing it",
+)
+async def rate_course(
+    enrolment_id: ObjectId,
+    body: RatingIn,
+    caller: Annotated[Caller, caller_for("courses", "enrol")],
+) -> ModelResponse:
+    message = pb.RateCourseRequest(id=enrolment_id, **body.model_dump())
+    return ModelResponse(enrolment_out(await caller.training("RateCourse", message)))

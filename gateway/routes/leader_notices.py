@@ -1,0 +1,106 @@
+"""The public notice (公示) of leader candidates: anyone may read the notices running now —
+never an identity number, a phone, bank or health data — and lodge an objection during one,
+without logging in (rate-limited per address)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import State, request_id
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from gateway.routes.leaders import CandidateId
+from jingzhun.training.v1 import training_pb2 as pb
+
+router = APIRouter(prefix="/public", tags=["public"])
+
+
+class NoticeOut(BaseModel):
+    candidate_id: str
+    name: str
+    village_code: str
+    village_name: str
+    leader_type: str
+    project: str
+    scale: str
+    years_in_business: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ObjectionIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+    contact: str = Field(default="", max_length=20, description="optional mobile, kept private")
+
+
+class ObjectionReceipt(BaseModel):
+    objection_id: str
+    lodged_at: datetime
+
+
+async def admit(request: Request, state: State) -> None:
+    ip = request.client.host if request.client else "unknown"
+    await state.limiter.hit(f"public:{ip}", state.settings.token_rate_limit_per_minute)
+
+
+@router.get(
+    "/leader-notices",
+    response_model=Page[NoticeOut],
+    responses=problem_responses(),
+    summary="The public notices of leader candidates running now (no login)",
+)
+async def list_notices(
+    request: Request,
+    state: State,
+    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    await admit(request, state)
+    message = pb.ListPublicNoticesRequest(
+        region_code=region_code, page_size=page_size, page_token=page_token
+    )
+    reply = await state.training.call("ListPublicNotices", message, request_id=request_id(request))
+    notices = [
+        NoticeOut(
+            candidate_id=n.candidate_id,
+            name=n.name,
+            village_code=n.village_code,
+            village_name=n.village_name,
+            leader_type=n.leader_type,
+            project=n.project,
+            scale=n.scale,
+            years_in_business=n.years_in_business,
+            starts_at=n.starts_at.ToDatetime(),
+            ends_at=n.ends_at.ToDatetime(),
+        )
+        for n in reply.notices
+    ]
+    return ModelResponse(
+        Page[NoticeOut](items=notices, next_page_token=reply.next_page_token or None)
+    )
+
+
+@router.post(
+    "/leader-notices/{candidate_id}/objections",
+    status_code=201,
+    response_model=ObjectionReceipt,
+    responses=problem_responses(),
+    summary="Object to a candidate while their notice runs (no login)",
+)
+async def lodge_objection(
+    candidate_id: CandidateId, body: ObjectionIn, request: Request, state: State
+) -> JSONResponse:
+    await admit(request, state)
+    message = pb.LodgeObjectionRequest(candidate_id=candidate_id, **body.model_dump())
+    reply = await state.training.call("LodgeObjection", message, request_id=request_id(request))
+    receipt = ObjectionReceipt(
+        objection_id=reply.objection_id, lodged_at=reply.lodged_at.ToDatetime()
+    )
+    return JSONResponse(receipt.model_dump(mode="json"), status_code=201)

@@ -1,0 +1,290 @@
+"""Leader cultivation (致富带头人培育): candidates register themselves or are nominated, the
+village recommends, the town publishes the public notice (公示) and resolves objections, the
+county approves or rejects; the leader database with each leader's file (一人一档) and the
+villages of a county still without a leader."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from jingzhun.training.v1 import training_pb2 as pb
+
+router = APIRouter(prefix="/api/v1", tags=["leaders"])
+
+CandidateId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+RegionCode = Annotated[
+    str, Query(pattern=r"^(\d{12})?$", description="a region in your territory (default: yours)")
+]
+LeaderType = Literal[
+    "planting", "breeding", "processing", "ecommerce", "cooperative", "tourism", "other"
+]
+Status = Literal["registered", "recommended", "in_notice", "notice_closed", "approved", "rejected"]
+
+
+class CandidateIn(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+    id_number: str = Field(min_length=1, max_length=18, description="stored encrypted")
+    phone: str = Field(default="", max_length=20, description="stored encrypted")
+    village_code: str = Field(
+        default="", pattern=r"^(\d{12})?$", description="a nomination's village (yours: empty)"
+    )
+    leader_type: LeaderType
+    project: str = Field(min_length=1, max_length=500)
+    scale: str = Field(default="", max_length=200, description="e.g. 200亩, 500头")
+    years_in_business: int = Field(default=0, ge=0, le=80)
+    skills: list[str] = Field(default_factory=list, max_length=20)
+    annual_revenue_yuan: int = Field(default=0, ge=0)
+
+
+class CandidateActionIn(BaseModel):
+    action: Literal["recommend", "publish_notice", "approve", "reject"]
+    note: str = Field(
+        min_length=1, max_length=2000, description="the inspection, the review, or the reason"
+    )
+    expected_version: int = Field(default=0, ge=0, description="0: no check")
+
+
+class ResolutionIn(BaseModel):
+    upheld: bool = Field(description="whether the objection was found to be true")
+    resolution: str = Field(min_length=1, max_length=2000)
+
+
+class PolicyIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    year: int = Field(ge=2000, le=2100)
+    amount_yuan: int = Field(default=0, ge=0)
+    department: str = Field(default="", max_length=100)
+
+
+class StepOut(BaseModel):
+    seq: int
+    action: str
+    status: str
+    actor_id: str = Field(description="`scheduler` closes the notice; `public` objects")
+    note: str
+    at: datetime
+
+
+class ObjectionOut(BaseModel):
+    id: str
+    text: str
+    contact_masked: str
+    status: str
+    upheld: bool
+    resolution: str
+    resolved_by: str
+    lodged_at: datetime
+    resolved_at: datetime | None
+
+
+class LedHouseholdOut(BaseModel):
+    household_id: str
+    village_code: str
+    how: str
+    note: str
+    added_by: str
+    added_at: datetime
+
+
+class CandidateOut(BaseModel):
+    id: str
+    user_id: str | None
+    nominated_by: str | None
+    name: str
+    id_number_masked: str
+    phone_masked: str
+    village_code: str
+    village_name: str
+    leader_type: str
+    project: str
+    scale: str
+    years_in_business: int
+    skills: list[str]
+    annual_revenue_yuan: int
+    status: str
+    owner_level: str | None = Field(description="whose turn it is: village | town | county")
+    notice_ends_at: datetime | None
+    open_objections: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    steps: list[StepOut]
+    objections: list[ObjectionOut]
+    households: list[LedHouseholdOut]
+    policies: list[PolicyIn]
+
+
+def _time(message: pb.Candidate | pb.Objection, name: str) -> datetime | None:
+    return getattr(message, name).ToDatetime() if message.HasField(name) else None  # type: ignore[arg-type]
+
+
+def candidate_out(c: pb.Candidate) -> CandidateOut:
+    return CandidateOut(
+        id=c.id,
+        user_id=c.user_id or None,
+        nominated_by=c.nominated_by or None,
+        name=c.name,
+        id_number_masked=c.id_number_masked,
+        phone_masked=c.phone_masked,
+        village_code=c.village_code,
+        village_name=c.village_name,
+        leader_type=c.leader_type,
+        project=c.project,
+        scale=c.scale,
+        years_in_business=c.years_in_business,
+        skills=list(c.skills),
+        annual_revenue_yuan=c.annual_revenue_yuan,
+        status=c.status,
+        owner_level=c.owner_level or None,
+        notice_ends_at=_time(c, "notice_ends_at"),
+        open_objections=c.open_objections,
+        version=c.version,
+        created_at=c.created_at.ToDatetime(),
+        updated_at=c.updated_at.ToDatetime(),
+        steps=[
+            StepOut(
+                seq=s.seq,
+                action=s.action,
+                status=s.status,
+                actor_id=s.actor_id,
+                note=s.note,
+                at=s.at.ToDatetime(),
+            )
+            for s in c.steps
+        ],
+        objections=[
+            ObjectionOut(
+                id=o.id,
+                text=o.text,
+                contact_masked=o.contact_masked,
+                status=o.status,
+                upheld=o.upheld,
+                resolution=o.resolution,
+                resolved_by=o.resolved_by,
+                lodged_at=o.lodged_at.ToDatetime(),
+                resolved_at=_time(o, "resolved_at"),
+            )
+            for o in c.objections
+        ],
+        households=[
+            LedHouseholdOut(
+                household_id=h.household_id,
+                village_code=h.village_code,
+                how=h.how,
+                note=h.note,
+                added_by=h.added_by,
+                added_at=h.added_at.ToDatetime(),
+            )
+            for h in c.households
+        ],
+        policies=[
+            PolicyIn(name=p.name, year=p.year, amount_yuan=p.amount_yuan, department=p.department)
+            for p in c.policies
+        ],
+    )
+
+
+@router.post(
+    "/leader-candidates",
+    status_code=201,
+    response_model=CandidateOut,
+    responses=problem_responses(),
+    summary="Register as a leader candidate (your home village), or nominate one in your territory",
+)
+async def register_candidate(
+    body: CandidateIn,
+    request: Request,
+    caller: Annotated[Caller, caller_for("leaders", "register")],
+) -> JSONResponse:
+    async def produce() -> CandidateOut:
+        message = pb.RegisterCandidateRequest(**body.model_dump())
+        return candidate_out(await caller.training("RegisterCandidate", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+async def candidates_page(
+    caller: Caller, region_code: str, status: str, size: int, token: str
+) -> Page:
+    message = pb.ListCandidatesRequest(
+        region_code=region_code, status=status, page_size=size, page_token=token
+    )
+    reply = await caller.training("ListCandidates", message)
+    return Page[CandidateOut](
+        items=[candidate_out(c) for c in reply.candidates],
+        next_page_token=reply.next_page_token or None,
+    )
+
+
+@router.get(
+    "/leader-candidates",
+    response_model=Page[CandidateOut],
+    responses=problem_responses(),
+    summary="The candidates of a region (a candidate: their own), each with their whole path",
+)
+async def list_candidates(
+    caller: Annotated[Caller, caller_for("leaders", "read")],
+    region_code: RegionCode = "",
+    status: Annotated[Status | None, Query()] = None,
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    return ModelResponse(
+        await candidates_page(caller, region_code, status or "", page_size, page_token)
+    )
+
+
+@router.get(
+    "/leader-candidates/{candidate_id}",
+    response_model=CandidateOut,
+    responses=problem_responses(),
+    summary="A candidate, their path, objections and file",
+)
+async def get_candidate(
+    candidate_id: CandidateId, caller: Annotated[Caller, caller_for("leaders", "read")]
+) -> ModelResponse:
+    found = await caller.training("GetCandidate", pb.GetCandidateRequest(id=candidate_id))
+    return ModelResponse(candidate_out(found))
+
+
+@router.post(
+    "/leader-candidates/{candidate_id}/actions",
+    response_model=CandidateOut,
+    responses=problem_responses(),
+    summary="Recommend (village), publish the public notice (town), approve (county) or reject",
+)
+async def act_on_candidate(
+    candidate_id: CandidateId,
+    body: CandidateActionIn,
+    caller: Annotated[Caller, caller_for("leaders", "review")],
+) -> ModelResponse:
+    message = pb.ActOnCandidateRequest(id=candidate_id, **body.model_dump())
+    return ModelResponse(candidate_out(await caller.training("ActOnCandidate", message)))
+
+
+@router.post(
+    "/leader-candidates/{candidate_id}/objections/{objection_id}/resolution",
+    response_model=CandidateOut,
+    responses=problem_responses(),
+    summary="The town's finding on an objection to the candidate's public notice",
+)
+async def resolve_objection(
+    candidate_id: CandidateId,
+    objection_id: CandidateId,
+    body: ResolutionIn,
+    caller: Annotated[Caller, caller_for("leaders", "review")],
+) -> ModelResponse:
+    message = pb.ResolveObjectionRequest(
+        candidate_id=candidate_id, objection_id=objection_id, **body.model_dump()
+    )
+    return ModelResponse(candidate_out(await caller.training("ResolveObjection", message)))

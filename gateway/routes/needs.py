@@ -1,0 +1,230 @@
+"""Needs (帮扶需求): filed by a paired helper, resolved, answered or escalated level by level
+(village → town → county → city → province), escalated by themselves at the deadline; the
+needs ledger (问题解决台账) and the needs menu of a region."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from jingzhun.assistance.v1 import assistance_pb2 as pb
+
+router = APIRouter(prefix="/api/v1", tags=["needs"])
+
+NeedId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+Category = Literal["medical", "schooling", "housing", "employment", "industry", "funds", "other"]
+OwnerLevel = Literal["village", "town", "county", "city", "province"]
+RegionCode = Annotated[
+    str, Query(pattern=r"^(\d{12})?$", description="a region in your territory (default: yours)")
+]
+
+
+class NeedIn(BaseModel):
+    household_id: str = Field(
+        pattern=r"^[0-9a-f]{1,64}$", description="a household paired with you"
+    )
+    category: Category
+    description: str = Field(min_length=1, max_length=2000)
+    urgent: bool = Field(default=False, description="shorter deadlines at every level")
+
+
+class NeedActionIn(BaseModel):
+    action: Literal["resolve", "answer", "escalate"]
+    reason: str = Field(
+        min_length=1, max_length=2000, description="how it was resolved, the answer, or why up"
+    )
+    expected_version: int = Field(default=0, ge=0, description="0: no check")
+
+
+class NeedStepOut(BaseModel):
+    seq: int
+    action: str = Field(description="filed | escalated | auto_escalated | resolved | answered")
+    from_region: str | None
+    to_region: str | None
+    actor_id: str = Field(description="`scheduler` for an escalation at the deadline")
+    reason: str
+    at: datetime
+
+
+class NeedOut(BaseModel):
+    id: str
+    household_id: str
+    village_code: str
+    category: str
+    description: str
+    urgent: bool
+    status: str = Field(description="open | resolved | answered")
+    owner_region: str
+    owner_level: str
+    due_at: datetime
+    overdue: bool
+    filed_by: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    steps: list[NeedStepOut] = Field(description="the whole path, in order")
+
+
+class MenuCell(BaseModel):
+    category: str
+    owner_level: str
+    status: str
+    count: int
+
+
+class NeedsMenuOut(BaseModel):
+    region_code: str
+    total: int
+    open: int
+    overdue: int
+    cells: list[MenuCell] = Field(description="needs by category, owner level and status")
+
+
+def need_out(n: pb.Need) -> NeedOut:
+    return NeedOut(
+        id=n.id,
+        household_id=n.household_id,
+        village_code=n.village_code,
+        category=n.category,
+        description=n.description,
+        urgent=n.urgent,
+        status=n.status,
+        owner_region=n.owner_region,
+        owner_level=n.owner_level,
+        due_at=n.due_at.ToDatetime(),
+        overdue=n.overdue,
+        filed_by=n.filed_by,
+        version=n.version,
+        created_at=n.created_at.ToDatetime(),
+        updated_at=n.updated_at.ToDatetime(),
+        steps=[
+            NeedStepOut(
+                seq=s.seq,
+                action=s.action,
+                from_region=s.from_region or None,
+                to_region=s.to_region or None,
+                actor_id=s.actor_id,
+                reason=s.reason,
+                at=s.at.ToDatetime(),
+            )
+            for s in n.steps
+        ],
+    )
+
+
+@router.post(
+    "/needs",
+    status_code=201,
+    response_model=NeedOut,
+    responses=problem_responses(),
+    summary="File a need of a household paired with you (the village owns it first)",
+)
+async def file_need(
+    body: NeedIn, request: Request, caller: Annotated[Caller, caller_for("needs", "create")]
+) -> JSONResponse:
+    async def produce() -> NeedOut:
+        message = pb.FileNeedRequest(
+            household_id=body.household_id,
+            category=body.category,
+            description=body.description,
+            urgent=body.urgent,
+        )
+        return need_out(await caller.assistance("FileNeed", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "/needs/menu",
+    response_model=NeedsMenuOut,
+    responses=problem_responses(),
+    summary="The needs menu of a region: needs by category, owner level and status",
+)
+async def needs_menu(
+    caller: Annotated[Caller, caller_for("needs", "read")], region_code: RegionCode = ""
+) -> ModelResponse:
+    menu = await caller.assistance("GetNeedsMenu", pb.GetNeedsMenuRequest(region_code=region_code))
+    return ModelResponse(
+        NeedsMenuOut(
+            region_code=menu.region_code,
+            total=menu.total,
+            open=menu.open,
+            overdue=menu.overdue,
+            cells=[
+                MenuCell(
+                    category=c.category, owner_level=c.owner_level, status=c.status, count=c.count
+                )
+                for c in menu.cells
+            ],
+        )
+    )
+
+
+@router.get(
+    "/needs",
+    response_model=Page[NeedOut],
+    responses=problem_responses(),
+    summary="The needs ledger (问题解决台账) of a region: every need with its whole path",
+)
+async def needs_ledger(
+    caller: Annotated[Caller, caller_for("needs", "read")],
+    region_code: RegionCode = "",
+    status: Annotated[Literal["open", "resolved", "answered"] | None, Query()] = None,
+    category: Annotated[Category | None, Query()] = None,
+    owner_level: Annotated[OwnerLevel | None, Query()] = None,
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListNeedsRequest(
+        region_code=region_code,
+        status=status or "",
+        category=category or "",
+        owner_level=owner_level or "",
+        page_size=page_size,
+        page_token=page_token,
+    )
+    reply = await caller.assistance("ListNeeds", message)
+    page = Page[NeedOut](
+        items=[need_out(n) for n in reply.needs], next_page_token=reply.next_page_token or None
+    )
+    return ModelResponse(page)
+
+
+@router.get(
+    "/needs/{need_id}",
+    response_model=NeedOut,
+    responses=problem_responses(),
+    summary="A need and its whole path",
+)
+async def get_need(
+    need_id: NeedId, caller: Annotated[Caller, caller_for("needs", "read")]
+) -> ModelResponse:
+    return ModelResponse(
+        need_out(await caller.assistance("GetNeed", pb.GetNeedRequest(id=need_id)))
+    )
+
+
+@router.post(
+    "/needs/{need_id}/actions",
+    response_model=NeedOut,
+    responses=problem_responses(),
+    summary="Resolve, answer or escalate a need your level owns (or one below yours owns)",
+)
+async def act_on_need(
+    need_id: NeedId,
+    body: NeedActionIn,
+    caller: Annotated[Caller, caller_for("needs", "handle")],
+) -> ModelResponse:
+    message = pb.ActOnNeedRequest(
+        id=need_id, action=body.action, reason=body.reason, expected_version=body.expected_version
+    )
+    return ModelResponse(need_out(await caller.assistance("ActOnNeed", message)))

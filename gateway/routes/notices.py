@@ -1,0 +1,191 @@
+"""Notices (上传下达): a text message to every holder of a role in a subtree of the caller's
+territory, with per-recipient status; and the messages of a subtree, for operators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from jingzhun.notification.v1 import notification_pb2 as pb
+
+router = APIRouter(prefix="/api/v1", tags=["notices"])
+
+NoticeId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+STATUS = r"^(queued|held|sending|submitted|delivered|failed|expired)?$"
+Status = Annotated[str, Query(pattern=STATUS, description="only messages in this status")]
+
+
+class NoticeIn(BaseModel):
+    role: str = Field(max_length=40, examples=["helper"], description="every holder of this role")
+    region_code: str = Field(
+        pattern=r"^\d{12}$", examples=["370102000000"], description="... in this subtree"
+    )
+    text: str = Field(
+        default="", max_length=500, description="the notice (the `notice` template's text)"
+    )
+    template: str = Field(default="", max_length=40, description="another approved template")
+    variables: dict[str, str] = Field(default_factory=dict, max_length=20)
+    urgent: bool = Field(default=False, description="sent during quiet hours too")
+
+
+class StatusCounts(BaseModel):
+    queued: int
+    held: int = Field(description="waiting for the end of quiet hours or of a daily cap")
+    sending: int
+    submitted: int = Field(description="accepted by the carrier, no receipt yet")
+    delivered: int
+    failed: int
+    expired: int = Field(description="no receipt came in time")
+
+
+class NoticeOut(BaseModel):
+    id: str
+    role: str
+    region_code: str
+    template: str
+    text: str = Field(description="as the recipients read it, signature included")
+    urgent: bool
+    state: str = Field(description="resolving (finding the recipients) | sending | done")
+    recipients: int
+    counts: StatusCounts
+    created_by: str
+    created_at: datetime
+
+
+class MessageOut(BaseModel):
+    id: str
+    user_id: str
+    phone: str = Field(description="masked (139****5678)")
+    region_code: str
+    template: str
+    urgent: bool
+    status: str
+    attempts: int
+    error: str
+    notice_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def notice_out(b: pb.Broadcast) -> NoticeOut:
+    counts = StatusCounts(**{f: getattr(b.counts, f) for f in StatusCounts.model_fields})
+    return NoticeOut(
+        id=b.id,
+        role=b.role,
+        region_code=b.region_code,
+        template=b.template,
+        text=b.text,
+        urgent=b.urgent,
+        state=b.state,
+        recipients=b.recipients,
+        counts=counts,
+        created_by=b.created_by,
+        created_at=b.created_at.ToDatetime(),
+    )
+
+
+def messages_page(reply: pb.ListMessagesResponse) -> Page[MessageOut]:
+    items = [
+        MessageOut(
+            id=m.id,
+            user_id=m.user_id,
+            phone=m.phone,
+            region_code=m.region_code,
+            template=m.template,
+            urgent=m.urgent,
+            status=m.status,
+            attempts=m.attempts,
+            error=m.error,
+            notice_id=m.broadcast_id or None,
+            created_at=m.created_at.ToDatetime(),
+            updated_at=m.updated_at.ToDatetime(),
+        )
+        for m in reply.messages
+    ]
+    return Page[MessageOut](items=items, next_page_token=reply.next_page_token or None)
+
+
+@router.post(
+    "/notices",
+    status_code=201,
+    response_model=NoticeOut,
+    responses=problem_responses(),
+    summary="Send a notice to every holder of a role in a subtree",
+)
+async def create_notice(
+    body: NoticeIn, request: Request, caller: Annotated[Caller, caller_for("notices", "create")]
+) -> JSONResponse:
+    async def produce() -> NoticeOut:
+        message = pb.CreateBroadcastRequest(
+            role=body.role,
+            region_code=body.region_code,
+            template=body.template,
+            text=body.text,
+            variables=body.variables,
+            urgent=body.urgent,
+        )
+        return notice_out(await caller.notification("CreateBroadcast", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "/notices/{notice_id}",
+    response_model=NoticeOut,
+    responses=problem_responses(),
+    summary="A notice and how many of its messages are in each status",
+)
+async def get_notice(
+    notice_id: NoticeId, caller: Annotated[Caller, caller_for("notices", "read")]
+) -> ModelResponse:
+    reply = await caller.notification("GetBroadcast", pb.GetBroadcastRequest(id=notice_id))
+    return ModelResponse(notice_out(reply))
+
+
+@router.get(
+    "/notices/{notice_id}/recipients",
+    response_model=Page[MessageOut],
+    responses=problem_responses(),
+    summary="A notice's recipients and their messages (e.g. status=failed), phones masked",
+)
+async def notice_recipients(
+    notice_id: NoticeId,
+    caller: Annotated[Caller, caller_for("notices", "read")],
+    status: Status = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListBroadcastRecipientsRequest(
+        broadcast_id=notice_id, status=status, page_size=page_size, page_token=page_token
+    )
+    return ModelResponse(
+        messages_page(await caller.notification("ListBroadcastRecipients", message))
+    )
+
+
+@router.get(
+    "/messages",
+    response_model=Page[MessageOut],
+    responses=problem_responses(),
+    summary="Text messages to recipients in a subtree (yours by default)",
+)
+async def list_messages(
+    caller: Annotated[Caller, caller_for("messages", "read")],
+    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    status: Status = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListMessagesRequest(
+        region_code=region_code, status=status, page_size=page_size, page_token=page_token
+    )
+    return ModelResponse(messages_page(await caller.notification("ListMessages", message)))

@@ -1,0 +1,186 @@
+"""Visits (帮扶记录): a helper logs a visit to a household paired with them with a geo check-in,
+accepted near the household's registered location and flagged otherwise; the visits of a
+household or a region, and the visit frequency per helper and per household over a period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.paging import stamp
+
+router = APIRouter(prefix="/api/v1", tags=["visits"])
+
+RegionCode = Annotated[
+    str, Query(pattern=r"^(\d{12})?$", description="a region in your territory (default: yours)")
+]
+Since = Annotated[datetime | None, Query(alias="from", description="period start, inclusive")]
+PeriodRequest = TypeVar(
+    "PeriodRequest", pb.ListVisitsRequest, pb.GetVisitFrequencyRequest, pb.GetPerformanceRequest
+)
+Until = Annotated[datetime | None, Query(alias="to", description="period end, exclusive")]
+
+
+class VisitIn(BaseModel):
+    household_id: str = Field(
+        pattern=r"^[0-9a-f]{1,64}$", description="a household paired with you"
+    )
+    latitude: float = Field(ge=-90, le=90, description="where you check in (WGS-84)")
+    longitude: float = Field(ge=-180, le=180)
+    visited_at: datetime | None = Field(default=None, description="default: now")
+    notes: str = Field(default="", max_length=2000)
+
+
+class VisitOut(BaseModel):
+    id: str
+    household_id: str
+    village_code: str
+    helper_id: str
+    latitude: float
+    longitude: float
+    visited_at: datetime
+    notes: str
+    check: str = Field(description="accepted | flagged")
+    flag: str | None = Field(description="too_far | no_registered_location, when flagged")
+    distance_m: float | None = Field(description="from the household's registered location")
+    created_at: datetime
+
+
+class VisitCount(BaseModel):
+    id: str
+    visits: int
+    flagged: int
+
+
+class VisitFrequencyOut(BaseModel):
+    region_code: str
+    since: datetime = Field(description="the period counted: [since, until)")
+    until: datetime
+    visits: int
+    flagged: int
+    by_helper: list[VisitCount]
+    by_household: list[VisitCount]
+
+
+def visit_out(v: pb.Visit) -> VisitOut:
+    return VisitOut(
+        id=v.id,
+        household_id=v.household_id,
+        village_code=v.village_code,
+        helper_id=v.helper_id,
+        latitude=v.latitude,
+        longitude=v.longitude,
+        visited_at=v.visited_at.ToDatetime(),
+        notes=v.notes,
+        check=v.check,
+        flag=v.flag or None,
+        distance_m=round(v.distance_m, 1) if v.HasField("distance_m") else None,
+        created_at=v.created_at.ToDatetime(),
+    )
+
+
+def counts(rows: list[pb.VisitFrequency.Count]) -> list[VisitCount]:
+    return [VisitCount(id=c.id, visits=c.visits, flagged=c.flagged) for c in rows]
+
+
+def with_period(
+    message: PeriodRequest, since: datetime | None, until: datetime | None
+) -> PeriodRequest:
+    if since is not None:
+        getattr(message, "from").CopyFrom(stamp(since))
+    if until is not None:
+        message.to.CopyFrom(stamp(until))
+    return message
+
+
+@router.post(
+    "/visits",
+    status_code=201,
+    response_model=VisitOut,
+    responses=problem_responses(),
+    summary="Log a visit to a household paired with you, with where you checked in",
+)
+async def log_visit(
+    body: VisitIn, request: Request, caller: Annotated[Caller, caller_for("visits", "create")]
+) -> JSONResponse:
+    async def produce() -> VisitOut:
+        message = pb.LogVisitRequest(
+            household_id=body.household_id,
+            latitude=body.latitude,
+            longitude=body.longitude,
+            notes=body.notes,
+        )
+        if body.visited_at is not None:
+            message.visited_at.CopyFrom(stamp(body.visited_at))
+        return visit_out(await caller.assistance("LogVisit", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "/visits",
+    response_model=Page[VisitOut],
+    responses=problem_responses(),
+    summary="The visits of a household, or of a region in your territory, newest first",
+)
+async def list_visits(
+    caller: Annotated[Caller, caller_for("visits", "read")],
+    household_id: Annotated[str, Query(pattern=r"^([0-9a-f]{1,64})?$")] = "",
+    region_code: RegionCode = "",
+    since: Since = None,
+    until: Until = None,
+    flagged: Annotated[bool, Query(description="flagged check-ins only")] = False,
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListVisitsRequest(
+        household_id=household_id,
+        region_code=region_code,
+        flagged_only=flagged,
+        page_size=page_size,
+        page_token=page_token,
+    )
+    reply = await caller.assistance("ListVisits", with_period(message, since, until))
+    return ModelResponse(
+        Page[VisitOut](
+            items=[visit_out(v) for v in reply.visits],
+            next_page_token=reply.next_page_token or None,
+        )
+    )
+
+
+@router.get(
+    "/visits/frequency",
+    response_model=VisitFrequencyOut,
+    responses=problem_responses(),
+    summary="Visits per helper and per household of a region over a period (default 30 days)",
+)
+async def visit_frequency(
+    caller: Annotated[Caller, caller_for("visits", "read")],
+    region_code: RegionCode = "",
+    since: Since = None,
+    until: Until = None,
+) -> ModelResponse:
+    message = pb.GetVisitFrequencyRequest(region_code=region_code)
+    found = await caller.assistance("GetVisitFrequency", with_period(message, since, until))
+    return ModelResponse(
+        VisitFrequencyOut(
+            region_code=found.region_code,
+            since=getattr(found, "from").ToDatetime(),
+            until=found.to.ToDatetime(),
+            visits=found.visits,
+            flagged=found.flagged,
+            by_helper=counts(list(found.by_helper)),
+            by_household=counts(list(found.by_household)),
+        )
+    )

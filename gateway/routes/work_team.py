@@ -1,0 +1,188 @@
+"""The village work team (驻村工作队): a member checks in once a day with their position, keeps
+a work log and submits the village's monthly report once a month; leaders read the attendance,
+logs and reports of a region in their territory."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from gateway.deps import Caller, caller_for
+from gateway.idempotency import respond_once
+from gateway.problems import problem_responses
+from gateway.responses import ModelResponse
+from gateway.routes.needs import RegionCode
+from jingzhun.assistance.v1 import assistance_pb2 as pb
+
+router = APIRouter(prefix="/api/v1/work-team", tags=["work team"])
+
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class CheckInIn(BaseModel):
+    latitude: float = Field(ge=-90, le=90, description="where you check in (WGS-84)")
+    longitude: float = Field(ge=-180, le=180)
+    note: str = Field(default="", max_length=2000)
+
+
+class WorkLogIn(BaseModel):
+    day: str = Field(default="", description="YYYY-MM-DD, not after today (default: today)")
+    content: str = Field(min_length=1, max_length=2000)
+
+
+class MonthlyReportIn(BaseModel):
+    month: str = Field(pattern=MONTH, description="YYYY-MM, begun already")
+    content: str = Field(min_length=1, max_length=20000)
+
+
+class AttendanceOut(BaseModel):
+    user_id: str
+    village_code: str
+    day: str
+    checked_in_at: datetime
+    latitude: float
+    longitude: float
+    note: str
+
+
+class WorkLogOut(BaseModel):
+    id: str
+    user_id: str
+    village_code: str
+    day: str
+    content: str
+    created_at: datetime
+
+
+class MonthlyReportOut(BaseModel):
+    village_code: str
+    month: str
+    content: str
+    submitted_by: str
+    submitted_at: datetime
+
+
+class WorkRecordsOut(BaseModel):
+    attendance: list[AttendanceOut]
+    logs: list[WorkLogOut]
+    reports: list[MonthlyReportOut]
+
+
+def attendance_out(a: pb.Attendance) -> AttendanceOut:
+    return AttendanceOut(
+        user_id=a.user_id,
+        village_code=a.village_code,
+        day=a.day,
+        checked_in_at=a.checked_in_at.ToDatetime(),
+        latitude=a.latitude,
+        longitude=a.longitude,
+        note=a.note,
+    )
+
+
+def work_log_out(e: pb.WorkLog) -> WorkLogOut:
+    return WorkLogOut(
+        id=e.id,
+        user_id=e.user_id,
+        village_code=e.village_code,
+        day=e.day,
+        content=e.content,
+        created_at=e.created_at.ToDatetime(),
+    )
+
+
+def report_out(r: pb.MonthlyReport) -> MonthlyReportOut:
+    return MonthlyReportOut(
+        village_code=r.village_code,
+        month=r.month,
+        content=r.content,
+        submitted_by=r.submitted_by,
+        submitted_at=r.submitted_at.ToDatetime(),
+    )
+
+
+@router.post(
+    "/attendance",
+    status_code=201,
+    response_model=AttendanceOut,
+    responses=problem_responses(),
+    summary="Check in for today in your village (once a day)",
+)
+async def check_in(
+    body: CheckInIn, request: Request, caller: Annotated[Caller, caller_for("work_logs", "create")]
+) -> JSONResponse:
+    async def produce() -> AttendanceOut:
+        message = pb.CheckInRequest(
+            latitude=body.latitude, longitude=body.longitude, note=body.note
+        )
+        return attendance_out(await caller.assistance("CheckIn", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.post(
+    "/logs",
+    status_code=201,
+    response_model=WorkLogOut,
+    responses=problem_responses(),
+    summary="Add an entry to your work log",
+)
+async def log_work(
+    body: WorkLogIn, request: Request, caller: Annotated[Caller, caller_for("work_logs", "create")]
+) -> JSONResponse:
+    async def produce() -> WorkLogOut:
+        message = pb.LogWorkRequest(day=body.day, content=body.content)
+        return work_log_out(await caller.assistance("LogWork", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.post(
+    "/reports",
+    status_code=201,
+    response_model=MonthlyReportOut,
+    responses=problem_responses(),
+    summary="Submit your village's monthly report (once per month)",
+)
+async def submit_report(
+    body: MonthlyReportIn,
+    request: Request,
+    caller: Annotated[Caller, caller_for("work_logs", "create")],
+) -> JSONResponse:
+    async def produce() -> MonthlyReportOut:
+        message = pb.SubmitMonthlyReportRequest(month=body.month, content=body.content)
+        return report_out(await caller.assistance("SubmitMonthlyReport", message))
+
+    return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "",
+    response_model=WorkRecordsOut,
+    responses=problem_responses(),
+    summary="The attendance, work logs and monthly reports of a region in your territory",
+)
+async def work_records(
+    caller: Annotated[Caller, caller_for("work_logs", "read")],
+    region_code: RegionCode = "",
+    month: Annotated[
+        str,
+        Query(
+            pattern=rf"({MONTH})|^$",
+            description="attendance and logs: default this month; reports: default every month",
+        ),
+    ] = "",
+) -> ModelResponse:
+    message = pb.ListWorkRecordsRequest(region_code=region_code, month=month)
+    found = await caller.assistance("ListWorkRecords", message)
+    return ModelResponse(
+        WorkRecordsOut(
+            attendance=[attendance_out(a) for a in found.attendance],
+            logs=[work_log_out(e) for e in found.logs],
+            reports=[report_out(r) for r in found.reports],
+        )
+    )

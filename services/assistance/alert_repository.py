@@ -1,0 +1,68 @@
+"""Every SQL statement of return-to-poverty alerts. Functions take the caller's session and
+never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.db import in_subtree
+from services.assistance.models import Alert, AlertStep
+
+OPEN_STATUSES = ("raised", "verified", "reviewed")
+
+
+async def get_alert(session: AsyncSession, alert_id: str) -> Alert | None:
+    return await session.get(Alert, alert_id)
+
+
+async def open_alert_of(session: AsyncSession, household_id: str) -> Alert | None:
+    """The household's alert still being handled (raised, verified or reviewed), if any."""
+    statement = select(Alert).where(
+        col(Alert.household_id) == household_id,
+        col(Alert.status).in_(OPEN_STATUSES),
+    )
+    return (await session.exec(statement.limit(1))).first()
+
+
+async def steps_of(session: AsyncSession, alert_ids: Sequence[str]) -> dict[str, list[AlertStep]]:
+    found: dict[str, list[AlertStep]] = {alert_id: [] for alert_id in alert_ids}
+    if alert_ids:
+        statement = (
+            select(AlertStep)
+            .where(col(AlertStep.alert_id).in_(alert_ids))
+            .order_by(col(AlertStep.alert_id), col(AlertStep.seq))
+        )
+        for step in (await session.exec(statement)).all():
+            found[step.alert_id].append(step)
+    return found
+
+
+async def move_alert(
+    session: AsyncSession, alert_id: str, version: int, values: dict[str, Any]
+) -> bool:
+    """Apply `values` (and the next version) only if the alert is still at `version`: whoever
+    changed it first wins."""
+    statement = (
+        update(Alert)
+        .where(col(Alert.id) == alert_id, col(Alert.version) == version)
+        .values(**values, version=version + 1)
+        .execution_options(synchronize_session=False)  # the caller refreshes what it holds
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount == 1)
+
+
+async def list_alerts(
+    session: AsyncSession, region_code: str, status: str | None, *, after_id: str | None, limit: int
+) -> Sequence[Alert]:
+    statement = select(Alert).where(in_subtree(col(Alert.village_code), region_code))
+    if status is not None:
+        statement = statement.where(col(Alert.status) == status)
+    if after_id is not None:
+        statement = statement.where(col(Alert.id) > after_id)
+    return (await session.exec(statement.order_by(col(Alert.id)).limit(limit))).all()

@@ -1,0 +1,118 @@
+"""Composition root of assistance: components, the registry and identity it asks, the needs,
+tasks, visits, alerts, work-team and performance use-cases, the scheduler of deadlines, the
+outbox relay, the consumers of SMS replies and of households at risk (the income rule), the
+gRPC API and the authorization policy fetched from identity."""
+
+from __future__ import annotations
+
+import grpc
+
+from jingzhun.assistance.v1 import assistance_pb2, assistance_pb2_grpc
+from jingzhun.identity.v1 import identity_pb2_grpc
+from jingzhun.registry.v1 import registry_pb2_grpc
+from kit.access import Access
+from kit.authz import Authorizer
+from kit.bus import Bus
+from kit.db import Database
+from kit.grpc_client import ServiceClient
+from kit.inbox import Consumer
+from kit.outbox import OutboxRelay
+from kit.policy import fetch_policy_when_ready
+from kit.service_main import run_service
+from services.assistance.alerts_service import AlertsService
+from services.assistance.api_grpc import AssistanceApi
+from services.assistance.components import Components
+from services.assistance.domain import Deadlines
+from services.assistance.events import REPLY_RECEIVED
+from services.assistance.income_alerts import HOUSEHOLD_AT_RISK, IncomeRule
+from services.assistance.needs_service import NeedsService
+from services.assistance.performance_service import PerformanceService
+from services.assistance.registry_view import RegistryView
+from services.assistance.replies import ReplyHandler
+from services.assistance.scheduler import Scheduler
+from services.assistance.settings import AssistanceSettings
+from services.assistance.tasks_service import TasksService
+from services.assistance.visits_service import VisitsService
+from services.assistance.work_team_service import WorkTeamService
+
+
+def build_components(settings: AssistanceSettings) -> Components:
+    return Components(
+        db=Database(settings.database_url),
+        deadlines=Deadlines(settings.need_deadline_hours, settings.urgent_need_deadline_hours),
+        owner_role=settings.need_owner_role,
+        visit_max_distance_m=settings.visit_max_distance_m,
+        alert_verify_hours=settings.alert_verify_hours,
+    )
+
+
+async def run(settings: AssistanceSettings) -> None:
+    common = settings.common
+    components = build_components(settings)
+    identity = ServiceClient(
+        common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=10
+    )
+    registry = ServiceClient(
+        common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
+    )
+    view = RegistryView(registry, identity)
+    needs = NeedsService(components, view)
+    tasks = TasksService(components, view)
+    visits = VisitsService(components, view)
+    alerts = AlertsService(components, view)
+    scheduler = Scheduler(
+        components,
+        needs,
+        interval=settings.scheduler_interval_seconds,
+        batch=settings.scheduler_batch,
+    )
+    policy: list[Authorizer] = []
+    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="assistance")
+    await bus.ensure_service_stream("assistance")
+    relay = OutboxRelay(components.db, bus)
+    replies = Consumer(
+        bus,
+        components.db,
+        stream="notification",
+        durable="assistance-task-replies",
+        filter_subject=REPLY_RECEIVED,
+        handler=ReplyHandler(tasks).on_reply_received,
+    )
+    at_risk = Consumer(
+        bus,
+        components.db,
+        stream="registry",
+        durable="assistance-income-rule",
+        filter_subject=HOUSEHOLD_AT_RISK,
+        handler=IncomeRule(components).on_household_at_risk,
+    )
+
+    async def load_policy() -> None:
+        policy.append(await fetch_policy_when_ready(identity))
+
+    def register(server: grpc.aio.Server) -> list[str]:
+        access = Access(lambda: policy[0] if policy else None)
+        api = AssistanceApi(
+            needs,
+            tasks,
+            visits,
+            alerts,
+            WorkTeamService(components),
+            PerformanceService(components),
+            access,
+        )
+        assistance_pb2_grpc.add_AssistanceServiceServicer_to_server(api, server)
+        return [assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name]
+
+    async def stop() -> None:
+        await bus.close()
+        await identity.close()
+        await registry.close()
+        await components.db.dispose()
+
+    await run_service(
+        settings,
+        register,
+        background=[relay.run, replies.run, at_risk.run, scheduler.run, load_policy],
+        on_stop=stop,
+    )

@@ -1,0 +1,193 @@
+"""Assistance's tables: needs and every step of their path (the needs ledger); tasks and
+each cadre's assignment of them; helpers' visits with their geo check-in; return-to-poverty
+alerts and every step of their handling; the village work team's attendance, work logs and
+monthly reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Float, Index, String, Text, text
+from sqlmodel import Field, SQLModel
+
+
+class Need(SQLModel, table=True):
+    """A household's need (帮扶需求), owned by one level at a time."""
+
+    __tablename__ = "needs"
+    __table_args__ = (
+        # The ledger and the menu of a subtree: a range on village_code.
+        Index("ix_needs_village_status", "village_code", "status"),
+        # The scheduler's look for overdue needs.
+        Index("ix_needs_status_due", "status", "due_at"),
+    )
+    id: str = Field(primary_key=True)
+    household_id: str = Field(index=True)
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    village_name: str = ""  # for the texts to the levels above
+    category: str
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    urgent: bool = False
+    status: str
+    owner_region: str = Field(sa_column=Column(String(12), nullable=False))
+    owner_level: str
+    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    filed_by: str = Field(index=True)
+    version: int = 1
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class NeedStep(SQLModel, table=True):
+    """One step of a need's path: who moved it, from which owner to which, when and why."""
+
+    __tablename__ = "need_steps"
+    need_id: str = Field(foreign_key="needs.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    action: str
+    from_region: str = ""
+    to_region: str = ""
+    actor_id: str
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Task(SQLModel, table=True):
+    """Work an upper level assigns to cadres: visit, verify data, spot-check a household."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_assigned_by", "assigned_by", "due_at"),)
+    id: str = Field(primary_key=True)
+    kind: str
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    household_id: str = ""
+    region_code: str = Field(sa_column=Column(String(12), nullable=False))
+    assigned_by: str
+    due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Assignment(SQLModel, table=True):
+    """One cadre's copy of a task, answered by them alone (in the API or by an SMS reply)."""
+
+    __tablename__ = "task_assignments"
+    __table_args__ = (Index("ix_task_assignments_assignee", "assignee_id", "status"),)
+    task_id: str = Field(foreign_key="tasks.id", primary_key=True)
+    assignee_id: str = Field(primary_key=True)
+    assignee_region: str = Field(sa_column=Column(String(12), nullable=False))
+    status: str = "assigned"
+    via: str = ""
+    accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class Visit(SQLModel, table=True):
+    """A helper's visit (帮扶记录) with where they checked in; flagged, never dropped, when the
+    position is too far from the household's registered location or it has none."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        # A region's visits and frequency over a period: a range on village_code, then time.
+        Index("ix_visits_village_time", "village_code", "visited_at"),
+        Index("ix_visits_household_time", "household_id", "visited_at"),
+    )
+    id: str = Field(primary_key=True)
+    household_id: str
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    helper_id: str
+    latitude: float
+    longitude: float
+    visited_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    check: str  # accepted | flagged
+    flag: str = ""  # too_far | no_registered_location
+    distance_m: float | None = Field(default=None, sa_column=Column(Float))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+OPEN_RULE_ALERT = text("raised_by LIKE 'rule:%' AND status IN ('raised', 'verified', 'reviewed')")
+
+
+class Alert(SQLModel, table=True):
+    """A return-to-poverty alert (返贫预警) about a household: the town verifies it, the county
+    reviews it with the intervention measures and closes it with the outcome."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("ix_alerts_village_status", "village_code", "status"),
+        # Two deliveries of registry.household.at_risk never open two rule-raised alerts.
+        Index(
+            "uq_alerts_open_rule_alert",
+            "household_id",
+            unique=True,
+            postgresql_where=OPEN_RULE_ALERT,
+            sqlite_where=OPEN_RULE_ALERT,
+        ),
+    )
+    id: str = Field(primary_key=True)
+    household_id: str = Field(index=True)
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    village_name: str = ""  # for the texts to the town and the county
+    kind: str
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    status: str
+    owner_region: str = Field(sa_column=Column(String(12), nullable=False))
+    owner_level: str
+    verify_due_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    measures: str = Field(default="", sa_column=Column(Text, nullable=False))
+    outcome: str = Field(default="", sa_column=Column(Text, nullable=False))
+    raised_by: str
+    version: int = 1
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class AlertStep(SQLModel, table=True):
+    """One step of an alert: raised, verified, reviewed, closed or dismissed, by whom, when,
+    with its text (the reason, the findings, the measures, the outcome)."""
+
+    __tablename__ = "alert_steps"
+    alert_id: str = Field(foreign_key="alerts.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    action: str
+    actor_id: str
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Attendance(SQLModel, table=True):
+    """A village work-team member's check-in (考勤) for one day, once a day."""
+
+    __tablename__ = "work_attendance"
+    __table_args__ = (Index("ix_work_attendance_village_day", "village_code", "day"),)
+    user_id: str = Field(primary_key=True)
+    day: str = Field(sa_column=Column(String(10), primary_key=True))  # YYYY-MM-DD, local
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    checked_in_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    latitude: float
+    longitude: float
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class WorkLog(SQLModel, table=True):
+    """One entry of a work-team member's work log (工作日志)."""
+
+    __tablename__ = "work_logs"
+    __table_args__ = (Index("ix_work_logs_village_day", "village_code", "day"),)
+    id: str = Field(primary_key=True)
+    user_id: str
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    day: str = Field(sa_column=Column(String(10), nullable=False))  # YYYY-MM-DD, local
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class MonthlyReport(SQLModel, table=True):
+    """The work team's monthly report (月度工作报告) of a village, submitted once a month."""
+
+    __tablename__ = "work_monthly_reports"
+    village_code: str = Field(sa_column=Column(String(12), primary_key=True))
+    month: str = Field(sa_column=Column(String(7), primary_key=True))  # YYYY-MM
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    submitted_by: str
+    submitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -1,0 +1,91 @@
+"""What assistance needs from the registry and identity, asked over gRPC with the caller's own
+token (so their territory applies there too): a household, whether the caller is paired with
+it, a region's name, and the cadres a task goes to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jingzhun.identity.v1 import identity_pb2
+from jingzhun.registry.v1 import registry_pb2
+from kit.errors import PermissionDenied
+from kit.grpc_client import ServiceClient
+from kit.principal import Principal
+
+PAGE = 200
+
+
+@dataclass(frozen=True)
+class Cadre:
+    id: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class HouseholdRef:
+    id: str
+    village_code: str
+    village_name: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class RegistryView:
+    def __init__(self, registry: ServiceClient, identity: ServiceClient) -> None:
+        self.registry = registry
+        self.identity = identity
+
+    async def household(self, caller: Principal, household_id: str) -> HouseholdRef:
+        """The household as the caller may see it (out of their territory: NotFound)."""
+        found = await self.registry.call(
+            "GetHousehold", registry_pb2.GetHouseholdRequest(id=household_id), token=caller.token
+        )
+        region = await self.identity.call(
+            "GetRegion", identity_pb2.GetRegionRequest(code=found.village_code), token=caller.token
+        )
+        return HouseholdRef(
+            id=found.id,
+            village_code=found.village_code,
+            village_name=region.name,
+            latitude=found.latitude if found.HasField("latitude") else None,
+            longitude=found.longitude if found.HasField("longitude") else None,
+        )
+
+    async def paired_household(self, caller: Principal, household_id: str) -> HouseholdRef:
+        """The household, if the caller is one of its paired helpers; PermissionDenied if not."""
+        household = await self.household(caller, household_id)
+        reply = await self.registry.call(
+            "ListPairings",
+            registry_pb2.ListPairingsRequest(household_id=household_id),
+            token=caller.token,
+        )
+        if caller.subject not in {p.helper_id for p in reply.pairings}:
+            raise PermissionDenied(
+                "you may only act for households paired with you", reason="NOT_PAIRED"
+            )
+        return household
+
+    async def cadres(
+        self, caller: Principal, user_ids: list[str], role: str, region_code: str
+    ) -> list[Cadre]:
+        """Active accounts: these users, or every holder of `role` in the subtree of
+        `region_code` — as the caller may see them (out of their territory: NotFound)."""
+        if user_ids:
+            users = [
+                await self.identity.call(
+                    "GetUser", identity_pb2.GetUserRequest(id=user_id), token=caller.token
+                )
+                for user_id in dict.fromkeys(user_ids)
+            ]
+            return [Cadre(u.id, u.region_code) for u in users if not u.disabled]
+        found: list[Cadre] = []
+        page_token = ""
+        while True:
+            request = identity_pb2.ListUsersRequest(
+                region_code=region_code, role=role, page_size=PAGE, page_token=page_token
+            )
+            reply = await self.identity.call("ListUsers", request, token=caller.token)
+            found += [Cadre(u.id, u.region_code) for u in reply.users if not u.disabled]
+            if not reply.next_page_token:
+                return found
+            page_token = reply.next_page_token

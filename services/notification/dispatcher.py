@@ -1,0 +1,251 @@
+"""The sending loop: due messages are claimed (urgent first; SKIP LOCKED on PostgreSQL), held
+for quiet hours or a number's daily cap, submitted to the provider concurrently, and their
+outcome recorded — submitted, retried with exponential backoff, or failed. Each pass also
+expires messages whose receipt never came and applies receipts that came early."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+from sqlalchemy import Row
+
+from kit.bulk import insert_rows
+from kit.telemetry import extract_context
+from services.notification import repository as repo
+from services.notification.components import PHONE_FIELD, QUEUED_FLAG, Components
+from services.notification.domain import FAILED, HELD, QUEUED, SENDING, SUBMITTED
+from services.notification.models import MessagePart
+from services.notification.receipts import Receipts
+from services.notification.sms.provider import (
+    OutgoingSms,
+    PermanentError,
+    SmsProvider,
+    TransientError,
+)
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+MAX_ERROR = 200
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: str
+    phone: str
+    text: str
+    urgent: bool
+    attempts: int
+    trace_headers: str
+    template: str
+    template_params: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    provider_ids: list[str] = field(default_factory=list)
+    error: str = ""
+    permanent: bool = False
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    batch: int = 200
+    interval: float = 1.0
+    lease: float = 120.0
+    receipt_timeout: float = 48 * 3600.0
+    workers: int = 2
+
+
+class Dispatcher:
+    def __init__(
+        self, components: Components, provider: SmsProvider, receipts: Receipts, timing: Timing
+    ) -> None:
+        self.c = components
+        self.provider = provider
+        self.receipts = receipts
+        self.timing = timing
+        self._wake = asyncio.Event()
+        # Claims take turns in this process: SQLite has no row locks to skip (other processes
+        # on PostgreSQL skip the rows this one locked).
+        self._claiming = asyncio.Lock()
+        components.db.on_commit(self._on_commit)
+
+    def _on_commit(self, info: dict) -> None:
+        if info.get(QUEUED_FLAG):
+            self._wake.set()
+
+    async def sweep(self) -> None:
+        """Expire what was submitted too long ago without a receipt; apply early receipts."""
+        now = self.c.clock()
+        async with self.c.db.unit_of_work() as session:
+            cutoff = now - timedelta(seconds=self.timing.receipt_timeout)
+            await repo.expire_unanswered(session, cutoff, now)
+        await self.receipts.apply_pending(now)
+
+    async def dispatch_once(self) -> int:
+        """One batch: claim, submit, record. Returns how many due messages it took up."""
+        async with self._claiming:
+            claimed, taken = await self._claim(self.c.clock())
+        if claimed:
+            outcomes = await asyncio.gather(*(self._submit(item) for item in claimed))
+            await self._record(claimed, outcomes, self.c.clock())
+        return taken
+
+    async def run(self) -> None:
+        """Dispatch until cancelled: several workers, each batch as soon as the last is done,
+        and at least every `interval` (or at once when a message is queued)."""
+        await asyncio.gather(*(self._work(n) for n in range(self.timing.workers)))
+
+    async def _work(self, number: int) -> None:
+        """One worker; the first also sweeps, every `interval` even while busy."""
+        clock = asyncio.get_running_loop().time
+        backoff, swept = self.timing.interval, 0.0
+        while True:
+            self._wake.clear()
+            try:
+                busy = True
+                while busy:
+                    if number == 0 and clock() - swept >= self.timing.interval:
+                        await self.sweep()
+                        swept = clock()
+                    busy = await self.dispatch_once() == self.timing.batch
+                backoff = self.timing.interval
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("dispatch failed; retrying in %.1fs", backoff, exc_info=True)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.timing.interval)
+            except TimeoutError:
+                pass
+
+    async def _claim(self, now: datetime) -> tuple[list[Claimed], int]:
+        rules, lease = self.c.rules, timedelta(seconds=self.timing.lease)
+        async with self.c.db.unit_of_work() as session:
+            due = await repo.due_messages(session, now, self.timing.batch)
+            indexes = [m.phone_index for m in due if not m.urgent]
+            sent = await repo.submitted_since(session, indexes, rules.day_start(now))
+            changes: list[dict[str, Any]] = []
+            claimed: list[Claimed] = []
+            for message in due:
+                hold = rules.hold_until(message.urgent, now, sent.get(message.phone_index, 0))
+                if hold is not None:
+                    changes.append(
+                        _change(
+                            message.id,
+                            HELD,
+                            now,
+                            next_attempt_at=hold[0],
+                            error=hold[1],
+                            attempts=message.attempts,
+                        )
+                    )
+                    continue
+                sent[message.phone_index] = sent.get(message.phone_index, 0) + 1
+                changes.append(
+                    _change(
+                        message.id,
+                        SENDING,
+                        now,
+                        next_attempt_at=now + lease,
+                        attempts=message.attempts + 1,
+                    )
+                )
+                claimed.append(self._claimed(message))
+            await repo.update_messages(session, changes)
+        return claimed, len(due)
+
+    def _claimed(self, message: Row[Any]) -> Claimed:
+        phone = self.c.protector.decrypt(message.phone_cipher, PHONE_FIELD)
+        return Claimed(
+            message.id,
+            phone,
+            message.text,
+            message.urgent,
+            message.attempts + 1,
+            message.trace_headers,
+            message.template,
+            message.template_params,
+        )
+
+    async def _submit(self, item: Claimed) -> Outcome:
+        """Hand one message to the provider, in the trace of the event that caused it."""
+        with tracer.start_as_current_span(
+            "sms submit", context=_context(item.trace_headers)
+        ) as span:
+            span.set_attribute("notification.message_id", item.id)
+            try:
+                submitted = await self.provider.submit(_outgoing(item))
+            except TransientError as exc:
+                return Outcome(error=str(exc)[:MAX_ERROR], retry_after=exc.retry_after)
+            except PermanentError as exc:
+                return Outcome(error=str(exc)[:MAX_ERROR], permanent=True)
+            except Exception:
+                log.exception("the SMS provider failed on message %s", item.id)
+                return Outcome(error="the SMS provider failed")
+        return Outcome(provider_ids=list(submitted.provider_ids))
+
+    async def _record(self, claimed: list[Claimed], outcomes: list[Outcome], now: datetime) -> None:
+        changes, parts = [], []
+        for item, outcome in zip(claimed, outcomes, strict=True):
+            changes.append(self._result(item, outcome, now))
+            parts += [
+                {"provider_id": p, "message_id": item.id, "state": ""} for p in outcome.provider_ids
+            ]
+        async with self.c.db.unit_of_work() as session:
+            await repo.update_messages(session, changes)
+            await insert_rows(session, MessagePart, parts)
+
+    def _result(self, item: Claimed, outcome: Outcome, now: datetime) -> dict[str, Any]:
+        if outcome.provider_ids:
+            ids = " ".join(outcome.provider_ids)
+            return _change(item.id, SUBMITTED, now, provider_ids=ids, submitted_at=now)
+        unsent = {"provider_ids": "", "submitted_at": None}
+        if outcome.permanent or item.attempts >= self.c.rules.max_attempts:
+            error = outcome.error if outcome.permanent else f"gave up: {outcome.error}"
+            return _change(item.id, FAILED, now, error=error, **unsent)
+        delay = self.c.rules.retry_delay(item.attempts, outcome.retry_after)
+        later = now + delay
+        return _change(item.id, QUEUED, now, next_attempt_at=later, error=outcome.error, **unsent)
+
+
+@functools.lru_cache(maxsize=256)
+def _context(trace_headers: str) -> Context:
+    """The trace context of the event that caused a message (a broadcast's messages share
+    one: read once)."""
+    return extract_context(json.loads(trace_headers))
+
+
+def _outgoing(item: Claimed) -> OutgoingSms:
+    return OutgoingSms(
+        item.id,
+        item.phone,
+        item.text,
+        item.urgent,
+        template_code=item.template,
+        template_params=json.loads(item.template_params),
+    )
+
+
+def _change(message_id: str, status: str, now: datetime, **columns: Any) -> dict[str, Any]:
+    """One row of a bulk update; a phase gives every row the same columns (one executemany)."""
+    return {
+        "id": message_id,
+        "status": status,
+        "updated_at": now,
+        "next_attempt_at": None,
+        "error": "",
+        **columns,
+    }

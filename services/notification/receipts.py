@@ -1,0 +1,121 @@
+"""Delivery receipts: each updates the part it reports on, and the message once all its parts
+are settled. Receipts arriving together are written in one transaction (group commit), and
+the provider hears back only once a receipt is stored; one that comes before its submit was
+recorded waits in `pending_receipts` for the next pass."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.bulk import insert_rows
+from services.notification import repository as repo
+from services.notification.components import Components
+from services.notification.domain import DELIVERED, settled_status
+from services.notification.models import PendingReceipt
+from services.notification.sms.provider import Receipt
+
+PENDING_BATCH = 1000
+FORGET_AFTER = timedelta(days=1)  # a receipt about no message of ours
+
+
+class Receipts:
+    def __init__(self, components: Components) -> None:
+        self.c = components
+        self._waiting: list[tuple[Receipt, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def on_receipt(self, receipt: Receipt) -> None:
+        """The provider's callback: returns once the receipt is stored."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((receipt, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await done
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await self.record([receipt for receipt, _ in batch])
+            except Exception as exc:
+                for _, done in batch:
+                    done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    done.set_result(None)
+
+    async def record(self, receipts: list[Receipt]) -> None:
+        now = self.c.clock()
+        async with self.c.db.unit_of_work() as session:
+            unmatched = await self._apply(
+                session, [(r.provider_id, r.state, r.error) for r in receipts], now
+            )
+            await insert_rows(
+                session,
+                PendingReceipt,
+                [
+                    {
+                        "provider_id": r.provider_id,
+                        "state": r.state,
+                        "error": r.error,
+                        "received_at": now,
+                    }
+                    for r in receipts
+                    if r.provider_id in unmatched
+                ],
+            )
+
+    async def apply_pending(self, now: datetime) -> None:
+        """Apply the receipts that came early, batch after batch while whole batches settle
+        (a broadcast's receipts often outrun its recorded submits); forget those about no
+        message after a day."""
+        while await self._apply_pending_batch(now) == PENDING_BATCH:
+            pass
+
+    async def _apply_pending_batch(self, now: datetime) -> int:
+        """One batch of early receipts; how many of them are settled now."""
+        async with self.c.db.unit_of_work() as session:
+            pending = await repo.pending_receipts(session, PENDING_BATCH)
+            reports = [(p.provider_id, p.state, p.error) for p in pending]
+            unmatched = await self._apply(session, reports, now)
+            settled = [
+                p.id
+                for p in pending
+                if p.id is not None
+                and (p.provider_id not in unmatched or p.received_at < now - FORGET_AFTER)
+            ]
+            await repo.forget_receipts(session, settled)
+        return len(settled)
+
+    async def _apply(
+        self, session: AsyncSession, reports: list[tuple[str, str, str]], now: datetime
+    ) -> set[str]:
+        """Mark the parts reported on and settle their messages; returns the provider ids
+        that match no part (yet)."""
+        parts = await repo.sibling_parts(session, [p for p, _, _ in reports])
+        message_of = {provider_id: message_id for provider_id, message_id, _ in parts}
+        state_of = {provider_id: state for provider_id, _, state in parts}
+        reported: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        for provider_id, state, error in reports:
+            if provider_id in message_of:
+                reported[provider_id] = state_of[provider_id] = str(state)
+                if state != DELIVERED:
+                    errors[message_of[provider_id]] = error
+        await repo.set_part_states(session, reported)
+        by_message: dict[str, list[str]] = {}
+        for provider_id, message_id in message_of.items():
+            by_message.setdefault(message_id, []).append(state_of[provider_id])
+        changes = []
+        for message_id, part_states in by_message.items():
+            status = settled_status(part_states)
+            if status is not None:
+                error = errors.get(message_id, "")
+                changes.append(
+                    {"id": message_id, "status": status, "error": error, "updated_at": now}
+                )
+        await repo.update_messages(session, changes)
+        return {provider_id for provider_id, _, _ in reports if provider_id not in message_of}

@@ -1,0 +1,225 @@
+"""Every SQL statement of notification. Functions take the caller's session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import LargeBinary, Row, String, bindparam, delete, func, update
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kit.bulk import one_of
+from kit.db import in_subtree
+from services.notification.domain import EXPIRED, SUBMITTED
+from services.notification.models import (
+    Broadcast,
+    Message,
+    MessagePart,
+    PendingReceipt,
+    ReplyRecord,
+)
+
+
+async def _rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
+    return (await (await session.connection()).execute(statement)).all()
+
+
+async def update_messages(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
+    """Each dict: the message's `id` and the columns to set; one Core executemany per set of
+    columns (the ORM's bulk update by primary key costs several times more)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        groups.setdefault(tuple(sorted(change)), []).append(change)
+    table = Message.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
+    for columns, rows in groups.items():
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("p_id"))
+            .values({name: bindparam(f"p_{name}") for name in columns if name != "id"})
+        )
+        await connection.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in rows])
+
+
+# ------------------------------------------------------------------ queueing
+
+
+async def recipients_of_source(session: AsyncSession, source_id: str) -> set[str]:
+    statement = sa_select(col(Message.user_id)).where(col(Message.source_id) == source_id)
+    return {row[0] for row in await _rows(session, statement)}
+
+
+# ------------------------------------------------------------------ dispatching
+
+
+# What the dispatcher reads of a due message (rows, not ORM objects: the hottest read).
+DUE_COLUMNS = (
+    "id",
+    "phone_cipher",
+    "phone_index",
+    "text",
+    "urgent",
+    "attempts",
+    "trace_headers",
+    "template",
+    "template_params",
+)
+
+
+async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list[Row[Any]]:
+    """Messages whose time has come (DUE_COLUMNS), urgent ones first, locked against other
+    dispatchers (SKIP LOCKED on PostgreSQL; SQLite has a single writer)."""
+    table = Message.__table__  # type: ignore[attr-defined]
+    found: list[Row[Any]] = []
+    for urgent in (True, False):
+        statement = (
+            sa_select(*(table.c[name] for name in DUE_COLUMNS))
+            .where(table.c.urgent.is_(urgent), table.c.next_attempt_at <= now)
+            .order_by(table.c.next_attempt_at)
+            .limit(limit - len(found))
+            .with_for_update(skip_locked=True)
+        )
+        found += await _rows(session, statement)
+        if len(found) == limit:
+            break
+    return found
+
+
+async def submitted_since(
+    session: AsyncSession, phone_indexes: Sequence[bytes], since: datetime
+) -> dict[bytes, int]:
+    """How many messages went to each number since `since` (the daily cap)."""
+    if not phone_indexes:
+        return {}
+    indexes = await one_of(
+        session, col(Message.phone_index), list(set(phone_indexes)), LargeBinary()
+    )
+    statement = (
+        sa_select(col(Message.phone_index), func.count())
+        .where(indexes)
+        .where(col(Message.submitted_at) >= since)
+        .group_by(col(Message.phone_index))
+    )
+    return {index: count for index, count in await _rows(session, statement)}
+
+
+async def messages_by_id(session: AsyncSession, ids: Sequence[str]) -> dict[str, Message]:
+    if not ids:
+        return {}
+    statement = select(Message).where(col(Message.id).in_(ids))
+    return {m.id: m for m in (await session.exec(statement)).all()}
+
+
+async def expire_unanswered(
+    session: AsyncSession, submitted_before: datetime, now: datetime
+) -> int:
+    result = await session.exec(  # type: ignore[call-overload]
+        update(Message)
+        .where(col(Message.status) == SUBMITTED, col(Message.submitted_at) < submitted_before)
+        .values(status=EXPIRED, error="no delivery receipt in time", updated_at=now)
+    )
+    return result.rowcount or 0
+
+
+# ------------------------------------------------------------------ receipts
+
+
+async def sibling_parts(
+    session: AsyncSession, provider_ids: Sequence[str]
+) -> Sequence[tuple[str, str, str]]:
+    """(provider_id, message_id, state) of every part of the messages these parts belong to."""
+    if not provider_ids:
+        return []
+    reported = await one_of(
+        session, col(MessagePart.provider_id), list(set(provider_ids)), String()
+    )
+    messages = sa_select(col(MessagePart.message_id)).where(reported).scalar_subquery()
+    statement = sa_select(
+        col(MessagePart.provider_id), col(MessagePart.message_id), col(MessagePart.state)
+    ).where(col(MessagePart.message_id).in_(messages))
+    return await _rows(session, statement)
+
+
+async def set_part_states(session: AsyncSession, states: dict[str, str]) -> None:
+    """provider_id -> state, in one executemany."""
+    if not states:
+        return
+    table = MessagePart.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.provider_id == bindparam("p_id"))
+        .values(state=bindparam("p_state"))
+    )
+    rows = [{"p_id": provider_id, "p_state": state} for provider_id, state in states.items()]
+    await (await session.connection()).execute(statement, rows)
+
+
+async def pending_receipts(session: AsyncSession, limit: int) -> Sequence[PendingReceipt]:
+    statement = select(PendingReceipt).order_by(col(PendingReceipt.id)).limit(limit)
+    return (await session.exec(statement.with_for_update(skip_locked=True))).all()
+
+
+async def forget_receipts(session: AsyncSession, ids: Sequence[int]) -> None:
+    if ids:
+        await session.exec(delete(PendingReceipt).where(col(PendingReceipt.id).in_(ids)))  # type: ignore[call-overload]
+
+
+# ------------------------------------------------------------------ replies
+
+
+async def latest_message_to(
+    session: AsyncSession, phone_index: bytes, *, short_code: str | None = None
+) -> Message | None:
+    """The newest message to a number; with `short_code` ("" for any), only one that asked
+    for a reply."""
+    statement = select(Message).where(col(Message.phone_index) == phone_index)
+    if short_code is not None:
+        statement = statement.where(col(Message.short_code).is_not(None))
+        if short_code:
+            statement = statement.where(col(Message.short_code) == short_code)
+    statement = statement.order_by(col(Message.created_at).desc()).limit(1)
+    return (await session.exec(statement)).first()
+
+
+async def get_reply(session: AsyncSession, reply_id: str) -> ReplyRecord | None:
+    return await session.get(ReplyRecord, reply_id)
+
+
+# ------------------------------------------------------------------ broadcasts and lists
+
+
+async def get_broadcast(session: AsyncSession, broadcast_id: str) -> Broadcast | None:
+    return await session.get(Broadcast, broadcast_id)
+
+
+async def status_counts(session: AsyncSession, broadcast_id: str) -> dict[str, int]:
+    statement = (
+        sa_select(col(Message.status), func.count())
+        .where(col(Message.broadcast_id) == broadcast_id)
+        .group_by(col(Message.status))
+    )
+    return {status: count for status, count in await _rows(session, statement)}
+
+
+async def list_messages(
+    session: AsyncSession,
+    *,
+    region_code: str | None = None,
+    broadcast_id: str | None = None,
+    status: str,
+    after_id: str | None,
+    limit: int,
+) -> Sequence[Message]:
+    statement = select(Message)
+    if region_code is not None:
+        statement = statement.where(in_subtree(col(Message.region_code), region_code))
+    if broadcast_id is not None:
+        statement = statement.where(col(Message.broadcast_id) == broadcast_id)
+    if status:
+        statement = statement.where(col(Message.status) == status)
+    if after_id:
+        statement = statement.where(col(Message.id) > after_id)
+    return (await session.exec(statement.order_by(col(Message.id)).limit(limit))).all()

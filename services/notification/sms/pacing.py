@@ -1,0 +1,75 @@
+"""Pacing of the traffic to a provider: a token bucket holding submits to the configured rate
+(and pausing everyone when the SMSC says it is throttled), and exponential backoff with jitter."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+
+
+class TokenBucket:
+    """At most `rate` tokens a second on average, in bursts of up to `burst`."""
+
+    def __init__(
+        self, rate: float, burst: float | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("the rate must be positive")
+        self.rate, self.burst, self._clock = rate, burst or max(1.0, rate / 10), clock
+        # The tokens there are (negative: promised ahead) at the moment `_at`, which lies in the
+        # future while paused; no token accrues before `_at`.
+        self._tokens, self._at = self.burst, clock()
+        self._lock = asyncio.Lock()
+
+    def _refill(self) -> float:
+        now = self._clock()
+        if now > self._at:
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+            self._at = now
+        return now
+
+    def reserve(self) -> float:
+        """Take the next token: the seconds to wait before it may be used."""
+        now = self._refill()
+        self._tokens -= 1
+        return max(0.0, self._at - now) + max(0.0, -self._tokens) / self.rate
+
+    def try_take(self) -> bool:
+        """Take a token if one is there right now."""
+        now = self._refill()
+        if self._at <= now and self._tokens >= 1:
+            self._tokens -= 1
+            return True
+        return False
+
+    async def acquire(self) -> None:
+        async with self._lock:  # one waiter at a time, so a pause reaches all the others
+            await asyncio.sleep(self.reserve())
+
+    @property
+    def is_paused(self) -> bool:
+        return self._clock() < self._at
+
+    def pause(self, seconds: float) -> None:
+        """Hand out no token for `seconds` (the SMSC asked us to slow down)."""
+        self._refill()
+        self._at = max(self._at, self._clock() + seconds)
+        self._tokens = min(self._tokens, 0.0)
+
+
+class Backoff:
+    """Delays that double from `initial` up to `maximum`, each with ±20 % jitter."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self.initial, self.maximum = initial, maximum
+        self._attempt = 0
+
+    def next(self) -> float:
+        delay = min(self.maximum, self.initial * 2**self._attempt)
+        self._attempt = min(self._attempt + 1, 30)
+        return min(self.maximum, delay * random.uniform(0.8, 1.2))
+
+    def reset(self) -> None:
+        self._attempt = 0

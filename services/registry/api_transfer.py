@@ -1,0 +1,110 @@
+"""RegistryTransferService over gRPC: templates, imports and their reports, reconciliation,
+exports. Uploaded bytes are spooled to a temporary file (XLSX needs one) and read row by row."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from jingzhun.registry.v1 import transfer_pb2 as pb
+from jingzhun.registry.v1 import transfer_pb2_grpc
+from kit.access import Access
+from kit.errors import InvalidArgument
+from kit.paging import decode_token, encode_token, page_size
+from services.registry.domain import parse
+from services.registry.exports import Exports
+from services.registry.imports_service import ImportRequest, ImportsService
+from services.registry.messages import import_job_message
+from services.registry.tabular import Format, file_chunks
+from services.registry.templates import TemplateKind, template_rows
+
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+async def rows_of(rows: list[list[str]]) -> AsyncIterator[list[str]]:
+    for row in rows:
+        yield row
+
+
+async def chunks(
+    rows: AsyncIterator[list[str]], file_format: str, title: str
+) -> AsyncIterator[pb.FileChunk]:
+    async for data in file_chunks(rows, parse(file_format or "csv", Format, "file_format"), title):
+        yield pb.FileChunk(data=data)
+
+
+class RegistryTransferApi(transfer_pb2_grpc.RegistryTransferServiceServicer):
+    def __init__(
+        self,
+        imports: ImportsService,
+        exports: Exports,
+        access: Access,
+    ) -> None:
+        self.imports, self.exports = imports, exports
+        self._caller = access.caller
+
+    async def GetTemplate(self, request, context):  # type: ignore[no-untyped-def]
+        self._caller("households", "read")
+        kind = parse(request.kind, TemplateKind, "kind")
+        async for chunk in chunks(rows_of(template_rows(kind)), request.file_format, kind):
+            yield chunk
+
+    async def ImportFile(self, request_iterator, context):  # type: ignore[no-untyped-def]
+        first = await anext(aiter(request_iterator), None)
+        if first is None or not first.HasField("options"):
+            raise InvalidArgument(
+                "the first message must carry the options", reason="OPTIONS_FIRST"
+            )
+        o = first.options
+        request = ImportRequest(
+            o.kind, o.file_format, o.file_name, o.mode, o.dry_run, o.region_code
+        )
+        caller = self._caller("households", "import")
+        with tempfile.TemporaryDirectory(prefix="jz-import-") as folder:
+            path = Path(folder) / f"upload.{request.file_format}"
+            await spool(request_iterator, path)
+            job = await self.imports.import_file(caller, request, path)
+        return import_job_message(job)
+
+    async def GetImportJob(self, request, context):  # type: ignore[no-untyped-def]
+        return import_job_message(
+            await self.imports.job(self._caller("households", "import"), request.id)
+        )
+
+    async def ListImportJobs(self, request, context):  # type: ignore[no-untyped-def]
+        limit = page_size(request.page_size)
+        jobs = await self.imports.jobs(
+            self._caller("households", "import"),
+            request.region_code,
+            decode_token(request.page_token) or "",
+            limit,
+        )
+        return pb.ListImportJobsResponse(
+            jobs=[import_job_message(j) for j in jobs],
+            next_page_token=encode_token(jobs[-1].id) if len(jobs) == limit else "",
+        )
+
+    async def GetImportReport(self, request, context):  # type: ignore[no-untyped-def]
+        caller = self._caller("households", "import")
+        await self.imports.job(caller, request.id)  # a missing job fails before any byte
+        async for chunk in chunks(
+            self.imports.report_rows(caller, request.id), request.file_format, "report"
+        ):
+            yield chunk
+
+    async def ExportHouseholds(self, request, context):  # type: ignore[no-untyped-def]
+        caller = self._caller("households", "export")
+        rows = self.exports.household_rows(caller, request.region_code)
+        async for chunk in chunks(rows, request.file_format, "households"):
+            yield chunk
+
+
+async def spool(messages: AsyncIterator[pb.ImportChunk], path: Path) -> None:
+    size = 0
+    with path.open("wb") as target:
+        async for message in messages:
+            size += len(message.data)
+            if size > MAX_UPLOAD_BYTES:
+                raise InvalidArgument("the file is larger than 512 MiB", reason="FILE_TOO_LARGE")
+            target.write(message.data)

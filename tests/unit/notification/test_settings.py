@@ -1,0 +1,28 @@
+"""Notification refuses to start in production without real keys for phone numbers and its own
+secret at identity; the provider is the one the settings name."""
+
+import pytest
+from pydantic import ValidationError
+
+from services.notification.providers import provider_from_settings
+from services.notification.settings import NotificationSettings
+from services.notification.sms.http_provider import HttpSmsProvider
+from services.notification.sms.smpp import SmppProvider
+
+REAL = {"encryption_secret": "k1-real", "index_secret": "k2-real", "identity_secret": "s" * 40}
+
+
+def test_production_needs_real_keys_and_the_identity_secret() -> None:
+    for missing in REAL:
+        given = {k: v for k, v in REAL.items() if k != missing}
+        with pytest.raises(ValidationError, match="NOTIFICATION_IDENTITY_SECRET"):
+            NotificationSettings(common={"environment": "prod"}, **given)
+    assert NotificationSettings(common={"environment": "prod"}, **REAL).identity_secret
+
+
+def test_the_provider_is_the_one_named() -> None:
+    assert provider_from_settings(NotificationSettings()) is None
+    assert isinstance(provider_from_settings(NotificationSettings(provider="smpp")), SmppProvider)
+    assert isinstance(
+        provider_from_settings(NotificationSettings(provider="http")), HttpSmsProvider
+    )
