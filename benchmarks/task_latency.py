@@ -4,7 +4,8 @@ notification's consumer and dispatcher) until its submit_sm arrives at the SMSC 
 a steady load; beside notification's own latency, the same event published straight on NATS.
 
 The simulator runs in this process and stamps each message's arrival; quiet hours are off and
-the daily cap lifted. Size: JZ_BENCH_RATE (per second, default 10), JZ_BENCH_SECONDS (30)."""
+the daily cap lifted; assistance and notification keep their data in PostgreSQL (databases of
+this run's own, dropped afterwards). Size: JZ_BENCH_RATE (per second, default 10), JZ_BENCH_SECONDS (30)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,15 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from benchmarks.gateway_household import bearer, county_admin_token
-from benchmarks.harness import admin_token, running_platform
+from benchmarks.gateway_household import bearer, county_admin_token, villages_of_county
+from benchmarks.harness import admin_token, postgres_database, running_platform
 from devstack.platform import LocalPlatform
 from jingzhun.notification.v1 import events_pb2
 from kit.bus import Bus
 from services.notification.sms.simulator import SmscSimulator
 
-VILLAGE = "370102001001"  # in gateway_household's county
 CADRE_MOBILE = "13900000002"
+STORED_IN_POSTGRES = ("assistance", "notification")  # the services on the measured path
 DRAIN_SECONDS = 60.0
 MARKED = re.compile(r"(任务|事件)bench-\d{5}")
 
@@ -110,11 +111,11 @@ async def straight_on_nats(bus: Bus, cadre_id: str, rate: float, seconds: float)
 def new_cadre(platform: LocalPlatform) -> tuple[str, str]:
     """The county administrator's token and the id of a helper of one of its villages."""
     with httpx.Client(base_url=platform.config.gateway_url, timeout=30) as http:
-        province = admin_token(platform)
-        county = county_admin_token(http, province)
-        body = {"mobile": CADRE_MOBILE, "name": "帮扶干部", "region_code": VILLAGE}
+        county = county_admin_token(http, admin_token(platform))
+        village = villages_of_county(http, county)[0]
+        body = {"mobile": CADRE_MOBILE, "name": "帮扶干部", "region_code": village}
         reply = http.post(
-            "/api/v1/users", json={**body, "roles": ["helper"]}, headers=bearer(province)
+            "/api/v1/users", json={**body, "roles": ["helper"]}, headers=bearer(county)
         )
         reply.raise_for_status()
         return county, reply.json()["user"]["id"]
@@ -124,23 +125,27 @@ async def measure(rate: float, seconds: float) -> list[dict]:
     simulator = SmscSimulator(failing_suffix="", receipt_delay=0.05)
     await simulator.start()
     quiet = {"NOTIFICATION_QUIET_HOURS": "", "NOTIFICATION_DAILY_CAP": str(10**9)}
+    stack = ExitStack()  # the platform starts and stops off the event loop
     try:
-        with ExitStack() as stack:
-            context = running_platform(smsc_port=simulator.port, extra_env=quiet)
-            platform = await asyncio.to_thread(stack.enter_context, context)
-            token, cadre_id = await asyncio.to_thread(new_cadre, platform)
-            config = platform.config
-            bus = await Bus.connect(config.nats_url, config.bus_prefix, name="bench-tasks")
-            try:
-                sent = await straight_on_nats(bus, cadre_id, rate, seconds)
-                direct = await latencies(simulator, CADRE_MOBILE, "事件", sent)
-            finally:
-                await bus.close()
-            async with httpx.AsyncClient(base_url=config.gateway_url, timeout=30) as http:
-                sent = await through_gateway(http, token, cadre_id, rate, seconds)
-                tasks = await latencies(simulator, CADRE_MOBILE, "任务", sent)
-            await asyncio.to_thread(stack.close)
+        urls = {
+            name: await asyncio.to_thread(stack.enter_context, postgres_database(name))
+            for name in STORED_IN_POSTGRES
+        }
+        context = running_platform(urls, smsc_port=simulator.port, extra_env=quiet)
+        platform = await asyncio.to_thread(stack.enter_context, context)
+        token, cadre_id = await asyncio.to_thread(new_cadre, platform)
+        config = platform.config
+        bus = await Bus.connect(config.nats_url, config.bus_prefix, name="bench-tasks")
+        try:
+            sent = await straight_on_nats(bus, cadre_id, rate, seconds)
+            direct = await latencies(simulator, CADRE_MOBILE, "事件", sent)
+        finally:
+            await bus.close()
+        async with httpx.AsyncClient(base_url=config.gateway_url, timeout=30) as http:
+            sent = await through_gateway(http, token, cadre_id, rate, seconds)
+            tasks = await latencies(simulator, CADRE_MOBILE, "任务", sent)
     finally:
+        await asyncio.to_thread(stack.close)
         await simulator.stop()
     return report(rate, seconds, tasks, direct)
 
