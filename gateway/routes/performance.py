@@ -1,6 +1,6 @@
 """Performance (考核) of a region in your territory over a period, per town and per cadre:
 visits and flagged ones, needs resolved and on time, tasks completed and on time, alerts
-handled by the town and within its time limit."""
+handled by the town and within its time limit, household record updates."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ class ScoreOut(BaseModel):
     tasks_completed_on_time: int
     alerts_handled: int = Field(description="verified or dismissed by the town")
     alerts_handled_in_time: int
+    updates: int = Field(
+        description="household record changes applied (fields, location, members, incomes, "
+        "indicators, benefits); an approved proposal counts for the helper who proposed it"
+    )
 
 
 class PerformanceOut(BaseModel):
@@ -51,6 +55,7 @@ def scores(rows: list[pb.Score]) -> list[ScoreOut]:
             tasks_completed_on_time=s.tasks_completed_on_time,
             alerts_handled=s.alerts_handled,
             alerts_handled_in_time=s.alerts_handled_in_time,
+            updates=s.updates,
         )
         for s in rows
     ]

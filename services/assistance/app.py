@@ -1,7 +1,8 @@
 """Composition root of assistance: components, the registry and identity it asks, the needs,
 tasks, visits, alerts, work-team and performance use-cases, the scheduler of deadlines, the
-outbox relay, the consumers of SMS replies and of households at risk (the income rule), the
-gRPC API and the authorization policy fetched from identity."""
+outbox relay, the consumers of SMS replies, of households at risk (the income rule) and of
+household updates (for performance), the gRPC API and the authorization policy fetched from
+identity."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from services.assistance.api_grpc import AssistanceApi
 from services.assistance.components import Components
 from services.assistance.domain import Deadlines
 from services.assistance.events import REPLY_RECEIVED
+from services.assistance.household_updates import HOUSEHOLD_UPDATED, on_household_updated
 from services.assistance.income_alerts import HOUSEHOLD_AT_RISK, IncomeRule
 from services.assistance.needs_service import NeedsService
 from services.assistance.performance_service import PerformanceService
@@ -86,6 +88,14 @@ async def run(settings: AssistanceSettings) -> None:
         filter_subject=HOUSEHOLD_AT_RISK,
         handler=IncomeRule(components).on_household_at_risk,
     )
+    updates = Consumer(
+        bus,
+        components.db,
+        stream="registry",
+        durable="assistance-household-updates",
+        filter_subject=HOUSEHOLD_UPDATED,
+        handler=on_household_updated,
+    )
 
     async def load_policy() -> None:
         policy.append(await fetch_policy_when_ready(identity))
@@ -113,6 +123,6 @@ async def run(settings: AssistanceSettings) -> None:
     await run_service(
         settings,
         register,
-        background=[relay.run, replies.run, at_risk.run, scheduler.run, load_policy],
+        background=[relay.run, replies.run, at_risk.run, updates.run, scheduler.run, load_policy],
         on_stop=stop,
     )

@@ -1,7 +1,7 @@
 """Assistance's tables: needs and every step of their path (the needs ledger); tasks and
 each cadre's assignment of them; helpers' visits with their geo check-in; return-to-poverty
 alerts and every step of their handling; the village work team's attendance, work logs and
-monthly reports."""
+monthly reports; the household record updates the registry applied (for performance)."""
 
 from __future__ import annotations
 
@@ -191,3 +191,18 @@ class MonthlyReport(SQLModel, table=True):
     content: str = Field(sa_column=Column(Text, nullable=False))
     submitted_by: str
     submitted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class HouseholdUpdate(SQLModel, table=True):
+    """One change the registry applied to a household's record (registry.household.updated),
+    kept for performance: one row per new version, so a redelivered event adds nothing."""
+
+    __tablename__ = "household_updates"
+    # A region's updates over a period: a range on village_code, then time.
+    __table_args__ = (Index("ix_household_updates_village_time", "village_code", "at"),)
+    household_id: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    actor_id: str  # who applied it: the editor, or the reviewer of a proposal
+    proposed_by: str = ""  # the helper whose approved proposal it was
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -1,17 +1,28 @@
 """Every SQL statement of performance (考核): the facts counted over a period within a
-subtree — visits, needs resolved, assignments completed, alerts handled by the town — each
-with where it happened, who did it and whether it was in time. Never commits."""
+subtree — visits, needs resolved, assignments completed, alerts handled by the town, household
+record updates — each with where it happened, who did it and whether it was in time; and the
+recording of the updates the registry applied. Never commits."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_subtree
-from services.assistance.models import Alert, AlertStep, Assignment, Need, NeedStep, Task, Visit
+from services.assistance.models import (
+    Alert,
+    AlertStep,
+    Assignment,
+    HouseholdUpdate,
+    Need,
+    NeedStep,
+    Task,
+    Visit,
+)
 
 # (region code, cadre id, in time); for visits "in time" means accepted (not flagged).
 Fact = tuple[str, str, bool]
@@ -81,3 +92,24 @@ async def alerts_handled(
         )
     )
     return [(v, a, bool(t)) for v, a, t in (await session.exec(statement)).all()]
+
+
+async def record_update(session: AsyncSession, update: HouseholdUpdate) -> None:
+    """Once per household version; the primary key refuses a second row of a concurrent one."""
+    if await session.get(HouseholdUpdate, (update.household_id, update.version)) is None:
+        session.add(update)
+
+
+async def updates(
+    session: AsyncSession, region_code: str, since: datetime, until: datetime
+) -> list[Fact]:
+    """Each household record update, credited to the helper who proposed it, when it was an
+    approved proposal, and otherwise to whoever applied it ("in time" has no meaning: True)."""
+    credited = func.coalesce(
+        func.nullif(col(HouseholdUpdate.proposed_by), ""), col(HouseholdUpdate.actor_id)
+    )
+    statement = select(HouseholdUpdate.village_code, credited).where(
+        in_subtree(col(HouseholdUpdate.village_code), region_code),
+        *_between(col(HouseholdUpdate.at), since, until),
+    )
+    return [(v, c, True) for v, c in (await session.exec(statement)).all()]

@@ -1,6 +1,7 @@
 """Performance (考核) of a region in scope over a period, per town and per cadre: visits (and
 how many were flagged), needs resolved (and on time), tasks completed (and on time), alerts
-handled by the town (and within its time limit)."""
+handled by the town (and within its time limit), household record updates (an approved
+proposal counts for the helper who proposed it; see household_updates)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Score:
     tasks_completed_on_time: int = 0
     alerts_handled: int = 0
     alerts_handled_in_time: int = 0
+    updates: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ def _alert(s: Score, in_time: bool) -> None:
     s.alerts_handled_in_time += in_time
 
 
+def _update(s: Score, _: bool) -> None:
+    s.updates += 1
+
+
 class PerformanceService:
     def __init__(self, components: Components) -> None:
         self.c = components
@@ -80,6 +86,7 @@ class PerformanceService:
                 (await repo.needs_resolved(session, scope, since, until), _need),
                 (await repo.tasks_completed(session, scope, since, until), _task),
                 (await repo.alerts_handled(session, scope, since, until), _alert),
+                (await repo.updates(session, scope, since, until), _update),
             ):
                 for region, cadre, in_time in facts:
                     count(cadres.setdefault(cadre, Score(cadre)), in_time)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -20,7 +20,14 @@ class Message(SQLModel, table=True):
         # A redelivered event or a relay duplicate never texts anybody twice.
         UniqueConstraint("source_id", "user_id", name="uq_messages_source_user"),
         # The dispatcher's pick: due messages, urgent ones first.
-        Index("ix_messages_due", "urgent", "next_attempt_at"),
+        # (Only rows with a next attempt: a submitted or settled message leaves no entry.)
+        Index(
+            "ix_messages_due",
+            "urgent",
+            "next_attempt_at",
+            postgresql_where=text("next_attempt_at IS NOT NULL"),
+            sqlite_where=text("next_attempt_at IS NOT NULL"),
+        ),
         Index("ix_messages_status_submitted", "status", "submitted_at"),
         Index("ix_messages_phone_submitted", "phone_index", "submitted_at"),
         Index("ix_messages_region_status", "region_code", "status"),
@@ -57,6 +64,7 @@ class MessagePart(SQLModel, table=True):
     __tablename__ = "message_parts"
     provider_id: str = Field(primary_key=True)
     message_id: str = Field(index=True)
+    parts: int = 1  # how many the message has: a receipt settles a message of one by itself
     state: str = ""  # delivered | failed | expired; empty until its receipt comes
 
 

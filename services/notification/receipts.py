@@ -1,5 +1,6 @@
 """Delivery receipts: each updates the part it reports on, and the message once all its parts
-are settled. Receipts arriving together are written in one transaction (group commit), and
+are settled. Receipts arriving together (within `LINGER`, or while the last batch was being
+written) are written in one transaction (group commit), and
 the provider hears back only once a receipt is stored; one that comes before its submit was
 recorded waits in `pending_receipts` for the next pass."""
 
@@ -18,6 +19,7 @@ from services.notification.models import PendingReceipt
 from services.notification.sms.provider import Receipt
 
 PENDING_BATCH = 1000
+LINGER = 0.02  # seconds a writer waits for more receipts to share its transaction
 FORGET_AFTER = timedelta(days=1)  # a receipt about no message of ours
 
 
@@ -36,6 +38,7 @@ class Receipts:
         await done
 
     async def _write(self) -> None:
+        await asyncio.sleep(LINGER)
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
@@ -94,23 +97,17 @@ class Receipts:
         self, session: AsyncSession, reports: list[tuple[str, str, str]], now: datetime
     ) -> set[str]:
         """Mark the parts reported on and settle their messages; returns the provider ids
-        that match no part (yet)."""
-        parts = await repo.sibling_parts(session, [p for p, _, _ in reports])
-        message_of = {provider_id: message_id for provider_id, message_id, _ in parts}
-        state_of = {provider_id: state for provider_id, _, state in parts}
-        reported: dict[str, str] = {}
-        errors: dict[str, str] = {}
-        for provider_id, state, error in reports:
-            if provider_id in message_of:
-                reported[provider_id] = state_of[provider_id] = str(state)
-                if state != DELIVERED:
-                    errors[message_of[provider_id]] = error
-        await repo.set_part_states(session, reported)
-        by_message: dict[str, list[str]] = {}
-        for provider_id, message_id in message_of.items():
-            by_message.setdefault(message_id, []).append(state_of[provider_id])
+        that match no part (yet). A message of one part (most are) is settled by its own
+        receipt; only a longer one's sibling parts are read."""
+        reported = {provider_id: (str(state), error) for provider_id, state, error in reports}
+        found = await repo.parts_by_provider_id(session, list(reported))
+        await repo.set_part_states(session, {p: reported[p][0] for p, _, _ in found})
+        states: dict[str, list[str]] = {m: [reported[p][0]] for p, m, n in found if n == 1}
+        for message_id, state in await repo.part_states(session, [m for _, m, n in found if n > 1]):
+            states.setdefault(message_id, []).append(state)
+        errors = {m: reported[p][1] for p, m, _ in found if reported[p][0] != DELIVERED}
         changes = []
-        for message_id, part_states in by_message.items():
+        for message_id, part_states in states.items():
             status = settled_status(part_states)
             if status is not None:
                 error = errors.get(message_id, "")
@@ -118,4 +115,4 @@ class Receipts:
                     {"id": message_id, "status": status, "error": error, "updated_at": now}
                 )
         await repo.update_messages(session, changes)
-        return {provider_id for provider_id, _, _ in reports if provider_id not in message_of}
+        return set(reported) - {provider_id for provider_id, _, _ in found}

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import LargeBinary, Row, String, bindparam, delete, func, update
+from sqlalchemy import LargeBinary, Row, String, bindparam, column, delete, func, update
 from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bulk import one_of
@@ -28,20 +29,43 @@ async def _rows(session: AsyncSession, statement: Any) -> Sequence[Any]:
 
 
 async def update_messages(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
-    """Each dict: the message's `id` and the columns to set; one Core executemany per set of
-    columns (the ORM's bulk update by primary key costs several times more)."""
+    """Each dict: the message's `id` and the columns to set; one statement for the changes
+    with the same columns."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for change in changes:
         groups.setdefault(tuple(sorted(change)), []).append(change)
-    table = Message.__table__  # type: ignore[attr-defined]
+    for rows in groups.values():
+        await _update_rows(session, Message, rows, "id")
+
+
+async def _update_rows(
+    session: AsyncSession, model: type[SQLModel], rows: list[dict[str, Any]], key: str
+) -> None:
+    """Rows of `model` found by `key`, each set to the other columns of its dict (every dict
+    has the same columns): on PostgreSQL one `UPDATE … FROM unnest(arrays)` — a single
+    execution for the whole batch, where an executemany runs once a row —, on SQLite an
+    executemany."""
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    names = [name for name in rows[0] if name != key]
     connection = await session.connection()
-    for columns, rows in groups.items():
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("p_id"))
-            .values({name: bindparam(f"p_{name}") for name in columns if name != "id"})
+    if connection.dialect.name == "postgresql":
+        arrays = [
+            bindparam(f"a_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
+            for name in (key, *names)
+        ]
+        values = (
+            func.unnest(*arrays)
+            .table_valued(*(column(name, table.c[name].type) for name in (key, *names)))
+            .render_derived()
         )
-        await connection.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in rows])
+        statement = update(table).where(table.c[key] == values.c[key])
+        await connection.execute(statement.values({n: values.c[n] for n in names}))
+        return
+    statement = update(table).where(table.c[key] == bindparam(f"p_{key}"))
+    statement = statement.values({name: bindparam(f"p_{name}") for name in names})
+    await connection.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in rows])
 
 
 # ------------------------------------------------------------------ queueing
@@ -127,34 +151,35 @@ async def expire_unanswered(
 # ------------------------------------------------------------------ receipts
 
 
-async def sibling_parts(
+async def parts_by_provider_id(
     session: AsyncSession, provider_ids: Sequence[str]
-) -> Sequence[tuple[str, str, str]]:
-    """(provider_id, message_id, state) of every part of the messages these parts belong to."""
+) -> Sequence[tuple[str, str, int]]:
+    """(provider_id, message_id, parts of the message) of the parts these ids name (found by
+    primary key: no plan can turn it into a scan of the table)."""
     if not provider_ids:
         return []
-    reported = await one_of(
-        session, col(MessagePart.provider_id), list(set(provider_ids)), String()
-    )
-    messages = sa_select(col(MessagePart.message_id)).where(reported).scalar_subquery()
+    named = await one_of(session, col(MessagePart.provider_id), list(provider_ids), String())
     statement = sa_select(
-        col(MessagePart.provider_id), col(MessagePart.message_id), col(MessagePart.state)
-    ).where(col(MessagePart.message_id).in_(messages))
+        col(MessagePart.provider_id), col(MessagePart.message_id), col(MessagePart.parts)
+    ).where(named)
+    return await _rows(session, statement)
+
+
+async def part_states(
+    session: AsyncSession, message_ids: Sequence[str]
+) -> Sequence[tuple[str, str]]:
+    """(message_id, state) of every part of these messages."""
+    if not message_ids:
+        return []
+    of = await one_of(session, col(MessagePart.message_id), list(set(message_ids)), String())
+    statement = sa_select(col(MessagePart.message_id), col(MessagePart.state)).where(of)
     return await _rows(session, statement)
 
 
 async def set_part_states(session: AsyncSession, states: dict[str, str]) -> None:
-    """provider_id -> state, in one executemany."""
-    if not states:
-        return
-    table = MessagePart.__table__  # type: ignore[attr-defined]
-    statement = (
-        update(table)
-        .where(table.c.provider_id == bindparam("p_id"))
-        .values(state=bindparam("p_state"))
-    )
-    rows = [{"p_id": provider_id, "p_state": state} for provider_id, state in states.items()]
-    await (await session.connection()).execute(statement, rows)
+    """provider_id -> state, in one statement."""
+    rows = [{"provider_id": provider_id, "state": state} for provider_id, state in states.items()]
+    await _update_rows(session, MessagePart, rows, "provider_id")
 
 
 async def pending_receipts(session: AsyncSession, limit: int) -> Sequence[PendingReceipt]:

@@ -81,10 +81,12 @@ def commit_changes(
     expected_version: int,
     actor_id: str,
     reason: str = "",
+    *,
+    proposed_by: str = "",
 ) -> None:
     check_version(household, expected_version)
     differences = apply_changes(household, wanted)
-    record_changes(session, household, actor_id, differences, reason)
+    record_changes(session, household, actor_id, differences, reason, proposed_by=proposed_by)
 
 
 def apply_changes(household: Household, wanted: HouseholdChanges) -> list[tuple[str, Any, Any]]:
@@ -107,8 +109,11 @@ def record_changes(
     actor_id: str,
     differences: list[tuple[str, Any, Any]],
     reason: str = "",
+    *,
+    proposed_by: str = "",
 ) -> None:
-    """A new version, one history entry per changed field, one event; nothing when nothing changed."""
+    """A new version, one history entry per changed field, one event; nothing when nothing
+    changed. `proposed_by`: the helper whose approved proposal this is, carried by the event."""
     if not differences:
         return
     household.version += 1
@@ -126,4 +131,4 @@ def record_changes(
             after=new,
             reason=reason,
         )
-    events.publish_household(session, events.HOUSEHOLD_UPDATED, household, actor_id)
+    events.publish_household(session, events.HOUSEHOLD_UPDATED, household, actor_id, proposed_by)

@@ -28,7 +28,7 @@ ALERT_CONFIRMED = "assistance.alert.confirmed"
 
 
 def publish_household(
-    session: AsyncSession, subject: str, household: Household, actor_id: str
+    session: AsyncSession, subject: str, household: Household, actor_id: str, proposed_by: str = ""
 ) -> None:
     at = Timestamp()
     at.FromDatetime(household.updated_at)
@@ -40,6 +40,7 @@ def publish_household(
         version=household.version,
         actor_id=actor_id,
         at=at,
+        proposed_by=proposed_by,
     )
     enqueue(session, subject, event, msg_id=f"{household.id}-{household.version}-{subject}")
 

@@ -62,6 +62,7 @@ async def apply_incomes(
     reason: str = "",
     *,
     monitoring_line: int,
+    proposed_by: str = "",
 ) -> None:
     """Replace the year's incomes; a change is in the history and checked by the income rule."""
     incomes = (await repo.incomes_of(session, [household.id]))[household.id]
@@ -70,7 +71,8 @@ async def apply_incomes(
     after = dict(sorted(by_source.items()))
     if before == after:
         return
-    record_changes(session, household, actor_id, [(f"incomes.{year}", before, after)], reason)
+    difference = [(f"incomes.{year}", before, after)]
+    record_changes(session, household, actor_id, difference, reason, proposed_by=proposed_by)
     total = sum(by_source.values())
     await check_income(session, household, year, total, line=monitoring_line, actor_id=actor_id)
 
@@ -81,6 +83,8 @@ async def apply_indicators(
     values: dict[str, bool],
     actor_id: str,
     reason: str = "",
+    *,
+    proposed_by: str = "",
 ) -> None:
     current = {
         i.indicator: i for i in (await repo.indicators_of(session, [household.id]))[household.id]
@@ -99,6 +103,7 @@ async def apply_indicators(
         actor_id,
         [("indicators", before, after)] if before != after else [],
         reason,
+        proposed_by=proposed_by,
     )
 
 

@@ -67,6 +67,8 @@ async def apply_member_parts(
     proposal: dict[str, Any],
     actor_id: str,
     reason: str,
+    *,
+    proposed_by: str = "",
 ) -> None:
     """An approved proposal's members, checked again: the person may be registered by now."""
     if proposal.get("new_member"):
@@ -75,11 +77,16 @@ async def apply_member_parts(
         stored["id_number"] = households.c.protector.decrypt(cipher, ID_NUMBER_FIELD)
         phone = base64.b64decode(stored.pop(PHONE_CIPHER, ""))
         stored["phone"] = households.c.protector.decrypt(phone, PHONE_FIELD) if phone else ""
-        await add_member(session, households, household, NewMember(**stored), actor_id, reason)
+        new = NewMember(**stored)
+        await add_member(
+            session, households, household, new, actor_id, reason, proposed_by=proposed_by
+        )
     if proposal.get("member_change"):
         changes = dict(proposal["member_change"])
         member_id = changes.pop("member_id")
-        await update_member(session, household, member_id, changes, actor_id, reason)
+        await update_member(
+            session, household, member_id, changes, actor_id, reason, proposed_by=proposed_by
+        )
 
 
 def shown_changes(changes: str) -> str:

@@ -42,11 +42,15 @@ async def add_member(
     new: NewMember,
     actor_id: str,
     reason: str,
+    *,
+    proposed_by: str = "",
 ) -> None:
     member = await checked_new_member(session, households, household, new)
     session.add(member)
     added = {"id": member.id, "name": member.name, "relation": member.relation}
-    record_changes(session, household, actor_id, [("members", None, added)], reason)
+    record_changes(
+        session, household, actor_id, [("members", None, added)], reason, proposed_by=proposed_by
+    )
 
 
 async def checked_member(
@@ -71,6 +75,8 @@ async def update_member(
     changes: dict[str, str],
     actor_id: str,
     reason: str,
+    *,
+    proposed_by: str = "",
 ) -> None:
     member = await checked_member(session, household, member_id, changes)
     differences = []
@@ -81,7 +87,7 @@ async def update_member(
             )
             setattr(member, name, changes[name])
     session.add(member)
-    record_changes(session, household, actor_id, differences, reason)
+    record_changes(session, household, actor_id, differences, reason, proposed_by=proposed_by)
 
 
 class MembersService:

@@ -185,8 +185,10 @@ class ReviewsService:
         actor_id: str,
         note: str,
     ) -> None:
-        """An approved proposal goes through the same paths as an officer's own edits."""
+        """An approved proposal goes through the same paths as an officer's own edits; its
+        events name the reviewer as actor and the helper as proposer (credited for the update)."""
         proposal = json.loads(request.changes)
+        proposer = request.requested_by
         commit_changes(
             session,
             household,
@@ -194,6 +196,7 @@ class ReviewsService:
             request.base_version,
             actor_id,
             note,
+            proposed_by=proposer,
         )
         if proposal["incomes"]:
             incomes = proposal["incomes"]
@@ -205,7 +208,12 @@ class ReviewsService:
                 actor_id,
                 note,
                 monitoring_line=self.c.monitoring_line,
+                proposed_by=proposer,
             )
         if proposal["indicators"]:
-            await apply_indicators(session, household, proposal["indicators"], actor_id, note)
-        await apply_member_parts(session, self.households, household, proposal, actor_id, note)
+            await apply_indicators(
+                session, household, proposal["indicators"], actor_id, note, proposed_by=proposer
+            )
+        await apply_member_parts(
+            session, self.households, household, proposal, actor_id, note, proposed_by=proposer
+        )

@@ -12,8 +12,6 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from opentelemetry import trace
-
 from kit.errors import InvalidArgument
 from kit.id_numbers import mask_mobile
 from services.notification.settings import NotificationSettings
@@ -136,9 +134,6 @@ class SmppProvider:
                 data_coding=encoded.data_coding,
             )
             provider_ids.append(await self._submit_part(message.encode()))
-        # On the caller's span (the message's submit, in the trace of its event): a span per
-        # part would double the cost of tracing a broadcast.
-        trace.get_current_span().set_attribute("sms.provider_ids", provider_ids)
         return Submitted(provider_ids=provider_ids)
 
     async def _submit_part(self, body: bytes) -> str:
@@ -167,8 +162,9 @@ class SmppProvider:
                 raise TransientError("the SMSC did not answer in time") from error
 
     async def _bound_link(self) -> SmppLink:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._bound.wait(), self.config.response_timeout)
+        if not self._bound.is_set():  # (wait_for costs a task: not on every submit)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._bound.wait(), self.config.response_timeout)
         link = self._link
         if link is None or link.is_closed:
             raise TransientError("no SMPP link to the SMSC", self.config.reconnect_initial)

@@ -84,9 +84,13 @@ def _chunks(text: str, limit: int) -> list[str]:
 
 def split_text(text: str, *, wide_reference: bool = False) -> list[str]:
     """The text as its parts: one when it fits in 70 units, else parts of at most 67 (or 66)."""
-    if sum(units(char) for char in text) <= SINGLE_LIMIT:
+    length = len(text.encode("utf-16-be")) // 2  # UCS-2 code units
+    if length <= SINGLE_LIMIT:
         return [text]
-    return _chunks(text, WIDE_SEGMENT_LIMIT if wide_reference else SEGMENT_LIMIT)
+    limit = WIDE_SEGMENT_LIMIT if wide_reference else SEGMENT_LIMIT
+    if length == len(text):  # no surrogate pair to keep whole
+        return [text[start : start + limit] for start in range(0, length, limit)]
+    return _chunks(text, limit)
 
 
 def check_length(

@@ -1365,6 +1365,7 @@ class Score(_message.Message):
     TASKS_COMPLETED_ON_TIME_FIELD_NUMBER: _builtins.int
     ALERTS_HANDLED_FIELD_NUMBER: _builtins.int
     ALERTS_HANDLED_IN_TIME_FIELD_NUMBER: _builtins.int
+    UPDATES_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """the town's code, or the cadre's user id"""
     visits: _builtins.int
@@ -1379,6 +1380,10 @@ class Score(_message.Message):
     """verified or dismissed by the town"""
     alerts_handled_in_time: _builtins.int
     """within the town's time limit"""
+    updates: _builtins.int
+    """Household record changes applied (registry.household.updated); an approved proposal
+    counts for the helper who proposed it.
+    """
     def __init__(
         self,
         *,
@@ -1391,10 +1396,11 @@ class Score(_message.Message):
         tasks_completed_on_time: _builtins.int = ...,
         alerts_handled: _builtins.int = ...,
         alerts_handled_in_time: _builtins.int = ...,
+        updates: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts_handled", b"alerts_handled", "alerts_handled_in_time", b"alerts_handled_in_time", "flagged_visits", b"flagged_visits", "id", b"id", "needs_resolved", b"needs_resolved", "needs_resolved_on_time", b"needs_resolved_on_time", "tasks_completed", b"tasks_completed", "tasks_completed_on_time", b"tasks_completed_on_time", "visits", b"visits"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts_handled", b"alerts_handled", "alerts_handled_in_time", b"alerts_handled_in_time", "flagged_visits", b"flagged_visits", "id", b"id", "needs_resolved", b"needs_resolved", "needs_resolved_on_time", b"needs_resolved_on_time", "tasks_completed", b"tasks_completed", "tasks_completed_on_time", b"tasks_completed_on_time", "updates", b"updates", "visits", b"visits"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

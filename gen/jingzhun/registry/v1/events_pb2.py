@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!jingzhun/registry/v1/events.proto\x12\x14jingzhun.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x01\n\x10HouseholdChanged\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x14\n\x0cvillage_code\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x1b\n\x13monitoring_category\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x05\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\x12HouseholdsImported\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12:\n\nhouseholds\x18\x02 \x03(\x0b\x32&.jingzhun.registry.v1.HouseholdChanged\"\xb9\x01\n\x0fHouseholdAtRisk\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x14\n\x0cvillage_code\x18\x02 \x01(\t\x12\x0c\n\x04year\x18\x03 \x01(\x05\x12\x19\n\x11per_capita_income\x18\x04 \x01(\x03\x12\x17\n\x0fmonitoring_line\x18\x05 \x01(\x03\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!jingzhun/registry/v1/events.proto\x12\x14jingzhun.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x01\n\x10HouseholdChanged\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x14\n\x0cvillage_code\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x1b\n\x13monitoring_category\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x05\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bproposed_by\x18\x08 \x01(\t\"`\n\x12HouseholdsImported\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12:\n\nhouseholds\x18\x02 \x03(\x0b\x32&.jingzhun.registry.v1.HouseholdChanged\"\xb9\x01\n\x0fHouseholdAtRisk\x12\x14\n\x0chousehold_id\x18\x01 \x01(\t\x12\x14\n\x0cvillage_code\x18\x02 \x01(\t\x12\x0c\n\x04year\x18\x03 \x01(\x05\x12\x19\n\x11per_capita_income\x18\x04 \x01(\x03\x12\x17\n\x0fmonitoring_line\x18\x05 \x01(\x03\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,9 +33,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jingzhun.registry.v1.events
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_HOUSEHOLDCHANGED']._serialized_start=93
-  _globals['_HOUSEHOLDCHANGED']._serialized_end=275
-  _globals['_HOUSEHOLDSIMPORTED']._serialized_start=277
-  _globals['_HOUSEHOLDSIMPORTED']._serialized_end=373
-  _globals['_HOUSEHOLDATRISK']._serialized_start=376
-  _globals['_HOUSEHOLDATRISK']._serialized_end=561
+  _globals['_HOUSEHOLDCHANGED']._serialized_end=296
+  _globals['_HOUSEHOLDSIMPORTED']._serialized_start=298
+  _globals['_HOUSEHOLDSIMPORTED']._serialized_end=394
+  _globals['_HOUSEHOLDATRISK']._serialized_start=397
+  _globals['_HOUSEHOLDATRISK']._serialized_end=582
 # @@protoc_insertion_point(module_scope)

@@ -32,12 +32,18 @@ class HouseholdChanged(_message.Message):
     VERSION_FIELD_NUMBER: _builtins.int
     ACTOR_ID_FIELD_NUMBER: _builtins.int
     AT_FIELD_NUMBER: _builtins.int
+    PROPOSED_BY_FIELD_NUMBER: _builtins.int
     household_id: _builtins.str
     village_code: _builtins.str
     status: _builtins.str
     monitoring_category: _builtins.str
     version: _builtins.int
     actor_id: _builtins.str
+    """who applied the change"""
+    proposed_by: _builtins.str
+    """The helper whose proposal this change applies (the reviewer is actor_id); empty when the
+    change is nobody's approved proposal.
+    """
     @_builtins.property
     def at(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
@@ -50,10 +56,11 @@ class HouseholdChanged(_message.Message):
         version: _builtins.int = ...,
         actor_id: _builtins.str = ...,
         at: _timestamp_pb2.Timestamp | None = ...,
+        proposed_by: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["at", b"at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_id", b"actor_id", "at", b"at", "household_id", b"household_id", "monitoring_category", b"monitoring_category", "status", b"status", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_id", b"actor_id", "at", b"at", "household_id", b"household_id", "monitoring_category", b"monitoring_category", "proposed_by", b"proposed_by", "status", b"status", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
