@@ -26,8 +26,11 @@ class Bus:
 
     @classmethod
     async def connect(cls, url: str, prefix: str = "", *, name: str = "jingzhun") -> Bus:
+        connection: NATS | None = None
+
         async def on_disconnect() -> None:
-            log.warning("disconnected from NATS")
+            if connection is None or not connection.is_closed:  # closing on purpose is no news
+                log.warning("disconnected from NATS")
 
         async def on_reconnect() -> None:
             log.info("reconnected to NATS")
