@@ -1,13 +1,13 @@
 """Bulk work: writes by PostgreSQL `COPY` (asyncpg, in the session's own transaction) or one
-SQLite `executemany` — the ORM costs 40× on bulk writes (BASELINES.md) —, and look-ups of a
-batch of keys."""
+SQLite `executemany` — the ORM costs 40× on bulk writes (BASELINES.md) —, updates of a batch
+of rows by key in one statement, and look-ups of a batch of keys."""
 
 from __future__ import annotations
 
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, any_, bindparam, insert
+from sqlalchemy import Table, any_, bindparam, column, func, insert, update
 from sqlalchemy.dialects import postgresql
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -38,3 +38,35 @@ async def one_of(session: AsyncSession, column: Any, values: list[Any], kind: An
     if (await session.connection()).dialect.name == "postgresql":
         return column == any_(bindparam("values", values, type_=postgresql.ARRAY(kind)))
     return column.in_(values)
+
+
+async def update_rows(
+    session: AsyncSession, model: type[SQLModel], rows: list[dict[str, Any]], key: str
+) -> None:
+    """Rows of `model` found by `key`, each set to the other columns of its dict (every dict
+    has the same columns): on PostgreSQL one `UPDATE … FROM unnest(arrays)` — a single
+    execution for the whole batch, where an executemany runs once a row —, on SQLite an
+    executemany."""
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    names = [name for name in rows[0] if name != key]
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        arrays = [
+            bindparam(
+                f"a_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type)
+            )
+            for name in (key, *names)
+        ]
+        values = (
+            func.unnest(*arrays)
+            .table_valued(*(column(name, table.c[name].type) for name in (key, *names)))
+            .render_derived()
+        )
+        statement = update(table).where(table.c[key] == values.c[key])
+        await connection.execute(statement.values({n: values.c[n] for n in names}))
+        return
+    statement = update(table).where(table.c[key] == bindparam(f"p_{key}"))
+    statement = statement.values({name: bindparam(f"p_{name}") for name in names})
+    await connection.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in rows])

@@ -9,7 +9,7 @@ import asyncio
 import json
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from google.protobuf.message import Message
@@ -18,15 +18,12 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bus import Bus
+from kit.clock import utcnow
 from kit.db import Database
 from kit.telemetry import inject_headers
 
 log = logging.getLogger(__name__)
 PENDING = "outbox_pending"  # set in session.info by enqueue, read after the commit
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -60,7 +57,7 @@ def enqueue(
         subject=subject,
         payload=payload,
         headers=json.dumps(inject_headers({})),
-        created_at=_now(),
+        created_at=utcnow(),
     )
     session.add(row)
     session.info[PENDING] = True
@@ -139,7 +136,7 @@ class OutboxRelay:
             await session.exec(  # type: ignore[call-overload]
                 update(OutboxMessage)
                 .where(col(OutboxMessage.seq).in_([r.seq for r in rows]))
-                .values(published_at=_now())
+                .values(published_at=utcnow())
             )
             return len(rows)
 

@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
@@ -20,6 +19,7 @@ from gateway.responses import ModelResponse
 from gateway.routes.institutions import ObjectId, RatingOut, rating_out
 from gateway.routes.leaders import RegionCode
 from jingzhun.training.v1 import training_pb2 as pb
+from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -97,12 +97,6 @@ class EnrolmentOut(BaseModel):
     certified_by: str | None
 
 
-def timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def course_out(c: pb.Course) -> CourseOut:
     return CourseOut(
         id=c.id,
@@ -158,8 +152,8 @@ async def publish_course(
             title=body.title,
             category=body.category,
             mode=body.mode,
-            starts_at=timestamp(body.starts_at),
-            ends_at=timestamp(body.ends_at),
+            starts_at=stamp(body.starts_at),
+            ends_at=stamp(body.ends_at),
             capacity=body.capacity,
             region_codes=body.region_codes,
         )

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from gateway.deps import Caller, caller_for
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.visits import RegionCode, Since, Until, with_period
+from gateway.routes.needs import RegionCode
+from gateway.routes.visits import Since, Until, with_period
 from jingzhun.assistance.v1 import assistance_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["performance"])

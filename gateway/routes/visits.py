@@ -16,14 +16,12 @@ from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
+from gateway.routes.needs import RegionCode
 from jingzhun.assistance.v1 import assistance_pb2 as pb
 from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["visits"])
 
-RegionCode = Annotated[
-    str, Query(pattern=r"^(\d{12})?$", description="a region in your territory (default: yours)")
-]
 Since = Annotated[datetime | None, Query(alias="from", description="period start, inclusive")]
 PeriodRequest = TypeVar(
     "PeriodRequest", pb.ListVisitsRequest, pb.GetVisitFrequencyRequest, pb.GetPerformanceRequest

@@ -12,12 +12,14 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse, required_text
+from kit.clock import aware
 from kit.errors import Aborted, NotFound, PermissionDenied
 from kit.principal import Principal
 from kit.territory import is_within
 from services.assistance import alert_repository as repo
 from services.assistance.components import Components
-from services.assistance.domain import AlertKind, aware, level_name, parse, required_text
+from services.assistance.domain import AlertKind, level_name
 from services.assistance.events import publish_alert_confirmed, text_alert_owner
 from services.assistance.lifecycle import (
     ALERT_STEP_NAMES,
@@ -100,7 +102,7 @@ class AlertsService:
     ) -> AlertView:
         wanted = parse(kind, AlertKind, "kind")
         text = required_text(reason, "reason")
-        household = await self.registry.paired_household(caller, household_id)
+        household = await self.registry.paired_household(caller, household_id, named=True)
         async with self.c.db.unit_of_work() as session:
             alert, step = add_alert(
                 session, self.c, household, wanted, text, actor_id=caller.actor_id

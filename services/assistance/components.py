@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from kit.clock import utcnow
 from kit.db import Database
 from services.assistance.domain import Deadlines
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

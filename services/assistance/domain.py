@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
@@ -85,29 +85,6 @@ def level_name(region_code: str) -> OwnerLevel:
     return LEVEL_NAMES[level_of(region_code)]
 
 
-def parse(value: str, vocabulary: type[E], field: str) -> E:
-    try:
-        return vocabulary(value)
-    except ValueError as exc:
-        allowed = ", ".join(member.value for member in vocabulary)
-        raise InvalidArgument(
-            f"{field} must be one of: {allowed}",
-            reason="INVALID_VALUE",
-            violations=[FieldViolation(field, f"one of {allowed}")],
-        ) from exc
-
-
-def required_text(value: str, field: str, limit: int = 2000) -> str:
-    text = value.strip()
-    if not text or len(text) > limit:
-        raise InvalidArgument(
-            f"{field} is required (at most {limit} characters)",
-            reason=f"{field.upper()}_REQUIRED",
-            violations=[FieldViolation(field, f"1 to {limit} characters")],
-        )
-    return text
-
-
 @dataclass(frozen=True)
 class Deadlines:
     """Hours each level owns a need before it escalates by itself."""
@@ -118,11 +95,6 @@ class Deadlines:
     def due(self, region_code: str, urgent: bool, start: datetime) -> datetime:
         table = self.urgent_hours if urgent else self.hours
         return start + timedelta(hours=table[level_name(region_code)])
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored time as UTC (SQLite hands it back without its zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)

@@ -34,7 +34,7 @@ class IncomeRule:
         event = registry_events.HouseholdAtRisk.FromString(payload)
         if await repo.open_alert_of(session, event.household_id) is not None:
             return
-        household = HouseholdRef(event.household_id, event.village_code, village_name="")
+        household = HouseholdRef(event.household_id, event.village_code)
         add_alert(
             session, self.c, household, AlertKind.INCOME_DROP, reason_of(event), actor_id=RULE_ACTOR
         )

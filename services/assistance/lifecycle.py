@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from kit.checks import required_text
 from kit.errors import FailedPrecondition
 from kit.territory import parent_code
-from services.assistance.domain import required_text
 
 
 class NeedStatus(StrEnum):

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.clock import aware
 from kit.errors import InvalidArgument
 from kit.paging import decode_token, encode_token, stamp
 from services.assistance.alerts_service import AlertView
-from services.assistance.domain import aware
 from services.assistance.models import NeedStep, Visit
 from services.assistance.needs_service import NeedsMenu, NeedView
 from services.assistance.tasks_service import NewTask, TaskView

@@ -5,24 +5,19 @@ region. Every move is one conditional update, so a person and the scheduler neve
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse, required_text
+from kit.clock import aware
 from kit.errors import Aborted, NotFound, PermissionDenied
 from kit.principal import Principal
 from kit.territory import is_valid_code, is_within
 from services.assistance import repository as repo
 from services.assistance.components import Components
-from services.assistance.domain import (
-    Category,
-    OwnerLevel,
-    aware,
-    level_name,
-    parse,
-    required_text,
-)
+from services.assistance.domain import Category, OwnerLevel, level_name
 from services.assistance.events import (
     NEED_CLOSED,
     NEED_ESCALATED,
@@ -54,12 +49,14 @@ class NeedsMenu:
     region_code: str
     cells: list[tuple[str, str, str, int]]  # category, owner level, status, count
     overdue: int
-    total: int = field(init=False)
-    open: int = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "total", sum(cell[3] for cell in self.cells))
-        object.__setattr__(self, "open", sum(c[3] for c in self.cells if c[2] == "open"))
+    @property
+    def total(self) -> int:
+        return sum(cell[3] for cell in self.cells)
+
+    @property
+    def open(self) -> int:
+        return sum(cell[3] for cell in self.cells if cell[2] == NeedStatus.OPEN)
 
 
 def not_found() -> NotFound:
@@ -90,7 +87,7 @@ class NeedsService:
     ) -> NeedView:
         wanted = parse(category, Category, "category")
         text = required_text(description, "description")
-        household = await self.registry.paired_household(caller, household_id)
+        household = await self.registry.paired_household(caller, household_id, named=True)
         now = self.c.clock()
         need = Need(
             id=uuid.uuid4().hex,

@@ -4,6 +4,7 @@ it, a region's name, and the cadres a task goes to."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from jingzhun.identity.v1 import identity_pb2
@@ -25,7 +26,7 @@ class Cadre:
 class HouseholdRef:
     id: str
     village_code: str
-    village_name: str
+    village_name: str = ""
     latitude: float | None = None
     longitude: float | None = None
 
@@ -35,25 +36,35 @@ class RegistryView:
         self.registry = registry
         self.identity = identity
 
-    async def household(self, caller: Principal, household_id: str) -> HouseholdRef:
-        """The household as the caller may see it (out of their territory: NotFound)."""
+    async def household(
+        self, caller: Principal, household_id: str, *, named: bool = False
+    ) -> HouseholdRef:
+        """The household as the caller may see it (out of their territory: NotFound); with
+        `named`, its village's name too (one more call, for the texts that quote it)."""
         found = await self.registry.call(
             "GetHousehold", registry_pb2.GetHouseholdRequest(id=household_id), token=caller.token
         )
-        region = await self.identity.call(
-            "GetRegion", identity_pb2.GetRegionRequest(code=found.village_code), token=caller.token
-        )
+        village_name = ""
+        if named:
+            region = await self.identity.call(
+                "GetRegion",
+                identity_pb2.GetRegionRequest(code=found.village_code),
+                token=caller.token,
+            )
+            village_name = region.name
         return HouseholdRef(
             id=found.id,
             village_code=found.village_code,
-            village_name=region.name,
+            village_name=village_name,
             latitude=found.latitude if found.HasField("latitude") else None,
             longitude=found.longitude if found.HasField("longitude") else None,
         )
 
-    async def paired_household(self, caller: Principal, household_id: str) -> HouseholdRef:
+    async def paired_household(
+        self, caller: Principal, household_id: str, *, named: bool = False
+    ) -> HouseholdRef:
         """The household, if the caller is one of its paired helpers; PermissionDenied if not."""
-        household = await self.household(caller, household_id)
+        household = await self.household(caller, household_id, named=named)
         reply = await self.registry.call(
             "ListPairings",
             registry_pb2.ListPairingsRequest(household_id=household_id),
@@ -71,13 +82,23 @@ class RegistryView:
         """Active accounts: these users, or every holder of `role` in the subtree of
         `region_code` — as the caller may see them (out of their territory: NotFound)."""
         if user_ids:
-            users = [
-                await self.identity.call(
-                    "GetUser", identity_pb2.GetUserRequest(id=user_id), token=caller.token
-                )
-                for user_id in dict.fromkeys(user_ids)
-            ]
-            return [Cadre(u.id, u.region_code) for u in users if not u.disabled]
+            # Asked all at once; the first refusal in the order given is the answer.
+            answers = await asyncio.gather(
+                *(
+                    self.identity.call(
+                        "GetUser", identity_pb2.GetUserRequest(id=user_id), token=caller.token
+                    )
+                    for user_id in dict.fromkeys(user_ids)
+                ),
+                return_exceptions=True,
+            )
+            chosen: list[Cadre] = []
+            for user in answers:
+                if isinstance(user, BaseException):
+                    raise user
+                if not user.disabled:
+                    chosen.append(Cadre(user.id, user.region_code))
+            return chosen
         found: list[Cadre] = []
         page_token = ""
         while True:

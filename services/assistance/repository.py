@@ -21,7 +21,6 @@ class NeedFilter:
     status: str | None = None
     category: str | None = None
     owner_level: str | None = None
-    filed_by: str | None = None  # a helper sees the needs they filed
 
 
 async def get_need(session: AsyncSession, need_id: str) -> Need | None:
@@ -71,7 +70,6 @@ async def list_needs(
         (Need.status, wanted.status),
         (Need.category, wanted.category),
         (Need.owner_level, wanted.owner_level),
-        (Need.filed_by, wanted.filed_by),
     ):
         if value is not None:
             statement = statement.where(col(column) == value)

@@ -12,12 +12,14 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse, required_text
+from kit.clock import aware
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
 from services.assistance import task_repository as tasks_repo
 from services.assistance.components import Components
-from services.assistance.domain import TaskKind, aware, parse, required_text
+from services.assistance.domain import TaskKind
 from services.assistance.events import text_assignees
 from services.assistance.lifecycle import TaskAction, TaskStatus, answer_task
 from services.assistance.models import Assignment, Task
@@ -115,8 +117,10 @@ class TasksService:
         only; anything else (another cadre's task, an answer that no longer applies) is logged
         and changes nothing."""
         kind, _, task_id = reference.partition(":")
-        assignment = await tasks_repo.get_assignment(session, task_id, user_id)
-        if kind != "task" or assignment is None or command not in set(TaskAction):
+        assignment = (
+            await tasks_repo.get_assignment(session, task_id, user_id) if kind == "task" else None
+        )
+        if assignment is None or command not in set(TaskAction):
             log.warning("reply about %s by %s matches no task of theirs", reference, user_id)
             return False
         try:

@@ -9,11 +9,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kit.clock import aware
 from kit.errors import InvalidArgument
 from kit.principal import Principal
 from services.assistance import visit_repository as visits_repo
 from services.assistance.components import Components
-from services.assistance.domain import aware, check_in, valid_position
+from services.assistance.domain import check_in, valid_position
 from services.assistance.models import Visit
 from services.assistance.needs_service import scope_of
 from services.assistance.registry_view import RegistryView

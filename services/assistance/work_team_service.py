@@ -8,11 +8,12 @@ import re
 import uuid
 from datetime import date, datetime
 
+from kit.checks import required_text
 from kit.errors import AlreadyExists, FailedPrecondition, FieldViolation, InvalidArgument
 from kit.principal import Principal
 from services.assistance import work_repository as repo
 from services.assistance.components import Components
-from services.assistance.domain import OwnerLevel, level_name, required_text, valid_position
+from services.assistance.domain import OwnerLevel, level_name, valid_position
 from services.assistance.events import LOCAL_TIME
 from services.assistance.models import Attendance, MonthlyReport, WorkLog
 from services.assistance.needs_service import scope_of

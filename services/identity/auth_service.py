@@ -12,10 +12,11 @@ from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.clock import utcnow
 from kit.errors import InvalidArgument, Unauthenticated
 from kit.principal import CLIENT, USER, Principal
 from services.identity import repository as repo
-from services.identity.components import Components, utcnow
+from services.identity.components import Components
 from services.identity.credentials import hash_refresh_token, new_refresh_token
 from services.identity.domain import check_password_policy, client_role
 from services.identity.models import RefreshToken, Session, User

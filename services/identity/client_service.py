@@ -7,12 +7,13 @@ import re
 import secrets
 
 from kit.authz import scope_of
+from kit.clock import utcnow
 from kit.errors import FieldViolation, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
 from services.identity import repository as repo
 from services.identity.auth_service import now_ms
-from services.identity.components import Components, utcnow
+from services.identity.components import Components
 from services.identity.domain import SERVICE_CLIENT_PREFIX, validate_region_code
 from services.identity.models import Client
 from services.identity.user_service import UserService

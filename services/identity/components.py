@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from kit.authz import Authorizer
 from kit.db import Database
@@ -12,10 +11,6 @@ from services.identity.credentials import Passwords, TokenIssuer
 from services.identity.domain import Lockout
 from services.identity.region_tree import RegionTree
 from services.identity.settings import IdentitySettings
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -6,8 +6,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.identity.v1 import events_pb2
+from kit.clock import utcnow
 from kit.outbox import enqueue
-from services.identity.components import utcnow
 from services.identity.models import User
 
 USER_CREATED = "identity.user.created"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.clock import utcnow
 from kit.id_numbers import mask_mobile
 from kit.paging import stamp
 from services.identity.auth_service import TokenGrant
-from services.identity.components import utcnow
 from services.identity.contacts_service import Contact
 from services.identity.models import Client, DivisionChangeRecord
 from services.identity.region_tree import RegionNode

@@ -14,13 +14,14 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.clock import utcnow
 from kit.errors import FailedPrecondition, NotFound, PermissionDenied
 from kit.principal import Principal
 from kit.territory import Level, is_within, level_of, parent_code, recode
 from services.identity import events
 from services.identity import repository as repo
 from services.identity.auth_service import AuthService
-from services.identity.components import Components, utcnow
+from services.identity.components import Components
 from services.identity.domain import PlannedStep, plan_division_steps, validate_region_code
 from services.identity.models import DivisionChangeRecord
 from services.identity.region_tree import RegionNode, RegionTree

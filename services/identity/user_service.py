@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.clock import utcnow
 from kit.errors import AlreadyExists, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
 from services.identity import events
 from services.identity import repository as repo
 from services.identity.auth_service import AuthService
-from services.identity.components import Components, utcnow
+from services.identity.components import Components
 from services.identity.domain import (
     check_may_manage,
     check_roles_grantable,

@@ -131,12 +131,7 @@ class BroadcastsService:
         self, caller: Principal, region_code: str, status: str, after_id: str | None, limit: int
     ) -> list[Message]:
         scope = region_code or caller.region_code
-        if not is_valid_code(scope):
-            raise InvalidArgument(
-                "region_code must be a 12-digit code", reason="INVALID_REGION_CODE"
-            )
-        if not is_within(scope, caller.region_code):
-            raise NotFound("region not found", reason="REGION_NOT_FOUND")
+        _check_territory(caller, scope)
         async with self.c.db.read_only() as session:
             return list(
                 await repo.list_messages(
@@ -149,14 +144,7 @@ class BroadcastsService:
             )
 
     async def _check_region(self, caller: Principal, region_code: str) -> None:
-        if not is_valid_code(region_code):
-            raise InvalidArgument(
-                "region_code must be a 12-digit division code",
-                reason="INVALID_REGION_CODE",
-                violations=[FieldViolation("region_code", "12 digits, e.g. 370102000000")],
-            )
-        if not is_within(region_code, caller.region_code):
-            raise NotFound("region not found", reason="REGION_NOT_FOUND")
+        _check_territory(caller, region_code)
         await self.directory.check_region(caller, region_code)
 
     @staticmethod
@@ -165,6 +153,18 @@ class BroadcastsService:
         if broadcast is None or not is_within(broadcast.region_code, caller.region_code):
             raise not_found()
         return broadcast
+
+
+def _check_territory(caller: Principal, region_code: str) -> None:
+    """A valid division code in the caller's territory (out of it: not found, like missing)."""
+    if not is_valid_code(region_code):
+        raise InvalidArgument(
+            "region_code must be a 12-digit division code",
+            reason="INVALID_REGION_CODE",
+            violations=[FieldViolation("region_code", "12 digits, e.g. 370102000000")],
+        )
+    if not is_within(region_code, caller.region_code):
+        raise NotFound("region not found", reason="REGION_NOT_FOUND")
 
 
 def _request_event(request: Request, actor_id: str) -> events_pb2.NotificationRequested:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from kit.clock import utcnow
 from kit.db import Database
 from kit.protection import FieldProtector
 from services.notification.domain import SendingRules
 
 PHONE_FIELD = "message.phone"
 QUEUED_FLAG = "notification_queued"  # in session.info: wake the dispatcher after the commit
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

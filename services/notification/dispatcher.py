@@ -264,7 +264,7 @@ def _outgoing(item: Claimed) -> OutgoingSms:
 
 
 def _change(message_id: str, status: str, now: datetime, **columns: Any) -> dict[str, Any]:
-    """One row of a bulk update; a phase gives every row the same columns (one executemany)."""
+    """One row of a bulk update; a phase gives every row the same columns (one statement)."""
     return {
         "id": message_id,
         "status": status,

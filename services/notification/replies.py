@@ -50,7 +50,12 @@ class Replies:
             known = await repo.latest_message_to(session, index)
             target = None
             if known is not None and command is not None:
-                target = await repo.latest_message_to(session, index, short_code=command.short_code)
+                # The newest message, when it is the one answered (most often), is not read again.
+                target = (
+                    known
+                    if _answers(command, known)
+                    else await repo.latest_message_to(session, index, short_code=command.short_code)
+                )
             outcome = _outcome(known, command, target)
             record = ReplyRecord(
                 id=record_id,
@@ -79,6 +84,12 @@ class Replies:
         request = Request(source_id=f"reply:{record.id}", template=template.code, urgent=True)
         recipient = Recipient(record.user_id, phone, known.region_code if known else "")
         await self.queue.add(session, request, template, [recipient])
+
+
+def _answers(command: Command, message: Message) -> bool:
+    """Whether `command` may be about `message`: one that asked for a reply, with the short
+    code quoted, if any."""
+    return message.short_code is not None and command.short_code in ("", message.short_code)
 
 
 def _outcome(known: Message | None, command: Command | None, target: Message | None) -> str:

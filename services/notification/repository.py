@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import LargeBinary, Row, String, bindparam, column, delete, func, update
+from sqlalchemy import LargeBinary, Row, String, delete, func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.bulk import one_of
+from kit.bulk import one_of, update_rows
 from kit.db import in_subtree
 from services.notification.domain import EXPIRED, SUBMITTED
 from services.notification.models import (
@@ -35,37 +34,7 @@ async def update_messages(session: AsyncSession, changes: list[dict[str, Any]]) 
     for change in changes:
         groups.setdefault(tuple(sorted(change)), []).append(change)
     for rows in groups.values():
-        await _update_rows(session, Message, rows, "id")
-
-
-async def _update_rows(
-    session: AsyncSession, model: type[SQLModel], rows: list[dict[str, Any]], key: str
-) -> None:
-    """Rows of `model` found by `key`, each set to the other columns of its dict (every dict
-    has the same columns): on PostgreSQL one `UPDATE … FROM unnest(arrays)` — a single
-    execution for the whole batch, where an executemany runs once a row —, on SQLite an
-    executemany."""
-    if not rows:
-        return
-    table = model.__table__  # type: ignore[attr-defined]
-    names = [name for name in rows[0] if name != key]
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
-        arrays = [
-            bindparam(f"a_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
-            for name in (key, *names)
-        ]
-        values = (
-            func.unnest(*arrays)
-            .table_valued(*(column(name, table.c[name].type) for name in (key, *names)))
-            .render_derived()
-        )
-        statement = update(table).where(table.c[key] == values.c[key])
-        await connection.execute(statement.values({n: values.c[n] for n in names}))
-        return
-    statement = update(table).where(table.c[key] == bindparam(f"p_{key}"))
-    statement = statement.values({name: bindparam(f"p_{name}") for name in names})
-    await connection.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in rows])
+        await update_rows(session, Message, rows, "id")
 
 
 # ------------------------------------------------------------------ queueing
@@ -130,13 +99,6 @@ async def submitted_since(
     return {index: count for index, count in await _rows(session, statement)}
 
 
-async def messages_by_id(session: AsyncSession, ids: Sequence[str]) -> dict[str, Message]:
-    if not ids:
-        return {}
-    statement = select(Message).where(col(Message.id).in_(ids))
-    return {m.id: m for m in (await session.exec(statement)).all()}
-
-
 async def expire_unanswered(
     session: AsyncSession, submitted_before: datetime, now: datetime
 ) -> int:
@@ -179,7 +141,7 @@ async def part_states(
 async def set_part_states(session: AsyncSession, states: dict[str, str]) -> None:
     """provider_id -> state, in one statement."""
     rows = [{"provider_id": provider_id, "state": state} for provider_id, state in states.items()]
-    await _update_rows(session, MessagePart, rows, "provider_id")
+    await update_rows(session, MessagePart, rows, "provider_id")
 
 
 async def pending_receipts(session: AsyncSession, limit: int) -> Sequence[PendingReceipt]:

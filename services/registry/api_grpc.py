@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 
 from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
-from kit.authz import Authorizer
 from kit.paging import decode_token, encode_token, page_size
-from kit.principal import Principal
 from services.registry.benefits_service import BenefitsService, NewBenefit
 from services.registry.households_service import HouseholdsService
 from services.registry.livelihood_service import LivelihoodService
@@ -48,7 +45,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         links: PublicLinks,
         livelihood: LivelihoodService,
         members: MembersService,
-        authorizer: Callable[[], Authorizer | None],
+        access: Access,
         *,
         benefits: BenefitsService,
     ) -> None:
@@ -58,10 +55,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self.links = links
         self.households, self.pairings, self.reviews = households, pairings, reviews
         self.statistics = statistics
-        self._access = Access(authorizer)
-
-    def _caller(self, resource: str, action: str) -> Principal:
-        return self._access.caller(resource, action)
+        self._caller = access.caller
 
     async def CreateHousehold(self, request, context):  # type: ignore[no-untyped-def]
         view = await self.households.create(

@@ -10,9 +10,9 @@ from pathlib import Path
 from jingzhun.registry.v1 import transfer_pb2 as pb
 from jingzhun.registry.v1 import transfer_pb2_grpc
 from kit.access import Access
+from kit.checks import parse
 from kit.errors import InvalidArgument
 from kit.paging import decode_token, encode_token, page_size
-from services.registry.domain import parse
 from services.registry.exports import Exports
 from services.registry.imports_service import ImportRequest, ImportsService
 from services.registry.messages import import_job_message

@@ -87,6 +87,7 @@ async def run(settings: RegistrySettings) -> None:
         policy.append(await fetch_policy_when_ready(identity))
 
     def register(server: grpc.aio.Server) -> list[str]:
+        access = Access(lambda: policy[0] if policy else None)
         api = RegistryApi(
             households,
             pairings,
@@ -95,11 +96,10 @@ async def run(settings: RegistrySettings) -> None:
             links,
             livelihood,
             members,
-            lambda: policy[0] if policy else None,
+            access,
             benefits=BenefitsService(components, households),
         )
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
-        access = Access(lambda: policy[0] if policy else None)
         transfer = RegistryTransferApi(ImportsService(components), Exports(components), access)
         transfer_pb2_grpc.add_RegistryTransferServiceServicer_to_server(transfer, server)
         return [

@@ -12,15 +12,15 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.clock import utcnow
 from kit.errors import InvalidArgument
 from kit.principal import Principal
 from kit.territory import is_within
 from services.registry import bulk_repository as bulk
 from services.registry import repository as repo
 from services.registry.benefits_service import NewBenefit, checked_benefit
-from services.registry.components import utcnow
 from services.registry.edits import record_changes
-from services.registry.household_rows import Finding
+from services.registry.household_rows import Finding, cells_by_key
 
 BATCH_ROWS = 2000
 
@@ -73,13 +73,7 @@ class BenefitImport:
     ) -> None:
         while batch := list(islice(rows, BATCH_ROWS)):
             self.tally.rows += len(batch)
-            parsed = [
-                parse_benefit(
-                    line,
-                    {k: cells[i].strip() if i < len(cells) else "" for k, i in positions.items()},
-                )
-                for line, cells in batch
-            ]
+            parsed = [parse_benefit(line, cells_by_key(cells, positions)) for line, cells in batch]
             problems = [p for p in parsed if isinstance(p, Finding)]
             problems += await self.apply(session, [p for p in parsed if isinstance(p, BenefitRow)])
             self.tally.rows_refused += len(problems)

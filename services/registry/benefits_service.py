@@ -8,10 +8,11 @@ import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 
+from kit.clock import utcnow
 from kit.errors import FieldViolation, InvalidArgument
 from kit.principal import Principal
 from services.registry import repository as repo
-from services.registry.components import Components, utcnow
+from services.registry.components import Components
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService
 from services.registry.models import Benefit
@@ -70,22 +71,23 @@ class BenefitsService:
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
             existing = await repo.benefit_with_key(session, *key)
-            before = {**asdict(benefit), "amount": existing.amount} if existing else None
+            if existing is not None and existing.amount == benefit.amount:
+                return existing  # the same amount again: nothing to write or record
             row = {
                 **asdict(benefit),
-                "id": uuid.uuid4().hex,
+                # a replaced record keeps its id (the upsert's rule)
+                "id": existing.id if existing else uuid.uuid4().hex,
                 "household_id": household_id,
                 "recorded_by": caller.actor_id,
                 "recorded_at": utcnow(),
                 "source": "manual",
             }
             await repo.upsert_benefits(session, [row])
-            stored = await repo.benefit_with_key(session, *key)
-            after = asdict(benefit)
-            differences = [("benefits", before, after)] if before != after else []
-            record_changes(session, household, caller.actor_id, differences)
-        assert stored is not None  # written just above
-        return stored
+            before = {**asdict(benefit), "amount": existing.amount} if existing else None
+            record_changes(
+                session, household, caller.actor_id, [("benefits", before, asdict(benefit))]
+            )
+        return Benefit(**row)
 
     async def list_benefits(
         self, caller: Principal, household_id: str, year: int | None

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from kit.db import Database
 from kit.protection import FieldProtector
 
 ID_NUMBER_FIELD = "member.id_number"
 PHONE_FIELD = "member.phone"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

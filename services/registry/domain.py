@@ -7,22 +7,11 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from kit.checks import parse
 from kit.errors import FieldViolation, InvalidArgument
 
 E = TypeVar("E", bound=StrEnum)
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
-
-
-def parse(value: str, vocabulary: type[E], field: str) -> E:
-    try:
-        return vocabulary(value)
-    except ValueError as exc:
-        allowed = ", ".join(member.value for member in vocabulary)
-        raise InvalidArgument(
-            f"{field} must be one of: {allowed}",
-            reason="INVALID_VALUE",
-            violations=[FieldViolation(field, f"one of {allowed}")],
-        ) from exc
 
 
 def parse_all(values: Iterable[str], vocabulary: type[E], field: str) -> list[E]:

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse
+from kit.clock import utcnow
 from kit.errors import Aborted
 from services.registry import events
 from services.registry import repository as repo
-from services.registry.components import utcnow
-from services.registry.domain import changes, check_location, parse, parse_all
+from services.registry.domain import changes, check_location, parse_all
 from services.registry.models import Household
 from services.registry.vocabulary import AssistanceCategory, Attribute, PovertyCause
 

@@ -1,6 +1,7 @@
-"""Registry's event subjects and publishers (through the outbox), and what it does when a
-division change re-codes regions (identity.division.changed) and when the county confirms a
-return-to-poverty alert (assistance.alert.confirmed)."""
+"""Registry's event subjects and publishers (through the outbox), the one way a lifecycle
+transition is written, and what the registry does when a division change re-codes regions
+(identity.division.changed) and when the county confirms a return-to-poverty alert
+(assistance.alert.confirmed)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from jingzhun.registry.v1 import events_pb2
+from kit.clock import utcnow
 from kit.errors import FailedPrecondition
 from kit.outbox import enqueue
 from kit.territory import code_from_prefix, recode
 from services.registry import repository as repo
-from services.registry.components import utcnow
 from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import Household
 from services.registry.vocabulary import MonitoringCategory, Status
@@ -87,14 +88,7 @@ async def on_alert_confirmed(
         return
     actor_id = f"alert:{alert.alert_id}"
     reason = f"返贫预警{alert.alert_id}经县级审核确认：{alert.reason}；帮扶措施：{alert.measures}"
-    category = household.monitoring_category
-    before = Lifecycle(
-        Status(household.status),
-        MonitoringCategory(category) if category else None,
-        household.has_exited,
-    )
-    states = {"status": before.status, "monitoring_category": before.monitoring_category}
-    now = utcnow()
+    before = lifecycle_of(household)
     try:
         after = apply(
             before,
@@ -103,10 +97,11 @@ async def on_alert_confirmed(
             category=MonitoringCategory.SUDDEN_HARDSHIP,
         )
     except FailedPrecondition as refused:
+        states = lifecycle_fields(before)
         repo.record(
             session,
             household_id=household.id,
-            at=now,
+            at=utcnow(),
             actor_id=actor_id,
             kind="alert_not_applied",
             field=Action.START_MONITORING,
@@ -115,19 +110,48 @@ async def on_alert_confirmed(
             reason=f"{reason}（未纳入监测：{refused.message}）",
         )
         return
+    commit_transition(session, household, Action.START_MONITORING, before, after, actor_id, reason)
+
+
+def lifecycle_of(household: Household) -> Lifecycle:
+    category = household.monitoring_category
+    return Lifecycle(
+        Status(household.status),
+        MonitoringCategory(category) if category else None,
+        household.has_exited,
+    )
+
+
+def lifecycle_fields(state: Lifecycle) -> dict[str, str | None]:
+    """What a transition's history entry shows of a state."""
+    return {"status": state.status, "monitoring_category": state.monitoring_category}
+
+
+def commit_transition(
+    session: AsyncSession,
+    household: Household,
+    step: Action,
+    before: Lifecycle,
+    after: Lifecycle,
+    actor_id: str,
+    reason: str,
+) -> None:
+    """`household` moved from `before` to `after` by `step` (an officer's transition or a
+    confirmed alert): a new version, its history entry and one event."""
     household.status, household.monitoring_category = after.status, after.monitoring_category
+    household.has_exited = after.has_exited
     household.version += 1
-    household.updated_at = now
+    household.updated_at = utcnow()
     session.add(household)
     repo.record(
         session,
         household_id=household.id,
-        at=now,
+        at=household.updated_at,
         actor_id=actor_id,
         kind="transitioned",
-        field=Action.START_MONITORING,
-        before=states,
-        after={"status": after.status, "monitoring_category": after.monitoring_category},
+        field=step,
+        before=lifecycle_fields(before),
+        after=lifecycle_fields(after),
         reason=reason,
     )
     publish_household(session, HOUSEHOLD_TRANSITIONED, household, actor_id)

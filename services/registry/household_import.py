@@ -13,11 +13,13 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.registry.v1 import events_pb2
+from kit.clock import utcnow
 from kit.outbox import enqueue
 from kit.principal import Principal
 from kit.protection import random_bytes
 from services.registry import bulk_repository as bulk
-from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD, Components, utcnow
+from services.registry import repository as repo
+from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
 from services.registry.household_reimport import Reimport, reimport_household
 from services.registry.household_rows import (
     Finding,
@@ -129,13 +131,15 @@ class HouseholdImport:
         registered = await bulk.households_of_indexes(
             session, [p.index for people in protected.values() for p in people]
         )
+        members = await repo.members_of(session, [h.id for h in existing.values()])
         writes, findings, claimed = BatchWrites(), list[Finding](), set[bytes]()
         now = utcnow()
         for household in batch.households:
             people = protected[household.number]
             current = existing.get(household.number)
             if current is not None:
-                problems = await self.reimport(session, household, current, people, registered)
+                work = Reimport(household, current, members[current.id], people, registered)
+                problems = self.reimport(session, work)
             else:
                 problems = self.conflicts(household, people, registered, claimed)
                 if not problems:
@@ -243,17 +247,8 @@ class HouseholdImport:
         self.tally.new_households += 1
         self.tally.new_members += len(people)
 
-    async def reimport(
-        self,
-        session: AsyncSession,
-        household: ParsedHousehold,
-        current: Household,
-        people: list[Protected],
-        registered: dict[bytes, str],
-    ) -> list[Finding]:
-        found = await reimport_household(
-            session, self.caller, self.reason, Reimport(household, current, people, registered)
-        )
+    def reimport(self, session: AsyncSession, work: Reimport) -> list[Finding]:
+        found = reimport_household(session, self.caller, self.reason, work)
         if found.problems:
             return found.problems
         self.tally.new_members += found.new_members

@@ -12,7 +12,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit.errors import InvalidArgument
 from kit.principal import Principal
 from kit.territory import is_within
-from services.registry import repository as repo
 from services.registry.domain import changes, check_members
 from services.registry.edits import HouseholdChanges, apply_changes, record_changes
 from services.registry.household_rows import Finding, ParsedHousehold
@@ -27,6 +26,7 @@ ELSEWHERE = "this person is already registered in another household"
 class Reimport:
     household: ParsedHousehold  # as the file has it
     current: Household  # as the registry has it
+    members: list[Member]  # the registry's, in register order
     people: list[Protected]
     registered: dict[bytes, str]  # blind index -> household, for the batch's people
 
@@ -55,7 +55,7 @@ def refusal(work: Reimport) -> list[Finding]:
     ]
 
 
-async def reimport_household(
+def reimport_household(
     session: AsyncSession, caller: Principal, reason: str, work: Reimport
 ) -> ReimportResult:
     household, current = work.household, work.current
@@ -66,7 +66,7 @@ async def reimport_household(
         )
     if problems := refusal(work):
         return ReimportResult(problems)
-    members = (await repo.members_of(session, [current.id]))[current.id]
+    members = work.members
     by_index = {m.id_number_index: m for m in members}
     joining = [p for p in work.people if p.index not in by_index]
     relations = {m.id: m.relation for m in members}

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kit.checks import parse
 from kit.errors import InvalidArgument
 from kit.id_numbers import normalize_id_number, normalize_mobile
 from kit.territory import Level, is_valid_code, is_within, level_of
-from services.registry.domain import check_location, check_members, check_relation, parse
+from services.registry.domain import check_location, check_members, check_relation
 from services.registry.lifecycle import Lifecycle
 from services.registry.templates import HOUSEHOLD_FIELDS, LABELS, from_label
 from services.registry.vocabulary import (
@@ -77,16 +78,20 @@ class ParsedHousehold:
     members: list[ParsedMember] = field(default_factory=list)
 
 
+def cells_by_key(cells: list[str], positions: dict[str, int]) -> dict[str, str]:
+    """A file row's cells by template column, trimmed; those a short row lacks are empty."""
+    return {
+        key: cells[index].strip() if index < len(cells) else "" for key, index in positions.items()
+    }
+
+
 def rows_by_household(
     rows: Iterator[tuple[int, list[str]]], positions: dict[str, int]
 ) -> Iterator[tuple[str, list[Row]]]:
     """Consecutive rows with the same household number, as one group."""
     number, group = "", list[Row]()
     for line, cells in rows:
-        values = {
-            key: cells[index].strip() if index < len(cells) else ""
-            for key, index in positions.items()
-        }
+        values = cells_by_key(cells, positions)
         row = Row(line, values)
         if group and values["household_number"] != number:
             yield number, group

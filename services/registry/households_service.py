@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse
+from kit.clock import utcnow
 from kit.errors import AlreadyExists, NotFound
 from kit.id_numbers import (
     birth_date_of,
@@ -24,14 +26,8 @@ from kit.territory import Level, is_valid_code, is_within, level_of
 from services.registry import events
 from services.registry import read_repository as reads
 from services.registry import repository as repo
-from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD, Components, utcnow
-from services.registry.domain import (
-    check_location,
-    check_members,
-    check_relation,
-    parse,
-    parse_all,
-)
+from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
+from services.registry.domain import check_location, check_members, check_relation, parse_all
 from services.registry.edits import HouseholdChanges, commit_changes
 from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import HistoryEntry, Household, Income, Indicator, Member
@@ -227,35 +223,10 @@ class HouseholdsService:
         )
         async with self.c.db.unit_of_work() as session:
             household = await self.visible(session, caller, household_id)
-            before = Lifecycle(
-                Status(household.status),
-                MonitoringCategory(household.monitoring_category)
-                if household.monitoring_category
-                else None,
-                household.has_exited,
-            )
+            before = events.lifecycle_of(household)
             after = apply(before, step, reason=reason, category=category)
-            household.status, household.monitoring_category = (
-                after.status,
-                after.monitoring_category,
-            )
-            household.has_exited = after.has_exited
-            household.version += 1
-            household.updated_at = utcnow()
-            session.add(household)
-            repo.record(
-                session,
-                household_id=household.id,
-                at=household.updated_at,
-                actor_id=caller.actor_id,
-                kind="transitioned",
-                field=step,
-                before={"status": before.status, "monitoring_category": before.monitoring_category},
-                after={"status": after.status, "monitoring_category": after.monitoring_category},
-                reason=reason.strip(),
-            )
-            events.publish_household(
-                session, events.HOUSEHOLD_TRANSITIONED, household, caller.actor_id
+            events.commit_transition(
+                session, household, step, before, after, caller.actor_id, reason.strip()
             )
             (view,) = await views_of(session, [household])
         return view

@@ -12,13 +12,14 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from kit.checks import parse
+from kit.clock import utcnow
 from kit.errors import InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
 from services.registry import bulk_repository as bulk
 from services.registry.benefit_import import BenefitImport
-from services.registry.components import Components, utcnow
-from services.registry.domain import parse
+from services.registry.components import Components
 from services.registry.household_import import HouseholdImport
 from services.registry.household_rows import (
     Finding,

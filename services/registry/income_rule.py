@@ -4,13 +4,15 @@ per person, falls under the monitoring line, the registry publishes registry.hou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.registry.v1 import events_pb2
+from kit.clock import utcnow
 from kit.outbox import enqueue
 from kit.paging import stamp
 from services.registry import repository as repo
-from services.registry.components import utcnow
 from services.registry.models import Household
 
 HOUSEHOLD_AT_RISK = "registry.household.at_risk"
@@ -22,12 +24,13 @@ async def check_income(
     year: int,
     total: int,
     *,
+    years: Iterable[int],
     line: int,
     actor_id: str,
 ) -> None:
-    """Publish the household at risk if `year`, its latest year of income, is under `line`."""
-    incomes = (await repo.incomes_of(session, [household.id]))[household.id]
-    if any(income.year > year for income in incomes):
+    """Publish the household at risk if `year`, its latest year of income (`years`: those it
+    has incomes of, as the caller read them), is under `line`."""
+    if any(other > year for other in years):
         return
     people = max(len((await repo.members_of(session, [household.id]))[household.id]), 1)
     per_capita = total // people

@@ -67,6 +67,7 @@ async def apply_incomes(
     """Replace the year's incomes; a change is in the history and checked by the income rule."""
     incomes = (await repo.incomes_of(session, [household.id]))[household.id]
     before = {i.source: i.amount for i in incomes if i.year == year}
+    years = {i.year for i in incomes}
     await repo.replace_incomes(session, household.id, year, by_source)
     after = dict(sorted(by_source.items()))
     if before == after:
@@ -74,7 +75,9 @@ async def apply_incomes(
     difference = [(f"incomes.{year}", before, after)]
     record_changes(session, household, actor_id, difference, reason, proposed_by=proposed_by)
     total = sum(by_source.values())
-    await check_income(session, household, year, total, line=monitoring_line, actor_id=actor_id)
+    await check_income(
+        session, household, year, total, years=years, line=monitoring_line, actor_id=actor_id
+    )
 
 
 async def apply_indicators(

@@ -5,12 +5,13 @@ covers the household's village."""
 from __future__ import annotations
 
 from jingzhun.identity.v1 import identity_pb2
+from kit.clock import utcnow
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kit.grpc_client import ServiceClient
 from kit.principal import Principal
 from kit.territory import is_within
 from services.registry import repository as repo
-from services.registry.components import Components, utcnow
+from services.registry.components import Components
 from services.registry.households_service import HouseholdsService
 from services.registry.models import Pairing
 

@@ -11,12 +11,13 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse
+from kit.clock import utcnow
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from kit.principal import Principal
 from kit.territory import is_valid_code, is_within
 from services.registry import repository as repo
-from services.registry.components import Components, utcnow
-from services.registry.domain import parse
+from services.registry.components import Components
 from services.registry.edits import HouseholdChanges, check_version, commit_changes, validate
 from services.registry.households_service import HouseholdsService, NewMember
 from services.registry.livelihood_service import (

@@ -110,6 +110,13 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# value -> its first label, per vocabulary (exports look one up for every cell)
+FIRST_LABELS: dict[str, dict[str, str]] = {
+    vocabulary: {value: label for label, value in reversed(labels.items())}
+    for vocabulary, labels in LABELS.items()
+}
+
+
 def from_label(vocabulary: str, value: str) -> str:
     """The platform's value for a Chinese label; anything else is returned as given, to be
     checked against the vocabulary by the caller."""
@@ -118,7 +125,7 @@ def from_label(vocabulary: str, value: str) -> str:
 
 def label_of(vocabulary: str, value: str) -> str:
     """The first Chinese label of a value (what exports and templates show)."""
-    return next((label for label, v in LABELS[vocabulary].items() if v == value), value)
+    return FIRST_LABELS[vocabulary].get(value, value)
 
 
 def column_positions(kind: TemplateKind, header: list[str]) -> dict[str, int]:

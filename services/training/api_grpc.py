@@ -5,6 +5,7 @@ from __future__ import annotations
 from jingzhun.training.v1 import training_pb2 as pb
 from jingzhun.training.v1 import training_pb2_grpc
 from kit.access import Access
+from kit.clock import aware
 from kit.paging import decode_token, encode_token, page_size, stamp
 from services.training import repository as repo
 from services.training.candidates_service import CandidatesService
@@ -18,7 +19,6 @@ from services.training.course_messages import (
     new_institution,
     trainee_key,
 )
-from services.training.domain import aware
 from services.training.enrolments_service import CourseUseCases
 from services.training.leader_files_service import LeaderFilesService
 from services.training.messages import (

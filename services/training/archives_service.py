@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse, required_text
 from kit.errors import FailedPrecondition, NotFound, PermissionDenied
 from kit.principal import Principal
 from kit.territory import is_within
@@ -16,7 +17,7 @@ from services.training import courses_repository as repo
 from services.training.candidates_service import sees_only_own
 from services.training.components import Components
 from services.training.courses_domain import EnrolmentStatus, FollowUpKind, outcome_date
-from services.training.domain import parse, required_text, within_range
+from services.training.domain import within_range
 from services.training.institutions_service import is_institution
 from services.training.models import Course, Enrolment, FollowUp
 

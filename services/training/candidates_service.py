@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse, required_text
+from kit.clock import aware
 from kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import mask_id_number, mask_mobile, normalize_id_number, normalize_mobile
 from kit.principal import Principal
@@ -19,7 +21,7 @@ from kit.territory import Level, is_valid_code, is_within, level_of
 from services.training import repository as repo
 from services.training.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
 from services.training.directory import Directory
-from services.training.domain import LeaderType, aware, parse, required_text, within_range
+from services.training.domain import LeaderType, within_range
 from services.training.events import publish_step
 from services.training.lifecycle import (
     STEP_NAMES,

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from kit.clock import utcnow
 from kit.db import Database
 from kit.protection import FieldProtector
 
 ID_NUMBER_FIELD = "candidate.id_number"
 PHONE_FIELD = "candidate.phone"
 CONTACT_FIELD = "objection.contact"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC
 
 from jingzhun.training.v1 import training_pb2 as pb
+from kit.clock import aware
 from kit.paging import stamp
 from services.training.archives_service import Archive, NewFollowUp, TraineeKey
 from services.training.courses_service import CourseView, NewCourse
-from services.training.domain import aware
 from services.training.enrolments_service import EnrolmentView
 from services.training.institutions_service import InstitutionView, NewInstitution
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from kit.errors import FailedPrecondition, FieldViolation, InvalidArgument
-from kit.territory import Level, is_valid_code, is_within, level_of
+from kit.territory import is_valid_code, is_within
 
 
 class InstitutionStatus(StrEnum):
@@ -106,7 +106,3 @@ def outcome_date(value: str, today: date) -> str:
     if day > today:
         raise invalid("date", "an outcome cannot lie in the future", "DATE_IN_FUTURE")
     return day.isoformat()
-
-
-def is_county_or_above(region_code: str) -> bool:
-    return level_of(region_code) <= Level.COUNTY

@@ -4,7 +4,7 @@ holds however many enrol at once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, update
@@ -20,6 +20,18 @@ ACTIVE = ("enrolled", "waiting", "completed")
 async def institution_of_owner(session: AsyncSession, user_id: str) -> Institution | None:
     statement = select(Institution).where(col(Institution.owner_user_id) == user_id)
     return (await session.exec(statement)).first()
+
+
+async def institution_names(
+    session: AsyncSession, institution_ids: Collection[str]
+) -> dict[str, str]:
+    """The name of each institution (by id)."""
+    if not institution_ids:
+        return {}
+    statement = select(Institution.id, Institution.name).where(
+        col(Institution.id).in_(list(institution_ids))
+    )
+    return dict((await session.exec(statement)).all())
 
 
 async def list_institutions(
@@ -132,6 +144,17 @@ async def waiting_ahead(session: AsyncSession, enrolment: Enrolment) -> int:
         col(Enrolment.seq) < enrolment.seq,
     )
     return int((await session.exec(statement)).one())
+
+
+async def waiting_seqs(session: AsyncSession, course_id: str, up_to: int) -> list[int]:
+    """The places (`seq`) of the course's waiting list up to `up_to`, in order."""
+    statement = (
+        select(Enrolment.seq)
+        .where(col(Enrolment.course_id) == course_id, col(Enrolment.status) == "waiting")
+        .where(col(Enrolment.seq) <= up_to)
+        .order_by(col(Enrolment.seq))
+    )
+    return list((await session.exec(statement)).all())
 
 
 async def active_enrolment(

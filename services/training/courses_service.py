@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse, required_text
 from kit.errors import FailedPrecondition, NotFound
 from kit.principal import Principal
 from kit.territory import Level, is_within, level_of
@@ -24,7 +25,7 @@ from services.training.courses_domain import (
     course_regions,
     schedule,
 )
-from services.training.domain import parse, required_text, within_range
+from services.training.domain import within_range
 from services.training.events import region_at
 from services.training.institutions_service import NO_RATING, is_institution
 from services.training.models import Course, Institution
@@ -137,14 +138,13 @@ class CoursesService:
         ids = [c.id for c in found]
         waiting = await repo.waiting_counts(session, ids)
         ratings = await repo.course_ratings(session, ids)
-        names: dict[str, str] = {}
-        for course in found:
-            if course.institution_id not in names:
-                institution = await session.get(Institution, course.institution_id)
-                names[course.institution_id] = institution.name if institution else ""
+        names = await repo.institution_names(session, {c.institution_id for c in found})
         return [
             CourseView(
-                c, names[c.institution_id], waiting.get(c.id, 0), ratings.get(c.id, NO_RATING)
+                c,
+                names.get(c.institution_id, ""),
+                waiting.get(c.id, 0),
+                ratings.get(c.id, NO_RATING),
             )
             for c in found
         ]

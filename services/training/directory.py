@@ -45,7 +45,10 @@ class Directory:
             return [await self.region(caller, code)]
         found: list[RegionRef] = []
         for child in await self._children(caller, code):
-            found += await self.villages(caller, child.code)
+            if level_of(child.code) is Level.VILLAGE:  # the listing named it already
+                found.append(child)
+            else:
+                found += await self.villages(caller, child.code)
         return found
 
     async def household(self, caller: Principal, household_id: str) -> HouseholdRef:

@@ -1,14 +1,12 @@
-"""Training's pure rules: the vocabularies, the level a region is at, checks of free text and
-numbers, and times read back from the database."""
+"""Training's pure rules: the vocabularies, checks of free text and numbers, and times read
+back from the database."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from kit.errors import FieldViolation, InvalidArgument
-from kit.territory import Level, level_of
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -34,42 +32,6 @@ class LeadingWay(StrEnum):
     OTHER = "other"
 
 
-LEVEL_NAMES = {
-    Level.PROVINCE: "province",
-    Level.CITY: "city",
-    Level.COUNTY: "county",
-    Level.TOWN: "town",
-    Level.VILLAGE: "village",
-}
-
-
-def level_name(region_code: str) -> str:
-    return LEVEL_NAMES[level_of(region_code)]
-
-
-def parse(value: str, vocabulary: type[E], field: str) -> E:
-    try:
-        return vocabulary(value)
-    except ValueError as exc:
-        allowed = ", ".join(member.value for member in vocabulary)
-        raise InvalidArgument(
-            f"{field} must be one of: {allowed}",
-            reason="INVALID_VALUE",
-            violations=[FieldViolation(field, f"one of {allowed}")],
-        ) from exc
-
-
-def required_text(value: str, field: str, limit: int = 2000) -> str:
-    text = value.strip()
-    if not text or len(text) > limit:
-        raise InvalidArgument(
-            f"{field} is required (at most {limit} characters)",
-            reason=f"{field.upper()}_REQUIRED",
-            violations=[FieldViolation(field, f"1 to {limit} characters")],
-        )
-    return text
-
-
 def within_range(value: int, field: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise InvalidArgument(
@@ -78,8 +40,3 @@ def within_range(value: int, field: str, low: int, high: int) -> int:
             violations=[FieldViolation(field, f"{low} to {high}")],
         )
     return value
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored time as UTC (SQLite hands it back without its zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -6,11 +6,14 @@ institution records attendance and certifies completion; the trainee rates once 
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import required_text
+from kit.clock import aware
 from kit.errors import (
     Aborted,
     AlreadyExists,
@@ -34,7 +37,7 @@ from services.training.courses_domain import (
 )
 from services.training.courses_service import CoursesService, visible_course
 from services.training.directory import Directory
-from services.training.domain import aware, required_text, within_range
+from services.training.domain import within_range
 from services.training.events import text_seat_granted
 from services.training.institutions_service import InstitutionsService, is_institution
 from services.training.models import Course, Enrolment
@@ -146,7 +149,7 @@ class EnrolmentsService:
                 after_id=after_id,
                 limit=limit,
             )
-            return [await self.view(session, e) for e in found]
+            return await self.views(session, course_id, list(found))
 
     async def act(self, caller: Principal, enrolment_id: str, action: str) -> EnrolmentView:
         async with self.c.db.unit_of_work() as session:
@@ -245,6 +248,19 @@ class EnrolmentsService:
         if sees_only_own(caller) and enrolment.user_id != caller.subject:
             raise not_found()
         return enrolment, course
+
+    async def views(
+        self, session: AsyncSession, course_id: str, found: list[Enrolment]
+    ) -> list[EnrolmentView]:
+        """The enrolments of one course with their places in line, in one look at the line."""
+        waiting = [e.seq for e in found if e.status == EnrolmentStatus.WAITING]
+        line = await repo.waiting_seqs(session, course_id, max(waiting)) if waiting else []
+        return [
+            EnrolmentView(e, bisect_left(line, e.seq) + 1)
+            if e.status == EnrolmentStatus.WAITING
+            else EnrolmentView(e)
+            for e in found
+        ]
 
     async def view(self, session: AsyncSession, enrolment: Enrolment) -> EnrolmentView:
         if enrolment.status != EnrolmentStatus.WAITING:

@@ -10,10 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.notification.v1 import events_pb2 as notification_events
 from jingzhun.training.v1 import events_pb2
+from kit.clock import aware
 from kit.outbox import enqueue
 from kit.paging import stamp
 from kit.territory import PREFIX_LENGTH, Level, code_from_prefix
-from services.training.domain import aware
 from services.training.models import Candidate, Course, Enrolment, Institution
 
 CANDIDATE_CHANGED = "training.candidate.changed"

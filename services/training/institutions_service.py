@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.checks import parse, required_text
 from kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import Level, is_valid_code, is_within, level_of
@@ -17,7 +18,6 @@ from services.training import courses_repository as repo
 from services.training.candidates_service import scope_of
 from services.training.components import Components
 from services.training.courses_domain import InstitutionStatus, screened
-from services.training.domain import parse, required_text
 from services.training.events import region_at, text_screening
 from services.training.lifecycle import require_level
 from services.training.models import Institution

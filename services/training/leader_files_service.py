@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.checks import parse, required_text
 from kit.errors import FailedPrecondition, InvalidArgument
 from kit.principal import Principal
 from kit.territory import Level, level_of
@@ -18,7 +19,7 @@ from services.training.candidates_service import (
 )
 from services.training.components import Components
 from services.training.directory import Directory, RegionRef
-from services.training.domain import LeadingWay, parse, required_text, within_range
+from services.training.domain import LeadingWay, within_range
 from services.training.lifecycle import CandidateStatus
 from services.training.models import Candidate, LeaderPolicy, LedHousehold
 

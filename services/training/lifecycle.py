@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from kit.checks import required_text
 from kit.errors import FailedPrecondition, PermissionDenied
 from kit.territory import Level, level_of
-from services.training.domain import required_text
 
 MIN_NOTICE_DAYS = 5.0  # the documents' shortest public notice
 

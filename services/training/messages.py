@@ -7,9 +7,9 @@ from datetime import datetime
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from jingzhun.training.v1 import training_pb2 as pb
+from kit.clock import aware
 from kit.paging import stamp
 from services.training.candidates_service import CandidateView, NewCandidate
-from services.training.domain import aware
 from services.training.leader_files_service import VillageCoverage
 from services.training.lifecycle import CandidateStatus, owner_level
 from services.training.models import LeaderPolicy

@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from kit.checks import required_text
+from kit.clock import aware
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kit.id_numbers import mask_mobile, normalize_mobile
 from kit.principal import Principal
@@ -15,7 +17,6 @@ from kit.territory import Level, is_valid_code
 from services.training import repository as repo
 from services.training.candidates_service import CandidatesService, CandidateView, in_scope
 from services.training.components import CONTACT_FIELD, Components
-from services.training.domain import aware, required_text
 from services.training.lifecycle import CandidateStatus, accepts_objections, require_level
 from services.training.models import Candidate, Objection
 

@@ -56,7 +56,7 @@ class SmscThread:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=10)
 
 
-def eventually(check: Callable[[], T], seconds: float = 20, what: str = "") -> T:
+def eventually(check: Callable[[], T | None], seconds: float = 20, what: str = "") -> T:
     """`check()`'s first truthy value, polled until the deadline."""
     deadline = time.monotonic() + seconds
     while True:

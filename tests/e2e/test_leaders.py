@@ -39,10 +39,6 @@ def act(api, token, candidate_id, action, note="同意"):  # type: ignore[no-unt
     )
 
 
-def texts_to(smsc, mobile: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return [m.text for m in smsc.messages() if m.phone.endswith(mobile)]
-
-
 def register_household(api, token, village):  # type: ignore[no-untyped-def]
     first = "37030619700101002"
     body = {
@@ -147,9 +143,9 @@ def test_a_candidate_goes_through_the_public_notice_to_the_leader_database(
     assert OTHER_VILLAGE in without and VILLAGE not in without
     assert coverage["with_leader"] == 1 and coverage["villages"] == len(without) + 1
 
-    eventually(lambda: any("致富带头人" in t for t in texts_to(smsc, town_mobile)), what="town")
-    eventually(lambda: any("公示期满" in t for t in texts_to(smsc, county_mobile)), what="county")
-    eventually(lambda: any("已获批准" in t for t in texts_to(smsc, candidate_mobile)), what="you")
+    eventually(lambda: any("致富带头人" in t for t in smsc.texts_to(town_mobile)), what="town")
+    eventually(lambda: any("公示期满" in t for t in smsc.texts_to(county_mobile)), what="county")
+    eventually(lambda: any("已获批准" in t for t in smsc.texts_to(candidate_mobile)), what="you")
 
 
 def test_a_village_rejects_a_nominee_with_a_reason_and_a_candidate_sees_only_their_own(

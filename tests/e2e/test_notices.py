@@ -5,7 +5,8 @@ only officers send them, in their own territory. (What reaches the phones: test_
 from __future__ import annotations
 
 import re
-import time
+
+from tests.e2e.smsc import eventually
 
 COUNTY = "370126000000"  # 商河县, used by no other test
 VILLAGES = ("370126001001", "370126101201")
@@ -14,12 +15,13 @@ NOTICE = "请于本周五前完成入户核查。"
 
 
 def wait_until_resolved(api, token: str, notice_id: str) -> dict:  # type: ignore[no-untyped-def]
-    for _ in range(200):  # recipients are looked up in the background (an event)
+    """The notice once its recipients are looked up (in the background: an event)."""
+
+    def resolved() -> dict | None:
         notice = api.get(f"/api/v1/notices/{notice_id}", token).json()
-        if notice["state"] != "resolving":
-            return notice
-        time.sleep(0.1)
-    raise AssertionError(f"notice {notice_id} still resolving")
+        return notice if notice["state"] != "resolving" else None
+
+    return eventually(resolved, what=f"notice {notice_id} resolved")
 
 
 def test_a_notice_reaches_exactly_the_helpers_of_the_county(api, admin_token) -> None:

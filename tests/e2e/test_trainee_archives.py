@@ -43,8 +43,7 @@ def texted(smsc, mobile, *fragments):  # type: ignore[no-untyped-def]
     """The first text to `mobile` holding every fragment, waited for."""
 
     def found() -> str:
-        texts = [m.text for m in smsc.messages() if m.phone.endswith(mobile)]
-        return next((t for t in texts if all(f in t for f in fragments)), "")
+        return next((t for t in smsc.texts_to(mobile) if all(f in t for f in fragments)), "")
 
     return eventually(found, what=f"a text to {mobile} with {fragments}")
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from services.notification.domain import national_number
 from services.notification.sms.pdu import ShortMessage, Tag, encode_id
 from services.notification.sms.provider import DeliveryState, Receipt
 from services.notification.sms.text import (
@@ -83,12 +84,10 @@ def make_receipt(message_id: str, phone: str, sender: str, *, delivered: bool) -
 
 
 def normalise_phone(address: str) -> str:
-    """A mainland mobile number without +86 / 0086 / 86 in front."""
+    """A mainland mobile number without +86 / 0086 / 86 in front (an address that is not a
+    number is kept as it came)."""
     digits = address.lstrip("+")
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            return digits[len(prefix) :]
-    return digits
+    return national_number(digits) if digits.isdigit() else digits
 
 
 def read_part(message: ShortMessage) -> tuple[Concatenation | None, str]:

@@ -97,15 +97,19 @@ def check_length(
     text: str, max_segments: int = DEFAULT_MAX_SEGMENTS, *, wide_reference: bool = False
 ) -> int:
     """The number of parts the text needs; refuses an empty text or one longer than allowed."""
+    return len(_checked_parts(text, max_segments, wide_reference))
+
+
+def _checked_parts(text: str, max_segments: int, wide_reference: bool) -> list[str]:
     if not text:
         raise InvalidArgument("the message is empty", reason="MESSAGE_EMPTY")
-    count = len(split_text(text, wide_reference=wide_reference))
-    if count > max_segments:
+    pieces = split_text(text, wide_reference=wide_reference)
+    if len(pieces) > max_segments:
         raise InvalidArgument(
-            f"the message needs {count} parts; at most {max_segments} are allowed",
+            f"the message needs {len(pieces)} parts; at most {max_segments} are allowed",
             reason="MESSAGE_TOO_LONG",
         )
-    return count
+    return pieces
 
 
 def concatenation_header(reference: int, total: int, number: int, *, wide: bool) -> bytes:
@@ -127,8 +131,7 @@ def encode(
     wide_reference: bool = False,
 ) -> EncodedSms:
     """The UCS-2 parts of the text, each with its UDH when there is more than one."""
-    check_length(text, max_segments, wide_reference=wide_reference)
-    pieces = split_text(text, wide_reference=wide_reference)
+    pieces = _checked_parts(text, max_segments, wide_reference)
     if len(pieces) == 1:
         return EncodedSms([text.encode("utf-16-be")], esm_class=0)
     parts = [

@@ -7,15 +7,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import col, select
 
 from jingzhun.notification.v1 import events_pb2 as notification_events
 from kit import migrations
 from kit.errors import NotFound, PermissionDenied
-from kit.outbox import OutboxMessage
 from kit.principal import Principal
 from kit.territory import is_within
 from services.assistance.alerts_service import AlertsService
@@ -27,6 +25,7 @@ from services.assistance.scheduler import Scheduler
 from services.assistance.settings import AssistanceSettings
 from services.assistance.tasks_service import TasksService
 from services.assistance.visits_service import VisitsService
+from tests.integration.support import Clock, texts_requested
 
 VILLAGE = "370102001001"  # 历下区 解放路街道 a village
 NEIGHBOUR = "370102002001"  # a village of another town of the county
@@ -58,7 +57,9 @@ class FakeRegistry:
         self.households[household_id] = HouseholdRef(household_id, village, "某村", 36.6, 117.0)
         self.pairings |= {(household_id, helper) for helper in helpers}
 
-    async def household(self, caller: Principal, household_id: str) -> HouseholdRef:
+    async def household(
+        self, caller: Principal, household_id: str, *, named: bool = False
+    ) -> HouseholdRef:
         found = self.households.get(household_id)
         if found is None or not is_within(found.village_code, caller.region_code):
             raise NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
@@ -79,22 +80,13 @@ class FakeRegistry:
             ]
         return [Cadre(u.subject, u.region_code) for u in chosen if u is not None]
 
-    async def paired_household(self, caller: Principal, household_id: str) -> HouseholdRef:
+    async def paired_household(
+        self, caller: Principal, household_id: str, *, named: bool = False
+    ) -> HouseholdRef:
         found = await self.household(caller, household_id)
         if (household_id, caller.subject) not in self.pairings:
             raise PermissionDenied("not paired", reason="NOT_PAIRED")
         return found
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -113,15 +105,7 @@ class Assistance:
 
     async def texts_requested(self) -> list[notification_events.NotificationRequested]:
         """What the service asked notification to send (its outbox, in order)."""
-        async with self.components.db.read_only() as session:
-            rows = (
-                await session.exec(
-                    select(OutboxMessage)
-                    .where(OutboxMessage.subject == "notification.requested")
-                    .order_by(col(OutboxMessage.seq))
-                )
-            ).all()
-        return [notification_events.NotificationRequested.FromString(r.payload) for r in rows]
+        return await texts_requested(self.components.db)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -137,7 +121,7 @@ async def service(
     )
     await asyncio.to_thread(migrations.upgrade, "assistance", url)
     components = build_components(AssistanceSettings(database_url=url))
-    components.clock = clock = Clock()
+    components.clock = clock = Clock(START)
     registry = FakeRegistry()
     registry.add("hh-1", VILLAGE, HELPER.subject)
     registry.add("hh-2", NEIGHBOUR, "helper-9")

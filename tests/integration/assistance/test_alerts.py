@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import col, select
 
 from jingzhun.assistance.v1 import events_pb2
+from kit.clock import aware
 from kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from kit.outbox import OutboxMessage
-from services.assistance.domain import aware
 from tests.integration.assistance.conftest import (
     COUNTY_ADMIN,
     HELPER,

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
+from kit.clock import aware
 from kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.assistance import repository as repo
-from services.assistance.domain import aware
 from tests.integration.assistance.conftest import (
     COUNTY_ADMIN,
     HELPER,

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from kit import migrations
 from kit.bus import Bus
+from kit.clock import utcnow
 from kit.db import Database
 from kit.inbox import Consumer
 from kit.outbox import InboxMessage, OutboxMessage, OutboxRelay
@@ -24,7 +25,6 @@ from services.assistance.household_updates import HOUSEHOLD_UPDATED, on_househol
 from services.assistance.performance_service import PerformanceService, Score
 from services.assistance.visits_service import Period
 from services.registry.components import Components as RegistryComponents
-from services.registry.components import utcnow
 from services.registry.edits import HouseholdChanges
 from services.registry.households_service import HouseholdsService, NewHousehold, NewMember
 from services.registry.models import Pairing

@@ -9,7 +9,7 @@ import gzip
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import grpc
@@ -47,6 +47,7 @@ from services.notification.sms.provider import (
     Submitted,
 )
 from tests.integration.identity.conftest import REGIONS, build_identity
+from tests.integration.support import Clock
 
 SECRET = "notification-test-secret-of-forty-chars!"
 PASSWORD = "Passw0rd-for-tests"
@@ -174,17 +175,6 @@ async def identity_service(
     await identity.components.revocations.redis.aclose()
 
 
-class Clock:
-    def __init__(self, now: datetime = MORNING) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @dataclass
 class Notification:
     """The service's parts, wired as app.py wires them, plus the means to run its loops."""
@@ -237,7 +227,7 @@ async def service(
     await asyncio.to_thread(migrations.upgrade, "notification", url)
     settings = NotificationSettings(database_url=url, quiet_hours="", identity_secret=SECRET)
     components = build_components(settings)
-    components.clock = clock = Clock()
+    components.clock = clock = Clock(MORNING)
     client = ServiceClient(
         identity_service.address, identity_pb2_grpc.IdentityServiceStub, timeout=10
     )

@@ -7,16 +7,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import col, select
 
 from jingzhun.notification.v1 import events_pb2 as notification_events
 from kit import migrations
 from kit.errors import NotFound
 from kit.id_numbers import check_character
-from kit.outbox import OutboxMessage
 from kit.principal import Principal
 from kit.territory import is_within
 from services.training.app import build_components
@@ -30,6 +28,7 @@ from services.training.institutions_service import InstitutionsService
 from services.training.leader_files_service import LeaderFilesService
 from services.training.notices_service import NoticesService
 from services.training.settings import TrainingSettings
+from tests.integration.support import Clock, texts_requested
 
 COUNTY, TOWN, OTHER_TOWN = "370102000000", "370102001000", "370102002000"
 VILLAGE, SECOND_VILLAGE, NEIGHBOUR = "370102001001", "370102001002", "370102002001"
@@ -94,17 +93,6 @@ class FakeDirectory:
         return HouseholdRef(household_id, village)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @dataclass
 class Training:
     components: Components
@@ -121,15 +109,7 @@ class Training:
 
     async def texts_requested(self) -> list[notification_events.NotificationRequested]:
         """What the service asked notification to send (its outbox, in order)."""
-        async with self.components.db.read_only() as session:
-            rows = (
-                await session.exec(
-                    select(OutboxMessage)
-                    .where(OutboxMessage.subject == "notification.requested")
-                    .order_by(col(OutboxMessage.seq))
-                )
-            ).all()
-        return [notification_events.NotificationRequested.FromString(r.payload) for r in rows]
+        return await texts_requested(self.components.db)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -145,7 +125,7 @@ async def service(
     )
     await asyncio.to_thread(migrations.upgrade, "training", url)
     components = build_components(TrainingSettings(database_url=url, notice_period_days=5))
-    components.clock = clock = Clock()
+    components.clock = clock = Clock(START)
     directory = FakeDirectory(
         regions={
             code: f"区划{code[-6:]}"
