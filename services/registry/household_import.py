@@ -138,8 +138,12 @@ class HouseholdImport:
             people = protected[household.number]
             current = existing.get(household.number)
             if current is not None:
-                work = Reimport(household, current, members[current.id], people, registered)
-                problems = self.reimport(session, work)
+                known = {m.id_number_index for m in members[current.id]}
+                joining = [p for p in people if p.index not in known]
+                problems = self.conflicts(household, joining, {}, claimed)
+                if not problems:
+                    work = Reimport(household, current, members[current.id], people, registered)
+                    problems = self.reimport(session, work)
             else:
                 problems = self.conflicts(household, people, registered, claimed)
                 if not problems:
@@ -177,7 +181,8 @@ class HouseholdImport:
         registered: dict[bytes, str],
         claimed: set[bytes],
     ) -> list[Finding]:
-        """People of a new household who are registered already (or twice in this batch)."""
+        """People new to a household who are registered already, or claimed by a household
+        earlier in this batch (they claim them in turn)."""
         found = [
             Finding(
                 p.member.line,

@@ -163,6 +163,19 @@ def test_a_corrected_file_updates_the_household_with_history(api, admin_token) -
     assert "main_cause" in changed and any(field.endswith(".health") for field in changed)
 
 
+def test_a_person_joining_two_households_in_one_file_is_refused_once(api, admin_token) -> None:
+    existing = household_rows("IMP-JOIN-1")
+    assert upload(api, admin_token, csv_file(existing)).json()["outcome"] == "applied"
+    newcomer = household_rows("IMP-JOIN-2", people=1)
+    joiner = household_rows("IMP-JOIN-1", people=2)[1]
+    joiner[10] = newcomer[0][10]  # the new household's head joins the known one as well
+    content = csv_file(newcomer + existing + [joiner])
+    job = upload(api, admin_token, content, mode="valid_rows_only").json()
+    assert job["outcome"] == "partially_applied", job
+    assert job["summary"]["new_households"] == 1 and job["summary"]["households_refused"] == 1
+    assert [line[1:3] for line in report(api, admin_token, job)[1:]] == [["IMP-JOIN-1", "证件号码"]]
+
+
 def test_an_excel_file_imports_like_a_csv(api, admin_token) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
