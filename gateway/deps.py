@@ -28,6 +28,13 @@ def request_id(request: Request) -> str:
     return getattr(request.state, "request_id", "")
 
 
+async def limit_address(request: Request, state: GatewayState, purpose: str) -> None:
+    """Count a request without an account against its address's per-minute limit
+    (ResourceExhausted, a 429, once over)."""
+    ip = request.client.host if request.client else "unknown"
+    await state.limiter.hit(f"{purpose}:{ip}", state.settings.token_rate_limit_per_minute)
+
+
 @dataclass(frozen=True)
 class Caller:
     """The authenticated principal of one request, calling services on its own behalf."""

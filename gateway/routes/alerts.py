@@ -7,21 +7,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.needs import RegionCode
 from jingzhun.assistance.v1 import assistance_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
 
-AlertId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+AlertId = HexId
 Kind = Literal["illness", "disability", "disaster", "accident", "income_drop", "other"]
 Status = Literal["raised", "verified", "reviewed", "closed", "dismissed"]
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
@@ -34,7 +35,7 @@ class AuditRecordOut(BaseModel):
 )
 async def list_audit_records(
     caller: Annotated[Caller, caller_for("audit", "read")],
-    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    region_code: RegionCode = "",
     action: Annotated[str, Query(max_length=64)] = "",
     actor_id: Annotated[str, Query(max_length=80)] = "",
     target_id: Annotated[str, Query(max_length=80)] = "",

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from gateway.deps import OwnAccount, State, request_id
+from gateway.deps import OwnAccount, State, limit_address, request_id
 from gateway.problems import OAuthError, problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.users import UserOut, user_out
@@ -120,8 +120,7 @@ async def token(
     client_secret: Annotated[str, Form()] = "",
     scope: Annotated[str, Form()] = "",
 ) -> JSONResponse:
-    ip = request.client.host if request.client else "unknown"
-    await state.limiter.hit(f"token:{ip}", state.settings.token_rate_limit_per_minute)
+    await limit_address(request, state, "token")
     form = {
         "grant_type": grant_type,
         "username": username,

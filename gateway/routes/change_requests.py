@@ -6,11 +6,12 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId, HouseholdUpdate, MemberIn, update_message
@@ -19,7 +20,7 @@ from jingzhun.registry.v1 import registry_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["change requests"])
 
-RequestId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+RequestId = HexId
 
 
 class ChangeRequestOut(BaseModel):
@@ -112,7 +113,7 @@ async def propose_change(
 )
 async def list_change_requests(
     caller: Annotated[Caller, caller_for("households", "read")],
-    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    region_code: RegionCode = "",
     status: Annotated[str, Query(pattern=r"^(pending|approved|rejected)?$")] = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",

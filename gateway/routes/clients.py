@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
@@ -82,7 +83,7 @@ async def create_client(
 )
 async def list_clients(
     caller: Annotated[Caller, caller_for("clients", "read")],
-    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    region_code: RegionCode = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:

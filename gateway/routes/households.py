@@ -7,20 +7,21 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import registry_pb2 as pb
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
-HouseholdId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+HouseholdId = HexId
 Text = Annotated[str, Field(max_length=64)]
 
 
@@ -240,7 +241,7 @@ async def create_household(
 )
 async def list_households(
     caller: Annotated[Caller, caller_for("households", "read")],
-    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    region_code: RegionCode = "",
     status: Annotated[str, Query(max_length=40)] = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",

@@ -9,12 +9,13 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import transfer_pb2 as pb
@@ -28,8 +29,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FileFormat = Literal["csv", "xlsx"]
-JobId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
-RegionCode = Annotated[str, Query(pattern=r"^(\d{12})?$", description="default: your own region")]
+JobId = HexId
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {media: {} for media in MEDIA_TYPES.values()}},
     **problem_responses(),

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.leaders import RegionCode
@@ -20,7 +21,7 @@ from jingzhun.training.v1 import training_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
-ObjectId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+ObjectId = HexId
 
 
 class InstitutionIn(BaseModel):

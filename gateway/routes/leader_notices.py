@@ -5,14 +5,14 @@ without logging in (rate-limited per address)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gateway.deps import State, request_id
+from gateway.deps import State, limit_address, request_id
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.leaders import CandidateId
@@ -44,11 +44,6 @@ class ObjectionReceipt(BaseModel):
     lodged_at: datetime
 
 
-async def admit(request: Request, state: State) -> None:
-    ip = request.client.host if request.client else "unknown"
-    await state.limiter.hit(f"public:{ip}", state.settings.token_rate_limit_per_minute)
-
-
 @router.get(
     "/leader-notices",
     response_model=Page[NoticeOut],
@@ -58,11 +53,11 @@ async def admit(request: Request, state: State) -> None:
 async def list_notices(
     request: Request,
     state: State,
-    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    region_code: RegionCode = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
-    await admit(request, state)
+    await limit_address(request, state, "public")
     message = pb.ListPublicNoticesRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
@@ -97,7 +92,7 @@ async def list_notices(
 async def lodge_objection(
     candidate_id: CandidateId, body: ObjectionIn, request: Request, state: State
 ) -> JSONResponse:
-    await admit(request, state)
+    await limit_address(request, state, "public")
     message = pb.LodgeObjectionRequest(candidate_id=candidate_id, **body.model_dump())
     reply = await state.training.call("LodgeObjection", message, request_id=request_id(request))
     receipt = ObjectionReceipt(

@@ -6,20 +6,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.notification.v1 import notification_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["notices"])
 
-NoticeId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+NoticeId = HexId
 STATUS = r"^(queued|held|sending|submitted|delivered|failed|expired)?$"
 Status = Annotated[str, Query(pattern=STATUS, description="only messages in this status")]
 
@@ -180,7 +181,7 @@ async def notice_recipients(
 )
 async def list_messages(
     caller: Annotated[Caller, caller_for("messages", "read")],
-    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    region_code: RegionCode = "",
     status: Status = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",

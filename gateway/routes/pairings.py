@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.params import HexId
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId
@@ -16,7 +17,7 @@ from jingzhun.registry.v1 import registry_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["pairings"])
 
-UserId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+UserId = HexId
 
 
 class PairingIn(BaseModel):

@@ -11,9 +11,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.needs import RegionCode
 from gateway.routes.visits import Since, Until, with_period
 from jingzhun.assistance.v1 import assistance_pb2 as pb
 

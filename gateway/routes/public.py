@@ -17,6 +17,7 @@ from gateway.deps import (
     Token,
     authenticate,
     caller_for,
+    limit_address,
     request_id,
     require_function,
 )
@@ -111,8 +112,7 @@ async def record_for(
 async def public_household(
     token: LinkToken, request: Request, state: State, access_token: Token
 ) -> ModelResponse:
-    ip = request.client.host if request.client else "unknown"
-    await state.limiter.hit(f"public:{ip}", state.settings.token_rate_limit_per_minute)
+    await limit_address(request, state, "public")
     summary = await state.registry.call(
         "GetPublicSummary", pb.GetPublicSummaryRequest(token=token), request_id=request_id(request)
     )

@@ -11,13 +11,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.errors import InvalidArgument
 
 router = APIRouter(prefix="/api/v1", tags=["statistics"])
-RegionCode = Annotated[str, Query(pattern=r"^(\d{12})?$", description="default: your own region")]
 Reader = Annotated[Caller, caller_for("households", "read")]
 GEOJSON = {200: {"content": {"application/geo+json": {}}}, **problem_responses()}
 

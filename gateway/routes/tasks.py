@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
@@ -21,7 +22,7 @@ from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
 
-TaskId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+TaskId = HexId
 
 
 class TaskIn(BaseModel):

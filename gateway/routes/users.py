@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId
+from gateway.params import RegionCode as RegionQuery
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
@@ -19,7 +21,7 @@ from jingzhun.identity.v1 import identity_pb2 as pb
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 RegionCode = Annotated[str, Field(pattern=r"^\d{12}$", examples=["370102001001"])]
-UserId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
+UserId = HexId
 
 
 class UserOut(BaseModel):
@@ -100,7 +102,7 @@ async def create_user(
 )
 async def list_users(
     caller: Annotated[Caller, caller_for("users", "read")],
-    region_code: Annotated[str, Query(pattern=r"^(\d{12})?$")] = "",
+    region_code: RegionQuery = "",
     role: Annotated[str, Query(max_length=40)] = "",
     include_disabled: bool = False,
     page_size: PageSize = 50,

@@ -14,9 +14,9 @@ from pydantic import BaseModel, Field
 from gateway.deps import Caller, caller_for
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.needs import RegionCode
 from jingzhun.assistance.v1 import assistance_pb2 as pb
 from kit.paging import stamp
 
