@@ -21,7 +21,7 @@ from jingzhun.notification.v1 import notification_pb2 as pb
 router = APIRouter(prefix="/api/v1", tags=["notices"])
 
 NoticeId = HexId
-STATUS = r"^(queued|held|sending|submitted|delivered|failed|expired)?$"
+STATUS = r"^(queued|held|submitted|delivered|failed|expired)?$"
 Status = Annotated[str, Query(pattern=STATUS, description="only messages in this status")]
 
 
@@ -39,9 +39,8 @@ class NoticeIn(BaseModel):
 
 
 class StatusCounts(BaseModel):
-    queued: int
+    queued: int = Field(description="waiting for a try, or being sent")
     held: int = Field(description="waiting for the end of quiet hours or of a daily cap")
-    sending: int
     submitted: int = Field(description="accepted by the carrier, no receipt yet")
     delivered: int
     failed: int

@@ -1,7 +1,9 @@
-"""The sending loop: due messages are claimed (urgent first; SKIP LOCKED on PostgreSQL), held
-for quiet hours or a number's daily cap, submitted to the provider concurrently, and their
-outcome recorded — submitted, retried with exponential backoff, or failed. Each pass also
-expires messages whose receipt never came and applies receipts that came early."""
+"""The sending loop: due messages are claimed (urgent first; SKIP LOCKED on PostgreSQL) by
+leasing their queue rows, held for quiet hours or a number's daily cap, submitted to the
+provider concurrently, and their outcome recorded — submitted (off the queue), retried with
+exponential backoff, or failed. A message whose dispatcher died while sending it is tried again
+when its lease runs out. Each pass also expires messages whose receipt never came and applies
+receipts that came early."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from kit.bulk import insert_rows
 from kit.telemetry import extract_context
 from services.notification import repository as repo
 from services.notification.components import PHONE_FIELD, QUEUED_FLAG, Components
-from services.notification.domain import FAILED, HELD, QUEUED, SENDING, SUBMITTED
+from services.notification.domain import FAILED, HELD, QUEUED, SUBMITTED
 from services.notification.models import MessagePart
 from services.notification.receipts import Receipts
 from services.notification.sms.provider import (
@@ -41,6 +43,7 @@ MAX_ERROR = 200
 class Claimed:
     id: str
     phone: str
+    phone_index: bytes
     text: str
     urgent: bool
     attempts: int
@@ -134,39 +137,27 @@ class Dispatcher:
                 pass
 
     async def _claim(self, now: datetime) -> tuple[list[Claimed], int]:
-        rules, lease = self.c.rules, timedelta(seconds=self.timing.lease)
+        rules, lease = self.c.rules, now + timedelta(seconds=self.timing.lease)
         async with self.c.db.unit_of_work() as session:
             due = await repo.due_messages(session, now, self.timing.batch)
             indexes = [m.phone_index for m in due if not m.urgent]
             sent = await repo.submitted_since(session, indexes, rules.day_start(now))
-            changes: list[dict[str, Any]] = []
+            until: dict[str, datetime] = {}
+            held: list[dict[str, Any]] = []
             claimed: list[Claimed] = []
             for message in due:
                 hold = rules.hold_until(message.urgent, now, sent.get(message.phone_index, 0))
                 if hold is not None:
-                    changes.append(
-                        _change(
-                            message.id,
-                            HELD,
-                            now,
-                            next_attempt_at=hold[0],
-                            error=hold[1],
-                            attempts=message.attempts,
-                        )
+                    until[message.id] = hold[0]
+                    held.append(
+                        _change(message.id, HELD, now, message.attempts, hold[0], error=hold[1])
                     )
                     continue
                 sent[message.phone_index] = sent.get(message.phone_index, 0) + 1
-                changes.append(
-                    _change(
-                        message.id,
-                        SENDING,
-                        now,
-                        next_attempt_at=now + lease,
-                        attempts=message.attempts + 1,
-                    )
-                )
+                until[message.id] = lease
                 claimed.append(self._claimed(message))
-            await repo.update_messages(session, changes)
+            await repo.requeue(session, until)
+            await repo.update_messages(session, held)
         return claimed, len(due)
 
     def _claimed(self, message: Row[Any]) -> Claimed:
@@ -174,6 +165,7 @@ class Dispatcher:
         return Claimed(
             message.id,
             phone,
+            message.phone_index,
             message.text,
             message.urgent,
             message.attempts + 1,
@@ -220,29 +212,44 @@ class Dispatcher:
         return Outcome(provider_ids=list(submitted.provider_ids))
 
     async def _record(self, claimed: list[Claimed], outcomes: list[Outcome], now: datetime) -> None:
-        changes, parts = [], []
+        changes, parts, done = [], [], []
+        retries: dict[str, datetime] = {}
         for item, outcome in zip(claimed, outcomes, strict=True):
-            changes.append(self._result(item, outcome, now))
+            change = self._result(item, outcome, now)
+            changes.append(change)
+            if change["status"] == QUEUED:
+                retries[item.id] = change["next_attempt_at"]
+            else:
+                done.append(item.id)
             count = len(outcome.provider_ids)
             parts += [
-                {"provider_id": p, "message_id": item.id, "parts": count, "state": ""}
+                {
+                    "provider_id": p,
+                    "message_id": item.id,
+                    "parts": count,
+                    "state": "",
+                    "phone_index": item.phone_index,
+                    "submitted_at": now,
+                }
                 for p in outcome.provider_ids
             ]
         async with self.c.db.unit_of_work() as session:
+            await repo.dequeue(session, done)
+            await repo.requeue(session, retries)
             await repo.update_messages(session, changes)
             await insert_rows(session, MessagePart, parts)
 
     def _result(self, item: Claimed, outcome: Outcome, now: datetime) -> dict[str, Any]:
         if outcome.provider_ids:
             ids = " ".join(outcome.provider_ids)
-            return _change(item.id, SUBMITTED, now, provider_ids=ids, submitted_at=now)
-        unsent = {"provider_ids": "", "submitted_at": None}
+            return _change(
+                item.id, SUBMITTED, now, item.attempts, provider_ids=ids, submitted_at=now
+            )
         if outcome.permanent or item.attempts >= self.c.rules.max_attempts:
             error = outcome.error if outcome.permanent else f"gave up: {outcome.error}"
-            return _change(item.id, FAILED, now, error=error, **unsent)
-        delay = self.c.rules.retry_delay(item.attempts, outcome.retry_after)
-        later = now + delay
-        return _change(item.id, QUEUED, now, next_attempt_at=later, error=outcome.error, **unsent)
+            return _change(item.id, FAILED, now, item.attempts, error=error)
+        later = now + self.c.rules.retry_delay(item.attempts, outcome.retry_after)
+        return _change(item.id, QUEUED, now, item.attempts, later, error=outcome.error)
 
 
 @functools.lru_cache(maxsize=256)
@@ -263,13 +270,23 @@ def _outgoing(item: Claimed) -> OutgoingSms:
     )
 
 
-def _change(message_id: str, status: str, now: datetime, **columns: Any) -> dict[str, Any]:
-    """One row of a bulk update; a phase gives every row the same columns (one statement)."""
+def _change(
+    message_id: str,
+    status: str,
+    now: datetime,
+    attempts: int,
+    next_attempt_at: datetime | None = None,
+    **columns: Any,
+) -> dict[str, Any]:
+    """One row of a bulk update; every row gets the same columns (one statement)."""
     return {
         "id": message_id,
         "status": status,
         "updated_at": now,
-        "next_attempt_at": None,
+        "attempts": attempts,
+        "next_attempt_at": next_attempt_at,
         "error": "",
+        "provider_ids": "",
+        "submitted_at": None,
         **columns,
     }

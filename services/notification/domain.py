@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from kit.errors import InvalidArgument
 
-QUEUED, HELD, SENDING, SUBMITTED = "queued", "held", "sending", "submitted"
+QUEUED, HELD, SUBMITTED = "queued", "held", "submitted"
 DELIVERED, FAILED, EXPIRED = "delivered", "failed", "expired"
-STATUSES = (QUEUED, HELD, SENDING, SUBMITTED, DELIVERED, FAILED, EXPIRED)
-WAITING = (QUEUED, HELD, SENDING)  # rows the dispatcher picks up when due
+STATUSES = (QUEUED, HELD, SUBMITTED, DELIVERED, FAILED, EXPIRED)
+WAITING = (QUEUED, HELD)  # messages in the queue (a message being sent stays queued)
 UNSETTLED = (*WAITING, SUBMITTED)
 
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed

@@ -1,6 +1,13 @@
 """Notification's tables: one message per (source, recipient) — phone encrypted, with a blind
-index and a masked form — the provider's parts of each, receipts that came before their
-submit was recorded, broadcasts, and the replies cadres sent."""
+index and a masked form —, the queue of messages waiting for a try, the provider's parts of
+each, receipts that came before their submit was recorded, broadcasts, and the replies cadres
+sent.
+
+A message's status changes three times or more while it is sent, so no index covers a column
+that changes (status, times, attempts): PostgreSQL then updates the row in place on its page
+(a "HOT" update, no index entries written; the table leaves room on each page for it). What
+the dispatcher must find by time lives in the narrow `message_queue`, and what a number was
+sent, and what still awaits a receipt, in the insert-once `message_parts`."""
 
 from __future__ import annotations
 
@@ -8,6 +15,9 @@ from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+FILLFACTOR = 70  # room on each page of messages for its rows' next versions
+UNSETTLED_PART = "state = ''"
 
 
 def _at(nullable: bool = False) -> Column:
@@ -19,19 +29,10 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         # A redelivered event or a relay duplicate never texts anybody twice.
         UniqueConstraint("source_id", "user_id", name="uq_messages_source_user"),
-        # The dispatcher's pick: due messages, urgent ones first.
-        # (Only rows with a next attempt: a submitted or settled message leaves no entry.)
-        Index(
-            "ix_messages_due",
-            "urgent",
-            "next_attempt_at",
-            postgresql_where=text("next_attempt_at IS NOT NULL"),
-            sqlite_where=text("next_attempt_at IS NOT NULL"),
-        ),
-        Index("ix_messages_status_submitted", "status", "submitted_at"),
-        Index("ix_messages_phone_submitted", "phone_index", "submitted_at"),
-        Index("ix_messages_region_status", "region_code", "status"),
-        Index("ix_messages_broadcast_status", "broadcast_id", "status"),
+        Index("ix_messages_phone_created", "phone_index", "created_at"),  # replies
+        Index("ix_messages_region", "region_code"),
+        Index("ix_messages_broadcast", "broadcast_id"),
+        {"postgresql_with": {"fillfactor": FILLFACTOR}},
     )
     id: str = Field(primary_key=True)
     source_id: str
@@ -46,7 +47,7 @@ class Message(SQLModel, table=True):
     urgent: bool = False
     status: str
     attempts: int = 0
-    next_attempt_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))  # shown
     provider_ids: str = ""  # space-separated, one per part
     error: str = ""
     broadcast_id: str | None = None
@@ -58,14 +59,37 @@ class Message(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, sa_column=_at(nullable=True))
 
 
+class QueuedMessage(SQLModel, table=True):
+    """A message waiting for its next try (queued, held, or leased to a dispatcher for a
+    while); its row goes when the message is submitted or fails for good."""
+
+    __tablename__ = "message_queue"
+    __table_args__ = (Index("ix_message_queue_due", "urgent", "due_at"),)
+    message_id: str = Field(primary_key=True)
+    urgent: bool = False
+    due_at: datetime = Field(sa_column=_at())
+
+
 class MessagePart(SQLModel, table=True):
     """One part of a message as the provider knows it, with its receipt's state."""
 
     __tablename__ = "message_parts"
+    __table_args__ = (
+        Index("ix_message_parts_phone_submitted", "phone_index", "submitted_at"),  # daily cap
+        # Parts still waiting for their receipt, oldest first (they expire).
+        Index(
+            "ix_message_parts_unsettled",
+            "submitted_at",
+            postgresql_where=text(UNSETTLED_PART),
+            sqlite_where=text(UNSETTLED_PART),
+        ),
+    )
     provider_id: str = Field(primary_key=True)
-    message_id: str = Field(index=True)
+    message_id: str
     parts: int = 1  # how many the message has: a receipt settles a message of one by itself
     state: str = ""  # delivered | failed | expired; empty until its receipt comes
+    phone_index: bytes = Field(sa_column=Column(LargeBinary(16), nullable=False))
+    submitted_at: datetime = Field(sa_column=_at())
 
 
 class PendingReceipt(SQLModel, table=True):

@@ -1,6 +1,7 @@
 """Queueing what was asked for: a request (template, variables, recipients, urgency) becomes
-one message per recipient — written in bulk, phones encrypted, and never twice for the same
-source and recipient however often the request comes."""
+one message per recipient, and its place in the dispatcher's queue — written in bulk, phones
+encrypted, and never twice for the same source and recipient however often the request
+comes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from services.notification import repository as repo
 from services.notification.components import PHONE_FIELD, QUEUED_FLAG, Components
 from services.notification.directory import Audience, Directory
 from services.notification.domain import QUEUED, new_short_code
-from services.notification.models import Message
+from services.notification.models import Message, QueuedMessage
 from services.notification.sms.text import Template
 from services.notification.templates import is_personal, render, template_named
 
@@ -101,6 +102,8 @@ class QueueService:
             self._row(request, template, recipient, now, shared, trace) for recipient in recipients
         ]
         await insert_rows(session, Message, rows)
+        queue = [{"message_id": r["id"], "urgent": r["urgent"], "due_at": now} for r in rows]
+        await insert_rows(session, QueuedMessage, queue)
         if rows:
             session.info[QUEUED_FLAG] = True
 

@@ -19,6 +19,7 @@ from services.notification.models import (
     Message,
     MessagePart,
     PendingReceipt,
+    QueuedMessage,
     ReplyRecord,
 )
 
@@ -63,22 +64,35 @@ DUE_COLUMNS = (
 
 
 async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list[Row[Any]]:
-    """Messages whose time has come (DUE_COLUMNS), urgent ones first, locked against other
-    dispatchers (SKIP LOCKED on PostgreSQL; SQLite has a single writer)."""
-    table = Message.__table__  # type: ignore[attr-defined]
+    """Queued messages whose time has come (DUE_COLUMNS), urgent ones first, their queue rows
+    locked against other dispatchers (SKIP LOCKED on PostgreSQL; SQLite has a single writer)."""
+    table, queue = Message.__table__, QueuedMessage.__table__  # type: ignore[attr-defined]
     found: list[Row[Any]] = []
     for urgent in (True, False):
         statement = (
             sa_select(*(table.c[name] for name in DUE_COLUMNS))
-            .where(table.c.urgent.is_(urgent), table.c.next_attempt_at <= now)
-            .order_by(table.c.next_attempt_at)
+            .join(queue, queue.c.message_id == table.c.id)
+            .where(queue.c.urgent.is_(urgent), queue.c.due_at <= now)
+            .order_by(queue.c.due_at)
             .limit(limit - len(found))
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=queue)
         )
         found += await _rows(session, statement)
         if len(found) == limit:
             break
     return found
+
+
+async def requeue(session: AsyncSession, due: dict[str, datetime]) -> None:
+    """message id -> when it is next due (held, retried, or leased while it is being sent)."""
+    rows = [{"message_id": message_id, "due_at": at} for message_id, at in due.items()]
+    await update_rows(session, QueuedMessage, rows, "message_id")
+
+
+async def dequeue(session: AsyncSession, message_ids: Sequence[str]) -> None:
+    if message_ids:
+        of = await one_of(session, col(QueuedMessage.message_id), list(message_ids), String())
+        await session.exec(delete(QueuedMessage).where(of))  # type: ignore[call-overload]
 
 
 async def submitted_since(
@@ -88,13 +102,13 @@ async def submitted_since(
     if not phone_indexes:
         return {}
     indexes = await one_of(
-        session, col(Message.phone_index), list(set(phone_indexes)), LargeBinary()
+        session, col(MessagePart.phone_index), list(set(phone_indexes)), LargeBinary()
     )
     statement = (
-        sa_select(col(Message.phone_index), func.count())
+        sa_select(col(MessagePart.phone_index), func.count(col(MessagePart.message_id).distinct()))
         .where(indexes)
-        .where(col(Message.submitted_at) >= since)
-        .group_by(col(Message.phone_index))
+        .where(col(MessagePart.submitted_at) >= since)
+        .group_by(col(MessagePart.phone_index))
     )
     return {index: count for index, count in await _rows(session, statement)}
 
@@ -102,9 +116,21 @@ async def submitted_since(
 async def expire_unanswered(
     session: AsyncSession, submitted_before: datetime, now: datetime
 ) -> int:
+    """Parts submitted before `submitted_before` with no receipt expire, and their messages
+    still waiting for one."""
+    parts = await session.exec(  # type: ignore[call-overload]
+        update(MessagePart)
+        .where(col(MessagePart.state) == "", col(MessagePart.submitted_at) < submitted_before)
+        .values(state=EXPIRED)
+        .returning(col(MessagePart.message_id))
+    )
+    message_ids = list({row[0] for row in parts.all()})
+    if not message_ids:
+        return 0
+    of = await one_of(session, col(Message.id), message_ids, String())
     result = await session.exec(  # type: ignore[call-overload]
         update(Message)
-        .where(col(Message.status) == SUBMITTED, col(Message.submitted_at) < submitted_before)
+        .where(of, col(Message.status) == SUBMITTED)
         .values(status=EXPIRED, error="no delivery receipt in time", updated_at=now)
     )
     return result.rowcount or 0
@@ -130,11 +156,16 @@ async def parts_by_provider_id(
 async def part_states(
     session: AsyncSession, message_ids: Sequence[str]
 ) -> Sequence[tuple[str, str]]:
-    """(message_id, state) of every part of these messages."""
+    """(message_id, state) of every part of these messages (the message names its parts)."""
     if not message_ids:
         return []
-    of = await one_of(session, col(MessagePart.message_id), list(set(message_ids)), String())
-    statement = sa_select(col(MessagePart.message_id), col(MessagePart.state)).where(of)
+    of = await one_of(session, col(Message.id), list(set(message_ids)), String())
+    named = await _rows(session, sa_select(col(Message.provider_ids)).where(of))
+    provider_ids = [p for (ids,) in named for p in ids.split()]
+    if not provider_ids:
+        return []
+    parts = await one_of(session, col(MessagePart.provider_id), provider_ids, String())
+    statement = sa_select(col(MessagePart.message_id), col(MessagePart.state)).where(parts)
     return await _rows(session, statement)
 
 

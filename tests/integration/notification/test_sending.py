@@ -14,7 +14,13 @@ from jingzhun.identity.v1 import events_pb2 as identity_events
 from jingzhun.notification.v1 import events_pb2
 from kit.telemetry import configure_tracing, inject_headers
 from services.notification.models import Message
-from services.notification.sms.provider import DeliveryState, PermanentError, TransientError
+from services.notification.sms.provider import (
+    DeliveryState,
+    OutgoingSms,
+    PermanentError,
+    Submitted,
+    TransientError,
+)
 from tests.integration.notification.conftest import Notification
 
 TASK = {"task": "核实张三户收入", "due": "11月30日"}
@@ -227,3 +233,28 @@ async def test_the_running_dispatcher_sends_what_is_queued_and_settles_it(
     finally:
         running.cancel()
     assert (statuses, len(service.provider.sent)) == ({"delivered"}, 2)
+
+
+async def test_a_message_whose_sender_died_is_sent_again_once_its_lease_runs_out(
+    service: Notification,
+) -> None:
+    await request(service, "task:31", "helper_a")
+    memory, submitting = service.dispatcher.provider, asyncio.Event()
+
+    class Dying:
+        async def submit(self, sms: OutgoingSms) -> Submitted:
+            submitting.set()
+            await asyncio.Event().wait()  # the process dies before the SMSC answers
+            raise AssertionError("unreachable")
+
+    service.dispatcher.provider = Dying()  # type: ignore[assignment]
+    sending = asyncio.create_task(service.dispatcher.dispatch_once())
+    await submitting.wait()
+    sending.cancel()
+    service.dispatcher.provider = memory
+    await service.dispatcher.dispatch_once()  # another dispatcher: the message is leased
+    assert (memory.sent, (await stored(service))["helper_a"].status) == ([], "queued")
+    service.clock.advance(seconds=service.dispatcher.timing.lease)
+    await service.dispatcher.dispatch_once()
+    message = (await stored(service))["helper_a"]
+    assert (len(memory.sent), message.status, message.attempts) == (1, "submitted", 1)

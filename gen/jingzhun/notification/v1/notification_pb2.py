@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jingzhun/notification/v1/notification.proto\x12\x18jingzhun.notification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x84\x01\n\x0cStatusCounts\x12\x0e\n\x06queued\x18\x01 \x01(\x05\x12\x0c\n\x04held\x18\x02 \x01(\x05\x12\x0f\n\x07sending\x18\x03 \x01(\x05\x12\x11\n\tsubmitted\x18\x04 \x01(\x05\x12\x11\n\tdelivered\x18\x05 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x06 \x01(\x05\x12\x0f\n\x07\x65xpired\x18\x07 \x01(\x05\"\x89\x02\n\tBroadcast\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x10\n\x08template\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x12\r\n\x05state\x18\x07 \x01(\t\x12\x12\n\nrecipients\x18\x08 \x01(\x05\x12\x36\n\x06\x63ounts\x18\t \x01(\x0b\x32&.jingzhun.notification.v1.StatusCounts\x12\x12\n\ncreated_by\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf1\x01\n\x16\x43reateBroadcastRequest\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\x10\n\x08template\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12R\n\tvariables\x18\x05 \x03(\x0b\x32?.jingzhun.notification.v1.CreateBroadcastRequest.VariablesEntry\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"!\n\x13GetBroadcastRequest\x12\n\n\x02id\x18\x01 \x01(\t\"m\n\x1eListBroadcastRecipientsRequest\x12\x14\n\x0c\x62roadcast_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"\x93\x02\n\x07Message\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\r\n\x05phone\x18\x03 \x01(\t\x12\x13\n\x0bregion_code\x18\x04 \x01(\t\x12\x10\n\x08template\x18\x05 \x01(\t\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x08 \x01(\x05\x12\r\n\x05\x65rror\x18\t \x01(\t\x12\x14\n\x0c\x62roadcast_id\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x13ListMessagesRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"d\n\x14ListMessagesResponse\x12\x33\n\x08messages\x18\x01 \x03(\x0b\x32!.jingzhun.notification.v1.Message\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xd8\x03\n\x13NotificationService\x12h\n\x0f\x43reateBroadcast\x12\x30.jingzhun.notification.v1.CreateBroadcastRequest\x1a#.jingzhun.notification.v1.Broadcast\x12\x62\n\x0cGetBroadcast\x12-.jingzhun.notification.v1.GetBroadcastRequest\x1a#.jingzhun.notification.v1.Broadcast\x12\x83\x01\n\x17ListBroadcastRecipients\x12\x38.jingzhun.notification.v1.ListBroadcastRecipientsRequest\x1a..jingzhun.notification.v1.ListMessagesResponse\x12m\n\x0cListMessages\x12-.jingzhun.notification.v1.ListMessagesRequest\x1a..jingzhun.notification.v1.ListMessagesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jingzhun/notification/v1/notification.proto\x12\x18jingzhun.notification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x01\n\x0cStatusCounts\x12\x0e\n\x06queued\x18\x01 \x01(\x05\x12\x0c\n\x04held\x18\x02 \x01(\x05\x12\x11\n\tsubmitted\x18\x04 \x01(\x05\x12\x11\n\tdelivered\x18\x05 \x01(\x05\x12\x0e\n\x06\x66\x61iled\x18\x06 \x01(\x05\x12\x0f\n\x07\x65xpired\x18\x07 \x01(\x05J\x04\x08\x03\x10\x04R\x07sending\"\x89\x02\n\tBroadcast\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x10\n\x08template\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x12\r\n\x05state\x18\x07 \x01(\t\x12\x12\n\nrecipients\x18\x08 \x01(\x05\x12\x36\n\x06\x63ounts\x18\t \x01(\x0b\x32&.jingzhun.notification.v1.StatusCounts\x12\x12\n\ncreated_by\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xf1\x01\n\x16\x43reateBroadcastRequest\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\x10\n\x08template\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12R\n\tvariables\x18\x05 \x03(\x0b\x32?.jingzhun.notification.v1.CreateBroadcastRequest.VariablesEntry\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"!\n\x13GetBroadcastRequest\x12\n\n\x02id\x18\x01 \x01(\t\"m\n\x1eListBroadcastRecipientsRequest\x12\x14\n\x0c\x62roadcast_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"\x93\x02\n\x07Message\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\r\n\x05phone\x18\x03 \x01(\t\x12\x13\n\x0bregion_code\x18\x04 \x01(\t\x12\x10\n\x08template\x18\x05 \x01(\t\x12\x0e\n\x06urgent\x18\x06 \x01(\x08\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x10\n\x08\x61ttempts\x18\x08 \x01(\x05\x12\r\n\x05\x65rror\x18\t \x01(\t\x12\x14\n\x0c\x62roadcast_id\x18\n \x01(\t\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x13ListMessagesRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"d\n\x14ListMessagesResponse\x12\x33\n\x08messages\x18\x01 \x03(\x0b\x32!.jingzhun.notification.v1.Message\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xd8\x03\n\x13NotificationService\x12h\n\x0f\x43reateBroadcast\x12\x30.jingzhun.notification.v1.CreateBroadcastRequest\x1a#.jingzhun.notification.v1.Broadcast\x12\x62\n\x0cGetBroadcast\x12-.jingzhun.notification.v1.GetBroadcastRequest\x1a#.jingzhun.notification.v1.Broadcast\x12\x83\x01\n\x17ListBroadcastRecipients\x12\x38.jingzhun.notification.v1.ListBroadcastRecipientsRequest\x1a..jingzhun.notification.v1.ListMessagesResponse\x12m\n\x0cListMessages\x12-.jingzhun.notification.v1.ListMessagesRequest\x1a..jingzhun.notification.v1.ListMessagesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,23 +35,23 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEBROADCASTREQUEST_VARIABLESENTRY']._loaded_options = None
   _globals['_CREATEBROADCASTREQUEST_VARIABLESENTRY']._serialized_options = b'8\001'
   _globals['_STATUSCOUNTS']._serialized_start=107
-  _globals['_STATUSCOUNTS']._serialized_end=239
-  _globals['_BROADCAST']._serialized_start=242
-  _globals['_BROADCAST']._serialized_end=507
-  _globals['_CREATEBROADCASTREQUEST']._serialized_start=510
-  _globals['_CREATEBROADCASTREQUEST']._serialized_end=751
-  _globals['_CREATEBROADCASTREQUEST_VARIABLESENTRY']._serialized_start=703
-  _globals['_CREATEBROADCASTREQUEST_VARIABLESENTRY']._serialized_end=751
-  _globals['_GETBROADCASTREQUEST']._serialized_start=753
-  _globals['_GETBROADCASTREQUEST']._serialized_end=786
-  _globals['_LISTBROADCASTRECIPIENTSREQUEST']._serialized_start=788
-  _globals['_LISTBROADCASTRECIPIENTSREQUEST']._serialized_end=897
-  _globals['_MESSAGE']._serialized_start=900
-  _globals['_MESSAGE']._serialized_end=1175
-  _globals['_LISTMESSAGESREQUEST']._serialized_start=1177
-  _globals['_LISTMESSAGESREQUEST']._serialized_end=1274
-  _globals['_LISTMESSAGESRESPONSE']._serialized_start=1276
-  _globals['_LISTMESSAGESRESPONSE']._serialized_end=1376
-  _globals['_NOTIFICATIONSERVICE']._serialized_start=1379
-  _globals['_NOTIFICATIONSERVICE']._serialized_end=1851
+  _globals['_STATUSCOUNTS']._serialized_end=237
+  _globals['_BROADCAST']._serialized_start=240
+  _globals['_BROADCAST']._serialized_end=505
+  _globals['_CREATEBROADCASTREQUEST']._serialized_start=508
+  _globals['_CREATEBROADCASTREQUEST']._serialized_end=749
+  _globals['_CREATEBROADCASTREQUEST_VARIABLESENTRY']._serialized_start=701
+  _globals['_CREATEBROADCASTREQUEST_VARIABLESENTRY']._serialized_end=749
+  _globals['_GETBROADCASTREQUEST']._serialized_start=751
+  _globals['_GETBROADCASTREQUEST']._serialized_end=784
+  _globals['_LISTBROADCASTRECIPIENTSREQUEST']._serialized_start=786
+  _globals['_LISTBROADCASTRECIPIENTSREQUEST']._serialized_end=895
+  _globals['_MESSAGE']._serialized_start=898
+  _globals['_MESSAGE']._serialized_end=1173
+  _globals['_LISTMESSAGESREQUEST']._serialized_start=1175
+  _globals['_LISTMESSAGESREQUEST']._serialized_end=1272
+  _globals['_LISTMESSAGESRESPONSE']._serialized_start=1274
+  _globals['_LISTMESSAGESRESPONSE']._serialized_end=1374
+  _globals['_NOTIFICATIONSERVICE']._serialized_start=1377
+  _globals['_NOTIFICATIONSERVICE']._serialized_end=1849
 # @@protoc_insertion_point(module_scope)

@@ -30,7 +30,6 @@ class StatusCounts(_message.Message):
 
     QUEUED_FIELD_NUMBER: _builtins.int
     HELD_FIELD_NUMBER: _builtins.int
-    SENDING_FIELD_NUMBER: _builtins.int
     SUBMITTED_FIELD_NUMBER: _builtins.int
     DELIVERED_FIELD_NUMBER: _builtins.int
     FAILED_FIELD_NUMBER: _builtins.int
@@ -38,8 +37,6 @@ class StatusCounts(_message.Message):
     queued: _builtins.int
     held: _builtins.int
     """waiting for the end of quiet hours or of the day's cap"""
-    sending: _builtins.int
-    """handed to the provider, its answer not yet recorded"""
     submitted: _builtins.int
     """accepted by the provider, no receipt yet"""
     delivered: _builtins.int
@@ -51,7 +48,6 @@ class StatusCounts(_message.Message):
         *,
         queued: _builtins.int = ...,
         held: _builtins.int = ...,
-        sending: _builtins.int = ...,
         submitted: _builtins.int = ...,
         delivered: _builtins.int = ...,
         failed: _builtins.int = ...,
@@ -59,7 +55,7 @@ class StatusCounts(_message.Message):
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["delivered", b"delivered", "expired", b"expired", "failed", b"failed", "held", b"held", "queued", b"queued", "sending", b"sending", "submitted", b"submitted"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["delivered", b"delivered", "expired", b"expired", "failed", b"failed", "held", b"held", "queued", b"queued", "submitted", b"submitted"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -248,7 +244,7 @@ class Message(_message.Message):
     template: _builtins.str
     urgent: _builtins.bool
     status: _builtins.str
-    """queued | held | sending | submitted | delivered | failed | expired"""
+    """queued | held | submitted | delivered | failed | expired"""
     attempts: _builtins.int
     error: _builtins.str
     broadcast_id: _builtins.str
