@@ -1,6 +1,10 @@
 """One SMPP session over TCP, for either end (the ESME and the simulated SMSC): frames PDUs,
 numbers requests and matches their responses by sequence number, answers enquire_link and
-unbind itself, and answers a PDU it cannot read with generic_nack."""
+unbind itself, and answers a PDU it cannot read with generic_nack.
+
+It is built for many PDUs a second: what is read comes in chunks of as many PDUs as have
+arrived, the PDUs written during one turn of the event loop leave in one write, and one timer
+watches the oldest request instead of one per request."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from services.notification.sms.pdu import (
 log = logging.getLogger(__name__)
 
 MAX_SEQUENCE = 0x7FFFFFFF
+READ_SIZE = 256 * 1024  # as much as the transport hands over at once
 
 # Answers one request from the peer (deliver_sm at the ESME, bind and submit_sm at the SMSC);
 # raising PduError makes the link answer generic_nack with its status.
@@ -41,8 +46,13 @@ class SmppLink:
         response_timeout: float = 10.0,
     ) -> None:
         self._reader, self._writer, self._handler = reader, writer, handler
+        self._transport = writer.transport
+        self._loop = asyncio.get_running_loop()
+        # Every request waits the same time, so the oldest pending one is due first.
         self.response_timeout = response_timeout
-        self._pending: dict[int, asyncio.Future[Pdu]] = {}
+        self._pending: dict[int, tuple[float, asyncio.Future[Pdu]]] = {}
+        self._timer: asyncio.TimerHandle | None = None  # due by the oldest request's deadline
+        self._outgoing: list[bytes] = []  # written during this turn of the loop, not yet sent
         self._sequence = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self.closed = asyncio.Event()
@@ -60,34 +70,63 @@ class SmppLink:
     async def request(self, command: Command, body: bytes = b"") -> Pdu:
         """Send a request and wait for its response (or a generic_nack with its sequence);
         TimeoutError after `response_timeout` seconds."""
+        if self._transport.get_write_buffer_size():  # the socket is slow: mind the high-water
+            try:
+                await self._writer.drain()
+            except ConnectionError as error:
+                raise LinkClosed(str(error)) from error
         if self.is_closed:
             raise LinkClosed("the link is down")
-        self._sequence = self._sequence % MAX_SEQUENCE + 1
-        sequence = self._sequence
-        answer: asyncio.Future[Pdu] = asyncio.get_running_loop().create_future()
-        self._pending[sequence] = answer
+        self._sequence = sequence = self._sequence % MAX_SEQUENCE + 1
+        answer: asyncio.Future[Pdu] = self._loop.create_future()
+        deadline = self._loop.time() + self.response_timeout
+        self._pending[sequence] = (deadline, answer)
+        if self._timer is None:
+            self._timer = self._loop.call_at(deadline, self._expire)
+        self.send(Pdu(command, sequence, body=body))
         try:
-            self._writer.write(Pdu(command, sequence, body=body).encode())
-            await self._writer.drain()
-            return await asyncio.wait_for(answer, self.response_timeout)
-        except ConnectionError as error:
-            raise LinkClosed(str(error)) from error
+            return await answer
         finally:
             self._pending.pop(sequence, None)
+
+    def _expire(self) -> None:
+        """Fail the requests past their deadline, then wait for the next one's."""
+        self._timer = None
+        now = self._loop.time()
+        while self._pending:
+            sequence = next(iter(self._pending))  # the oldest: a dict keeps insertion order
+            deadline, answer = self._pending[sequence]
+            if deadline > now:
+                self._timer = self._loop.call_at(deadline, self._expire)
+                return
+            del self._pending[sequence]
+            if not answer.done():
+                answer.set_exception(TimeoutError())
 
     def respond(self, request: Pdu, status: int = Status.ROK, body: bytes = b"") -> None:
         self.send(Pdu(request.command | RESPONSE_BIT, request.sequence, status, body))
 
     def send(self, pdu: Pdu) -> None:
-        if not self.is_closed and not self._writer.is_closing():
-            self._writer.write(pdu.encode())
+        """Queue the PDU; what is queued during one turn of the loop leaves in one write."""
+        if self.is_closed or self._transport.is_closing():
+            return
+        if not self._outgoing:
+            self._loop.call_soon(self._flush)
+        self._outgoing.append(pdu.encode())
+
+    def _flush(self) -> None:
+        if self._outgoing and not self._transport.is_closing():
+            self._transport.write(b"".join(self._outgoing))
+        self._outgoing.clear()
 
     async def run(self) -> None:
         """Read and dispatch PDUs until the peer or this end closes the link."""
+        unread = b""
         try:
-            while True:
-                self._dispatch(await self._read())
-        except (asyncio.IncompleteReadError, ConnectionError):
+            while chunk := await self._reader.read(READ_SIZE):
+                self.last_received = time.monotonic()
+                unread = self._dispatch_all(unread + chunk)
+        except ConnectionError:
             pass
         except PduError as error:
             log.warning("closing an SMPP link with a broken stream: %s", error)
@@ -97,19 +136,24 @@ class SmppLink:
             if not self.is_closed:
                 self.abort()
 
-    async def _read(self) -> Pdu:
-        length, command, status, sequence = parse_header(
-            await self._reader.readexactly(HEADER.size)
-        )
-        body = await self._reader.readexactly(length - HEADER.size)
-        self.last_received = time.monotonic()
-        return Pdu(command, sequence, status, body)
+    def _dispatch_all(self, octets: bytes) -> bytes:
+        """Dispatch every whole PDU in `octets`; what is left is the start of the next one."""
+        start, end = 0, len(octets)
+        while end - start >= HEADER.size:
+            length, command, status, sequence = parse_header(octets, start)
+            if end - start < length:
+                break
+            self._dispatch(
+                Pdu(command, sequence, status, octets[start + HEADER.size : start + length])
+            )
+            start += length
+        return octets[start:]
 
     def _dispatch(self, pdu: Pdu) -> None:
         if pdu.is_response:
-            answer = self._pending.get(pdu.sequence)
-            if answer is not None and not answer.done():
-                answer.set_result(pdu)
+            pending = self._pending.get(pdu.sequence)
+            if pending is not None and not pending[1].done():
+                pending[1].set_result(pdu)
             elif pdu.command == Command.GENERIC_NACK:
                 log.warning("the peer refused a PDU it could not read (status 0x%X)", pdu.status)
         elif pdu.command == Command.ENQUIRE_LINK:
@@ -119,7 +163,7 @@ class SmppLink:
             self.respond(pdu)
             self.close()
         else:
-            task = asyncio.create_task(self._handle(pdu))
+            task = self._loop.create_task(self._handle(pdu))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
@@ -141,18 +185,24 @@ class SmppLink:
         self.close()
 
     def close(self) -> None:
+        """Send what is queued, then close the connection."""
+        self._flush()
         self._writer.close()
         self._shut()
 
     def abort(self) -> None:
         """Drop the connection at once, as a broken network would."""
-        self._writer.transport.abort()
+        self._outgoing.clear()
+        self._transport.abort()
         self._shut()
 
     def _shut(self) -> None:
         if self.is_closed:
             return
         self.closed.set()
-        for answer in self._pending.values():
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for _, answer in self._pending.values():
             if not answer.done():
                 answer.set_exception(LinkClosed("the link went down before the response"))

@@ -1,12 +1,48 @@
-"""Pacing of the traffic to a provider: a token bucket holding submits to the configured rate
-(and pausing everyone when the SMSC says it is throttled), and exponential backoff with jitter."""
+"""Pacing of the traffic to a provider: a window of requests outstanding at once, a token
+bucket holding submits to the configured rate (and pausing everyone when the SMSC says it is
+throttled), and exponential backoff with jitter."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import time
+from collections import deque
 from collections.abc import Callable
+
+
+class Window:
+    """At most `size` holders at a time (`async with window:`); the others wait their turn in
+    the order they came. A semaphore, minus asyncio.Semaphore's scans of all its waiters on
+    every acquire and release: a freed place goes straight to the next in line."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size  # more than 0 only while nobody waits
+        self._waiting: deque[asyncio.Future[None]] = deque()
+
+    async def __aenter__(self) -> None:
+        if self._free:
+            self._free -= 1
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if not turn.cancelled():  # given a place just before being cancelled: pass it on
+                self._release()
+            raise  # (else its turn, cancelled, is skipped when a place frees)
+
+    async def __aexit__(self, *_: object) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        while self._waiting:
+            turn = self._waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._free += 1
 
 
 class TokenBucket:
@@ -46,7 +82,9 @@ class TokenBucket:
 
     async def acquire(self) -> None:
         async with self._lock:  # one waiter at a time, so a pause reaches all the others
-            await asyncio.sleep(self.reserve())
+            delay = self.reserve()
+            if delay > 0:  # (no sleep(0): a token there now is taken without a turn of the loop)
+                await asyncio.sleep(delay)
 
     @property
     def is_paused(self) -> bool:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 HEADER = struct.Struct(">IIII")
+TLV_HEADER = struct.Struct(">HH")  # tag, length
 MAX_PDU_LENGTH = 64 * 1024  # far above any PDU here; a larger length is a broken stream
 RESPONSE_BIT = 0x80000000
 INTERFACE_VERSION = 0x34
@@ -68,8 +70,10 @@ def status_name(status: int) -> str:
         return f"0x{status:08X}"
 
 
-@dataclass(frozen=True)
-class Pdu:
+class Pdu(NamedTuple):
+    """One PDU: its header's fields and its body (a named tuple: made several times for each
+    message, it costs less than a frozen dataclass)."""
+
     command: int
     sequence: int
     status: int = 0
@@ -84,9 +88,10 @@ class Pdu:
         return header + self.body
 
 
-def parse_header(octets: bytes) -> tuple[int, int, int, int]:
-    """(command_length, command_id, command_status, sequence_number) of a 16-octet header."""
-    length, command, status, sequence = HEADER.unpack(octets)
+def parse_header(octets: bytes, offset: int = 0) -> tuple[int, int, int, int]:
+    """(command_length, command_id, command_status, sequence_number) of the 16-octet header at
+    `offset`."""
+    length, command, status, sequence = HEADER.unpack_from(octets, offset)
     if not HEADER.size <= length <= MAX_PDU_LENGTH:
         raise PduError(f"command_length {length} is out of range")
     return length, command, status, sequence
@@ -95,16 +100,18 @@ def parse_header(octets: bytes) -> tuple[int, int, int, int]:
 class _Reader:
     """Reads the fields of a PDU body in order."""
 
+    __slots__ = ("body", "position")
+
     def __init__(self, body: bytes) -> None:
         self.body, self.position = body, 0
 
     def cstring(self, max_length: int) -> str:
-        end = self.body.find(b"\x00", self.position, self.position + max_length)
+        start = self.position
+        end = self.body.find(b"\x00", start, start + max_length)
         if end < 0:
-            raise PduError(f"a C-octet string at {self.position} has no NUL within {max_length}")
-        value = self.body[self.position : end].decode("latin-1")
+            raise PduError(f"a C-octet string at {start} has no NUL within {max_length}")
         self.position = end + 1
-        return value
+        return self.body[start:end].decode("latin-1")
 
     def octet(self) -> int:
         if self.position >= len(self.body):
@@ -113,16 +120,25 @@ class _Reader:
         return self.body[self.position - 1]
 
     def octets(self, count: int) -> bytes:
-        if self.position + count > len(self.body):
+        start = self.position
+        self.position = end = start + count
+        if end > len(self.body):
             raise PduError("the body ends inside a field")
-        self.position += count
-        return self.body[self.position - count : self.position]
+        return self.body[start:end]
 
     def tlvs(self) -> dict[int, bytes]:
+        """The TLVs that end the body, by tag."""
+        body, position = self.body, self.position
         found: dict[int, bytes] = {}
-        while self.position < len(self.body):
-            tag, length = struct.unpack(">HH", self.octets(4))
-            found[tag] = self.octets(length)
+        while position < len(body):
+            if position + TLV_HEADER.size > len(body):
+                raise PduError("the body ends inside a TLV's header")
+            tag, length = TLV_HEADER.unpack_from(body, position)
+            position += TLV_HEADER.size + length
+            if position > len(body):
+                raise PduError("the body ends inside a TLV")
+            found[tag] = body[position - length : position]
+        self.position = position
         return found
 
 
@@ -131,7 +147,7 @@ def _cstring(value: str) -> bytes:
 
 
 def _tlvs(tlvs: dict[int, bytes]) -> bytes:
-    return b"".join(struct.pack(">HH", tag, len(value)) + value for tag, value in tlvs.items())
+    return b"".join(TLV_HEADER.pack(tag, len(value)) + value for tag, value in tlvs.items())
 
 
 @dataclass(frozen=True)
@@ -173,30 +189,11 @@ def decode_id(body: bytes) -> str:
     return _Reader(body).cstring(65) if body else ""
 
 
-# (name, width): width 0 is a C-octet string of at most `max` octets, 1 is one octet.
-_MESSAGE_FIELDS = (
-    ("service_type", 6),
-    ("source_addr_ton", 1),
-    ("source_addr_npi", 1),
-    ("source_addr", 21),
-    ("dest_addr_ton", 1),
-    ("dest_addr_npi", 1),
-    ("destination_addr", 21),
-    ("esm_class", 1),
-    ("protocol_id", 1),
-    ("priority_flag", 1),
-    ("schedule_delivery_time", 17),
-    ("validity_period", 17),
-    ("registered_delivery", 1),
-    ("replace_if_present_flag", 1),
-    ("data_coding", 1),
-    ("sm_default_msg_id", 1),
-)
-
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ShortMessage:
-    """The body of submit_sm and deliver_sm, which share one layout."""
+    """The body of submit_sm and deliver_sm, which share one layout (not frozen: made twice for
+    each message, a frozen dataclass of 18 fields costs three times as much; treat it as a
+    value all the same)."""
 
     destination_addr: str
     short_message: bytes = b""
@@ -220,19 +217,58 @@ class ShortMessage:
     def encode(self) -> bytes:
         if len(self.short_message) > 254:
             raise PduError("short_message is longer than 254 octets", Status.RINVMSGLEN)
-        head = b"".join(
-            bytes([getattr(self, name)]) if width == 1 else _cstring(getattr(self, name))
-            for name, width in _MESSAGE_FIELDS
+        return b"".join(
+            (
+                _cstring(self.service_type),
+                bytes((self.source_addr_ton, self.source_addr_npi)),
+                _cstring(self.source_addr),
+                bytes((self.dest_addr_ton, self.dest_addr_npi)),
+                _cstring(self.destination_addr),
+                bytes((self.esm_class, self.protocol_id, self.priority_flag)),
+                _cstring(self.schedule_delivery_time),
+                _cstring(self.validity_period),
+                bytes(
+                    (
+                        self.registered_delivery,
+                        self.replace_if_present_flag,
+                        self.data_coding,
+                        self.sm_default_msg_id,
+                        len(self.short_message),
+                    )
+                ),
+                self.short_message,
+                _tlvs(self.tlvs),
+            )
         )
-        return head + bytes([len(self.short_message)]) + self.short_message + _tlvs(self.tlvs)
 
     @classmethod
     def decode(cls, body: bytes) -> ShortMessage:
-        read = _Reader(body)
-        values: dict[str, object] = {
-            name: read.octet() if width == 1 else read.cstring(width)
-            for name, width in _MESSAGE_FIELDS
-        }
-        values["short_message"] = read.octets(read.octet())
-        values["tlvs"] = read.tlvs()
-        return cls(**values)  # type: ignore[arg-type]
+        read = _Reader(body)  # the fields in order; a C-octet string of at most so many octets
+        service_type = read.cstring(6)
+        source_ton, source_npi = read.octets(2)
+        source_addr = read.cstring(21)
+        dest_ton, dest_npi = read.octets(2)
+        destination_addr = read.cstring(21)
+        esm_class, protocol_id, priority_flag = read.octets(3)
+        schedule, validity = read.cstring(17), read.cstring(17)
+        registered, replace, data_coding, default_msg_id = read.octets(4)
+        return cls(
+            service_type=service_type,
+            source_addr_ton=source_ton,
+            source_addr_npi=source_npi,
+            source_addr=source_addr,
+            dest_addr_ton=dest_ton,
+            dest_addr_npi=dest_npi,
+            destination_addr=destination_addr,
+            esm_class=esm_class,
+            protocol_id=protocol_id,
+            priority_flag=priority_flag,
+            schedule_delivery_time=schedule,
+            validity_period=validity,
+            registered_delivery=registered,
+            replace_if_present_flag=replace,
+            data_coding=data_coding,
+            sm_default_msg_id=default_msg_id,
+            short_message=read.octets(read.octet()),
+            tlvs=read.tlvs(),
+        )

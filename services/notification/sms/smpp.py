@@ -24,7 +24,7 @@ from services.notification.sms.inbound import (
     read_part,
 )
 from services.notification.sms.link import LinkClosed, SmppLink
-from services.notification.sms.pacing import Backoff, TokenBucket
+from services.notification.sms.pacing import Backoff, TokenBucket, Window
 from services.notification.sms.pdu import (
     Bind,
     Command,
@@ -99,7 +99,7 @@ class SmppProvider:
     def __init__(self, config: SmppConfig) -> None:
         self.config = config
         self._bucket = TokenBucket(config.rate)
-        self._window = asyncio.Semaphore(config.window)
+        self._window = Window(config.window)
         self._throttle = Backoff(config.throttle_initial, config.throttle_max)
         self._reassembler = Reassembler()
         self._link: SmppLink | None = None

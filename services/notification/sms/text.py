@@ -131,9 +131,10 @@ def encode(
     wide_reference: bool = False,
 ) -> EncodedSms:
     """The UCS-2 parts of the text, each with its UDH when there is more than one."""
+    whole = text.encode("utf-16-be")  # two octets a code unit
+    if 0 < len(whole) <= 2 * SINGLE_LIMIT and max_segments >= 1:  # most messages: one part
+        return EncodedSms([whole], esm_class=0)
     pieces = _checked_parts(text, max_segments, wide_reference)
-    if len(pieces) == 1:
-        return EncodedSms([text.encode("utf-16-be")], esm_class=0)
     parts = [
         concatenation_header(reference, len(pieces), number, wide=wide_reference)
         + piece.encode("utf-16-be")

@@ -119,3 +119,58 @@ async def test_requests_in_flight_fail_when_the_connection_drops(
             await request
     with pytest.raises(LinkClosed):
         await link.request(Command.SUBMIT_SM, b"late")
+
+
+async def test_a_request_left_unanswered_times_out_and_later_ones_are_still_watched(
+    pair: tuple[SmppLink, Peer],
+) -> None:
+    link, peer = pair
+    link.response_timeout = 0.05
+    with pytest.raises(TimeoutError):
+        await link.request(Command.SUBMIT_SM, b"lost")
+    answered = asyncio.create_task(link.request(Command.SUBMIT_SM, b"kept"))
+    await peer.receive()
+    sent = await peer.receive()
+    peer.send(Pdu(Command.SUBMIT_SM_RESP, sent.sequence, body=b"id\x00"))
+    assert (await answered).body == b"id\x00"
+    with pytest.raises(TimeoutError):
+        await link.request(Command.SUBMIT_SM, b"lost again")
+    assert link.in_flight == 0
+
+
+async def test_pdus_written_in_one_turn_of_the_loop_leave_together(
+    pair: tuple[SmppLink, Peer],
+) -> None:
+    link, peer = pair
+    pending = [asyncio.create_task(link.request(Command.SUBMIT_SM, b"x")) for _ in range(5)]
+    octets = await peer.reader.read(4096)
+    assert len(octets) == 5 * (HEADER.size + 1)
+    for request in pending:
+        request.cancel()
+
+
+async def test_pdus_are_framed_however_the_stream_cuts_them(pair: tuple[SmppLink, Peer]) -> None:
+    link, peer = pair
+    octets = b"".join(Pdu(Command.ENQUIRE_LINK, n).encode() for n in (1, 2, 3))
+    peer.writer.write(octets[:40])  # two whole PDUs and the start of the third
+    assert [(await peer.receive()).sequence for _ in range(2)] == [1, 2]
+    peer.writer.write(octets[40:])
+    assert (await peer.receive()).sequence == 3
+    assert link.enquire_links_answered == 3
+
+
+async def test_a_request_waits_while_the_peer_leaves_what_was_sent_unread(
+    pair: tuple[SmppLink, Peer],
+) -> None:
+    link, peer = pair
+    for n in range(64):  # about 4 MB: more than the socket and the transport's high-water hold
+        link.send(Pdu(Command.SUBMIT_SM, 1000 + n, body=bytes(60_000)))
+    await asyncio.sleep(0.05)
+    waiting = asyncio.create_task(link.request(Command.ENQUIRE_LINK))
+    await asyncio.sleep(0.05)
+    assert link.in_flight == 0  # held back before it was even numbered
+    for _ in range(64):
+        await peer.receive()
+    sent = await peer.receive()
+    peer.send(Pdu(Command.ENQUIRE_LINK_RESP, sent.sequence))
+    assert (await waiting).command == Command.ENQUIRE_LINK_RESP

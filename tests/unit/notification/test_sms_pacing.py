@@ -1,10 +1,13 @@
-"""Pacing: the token bucket holds submits to the rate and pauses when throttled; backoff doubles."""
+"""Pacing: the window lets in so many at a time in turn, the token bucket holds submits to the rate
+and pauses when throttled; backoff doubles."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from services.notification.sms.pacing import Backoff, TokenBucket
+from services.notification.sms.pacing import Backoff, TokenBucket, Window
 
 
 class Clock:
@@ -52,3 +55,38 @@ def test_backoff_doubles_up_to_its_maximum_and_starts_over_when_reset() -> None:
     assert delays[-1] >= 4.0
     backoff.reset()
     assert backoff.next() <= 1.2
+
+
+async def test_a_window_lets_in_at_most_its_size_and_the_others_in_the_order_they_came() -> None:
+    window, inside, entered = Window(2), [0], []
+    release = asyncio.Event()
+
+    async def hold(name: int) -> None:
+        async with window:
+            entered.append(name)
+            inside[0] += 1
+            assert inside[0] <= 2
+            await release.wait()
+            inside[0] -= 1
+
+    holders = [asyncio.create_task(hold(n)) for n in range(5)]
+    await asyncio.sleep(0)
+    assert entered == [0, 1]
+    release.set()
+    await asyncio.gather(*holders)
+    assert entered == [0, 1, 2, 3, 4]
+
+
+async def test_a_place_is_never_lost_to_a_waiter_cancelled_before_or_after_getting_it() -> None:
+    window = Window(1)
+    await window.__aenter__()
+    cancelled_waiting = asyncio.create_task(window.__aenter__())
+    cancelled_when_given = asyncio.create_task(window.__aenter__())
+    last = asyncio.create_task(window.__aenter__())
+    await asyncio.sleep(0)
+    cancelled_waiting.cancel()
+    await asyncio.sleep(0)
+    await window.__aexit__()  # the place goes to `cancelled_when_given`...
+    cancelled_when_given.cancel()  # ...cancelled before it could run: `last` gets it
+    await asyncio.wait_for(last, 1)
+    assert cancelled_waiting.cancelled() and cancelled_when_given.cancelled()

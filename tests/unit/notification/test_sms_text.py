@@ -81,10 +81,16 @@ def test_ten_parts_are_allowed_and_an_eleventh_is_refused_before_sending() -> No
     assert refused.value.reason == "MESSAGE_TOO_LONG"
 
 
+def test_sixty_eight_characters_and_an_emoji_go_in_one_part() -> None:
+    assert encode(HAN * 68 + "😀", reference=1).parts == [(HAN * 68 + "😀").encode("utf-16-be")]
+    assert len(encode(HAN * 69 + "😀", reference=1).parts) == 2
+
+
 def test_an_empty_message_is_refused() -> None:
-    with pytest.raises(InvalidArgument) as refused:
-        check_length("")
-    assert refused.value.reason == "MESSAGE_EMPTY"
+    for refuse in (check_length, lambda text: encode(text, reference=1)):
+        with pytest.raises(InvalidArgument) as refused:
+            refuse("")
+        assert refused.value.reason == "MESSAGE_EMPTY"
 
 
 def test_a_short_message_in_the_default_alphabet_reads_as_ascii() -> None:
