@@ -33,7 +33,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, server_settings: dict[str, str] | None = None) -> AsyncEngine:
+    """`server_settings`: PostgreSQL settings for every connection of the engine."""
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -41,13 +42,19 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args={"server_settings": server_settings} if server_settings else {},
+    )
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, server_settings: dict[str, str] | None = None) -> None:
         self.url = url
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, server_settings)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )

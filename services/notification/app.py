@@ -31,6 +31,12 @@ from services.notification.receipts import Receipts
 from services.notification.replies import Replies
 from services.notification.settings import NotificationSettings
 
+# PostgreSQL plans every statement for its own arguments and the tables' sizes now, with index
+# probes priced as what they are here (pages in memory, not random disk reads):
+# message_parts and message_queue grow from nothing to a broadcast's size within minutes,
+# faster than autovacuum analyzes them, and a plan made while they were small — a sequential
+# scan — was kept for every batch after (the daily-cap count took ~0.5 s a batch at 200,000).
+PLANNING = {"plan_cache_mode": "force_custom_plan", "random_page_cost": "1.1"}
 REQUEST_ACK_SECONDS = 600.0  # a province-wide broadcast is resolved in one unit of work
 # Redelivered until handled, however long identity is away: a request is dropped only when it
 # can never be sent (refused, and logged, by its handler).
@@ -47,7 +53,7 @@ def build_components(settings: NotificationSettings) -> Components:
         retry_max=settings.retry_max_seconds,
     )
     return Components(
-        db=Database(settings.database_url),
+        db=Database(settings.database_url, PLANNING),
         protector=FieldProtector.from_secrets(settings.encryption_secret, settings.index_secret),
         rules=rules,
         signature=settings.signature,
