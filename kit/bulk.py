@@ -4,10 +4,11 @@ of rows by key in one statement, and look-ups of a batch of keys."""
 
 from __future__ import annotations
 
+import functools
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, any_, bindparam, column, func, insert, update
+from sqlalchemy import Table, any_, bindparam, insert, update
 from sqlalchemy.dialects import postgresql
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -44,29 +45,40 @@ async def update_rows(
     session: AsyncSession, model: type[SQLModel], rows: list[dict[str, Any]], key: str
 ) -> None:
     """Rows of `model` found by `key`, each set to the other columns of its dict (every dict
-    has the same columns): on PostgreSQL one `UPDATE … FROM unnest(arrays)` — a single
-    execution for the whole batch, where an executemany runs once a row —, on SQLite an
+    has the same columns; plain column types: they go to the driver as they are): on
+    PostgreSQL one `UPDATE … FROM unnest(arrays)` — a single execution for the whole batch,
+    where an executemany runs once a row — sent by asyncpg as a prepared statement (building
+    and compiling it in SQLAlchemy each batch cost more than the driver's work), on SQLite an
     executemany."""
     if not rows:
         return
     table = model.__table__  # type: ignore[attr-defined]
-    names = [name for name in rows[0] if name != key]
+    names = tuple(name for name in rows[0] if name != key)
     connection = await session.connection()
     if connection.dialect.name == "postgresql":
-        arrays = [
-            bindparam(
-                f"a_{name}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type)
-            )
-            for name in (key, *names)
-        ]
-        values = (
-            func.unnest(*arrays)
-            .table_valued(*(column(name, table.c[name].type) for name in (key, *names)))
-            .render_derived()
-        )
-        statement = update(table).where(table.c[key] == values.c[key])
-        await connection.execute(statement.values({n: values.c[n] for n in names}))
+        raw = await connection.get_raw_connection()
+        arrays = [[row[name] for row in rows] for name in (key, *names)]
+        await raw.driver_connection.execute(_update_from_arrays(table, key, names), *arrays)  # type: ignore[union-attr]
         return
     statement = update(table).where(table.c[key] == bindparam(f"p_{key}"))
     statement = statement.values({name: bindparam(f"p_{name}") for name in names})
     await connection.execute(statement, [{f"p_{k}": v for k, v in row.items()} for row in rows])
+
+
+@functools.lru_cache(maxsize=64)
+def _update_from_arrays(table: Table, key: str, names: tuple[str, ...]) -> str:
+    """`UPDATE table SET name = u.name… FROM unnest($1::type[]…) AS u(key, names…) WHERE
+    table.key = u.key`, for asyncpg."""
+    dialect = postgresql.dialect()
+    quote = dialect.identifier_preparer.quote
+    columns = (key, *names)
+    arrays = ", ".join(
+        f"${n}::{table.c[name].type.compile(dialect=dialect)}[]"
+        for n, name in enumerate(columns, start=1)
+    )
+    assignments = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in names)
+    return (
+        f"UPDATE {quote(table.name)} SET {assignments} FROM unnest({arrays})"
+        f" AS u({', '.join(quote(name) for name in columns)})"
+        f" WHERE {quote(table.name)}.{quote(key)} = u.{quote(key)}"
+    )
