@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PROTO_FILES := $(shell find protos -name '*.proto' | sort)
 
-.PHONY: setup run test test-unit lint proto proto-check migrate bench load clean
+.PHONY: setup run test test-unit lint proto proto-check migrate manifests bench load clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ proto-check: ## fail when gen/ does not match protos/
 
 migrate: setup ## migrate every service's database to head
 	$(PY) -m devstack migrate
+
+manifests: setup ## regenerate deploy/k8s from deploy/k8s/*.py and the territory data
+	$(PY) deploy/k8s/generate.py
 
 run: setup ## set up and run the whole platform locally (Ctrl-C stops it)
 	$(PY) -m devstack run

@@ -1,0 +1,156 @@
+"""What the manifests are made of: the platform's processes, who calls whom, which secrets each
+reads and where its backlog is. `generate.py` turns this into kustomize bases and overlays; it
+is the one place to change when a service gains a caller, a secret or a consumer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NAMESPACE = "jingzhun"
+INFRA_NAMESPACE = "jingzhun-infra"
+PART_OF = "jingzhun"
+TIER_LABEL = "jingzhun.gov.cn/tier"
+IMAGE = "jingzhun"
+# Where the image lives; the digest is a placeholder the release pipeline replaces
+# (`kustomize edit set image jingzhun=<registry>/jingzhun@sha256:<digest>`).
+IMAGE_NAME = "registry.jingzhun.example/jingzhun/jingzhun"
+IMAGE_DIGEST = "sha256:" + "0" * 64
+METRICS_PORT = 9464
+GATEWAY_PORT = 8080
+SECRETS_DIR = "/etc/jingzhun/secrets"
+KEYS_DIR = "/etc/jingzhun/keys"
+PUBLIC_KEY = "jwt-signing.pub.pem"
+PRIVATE_KEY = "jwt-signing.pem"
+DOMAIN = "jingzhun.example"
+PROMETHEUS = "http://prometheus-operated.monitoring.svc:9090"
+NATS_MONITORING = f"nats.{INFRA_NAMESPACE}.svc:8222"
+INGRESS_NAMESPACE = "ingress-nginx"
+MONITORING_NAMESPACE = "monitoring"
+# The carrier's SMSC: its address is in the Secret `notification-smsc`; the network it is in is
+# this placeholder (documentation range), replaced by the operator's overlay (docs/operations.md).
+SMSC_CIDR = "198.51.100.0/24"
+SMSC_PORT = 2775
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A durable JetStream consumer a worker drains (KEDA scales the worker on its lag)."""
+
+    stream: str  # the publishing service: its stream is the upper-cased name
+    durable: str
+    lag_threshold: int = 100
+
+
+@dataclass(frozen=True)
+class Size:
+    cpu: str
+    memory: str
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    port: int
+    secrets: tuple[str, ...]  # keys of `<name>-secrets`, mounted as files named `<NAME>_<KEY>`
+    api_size: Size
+    replicas: tuple[int, int]  # the API's HPA floor and ceiling in the province tier
+    consumers: tuple[Consumer, ...] = ()
+    worker: bool = False  # has a `worker` role (consumers, schedulers, the dispatcher)
+    worker_ceiling: int = 1
+    worker_size: Size = Size("250m", "384Mi")
+    uses_redis: bool = False
+    # Prometheus gauges whose sum is a backlog the worker drains (KEDA's prometheus scaler).
+    backlogs: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def env_prefix(self) -> str:
+        return self.name.upper()
+
+
+def outbox(service: str) -> tuple[str, int]:
+    return (f'sum(jz_outbox_pending{{service="{service}"}})', 1000)
+
+
+SERVICES: tuple[Service, ...] = (
+    Service(
+        "identity",
+        50051,
+        ("database-url",),
+        Size("500m", "512Mi"),
+        (2, 10),
+        uses_redis=True,
+    ),
+    Service(
+        "registry",
+        50052,
+        ("database-url", "encryption-secret", "index-secret"),
+        Size("500m", "1Gi"),
+        (2, 40),
+        consumers=(
+            Consumer("identity", "registry-division-changes", 10),
+            Consumer("assistance", "registry-confirmed-alerts"),
+        ),
+        worker=True,
+        worker_ceiling=4,
+        backlogs=(outbox("registry"),),
+    ),
+    Service(
+        "assistance",
+        50053,
+        ("database-url",),
+        Size("500m", "512Mi"),
+        (2, 20),
+        consumers=(
+            Consumer("notification", "assistance-task-replies"),
+            Consumer("registry", "assistance-income-rule"),
+            Consumer("registry", "assistance-household-updates", 1000),
+        ),
+        worker=True,
+        worker_ceiling=6,
+        backlogs=(outbox("assistance"),),
+    ),
+    Service(
+        "training",
+        50054,
+        ("database-url", "encryption-secret", "index-secret"),
+        Size("250m", "256Mi"),
+        (2, 5),
+        worker=True,  # the public-notice scheduler: one replica, nothing queues for it
+    ),
+    Service(
+        "notification",
+        50055,
+        ("database-url", "encryption-secret", "index-secret", "identity-secret"),
+        Size("500m", "512Mi"),
+        (2, 10),
+        consumers=(
+            Consumer("notification", "notification-requests", 5),
+            Consumer("identity", "notification-user-created"),
+        ),
+        worker=True,
+        # Each worker holds one bind to the SMSC: the carrier's bind limit caps this.
+        worker_ceiling=4,
+        worker_size=Size("500m", "512Mi"),
+        backlogs=(("sum(jz_sms_queue_depth)", 5000), outbox("notification")),
+    ),
+)
+BY_NAME = {s.name: s for s in SERVICES}
+
+# Who calls whom over gRPC (the clients built in each process's composition root); the
+# NetworkPolicies let exactly these in. tests/deploy checks it against the code.
+CALLERS: dict[str, tuple[str, ...]] = {
+    "identity": ("gateway", "registry", "assistance", "training", "notification"),
+    "registry": ("gateway", "assistance", "training"),
+    "assistance": ("gateway",),
+    "training": ("gateway",),
+    "notification": ("gateway",),
+}
+
+# The carrier's SMSC settings: a Secret of its own, read by notification's processes.
+SMSC_KEYS = ("host", "port", "system-id", "password", "source-addr")
+
+# A city tier carries the village-facing load of its cadres: REST (the gateway), household
+# reads and helpers' proposals (registry), visits, needs and SMS-task replies (assistance).
+CITY_WORKLOADS = ("registry", "assistance")
+GATEWAY_SIZE = Size("1", "512Mi")
+GATEWAY_REPLICAS = (2, 60)
