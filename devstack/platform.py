@@ -215,8 +215,6 @@ class LocalPlatform:
             self.config.nats_url, self.config.bus_prefix, name="devstack-cleanup"
         )
         try:
-            for info in await bus.js.streams_info():
-                if info.config.name and info.config.name.startswith(bus.stream_name("")):
-                    await bus.js.delete_stream(info.config.name)
+            await bus.delete_prefixed_streams()
         finally:
             await bus.close()

@@ -79,6 +79,15 @@ class Bus:
     async def delete_stream(self, name: str) -> None:
         await self.js.delete_stream(self.stream_name(name))
 
+    async def delete_prefixed_streams(self) -> None:
+        """Delete every stream of this bus's prefix: test and benchmark runs share the
+        machine's NATS, which outlives them. Without a prefix the streams are everyone's."""
+        if not self.prefix:
+            raise ValueError("refusing to delete the streams of an unprefixed bus")
+        for info in await self.js.streams_info():
+            if info.config.name and info.config.name.startswith(self.stream_name("")):
+                await self.js.delete_stream(info.config.name)
+
     async def publish(
         self, subject: str, payload: bytes, *, msg_id: str, headers: dict[str, str] | None = None
     ) -> bool:
