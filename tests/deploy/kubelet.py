@@ -114,8 +114,9 @@ class Kubelet:
     def rewrite(self, value: str, pod: Pod, mounts: dict[str, Path], ports: set[int]) -> str:
         if value.isdigit() and int(value) in ports:
             return str(pod.ports[int(value)])
-        for mount, folder in mounts.items():
-            value = value.replace(mount, str(folder))
+        for mount in sorted(mounts, key=len, reverse=True):
+            if value == mount or value.startswith(mount + "/"):
+                return str(mounts[mount]) + value[len(mount) :]
 
         def address(match: re.Match[str]) -> str:
             return self.resolve(match["host"], int(match["port"])) or match[0]
