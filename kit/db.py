@@ -14,9 +14,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, event, text
+from sqlalchemy import ColumnElement, and_, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.territory import subtree_range
@@ -101,8 +102,7 @@ async def lock_for_transaction(session: AsyncSession, name: str) -> None:
     PostgreSQL, an advisory lock; SQLite needs none here: its file is the local runner's, whose
     steps run one after the other (and a second writer is refused, never interleaved)."""
     if session.get_bind().dialect.name == "postgresql":
-        key = advisory_key(name)
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        await session.exec(select(func.pg_advisory_xact_lock(advisory_key(name))))
 
 
 def in_subtree(column: Any, region_code: str) -> ColumnElement[bool]:
