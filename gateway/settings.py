@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from kit.settings import CommonSettings
+from kit.settings import CommonSettings, PlatformSettings
 
 
-class GatewaySettings(BaseSettings):
+class GatewaySettings(PlatformSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 
     host: str = "127.0.0.1"

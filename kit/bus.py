@@ -19,13 +19,16 @@ MSG_ID = "Nats-Msg-Id"
 
 
 class Bus:
-    def __init__(self, connection: NATS, prefix: str) -> None:
+    def __init__(self, connection: NATS, prefix: str, replicas: int = 1) -> None:
         self.connection = connection
         self.js: JetStreamContext = connection.jetstream()
         self.prefix = prefix
+        self.replicas = replicas  # of every stream it creates: 3 in a 3-node cluster
 
     @classmethod
-    async def connect(cls, url: str, prefix: str = "", *, name: str = "jingzhun") -> Bus:
+    async def connect(
+        cls, url: str, prefix: str = "", *, name: str = "jingzhun", replicas: int = 1
+    ) -> Bus:
         connection: NATS | None = None
 
         async def on_disconnect() -> None:
@@ -43,7 +46,7 @@ class Bus:
             disconnected_cb=on_disconnect,
             reconnected_cb=on_reconnect,
         )
-        return cls(connection, prefix)
+        return cls(connection, prefix, replicas)
 
     def subject(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -55,14 +58,18 @@ class Bus:
         safe = "".join(c if c.isalnum() else "_" for c in self.prefix)
         return f"{safe}{name}".upper()
 
-    async def ensure_stream(self, name: str, subjects: list[str]) -> str:
-        """Create or update the stream `name` over `subjects` (both prefixed); idempotent."""
-        config = StreamConfig(
+    def stream_config(self, name: str, subjects: list[str]) -> StreamConfig:
+        return StreamConfig(
             name=self.stream_name(name),
             subjects=[self.subject(s) for s in subjects],
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            num_replicas=self.replicas,
         )
+
+    async def ensure_stream(self, name: str, subjects: list[str]) -> str:
+        """Create or update the stream `name` over `subjects` (both prefixed); idempotent."""
+        config = self.stream_config(name, subjects)
         stream = self.stream_name(name)
         try:
             await self.js.stream_info(stream)

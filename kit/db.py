@@ -2,19 +2,22 @@
 
 Use-cases open `async with db.unit_of_work() as session:`; repositories take that session and
 never commit. SQLite (the embedded default) gets WAL, foreign keys and a busy timeout;
-PostgreSQL is used by URL (`postgresql+asyncpg://...`).
+PostgreSQL is used by URL (`postgresql+asyncpg://...`). `lock_for_transaction` makes work
+that checks, then writes (a bootstrap run by several pods at once) take its turn.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, event
+from sqlalchemy import ColumnElement, and_, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.territory import subtree_range
@@ -85,6 +88,21 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def advisory_key(name: str) -> int:
+    """A PostgreSQL advisory lock's key for `name`: a signed 64-bit integer, the same in every
+    process (Python's own `hash` is salted per process)."""
+    digest = hashlib.sha256(f"jingzhun:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def lock_for_transaction(session: AsyncSession, name: str) -> None:
+    """Wait until no other transaction holds `name`, and hold it until this one ends. On
+    PostgreSQL, an advisory lock; SQLite needs none here: its file is the local runner's, whose
+    steps run one after the other (and a second writer is refused, never interleaved)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.exec(select(func.pg_advisory_xact_lock(advisory_key(name))))
 
 
 def in_subtree(column: Any, region_code: str) -> ColumnElement[bool]:

@@ -102,14 +102,16 @@ Register = Callable[[grpc.aio.Server], Iterable[str]]
 async def serve(
     *,
     address: str,
-    verifier: TokenVerifier,
+    verifier: TokenVerifier | None,
     register: Register,
     background: Iterable[Callable[[], Coroutine[Any, Any, None]]] = (),
     on_stop: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Run a service until SIGINT/SIGTERM. `register` adds servicers and returns their full
-    service names (for health and reflection); `background` tasks run beside the server."""
-    server = grpc.aio.server(interceptors=[CallContextInterceptor(verifier)])
+    service names (for health and reflection); `background` tasks run beside the server.
+    Without a `verifier` no call carries a principal: for a server of health alone."""
+    interceptors = [CallContextInterceptor(verifier)] if verifier is not None else []
+    server = grpc.aio.server(interceptors=interceptors)
     names = list(register(server))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

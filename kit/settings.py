@@ -1,22 +1,50 @@
 """Settings shared by every process (env prefix `JZ_`) and the base of each service's own.
 
 Each service adds its own prefix (`IDENTITY_DATABASE_URL`, ...). Defaults are safe for a local
-run. The one secret, identity's signing key, is a file: in `prod` a missing one stops identity
-at start (only `dev` and `test` create a key pair).
+run. Every setting may also be a file in the folder named by `JZ_SECRETS_DIR`, named like its
+variable (`/etc/jingzhun/secrets/REGISTRY_DATABASE_URL`: a Kubernetes Secret mounted as files);
+a variable that is set wins over the file. Identity's signing key is a file too: in `prod` a
+missing one stops identity at start (only `dev` and `test` create a key pair).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 VAR_DIR = Path("var")
+SECRETS_DIR_ENV = "JZ_SECRETS_DIR"
 
 
-class CommonSettings(BaseSettings):
+class PlatformSettings(BaseSettings):
+    """Base of every settings class: values from the arguments, then the environment, then
+    the files of `$JZ_SECRETS_DIR` (looked up when the settings are made, not at import)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        folder = os.environ.get(SECRETS_DIR_ENV)
+        if folder:
+            file_secret_settings = SecretsSettingsSource(settings_cls, secrets_dir=folder)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
+
+
+class CommonSettings(PlatformSettings):
     model_config = SettingsConfigDict(env_prefix="JZ_", extra="ignore")
 
     environment: Literal["dev", "test", "prod"] = "dev"
@@ -37,9 +65,11 @@ class CommonSettings(BaseSettings):
     assistance_address: str = "127.0.0.1:50053"
     training_address: str = "127.0.0.1:50054"
     notification_address: str = "127.0.0.1:50055"
+    # Copies of every JetStream stream the services create: 3 in a 3-node NATS cluster.
+    stream_replicas: int = Field(default=1, ge=1, le=5)
 
 
-class ServiceSettings(BaseSettings):
+class ServiceSettings(PlatformSettings):
     """Base of a service's settings; subclasses set `env_prefix` and their defaults."""
 
     model_config = SettingsConfigDict(extra="ignore")

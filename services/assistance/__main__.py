@@ -1,10 +1,10 @@
-"""`python -m services.assistance`: serve assistance's gRPC API, escalate overdue needs and
-relay its events."""
+"""`python -m services.assistance [all | api | worker | migrate | await-schema]`: serve
+assistance's gRPC API; escalate overdue needs and consume its events (the worker); relay its
+events (both). The roles and schema commands are kit.service_main's."""
 
-import asyncio
-
+from kit.service_main import ServiceCommands
 from services.assistance.app import run
 from services.assistance.settings import AssistanceSettings
 
 if __name__ == "__main__":
-    asyncio.run(run(AssistanceSettings()))
+    ServiceCommands("assistance", AssistanceSettings, run).main()

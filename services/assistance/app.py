@@ -13,13 +13,12 @@ from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
-from kit.bus import Bus
 from kit.db import Database
 from kit.grpc_client import ServiceClient
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
-from kit.service_main import run_service
+from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.assistance.alerts_service import AlertsService
 from services.assistance.api_grpc import AssistanceApi
 from services.assistance.components import Components
@@ -48,7 +47,7 @@ def build_components(settings: AssistanceSettings) -> Components:
     )
 
 
-async def run(settings: AssistanceSettings) -> None:
+async def run(settings: AssistanceSettings, role: Role) -> None:
     common = settings.common
     components = build_components(settings)
     identity = ServiceClient(
@@ -69,8 +68,7 @@ async def run(settings: AssistanceSettings) -> None:
         batch=settings.scheduler_batch,
     )
     policy: list[Authorizer] = []
-    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="assistance")
-    await bus.ensure_service_stream("assistance")
+    bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
     replies = Consumer(
         bus,
@@ -120,9 +118,11 @@ async def run(settings: AssistanceSettings) -> None:
         await registry.close()
         await components.db.dispose()
 
-    await run_service(
-        settings,
+    process = ServiceProcess(
         register,
-        background=[relay.run, replies.run, at_risk.run, updates.run, scheduler.run, load_policy],
+        every_role=[relay.run],
+        api=[load_policy],
+        worker=[replies.run, at_risk.run, updates.run, scheduler.run],
         on_stop=stop,
     )
+    await run_service(settings, process, role)

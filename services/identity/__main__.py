@@ -1,5 +1,7 @@
-"""`python -m services.identity [serve | load-regions [--file F] | bootstrap-admin ... |
-register-service ...]`."""
+"""`python -m services.identity [all | api | migrate | await-schema | load-regions [--file F] |
+bootstrap-admin ... | register-service ...]`: serve identity (it has no worker: its relay runs
+beside the API), or one of the bootstrap steps, each safe to re-run and to run beside the others
+and the starting services."""
 
 from __future__ import annotations
 
@@ -8,80 +10,102 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from redis.asyncio import Redis
 
+from kit.service_main import Role, ServiceCommands
 from services.identity.app import Identity, run
 from services.identity.settings import IdentitySettings
 
-
-async def load_regions(settings: IdentitySettings, path: Path) -> None:
-    redis = Redis.from_url(settings.common.redis_url)
-    identity = await Identity.build(settings, redis)
-    loaded = await identity.regions.load_file(path)
-    sys.stdout.write(json.dumps({"loaded": loaded, "file": str(path)}) + "\n")
-    await identity.components.db.dispose()
-    await redis.aclose()
+T = TypeVar("T")
 
 
-async def bootstrap_admin(settings: IdentitySettings, mobile: str, name: str, region: str) -> None:
-    redis = Redis.from_url(settings.common.redis_url)
-    identity = await Identity.build(settings, redis)
-    created = await identity.users.bootstrap_admin(mobile, name, region)
-    if created is None:
-        result: dict = {"exists": True, "mobile": mobile}
-    else:
-        user, password = created
-        result = {"user_id": user.id, "mobile": mobile, "initial_password": password}
-    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-    await identity.components.db.dispose()
-    await redis.aclose()
-
-
-async def register_service(
-    settings: IdentitySettings, name: str, region: str, scopes: list[str], secret: str
-) -> None:
+async def with_identity(settings: IdentitySettings, use: Callable[[Identity], Awaitable[T]]) -> T:
+    """Run one bootstrap step on identity's use-cases, then let go of the database and Redis."""
     redis = Redis.from_url(settings.common.redis_url)
     identity = await Identity.build(settings, redis)
     try:
-        client = await identity.clients.register_service(name, region, scopes, secret)
+        return await use(identity)
     finally:
         await identity.components.db.dispose()
         await redis.aclose()
-    sys.stdout.write(json.dumps({"client_id": client.client_id, "scopes": scopes}) + "\n")
+
+
+def answer(result: dict) -> None:
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+def read_secret_file(path: Path) -> str:
+    """A secret mounted as a file (a Kubernetes Secret): its content without the line end."""
+    return path.read_text(encoding="utf-8").strip()
+
+
+def load_regions(settings: IdentitySettings, args: argparse.Namespace) -> None:
+    path = args.file or settings.regions_file
+    loaded = asyncio.run(with_identity(settings, lambda i: i.regions.load_file(path)))
+    answer({"loaded": loaded, "file": str(path)})
+
+
+def bootstrap_admin(settings: IdentitySettings, args: argparse.Namespace) -> None:
+    password = read_secret_file(args.password_file) if args.password_file else None
+    created = asyncio.run(
+        with_identity(
+            settings,
+            lambda i: i.users.bootstrap_admin(args.mobile, args.name, args.region, password),
+        )
+    )
+    if created is None:
+        answer({"exists": True, "mobile": args.mobile})
+        return
+    user, initial = created
+    result = {"user_id": user.id, "mobile": args.mobile}
+    # The operator's own password is in their Secret already: it is never echoed to a log.
+    answer(result if password is not None else {**result, "initial_password": initial})
+
+
+def register_service(settings: IdentitySettings, args: argparse.Namespace) -> None:
+    if args.secret_file is not None:
+        secret = read_secret_file(args.secret_file)
+    else:
+        secret = os.environ.get(args.secret_env, "")
+    client = asyncio.run(
+        with_identity(
+            settings,
+            lambda i: i.clients.register_service(args.name, args.region, args.scopes, secret),
+        )
+    )
+    answer({"client_id": client.client_id, "scopes": args.scopes})
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m services.identity")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="serve gRPC (the default)")
-    load = commands.add_parser("load-regions", help="load the division codes (idempotent)")
+    commands = ServiceCommands("identity", IdentitySettings, run, roles=(Role.ALL, Role.API))
+    load = commands.add("load-regions", "load the division codes (idempotent)", load_regions)
     load.add_argument("--file", type=Path, default=None)
-    admin = commands.add_parser("bootstrap-admin", help="create the first administrator")
+    admin = commands.add("bootstrap-admin", "create the first administrator", bootstrap_admin)
     admin.add_argument("--mobile", required=True)
     admin.add_argument("--name", required=True)
     admin.add_argument("--region", default="370000000000")
-    service = commands.add_parser(
-        "register-service", help="create or re-key the client of one of the platform's services"
+    admin.add_argument(
+        "--password-file",
+        type=Path,
+        default=None,
+        help="its one-time password (changed at first login); generated and printed without",
+    )
+    service = commands.add(
+        "register-service",
+        "create or re-key the client of one of the platform's services",
+        register_service,
     )
     service.add_argument("--name", required=True, help="e.g. notification: client svc-<name>")
     service.add_argument("--scopes", nargs="+", required=True, help="e.g. users:contact")
     service.add_argument("--region", default="370000000000")
-    service.add_argument(
-        "--secret-env", required=True, help="the environment variable holding its secret"
-    )
-    args = parser.parse_args()
-    settings = IdentitySettings()
-    if args.command == "load-regions":
-        asyncio.run(load_regions(settings, args.file or settings.regions_file))
-    elif args.command == "bootstrap-admin":
-        asyncio.run(bootstrap_admin(settings, args.mobile, args.name, args.region))
-    elif args.command == "register-service":
-        secret = os.environ.get(args.secret_env, "")
-        asyncio.run(register_service(settings, args.name, args.region, args.scopes, secret))
-    else:
-        asyncio.run(run(settings))
+    secret = service.add_mutually_exclusive_group(required=True)
+    secret.add_argument("--secret-env", help="the environment variable holding its secret")
+    secret.add_argument("--secret-file", type=Path, help="the file holding its secret")
+    commands.main()
 
 
 if __name__ == "__main__":

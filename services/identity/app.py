@@ -13,11 +13,10 @@ from redis.asyncio import Redis
 
 from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
 from kit.authz import Authorizer
-from kit.bus import Bus
 from kit.db import Database
 from kit.outbox import OutboxRelay
 from kit.revocation import RevocationKeys, RevocationStore
-from kit.service_main import run_service
+from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from kit.tokens import ensure_keypair
 from services.identity.api_grpc import IdentityApi
 from services.identity.audit_service import AuditService
@@ -102,13 +101,12 @@ class Identity:
                 log.exception("could not refresh the region tree")
 
 
-async def run(settings: IdentitySettings) -> None:
-    common = settings.common
-    redis = Redis.from_url(common.redis_url)
+async def run(settings: IdentitySettings, role: Role) -> None:
+    """Identity has no background work of its own: its one role is the API (`all` is it)."""
+    redis = Redis.from_url(settings.common.redis_url)
     identity = await Identity.build(settings, redis)
     await identity.auth.sync_revocations()
-    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="identity")
-    await bus.ensure_service_stream("identity")
+    bus = await service_bus(settings)
     relay = OutboxRelay(identity.components.db, bus)
 
     def register(server: grpc.aio.Server) -> list[str]:
@@ -120,6 +118,7 @@ async def run(settings: IdentitySettings) -> None:
         await redis.aclose()
         await identity.components.db.dispose()
 
-    await run_service(
-        settings, register, background=[relay.run, identity.refresh_regions_forever], on_stop=stop
+    process = ServiceProcess(
+        register, every_role=[relay.run], api=[identity.refresh_regions_forever], on_stop=stop
     )
+    await run_service(settings, process, role)

@@ -8,6 +8,7 @@ import secrets
 
 from kit.authz import scope_of
 from kit.clock import utcnow
+from kit.db import lock_for_transaction
 from kit.errors import FieldViolation, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
@@ -72,7 +73,8 @@ class ClientService:
         self, name: str, region_code: str, scopes: list[str], secret: str
     ) -> Client:
         """Create or re-key `svc-<name>`, the client of one of the platform's own services
-        (by the operator, from the command line); unchanged when already so registered."""
+        (by the operator, from the command line); unchanged when already so registered. Two
+        runs at once take turns (the second finds the first's client)."""
         validate_region_code(region_code)
         unknown = sorted(set(scopes) - self.allowed_scopes("service"))
         if not SERVICE_NAME.match(name) or not scopes or unknown or len(secret) < 32:
@@ -83,6 +85,7 @@ class ClientService:
             )
         client_id, wanted = SERVICE_CLIENT_PREFIX + name, " ".join(sorted(set(scopes)))
         async with self.c.db.unit_of_work() as session:
+            await lock_for_transaction(session, f"identity:register-service:{client_id}")
             client = await repo.get_client(session, client_id)
             if (
                 client is not None

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.clock import utcnow
+from kit.db import lock_for_transaction
 from kit.errors import FailedPrecondition, NotFound, PermissionDenied
 from kit.principal import Principal
 from kit.territory import Level, is_within, level_of, parent_code, recode
@@ -91,9 +92,12 @@ class RegionService:
         return found[:limit]
 
     async def refresh_if_changed(self) -> None:
-        """Rebuild the tree when another replica applied a division change."""
+        """Rebuild the tree when another replica applied a division change, or when the codes
+        were loaded after this process started (a bootstrap Job beside the first pods)."""
         async with self.c.db.read_only() as session:
-            if await repo.latest_division_seq(session) != self.c.regions.version:
+            if await repo.latest_division_seq(session) != self.c.regions.version or (
+                not self.c.regions and await repo.count_regions(session)
+            ):
                 self.c.regions = await load_tree(session)
 
     async def reload(self) -> None:
@@ -109,9 +113,11 @@ class RegionService:
     # ------------------------------------------------------------------ loading
 
     async def load_file(self, path: Path) -> int:
-        """Load the official codes into an empty table; a second run changes nothing."""
+        """Load the official codes into an empty table; a second run changes nothing, nor does
+        one run beside the first (it waits for the first's commit, then finds the codes)."""
         loaded = 0
         async with self.c.db.unit_of_work() as session:
+            await lock_for_transaction(session, "identity:load-regions")
             if await repo.count_regions(session):
                 return 0
             batch: list[dict] = []

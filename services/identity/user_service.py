@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.clock import utcnow
+from kit.db import lock_for_transaction
 from kit.errors import AlreadyExists, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
@@ -18,6 +19,7 @@ from services.identity.auth_service import AuthService
 from services.identity.components import Components
 from services.identity.domain import (
     check_may_manage,
+    check_password_policy,
     check_roles_grantable,
     generate_initial_password,
     validate_mobile,
@@ -83,13 +85,19 @@ class UserService:
         return UserView(user, sorted(roles)), password
 
     async def bootstrap_admin(
-        self, mobile: str, name: str, region_code: str
+        self, mobile: str, name: str, region_code: str, password: str | None = None
     ) -> tuple[User, str] | None:
-        """The first administrator, created from the command line; None if the mobile exists."""
+        """The first administrator, created from the command line, with the operator's one-time
+        `password` (held to the password rules) or a generated one: changed at first login
+        either way. None if the mobile exists (a re-run, or a run beside this one)."""
         mobile = validate_mobile(mobile)
         validate_region_code(region_code)
-        password = generate_initial_password()
+        if password is None:
+            password = generate_initial_password()
+        else:
+            check_password_policy(password, mobile=mobile)
         async with self.c.db.unit_of_work() as session:
+            await lock_for_transaction(session, f"identity:bootstrap-admin:{mobile}")
             if await repo.get_user_by_mobile(session, mobile) is not None:
                 return None
             user = await self._insert(session, mobile, name, region_code, ["admin"], password)

@@ -17,7 +17,7 @@ from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector
 from kit.service_auth import ServiceCredentials
-from kit.service_main import run_service
+from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.notification.api_grpc import NotificationApi
 from services.notification.broadcasts_service import BroadcastsService
 from services.notification.components import Components
@@ -94,7 +94,7 @@ def consumers(bus: Bus, db: Database, handlers: EventHandlers) -> list[Consumer]
     ]
 
 
-async def run(settings: NotificationSettings) -> None:
+async def run(settings: NotificationSettings, role: Role) -> None:
     common = settings.common
     components = build_components(settings)
     # A province's contacts stream in pages while their messages are written: a while.
@@ -110,15 +110,20 @@ async def run(settings: NotificationSettings) -> None:
     broadcasts = BroadcastsService(
         components, queue, directory, lambda: policy[0].roles if policy else frozenset()
     )
-    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="notification")
-    await bus.ensure_service_stream("notification")
-    background = [OutboxRelay(components.db, bus).run]
-    background += [c.run for c in consumers(bus, components.db, EventHandlers(queue))]
-    provider = provider_from_settings(settings)
-    if provider is not None:
+    bus = await service_bus(settings)
+    handlers = EventHandlers(queue)
+
+    async def send_messages() -> None:
+        """The dispatcher and its provider's link (submits, receipts, replies): a worker's."""
+        provider = provider_from_settings(settings)
+        if provider is None:
+            return  # `none`: messages are recorded and stay queued
         receipts = Receipts(components)
-        await provider.start(receipts.on_receipt, Replies(components, queue).on_reply)
-        background.append(Dispatcher(components, provider, receipts, timing(settings)).run)
+        try:
+            await provider.start(receipts.on_receipt, Replies(components, queue).on_reply)
+            await Dispatcher(components, provider, receipts, timing(settings)).run()
+        finally:
+            await provider.close()
 
     async def load_policy() -> None:
         policy.append(await fetch_policy_when_ready(identity))
@@ -129,10 +134,15 @@ async def run(settings: NotificationSettings) -> None:
         return [notification_pb2.DESCRIPTOR.services_by_name["NotificationService"].full_name]
 
     async def stop() -> None:
-        if provider is not None:
-            await provider.close()
         await bus.close()
         await identity.close()
         await components.db.dispose()
 
-    await run_service(settings, register, background=[*background, load_policy], on_stop=stop)
+    process = ServiceProcess(
+        register,
+        every_role=[OutboxRelay(components.db, bus).run],
+        api=[load_policy],
+        worker=[*(c.run for c in consumers(bus, components.db, handlers)), send_messages],
+        on_stop=stop,
+    )
+    await run_service(settings, process, role)

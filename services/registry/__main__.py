@@ -1,6 +1,7 @@
-"""`python -m services.registry [serve | import-file --file F [--region R] [--dry-run]]`:
-serve the registry's gRPC API, or import a filled-in households template from the server's
-own disk (a first province-wide load, or `make run`'s demo) as the operator."""
+"""`python -m services.registry [all | api | worker | migrate | await-schema | import-file --file F
+[--region R] [--dry-run]]`: serve the registry's gRPC API and consume its events (kit.service_main:
+the roles and schema commands), or import a filled-in households template from the server's own
+disk (a first province-wide load, or `make run`'s demo) as the operator."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 from kit.principal import Principal
+from kit.service_main import ServiceCommands
 from services.registry.app import build_components, run
 from services.registry.imports_service import ImportRequest, ImportsService
 from services.registry.settings import RegistrySettings
@@ -19,7 +21,7 @@ from services.registry.templates import TemplateKind
 OPERATOR = "operator:import-file"
 
 
-async def import_file(settings: RegistrySettings, path: Path, region: str, dry_run: bool) -> None:
+async def import_file(settings: RegistrySettings, path: Path, region: str, dry_run: bool) -> dict:
     components = build_components(settings)
     operator = Principal(subject=OPERATOR, kind="user", region_code=region, roles=("admin",))
     file_format = path.suffix.lstrip(".").lower()
@@ -31,23 +33,23 @@ async def import_file(settings: RegistrySettings, path: Path, region: str, dry_r
     finally:
         await components.db.dispose()
     result = {"job": job.id, "outcome": job.outcome, "findings": job.findings}
-    sys.stdout.write(json.dumps({**result, **json.loads(job.summary)}) + "\n")
+    return {**result, **json.loads(job.summary)}
+
+
+def import_file_command(settings: RegistrySettings, args: argparse.Namespace) -> None:
+    result = asyncio.run(import_file(settings, args.file, args.region, args.dry_run))
+    sys.stdout.write(json.dumps(result) + "\n")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m services.registry")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="serve gRPC (the default)")
-    load = commands.add_parser("import-file", help="import a households template from disk")
+    commands = ServiceCommands("registry", RegistrySettings, run)
+    load = commands.add(
+        "import-file", "import a households template from disk", import_file_command
+    )
     load.add_argument("--file", type=Path, required=True)
     load.add_argument("--region", default="370000000000", help="the territory it may fill")
     load.add_argument("--dry-run", action="store_true")
-    args = parser.parse_args()
-    settings = RegistrySettings()
-    if args.command == "import-file":
-        asyncio.run(import_file(settings, args.file, args.region, args.dry_run))
-    else:
-        asyncio.run(run(settings))
+    commands.main()
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2, registry_pb2_grpc, transfer_pb2, transfer_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
-from kit.bus import Bus
 from kit.db import Database
 from kit.grpc_client import ServiceClient
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector, derive_key
-from kit.service_main import run_service
+from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.registry.api_grpc import RegistryApi
 from services.registry.api_transfer import RegistryTransferApi
 from services.registry.benefits_service import BenefitsService
@@ -49,7 +48,7 @@ def build_components(settings: RegistrySettings) -> Components:
     )
 
 
-async def run(settings: RegistrySettings) -> None:
+async def run(settings: RegistrySettings, role: Role) -> None:
     common = settings.common
     components = build_components(settings)
     households = HouseholdsService(components)
@@ -63,8 +62,7 @@ async def run(settings: RegistrySettings) -> None:
     reviews = ReviewsService(components, households, livelihood.indicators)
     members = MembersService(components, households)
     links = PublicLinks(components, derive_key(settings.index_secret, "public-links"))
-    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="registry")
-    await bus.ensure_service_stream("registry")
+    bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
     division_changes = Consumer(
         bus,
@@ -112,9 +110,11 @@ async def run(settings: RegistrySettings) -> None:
         await identity.close()
         await components.db.dispose()
 
-    await run_service(
-        settings,
+    process = ServiceProcess(
         register,
-        background=[relay.run, division_changes.run, confirmed_alerts.run, load_policy],
+        every_role=[relay.run],
+        api=[load_policy],
+        worker=[division_changes.run, confirmed_alerts.run],
         on_stop=stop,
     )
+    await run_service(settings, process, role)

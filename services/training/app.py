@@ -13,13 +13,12 @@ from jingzhun.registry.v1 import registry_pb2_grpc
 from jingzhun.training.v1 import training_pb2, training_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
-from kit.bus import Bus
 from kit.db import Database
 from kit.grpc_client import ServiceClient
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector
-from kit.service_main import run_service
+from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.training.api_grpc import TrainingApi
 from services.training.archives_service import ArchivesService
 from services.training.candidates_service import CandidatesService
@@ -43,7 +42,7 @@ def build_components(settings: TrainingSettings) -> Components:
     )
 
 
-async def run(settings: TrainingSettings) -> None:
+async def run(settings: TrainingSettings, role: Role) -> None:
     common = settings.common
     components = build_components(settings)
     identity = ServiceClient(
@@ -66,8 +65,7 @@ async def run(settings: TrainingSettings) -> None:
         notices, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
     )
     policy: list[Authorizer] = []
-    bus = await Bus.connect(common.nats_url, common.bus_prefix, name="training")
-    await bus.ensure_service_stream("training")
+    bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
 
     async def load_policy() -> None:
@@ -85,6 +83,7 @@ async def run(settings: TrainingSettings) -> None:
         await registry.close()
         await components.db.dispose()
 
-    await run_service(
-        settings, register, background=[relay.run, scheduler.run, load_policy], on_stop=stop
+    process = ServiceProcess(
+        register, every_role=[relay.run], api=[load_policy], worker=[scheduler.run], on_stop=stop
     )
+    await run_service(settings, process, role)
