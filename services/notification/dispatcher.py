@@ -1,9 +1,11 @@
 """The sending loop: due messages are claimed (urgent first; SKIP LOCKED on PostgreSQL) by
 leasing their queue rows, held for quiet hours or a number's daily cap, submitted to the
 provider concurrently, and their outcome recorded — submitted (off the queue), retried with
-exponential backoff, or failed. A message whose dispatcher died while sending it is tried again
-when its lease runs out. Each pass also expires messages whose receipt never came and applies
-receipts that came early."""
+exponential backoff, or failed. A provider asking to slow down (throttled) requeues the message
+without using up a try; a long text keeps its concatenation reference (drawn from its number's
+counter when first claimed) and the parts already accepted, which its next try does not send
+again. A message whose dispatcher died while sending it is tried again when its lease runs out.
+Each pass also expires messages whose receipt never came and applies receipts that came early."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ import functools
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.context import Context
 from sqlalchemy import Row
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bulk import insert_rows
 from kit.telemetry import extract_context
@@ -27,9 +30,11 @@ from services.notification.components import PHONE_FIELD, QUEUED_FLAG, Component
 from services.notification.domain import FAILED, HELD, QUEUED, SUBMITTED
 from services.notification.models import MessagePart
 from services.notification.receipts import Receipts
+from services.notification.sms import text
 from services.notification.sms.provider import (
     OutgoingSms,
     PermanentError,
+    ProviderError,
     SmsProvider,
     TransientError,
 )
@@ -50,13 +55,18 @@ class Claimed:
     trace_headers: str
     template: str
     template_params: str
+    reference: int | None  # a long text's concatenation reference, once drawn
+    accepted: tuple[str, ...]  # provider ids of its parts accepted on earlier tries
 
 
 @dataclass(frozen=True)
 class Outcome:
-    provider_ids: list[str] = field(default_factory=list)
+    provider_ids: tuple[str, ...] = ()  # of the parts accepted, earlier tries' included
+    parts: int = 0  # how many the message has (known once a part was accepted)
+    submitted: bool = False  # whole
     error: str = ""
     permanent: bool = False
+    backpressure: bool = False  # the provider asked to slow down: no try used up
     retry_after: float | None = None
 
 
@@ -142,21 +152,30 @@ class Dispatcher:
             due = await repo.due_messages(session, now, self.timing.batch)
             indexes = [m.phone_index for m in due if not m.urgent]
             sent = await repo.submitted_since(session, indexes, rules.day_start(now))
-            until: dict[str, datetime] = {}
+            places: dict[str, dict[str, Any]] = {}  # message id -> its queue row, as it goes on
             held: list[dict[str, Any]] = []
             claimed: list[Claimed] = []
             for message in due:
-                hold = rules.hold_until(message.urgent, now, sent.get(message.phone_index, 0))
+                # A text whose first parts reached the phone is finished, never held.
+                count = sent.get(message.phone_index, 0)
+                hold = None if message.accepted else rules.hold_until(message.urgent, now, count)
+                due_at = lease if hold is None else hold[0]
+                places[message.id] = {
+                    "message_id": message.id,
+                    "due_at": due_at,
+                    "reference": message.reference,
+                }
                 if hold is not None:
-                    until[message.id] = hold[0]
                     held.append(
                         _change(message.id, HELD, now, message.attempts, hold[0], error=hold[1])
                     )
                     continue
-                sent[message.phone_index] = sent.get(message.phone_index, 0) + 1
-                until[message.id] = lease
+                sent[message.phone_index] = count + 1
                 claimed.append(self._claimed(message))
-            await repo.requeue(session, until)
+            claimed = await self._with_references(session, claimed)
+            for item in claimed:
+                places[item.id]["reference"] = item.reference
+            await repo.requeue(session, list(places.values()))
             await repo.update_messages(session, held)
         return claimed, len(due)
 
@@ -172,7 +191,20 @@ class Dispatcher:
             message.trace_headers,
             message.template,
             message.template_params,
+            message.reference,
+            tuple(message.accepted.split()),
         )
+
+    @staticmethod
+    async def _with_references(session: AsyncSession, claimed: list[Claimed]) -> list[Claimed]:
+        """The long texts claimed for the first time draw their reference from their
+        numbers' counters (one statement for the batch), kept in the queue for every try."""
+        new = [n for n, item in enumerate(claimed) if item.reference is None and _is_long(item)]
+        drawn = await repo.draw_references(session, [claimed[n].phone_index for n in new])
+        claimed = list(claimed)
+        for n, reference in zip(new, drawn, strict=True):
+            claimed[n] = replace(claimed[n], reference=reference)
+        return claimed
 
     async def _submit_all(self, claimed: list[Claimed]) -> list[Outcome]:
         """Submit a batch, `submitters` at a time, in one span for each event that caused
@@ -202,36 +234,43 @@ class Dispatcher:
         """Hand one message to the provider."""
         try:
             submitted = await self.provider.submit(_outgoing(item))
-        except TransientError as exc:
-            return Outcome(error=str(exc)[:MAX_ERROR], retry_after=exc.retry_after)
-        except PermanentError as exc:
-            return Outcome(error=str(exc)[:MAX_ERROR], permanent=True)
+        except ProviderError as exc:
+            backpressure = isinstance(exc, TransientError) and exc.backpressure
+            return Outcome(  # (a provider that tells no progress took no part this time)
+                exc.accepted or item.accepted,
+                exc.parts,
+                error=str(exc)[:MAX_ERROR],
+                permanent=isinstance(exc, PermanentError),
+                backpressure=backpressure,
+                retry_after=exc.retry_after if isinstance(exc, TransientError) else None,
+            )
         except Exception:
             log.exception("the SMS provider failed on message %s", item.id)
-            return Outcome(error="the SMS provider failed")
-        return Outcome(provider_ids=list(submitted.provider_ids))
+            return Outcome(item.accepted, error="the SMS provider failed")
+        ids = tuple(submitted.provider_ids)
+        return Outcome(ids, len(ids), submitted=True)
 
     async def _record(self, claimed: list[Claimed], outcomes: list[Outcome], now: datetime) -> None:
-        changes, parts, done = [], [], []
-        retries: dict[str, datetime] = {}
+        changes, parts, done, retries = [], [], [], []
         for item, outcome in zip(claimed, outcomes, strict=True):
             change = self._result(item, outcome, now)
             changes.append(change)
             if change["status"] == QUEUED:
-                retries[item.id] = change["next_attempt_at"]
+                due = change["next_attempt_at"]
+                accepted = " ".join(outcome.provider_ids)
+                retries.append({"message_id": item.id, "due_at": due, "accepted": accepted})
             else:
                 done.append(item.id)
-            count = len(outcome.provider_ids)
-            parts += [
+            parts += [  # the parts accepted on this try (a message's count: its receipts)
                 {
                     "provider_id": p,
                     "message_id": item.id,
-                    "parts": count,
+                    "parts": outcome.parts,
                     "state": "",
                     "phone_index": item.phone_index,
                     "submitted_at": now,
                 }
-                for p in outcome.provider_ids
+                for p in outcome.provider_ids[len(item.accepted) :]
             ]
         async with self.c.db.unit_of_work() as session:
             await repo.dequeue(session, done)
@@ -240,11 +279,14 @@ class Dispatcher:
             await insert_rows(session, MessagePart, parts)
 
     def _result(self, item: Claimed, outcome: Outcome, now: datetime) -> dict[str, Any]:
-        if outcome.provider_ids:
+        if outcome.submitted:
             ids = " ".join(outcome.provider_ids)
             return _change(
                 item.id, SUBMITTED, now, item.attempts, provider_ids=ids, submitted_at=now
             )
+        if outcome.backpressure:  # back-pressure, not a failure: the try is given back
+            later = now + timedelta(seconds=outcome.retry_after or self.c.rules.retry_base)
+            return _change(item.id, QUEUED, now, item.attempts - 1, later, error=outcome.error)
         if outcome.permanent or item.attempts >= self.c.rules.max_attempts:
             error = outcome.error if outcome.permanent else f"gave up: {outcome.error}"
             return _change(item.id, FAILED, now, item.attempts, error=error)
@@ -267,7 +309,14 @@ def _outgoing(item: Claimed) -> OutgoingSms:
         item.urgent,
         template_code=item.template,
         template_params=json.loads(item.template_params),
+        reference=item.reference or 0,
+        accepted=item.accepted,
     )
+
+
+def _is_long(item: Claimed) -> bool:
+    """A text that goes in several concatenated parts."""
+    return text.is_concatenated(item.text)
 
 
 def _change(

@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 FILLFACTOR = 70  # room on each page of messages for its rows' next versions
@@ -61,13 +71,27 @@ class Message(SQLModel, table=True):
 
 class QueuedMessage(SQLModel, table=True):
     """A message waiting for its next try (queued, held, or leased to a dispatcher for a
-    while); its row goes when the message is submitted or fails for good."""
+    while); its row goes when the message is submitted or fails for good. A text of several
+    parts keeps here the reference its parts carry and the parts the provider took already."""
 
     __tablename__ = "message_queue"
     __table_args__ = (Index("ix_message_queue_due", "urgent", "due_at"),)
     message_id: str = Field(primary_key=True)
     urgent: bool = False
     due_at: datetime = Field(sa_column=_at())
+    reference: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    accepted: str = Field(  # provider ids, space-separated, in the parts' order
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+
+
+class ConcatenationCounter(SQLModel, table=True):
+    """The last concatenation reference drawn for a number: the next long text to it takes
+    the next one, so the 256 last long texts to a phone never share one."""
+
+    __tablename__ = "concatenation_counters"
+    phone_index: bytes = Field(sa_column=Column(LargeBinary(16), primary_key=True))
+    last: int = 0
 
 
 class MessagePart(SQLModel, table=True):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import LargeBinary, Row, String, delete, func, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,6 +18,7 @@ from kit.db import in_subtree
 from services.notification.domain import EXPIRED, SUBMITTED
 from services.notification.models import (
     Broadcast,
+    ConcatenationCounter,
     Message,
     MessagePart,
     PendingReceipt,
@@ -61,6 +64,8 @@ DUE_COLUMNS = (
     "template",
     "template_params",
 )
+QUEUE_COLUMNS = ("reference", "accepted")  # ... and of its place in the queue
+REFERENCES = 256  # concatenation references (8-bit)
 
 
 async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list[Row[Any]]:
@@ -70,7 +75,10 @@ async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list
     found: list[Row[Any]] = []
     for urgent in (True, False):
         statement = (
-            sa_select(*(table.c[name] for name in DUE_COLUMNS))
+            sa_select(
+                *(table.c[name] for name in DUE_COLUMNS),
+                *(queue.c[name] for name in QUEUE_COLUMNS),
+            )
             .join(queue, queue.c.message_id == table.c.id)
             .where(queue.c.urgent.is_(urgent), queue.c.due_at <= now)
             .order_by(queue.c.due_at)
@@ -83,10 +91,40 @@ async def due_messages(session: AsyncSession, now: datetime, limit: int) -> list
     return found
 
 
-async def requeue(session: AsyncSession, due: dict[str, datetime]) -> None:
-    """message id -> when it is next due (held, retried, or leased while it is being sent)."""
-    rows = [{"message_id": message_id, "due_at": at} for message_id, at in due.items()]
-    await update_rows(session, QueuedMessage, rows, "message_id")
+async def requeue(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Each dict: a `message_id`, when it is next due (`due_at`: held, retried, or leased while
+    it is being sent), and any other queue columns to set; one statement for the rows with
+    the same columns."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for group in groups.values():
+        await update_rows(session, QueuedMessage, group, "message_id")
+
+
+async def draw_references(session: AsyncSession, phone_indexes: list[bytes]) -> list[int]:
+    """A concatenation reference for each entry (a number named twice draws two), the next of
+    each number's counter, in one statement (numbers in order: concurrent dispatchers lock
+    their counters in the same order)."""
+    if not phone_indexes:
+        return []
+    counts = Counter(phone_indexes)
+    table = ConcatenationCounter.__table__  # type: ignore[attr-defined]
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = [{"phone_index": index, "last": counts[index]} for index in sorted(counts)]
+    statement = insert(table).values(values)
+    counted = statement.on_conflict_do_update(
+        index_elements=["phone_index"],
+        set_={"last": (table.c.last + statement.excluded.last) % REFERENCES},
+    ).returning(table.c.phone_index, table.c.last)
+    last = {index: value for index, value in await _rows(session, counted)}
+    drawn: Counter[bytes] = Counter()
+    references = []
+    for index in phone_indexes:
+        drawn[index] += 1
+        references.append((last[index] - counts[index] + drawn[index]) % REFERENCES)
+    return references
 
 
 async def dequeue(session: AsyncSession, message_ids: Sequence[str]) -> None:

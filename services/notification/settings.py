@@ -3,7 +3,7 @@ client at identity, the SMS provider, and the sending rules (quiet hours, caps, 
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from kit.settings import ServiceSettings
@@ -45,6 +45,12 @@ class NotificationSettings(ServiceSettings):
     smpp_password: str = DEV_SMPP_PASSWORD
     smpp_system_type: str = ""
     smpp_source_addr: str = "106900001"  # the platform's SP number: the sender cadres see
+    # Its type of number and numbering plan, as the carrier checks them (0/0: unknown).
+    smpp_source_ton: int = Field(default=0, ge=0, le=6)
+    smpp_source_npi: int = Field(default=0, ge=0, le=18)
+    # Recipients as national numbers (13800000000, TON 2 NPI 1) or international ones
+    # (8613800000000, TON 1 NPI 1).
+    smpp_dest_format: Literal["national", "international"] = "national"
     smpp_window: int = 10  # submit_sm sent and not yet answered
     smpp_rate: float = 100.0  # parts per second, as the carrier allows
     smpp_enquire_interval: float = 30.0  # seconds of silence before an enquire_link

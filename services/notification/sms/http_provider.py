@@ -168,6 +168,7 @@ class HttpSmsProvider:
             raise TransientError(
                 f"the provider answered {response.status_code}",
                 float(retry_after) if retry_after.isdigit() else None,
+                backpressure=response.status_code == 429,  # "too many requests": slow down
             )
         if response.status_code in (401, 403):  # our keys: retrying helps once they are fixed
             log.error("the SMS provider refused our credentials (%s)", response.status_code)

@@ -1,6 +1,6 @@
 """Pacing of the traffic to a provider: a window of requests outstanding at once, a token
-bucket holding submits to the configured rate (and pausing everyone when the SMSC says it is
-throttled), and exponential backoff with jitter."""
+bucket holding submits to the configured rate (pausing everyone when the SMSC says it is
+throttled, and finding the rate it lets through), and exponential backoff with jitter."""
 
 from __future__ import annotations
 
@@ -46,7 +46,15 @@ class Window:
 
 
 class TokenBucket:
-    """At most `rate` tokens a second on average, in bursts of up to `burst`."""
+    """At most `rate` tokens a second on average, in bursts of up to `burst`. The rate comes
+    down when the peer throttles and goes back up to `ceiling` (the configured rate) as
+    requests get through, as TCP finds what a path carries: halved at once, raised by
+    `RECOVERY` with each success."""
+
+    # Of the ceiling: the slowest a throttling peer brings the rate down to (pauses do the
+    # rest), so that a dispatcher's batch still goes out well within its lease.
+    FLOOR = 1 / 4
+    RECOVERY = 1.05
 
     def __init__(
         self, rate: float, burst: float | None = None, clock: Callable[[], float] = time.monotonic
@@ -54,6 +62,7 @@ class TokenBucket:
         if rate <= 0:
             raise ValueError("the rate must be positive")
         self.rate, self.burst, self._clock = rate, burst or max(1.0, rate / 10), clock
+        self.ceiling = rate
         # The tokens there are (negative: promised ahead) at the moment `_at`, which lies in the
         # future while paused; no token accrues before `_at`.
         self._tokens, self._at = self.burst, clock()
@@ -95,6 +104,19 @@ class TokenBucket:
         self._refill()
         self._at = max(self._at, self._clock() + seconds)
         self._tokens = min(self._tokens, 0.0)
+
+    def slow_down(self) -> None:
+        """Halve the rate (not below FLOOR of the ceiling): the peer says it is too fast."""
+        self._set_rate(max(self.ceiling * self.FLOOR, self.rate / 2))
+
+    def speed_up(self) -> None:
+        """A request got through: a little closer to the ceiling (nothing to do at it)."""
+        if self.rate < self.ceiling:
+            self._set_rate(min(self.ceiling, self.rate * self.RECOVERY))
+
+    def _set_rate(self, rate: float) -> None:
+        self._refill()  # what accrued so far, at the old rate
+        self.rate = rate
 
 
 class Backoff:

@@ -21,6 +21,11 @@ class OutgoingSms:
     # sends instead of the text (SMPP ignores them).
     template_code: str = ""
     template_params: Mapping[str, str] = field(default_factory=dict)
+    # A text of several parts: the concatenation reference its parts carry, the same on every
+    # try (drawn from the number's counter, so two messages in flight to one phone differ),
+    # and the provider ids of the parts accepted on earlier tries, which are not sent again.
+    reference: int = 0
+    accepted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,15 +58,30 @@ class Reply:
     at: datetime
 
 
-class TransientError(Exception):
-    """Try again later (throttled, queue full, link down); `retry_after` seconds if known."""
+class ProviderError(Exception):
+    """A submit that did not go through whole: `accepted` are the provider ids of the parts the
+    provider took all the same (earlier tries' included), of the `parts` the message has."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    accepted: tuple[str, ...] = ()
+    parts: int = 0
+
+    def progress(self, accepted: list[str], parts: int) -> None:
+        self.accepted, self.parts = tuple(accepted), parts
+
+
+class TransientError(ProviderError):
+    """Try again later (throttled, queue full, link down); `retry_after` seconds if known.
+    `backpressure`: the provider asks us to slow down — no fault of the message, whose tries
+    it does not use up."""
+
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, backpressure: bool = False
+    ) -> None:
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after, self.backpressure = retry_after, backpressure
 
 
-class PermanentError(Exception):
+class PermanentError(ProviderError):
     """The provider refused this message for good (bad number, rejected content)."""
 
 

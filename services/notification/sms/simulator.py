@@ -1,6 +1,7 @@
 """A local SMSC speaking SMPP 3.4 over TCP on 127.0.0.1, for development and tests: it accepts
 transceiver binds, acknowledges submit_sm, records what it received, sends delivery receipts and
-replies from phones, and can throttle, stall, drop the link and hold receipts back.
+replies from phones, and can throttle, refuse chosen parts, stall, drop the link and hold receipts
+back.
 
     python -m services.notification.sms.simulator --port 2775
 """
@@ -49,6 +50,27 @@ class ReceivedPart:
         return self.message.destination_addr
 
 
+@dataclass
+class Refusal:
+    """A test's rule: the next `times` submit_sm that are part `part` of a concatenated message
+    (any submit when 0) to `phone` (any when empty) are answered `status`, not taken."""
+
+    status: int
+    times: int
+    part: int = 0
+    phone: str = ""
+
+    def applies(self, message: ShortMessage) -> bool:
+        if self.times <= 0 or (self.phone and message.destination_addr != self.phone):
+            return False
+        if not self.part:
+            return True
+        concatenation = None
+        if message.esm_class & text.ESM_CLASS_UDHI:
+            concatenation, _ = text.split_udh(message.short_message)
+        return concatenation is not None and concatenation.number == self.part
+
+
 @dataclass(frozen=True)
 class ReceivedMessage:
     """A whole message, its parts joined, as the handset would show it."""
@@ -82,6 +104,7 @@ class SmscSimulator:
         self.throttle_rate = throttle_rate
         self.hold_receipts = False  # keep every receipt from now on (the message never expires)
         self.stall_submits = False  # record submit_sm but answer nothing: a window in flight
+        self.refusals: list[Refusal] = []  # see refuse()
         # What it received, for tests to read (a long-running simulator only logs it).
         self.keep_records = keep_records
         self.accepted = 0  # submit_sm taken
@@ -90,6 +113,7 @@ class SmscSimulator:
         self.held_receipts: list[str] = []
         self.binds = 0
         self.throttled = 0
+        self.refused = 0  # submit_sm answered by a refusal
         self._bound: list[SmppLink] = []
         self._links: set[SmppLink] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -117,6 +141,12 @@ class SmscSimulator:
     def enquire_links(self) -> int:
         """enquire_link PDUs answered on links still open."""
         return sum(link.enquire_links_answered for link in self._links)
+
+    def refuse(self, status: int, times: int, *, part: int = 0, phone: str = "") -> Refusal:
+        """Answer `status` to the next `times` submits the rule picks (see Refusal)."""
+        refusal = Refusal(status, times, part, phone)
+        self.refusals.append(refusal)
+        return refusal
 
     def drop_links(self) -> None:
         """Cut every connection at once, whatever is in flight, as a broken network would."""
@@ -205,6 +235,8 @@ class SmscSimulator:
 
     async def _submit(self, link: SmppLink, request: Pdu) -> Pdu:
         message = ShortMessage.decode(request.body)
+        if self.refusals and (status := self._refusal(message)) is not None:
+            return Pdu(Command.SUBMIT_SM_RESP, request.sequence, status)
         if self._is_throttled():
             self.throttled += 1
             return Pdu(Command.SUBMIT_SM_RESP, request.sequence, Status.RTHROTTLED)
@@ -215,6 +247,16 @@ class SmscSimulator:
         elif message.registered_delivery & 0x01:
             self._spawn(self._send_receipt(message_id, message))
         return Pdu(Command.SUBMIT_SM_RESP, request.sequence, body=encode_id(message_id))
+
+    def _refusal(self, message: ShortMessage) -> int | None:
+        """The status of the first rule that refuses this submit, that rule used once."""
+        for refusal in self.refusals:
+            if refusal.applies(message):
+                refusal.times -= 1
+                self.refused += 1
+                self._changed.set()
+                return refusal.status
+        return None
 
     def _is_throttled(self) -> bool:
         if self.throttle_rate is None:

@@ -1,6 +1,7 @@
 """SmsProvider over SMPP 3.4: an ESME bound as transceiver to the carrier's SMSC that keeps its
 link up (enquire_link, reconnection with backoff), paces submits (a window of outstanding
-submit_sm, a token bucket, backing off when throttled) and hands receipts and replies over."""
+submit_sm, a token bucket that slows down when throttled), sends the parts of a long text not
+yet accepted under the reference it is given, and hands receipts and replies over."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import asyncio
 import contextlib
 import logging
 import time
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -39,6 +39,7 @@ from services.notification.sms.pdu import (
 from services.notification.sms.provider import (
     OutgoingSms,
     PermanentError,
+    ProviderError,
     ReceiptHandler,
     Reply,
     ReplyHandler,
@@ -50,7 +51,14 @@ log = logging.getLogger(__name__)
 
 BUSY = {Status.RTHROTTLED, Status.RMSGQFUL}  # "slow down": try the same part again later
 REGISTERED_DELIVERY_FINAL = 0x01  # a receipt for the final outcome, delivered or not
-TON_NATIONAL, NPI_ISDN = 2, 1
+TON_INTERNATIONAL, TON_NATIONAL, NPI_ISDN = 1, 2, 1
+COUNTRY_CODE = "86"
+# How the destination is written: the national number as stored, or its international form
+# (country code and number, no "+": TON 1 says it is international, as Kannel and jSMPP send).
+DESTINATIONS = {
+    "national": (TON_NATIONAL, NPI_ISDN, ""),
+    "international": (TON_INTERNATIONAL, NPI_ISDN, COUNTRY_CODE),
+}
 
 
 class BindRefused(Exception):
@@ -65,6 +73,9 @@ class SmppConfig:
     password: str
     system_type: str = ""
     source_addr: str = ""
+    source_ton: int = 0  # the source address's type of number and numbering plan, as the
+    source_npi: int = 0  # carrier checks them (0/0: unknown, the SMSC decides)
+    dest_format: str = "national"  # a key of DESTINATIONS
     window: int = 10
     rate: float = 100.0  # parts per second
     enquire_interval: float = 30.0
@@ -73,7 +84,7 @@ class SmppConfig:
     reconnect_max: float = 30.0
     throttle_initial: float = 0.2  # the first pause after ESME_RTHROTTLED / ESME_RMSGQFUL
     throttle_max: float = 10.0
-    throttle_retries: int = 5  # tries of one part before TransientError reaches the service
+    throttle_retries: int = 5  # tries of one part before the service requeues the message
     max_segments: int = text.DEFAULT_MAX_SEGMENTS
 
     @classmethod
@@ -85,6 +96,9 @@ class SmppConfig:
             password=settings.smpp_password,
             system_type=settings.smpp_system_type,
             source_addr=settings.smpp_source_addr,
+            source_ton=settings.smpp_source_ton,
+            source_npi=settings.smpp_source_npi,
+            dest_format=settings.smpp_dest_format,
             window=settings.smpp_window,
             rate=settings.smpp_rate,
             enquire_interval=settings.smpp_enquire_interval,
@@ -97,7 +111,10 @@ class SmppProvider:
     """`await start(on_receipt, on_reply)` once, then `submit` from as many tasks as you like."""
 
     def __init__(self, config: SmppConfig) -> None:
+        if config.dest_format not in DESTINATIONS:
+            raise ValueError(f"dest_format must be one of {', '.join(DESTINATIONS)}")
         self.config = config
+        self._dest_ton, self._dest_npi, self._dest_prefix = DESTINATIONS[config.dest_format]
         self._bucket = TokenBucket(config.rate)
         self._window = Window(config.window)
         self._throttle = Backoff(config.throttle_initial, config.throttle_max)
@@ -113,43 +130,59 @@ class SmppProvider:
         self._on_receipt, self._on_reply = on_receipt, on_reply
         self._supervisor = asyncio.create_task(self._keep_connected())
 
+    @property
+    def rate(self) -> float:
+        """The parts per second sent now: the configured rate, less while the SMSC throttles."""
+        return self._bucket.rate
+
     async def submit(self, sms: OutgoingSms) -> Submitted:
-        # The same message always gets the same reference, so a retried part joins its siblings.
-        reference = zlib.crc32(sms.message_id.encode())
+        """The parts not accepted yet (`sms.accepted`), each with `sms.reference`; an error
+        tells which parts were accepted all the same (ProviderError.accepted)."""
         try:
-            encoded = text.encode(sms.text, reference, max_segments=self.config.max_segments)
+            encoded = text.encode(sms.text, sms.reference, max_segments=self.config.max_segments)
         except InvalidArgument as error:
             raise PermanentError(error.message) from error
-        provider_ids = []
-        for part in encoded.parts:
-            message = ShortMessage(
-                destination_addr=sms.phone,
-                short_message=part,
-                source_addr=self.config.source_addr,
-                dest_addr_ton=TON_NATIONAL,
-                dest_addr_npi=NPI_ISDN,
-                esm_class=encoded.esm_class,
-                priority_flag=1 if sms.urgent else 0,
-                registered_delivery=REGISTERED_DELIVERY_FINAL,
-                data_coding=encoded.data_coding,
-            )
-            provider_ids.append(await self._submit_part(message.encode()))
+        provider_ids = list(sms.accepted)
+        try:
+            for part in encoded.parts[len(provider_ids) :]:
+                message = ShortMessage(
+                    destination_addr=self._dest_prefix + sms.phone,
+                    short_message=part,
+                    source_addr=self.config.source_addr,
+                    source_addr_ton=self.config.source_ton,
+                    source_addr_npi=self.config.source_npi,
+                    dest_addr_ton=self._dest_ton,
+                    dest_addr_npi=self._dest_npi,
+                    esm_class=encoded.esm_class,
+                    priority_flag=1 if sms.urgent else 0,
+                    registered_delivery=REGISTERED_DELIVERY_FINAL,
+                    data_coding=encoded.data_coding,
+                )
+                provider_ids.append(await self._submit_part(message.encode()))
+        except ProviderError as error:
+            error.progress(provider_ids, len(encoded.parts))
+            raise
         return Submitted(provider_ids=provider_ids)
 
     async def _submit_part(self, body: bytes) -> str:
+        bucket = self._bucket
         for _ in range(self.config.throttle_retries):
-            await self._bucket.acquire()
+            await bucket.acquire()
             response = await self._send(body)
             if response.status == Status.ROK:
                 self._throttle.reset()
+                bucket.speed_up()
                 return decode_id(response.body)
             if response.status not in BUSY:
                 raise PermanentError(
                     f"the SMSC refused the message: {status_name(response.status)}"
                 )
-            if not self._bucket.is_paused:  # one pause for the whole window, not one each
-                self._bucket.pause(self._throttle.next())
-        raise TransientError("the SMSC keeps asking to slow down", self._throttle.next())
+            if not bucket.is_paused:  # one pause (and one slowdown) for the whole window
+                bucket.pause(self._throttle.next())
+                bucket.slow_down()
+        raise TransientError(
+            "the SMSC keeps asking to slow down", self._throttle.next(), backpressure=True
+        )
 
     async def _send(self, body: bytes) -> Pdu:
         async with self._window:

@@ -93,6 +93,14 @@ def split_text(text: str, *, wide_reference: bool = False) -> list[str]:
     return _chunks(text, limit)
 
 
+def is_concatenated(text: str) -> bool:
+    """Whether the text goes in several parts (more than 70 UCS-2 code units)."""
+    if len(text) > SINGLE_LIMIT:
+        return True
+    # Two units at most a character: only a text of more than 35 may need a look at its pairs.
+    return 2 * len(text) > SINGLE_LIMIT and len(text.encode("utf-16-be")) > 2 * SINGLE_LIMIT
+
+
 def check_length(
     text: str, max_segments: int = DEFAULT_MAX_SEGMENTS, *, wide_reference: bool = False
 ) -> int:

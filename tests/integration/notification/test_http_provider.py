@@ -165,7 +165,7 @@ async def test_each_phone_gets_its_own_outcome(cloud: tuple[FakeCloud, str]) -> 
     assert [type(o) for o in outcomes] == [Submitted, PermanentError, TransientError]
 
 
-async def test_a_busy_provider_is_a_transient_error_with_its_retry_after(
+async def test_a_busy_provider_is_back_pressure_with_its_retry_after(
     cloud: tuple[FakeCloud, str],
 ) -> None:
     fake, url = cloud
@@ -174,7 +174,7 @@ async def test_a_busy_provider_is_a_transient_error_with_its_retry_after(
     with pytest.raises(TransientError) as busy:
         await provider.submit(notice(1, "13800000001"))
     await provider.close()
-    assert busy.value.retry_after == 3.0
+    assert (busy.value.retry_after, busy.value.backpressure) == (3.0, True)
 
 
 async def test_a_request_signed_with_the_wrong_secret_sends_nothing(

@@ -1,6 +1,7 @@
 """Upgrading a notification database that is in use: messages being sent or waiting keep
 their place in the queue, and the parts already submitted keep counting towards the day's cap
-and their receipt's deadline."""
+and their receipt's deadline; a message waiting when concatenation references came in draws
+one when next claimed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from kit import migrations
@@ -85,3 +87,40 @@ async def test_waiting_messages_join_the_queue_and_parts_learn_their_number(url:
     assert dict(statuses)["sending"] == "queued"
     assert part[0] == b"submitted-------"
     assert part[1] is not None
+
+
+async def test_a_waiting_message_keeps_its_place_and_has_no_reference_nor_accepted_part(
+    url: str,
+) -> None:
+    await asyncio.to_thread(migrations.upgrade, "notification", url, "0003")
+    db = Database(url)
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO message_queue (message_id, urgent, due_at)"
+                " VALUES ('waiting', false, :at)"
+            ),
+            {"at": AT},
+        )
+    await db.dispose()
+    await asyncio.to_thread(migrations.upgrade, "notification", url)
+    db = Database(url)
+    async with db.engine.begin() as connection:
+        queued = (
+            await connection.execute(
+                text("SELECT message_id, reference, accepted FROM message_queue")
+            )
+        ).one()
+        await connection.execute(
+            text("INSERT INTO concatenation_counters (phone_index, last) VALUES (:p, 1)"),
+            {"p": b"0123456789abcdef"},
+        )
+    await db.dispose()
+    assert tuple(queued) == ("waiting", None, "")
+    config = migrations.alembic_config("notification", url)
+    await asyncio.to_thread(command.downgrade, config, "0003")  # and back, keeping the queue
+    db = Database(url)
+    async with db.engine.connect() as connection:
+        kept = (await connection.execute(text("SELECT message_id FROM message_queue"))).all()
+    await db.dispose()
+    assert kept == [("waiting",)]

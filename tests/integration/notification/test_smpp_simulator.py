@@ -253,3 +253,29 @@ async def test_a_wrong_password_never_binds_and_submits_fail_transiently(
     with pytest.raises(TransientError):
         await provider.submit(OutgoingSms("nobind", "13800000001", "你好"))
     assert simulator.binds == 0 and simulator.parts == []
+
+
+async def test_the_addresses_are_national_with_an_unknown_source_type_by_default(
+    simulator: SmscSimulator, connect: Callable[..., Any]
+) -> None:
+    provider = await connect()
+    await provider.submit(OutgoingSms("national", "13800000001", "你好"))
+    (part,) = [p.message for p in simulator.parts]
+    assert (part.source_addr, part.source_addr_ton, part.source_addr_npi) == ("106900001", 0, 0)
+    assert (part.destination_addr, part.dest_addr_ton, part.dest_addr_npi) == ("13800000001", 2, 1)
+
+
+async def test_the_source_type_and_an_international_destination_are_as_configured(
+    simulator: SmscSimulator, connect: Callable[..., Any], inbox: Inbox
+) -> None:
+    provider = await connect(source_ton=3, source_npi=9, dest_format="international")
+    submitted = await provider.submit(OutgoingSms("abroad", "13800000001", LONG_NOTICE))
+    parts = [p.message for p in simulator.parts]
+    assert {(p.source_addr, p.source_addr_ton, p.source_addr_npi) for p in parts} == {
+        ("106900001", 3, 9)
+    }
+    assert {(p.destination_addr, p.dest_addr_ton, p.dest_addr_npi) for p in parts} == {
+        ("8613800000001", 1, 1)
+    }
+    await inbox.wait_until(lambda: len(inbox.receipts) == 2)
+    assert {r.provider_id for r in inbox.receipts} == set(submitted.provider_ids)

@@ -90,3 +90,23 @@ async def test_a_place_is_never_lost_to_a_waiter_cancelled_before_or_after_getti
     cancelled_when_given.cancel()  # ...cancelled before it could run: `last` gets it
     await asyncio.wait_for(last, 1)
     assert cancelled_waiting.cancelled() and cancelled_when_given.cancelled()
+
+
+def test_throttling_halves_the_rate_down_to_a_floor_and_successes_bring_it_back() -> None:
+    bucket = TokenBucket(rate=100, clock=Clock())
+    bucket.slow_down()
+    assert bucket.rate == 50
+    for _ in range(10):
+        bucket.slow_down()
+    assert bucket.rate == 100 * TokenBucket.FLOOR
+    for _ in range(200):
+        bucket.speed_up()
+    assert bucket.rate == 100 == bucket.ceiling
+
+
+def test_a_slower_rate_spaces_the_tokens_further_apart() -> None:
+    clock = Clock()
+    bucket = TokenBucket(rate=10, burst=1, clock=clock)
+    bucket.reserve()
+    bucket.slow_down()
+    assert bucket.reserve() == pytest.approx(0.2)

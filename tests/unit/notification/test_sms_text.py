@@ -13,6 +13,7 @@ from services.notification.sms.text import (
     check_length,
     decode_text,
     encode,
+    is_concatenated,
     split_udh,
 )
 
@@ -96,3 +97,10 @@ def test_an_empty_message_is_refused() -> None:
 def test_a_short_message_in_the_default_alphabet_reads_as_ascii() -> None:
     assert decode_text(b"1 OK", 0) == "1 OK"
     assert split_udh(bytes([0])) == (None, b"")
+
+
+def test_a_text_is_concatenated_past_seventy_units_surrogate_pairs_counting_twice() -> None:
+    assert not is_concatenated("字" * 70)
+    assert is_concatenated("字" * 71)
+    assert not is_concatenated("😀" * 35)
+    assert is_concatenated("😀" * 35 + "字")
