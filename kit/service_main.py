@@ -1,7 +1,9 @@
-"""The start-up every service shares: logging, tracing, the token verifier, then serve."""
+"""The start-up every service shares: logging, tracing, the token verifier, then serve; and
+its end: the spans still batched are exported once serving has stopped."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from types import ModuleType
 from typing import Any
@@ -11,7 +13,7 @@ import grpc
 from kit.grpc_server import serve
 from kit.logs import configure_logging
 from kit.settings import ServiceSettings
-from kit.telemetry import configure_tracing
+from kit.telemetry import configure_tracing, shutdown_tracing
 from kit.tokens import TokenVerifier
 
 Register = Callable[[grpc.aio.Server], Iterable[str]]
@@ -37,6 +39,7 @@ async def run_service(
         background=background,
         on_stop=on_stop,
     )
+    await asyncio.to_thread(shutdown_tracing)
 
 
 def servicer_registration(pb2: ModuleType, pb2_grpc: ModuleType, service: str) -> Register:
