@@ -56,7 +56,7 @@ class OtlpReceiver(trace_service_pb2_grpc.TraceServiceServicer):
     def stop(self) -> None:
         self._server.stop(grace=None)
 
-    def Export(  # noqa: N802 (the proto's name)
+    def Export(
         self, request: trace_service_pb2.ExportTraceServiceRequest, context: grpc.ServicerContext
     ) -> trace_service_pb2.ExportTraceServiceResponse:
         received = [

@@ -110,7 +110,9 @@ def test_the_welcome_is_submitted_in_the_trace_of_the_request_through_identity_a
 ) -> None:
     (submit,) = [s for s in welcome_trace if s.name == "sms submit"]
     chain = ancestry(submit, welcome_trace)
-    services = [s.service for n, s in enumerate(chain) if n == 0 or chain[n - 1].service != s.service]
+    services = [
+        s.service for n, s in enumerate(chain) if n == 0 or chain[n - 1].service != s.service
+    ]
     assert services == ["notification", "identity", "gateway"], [(s.service, s.name) for s in chain]
     assert any(s.name == "consume identity.user.created" for s in chain), [s.name for s in chain]
     assert chain[-1].name == "POST /api/v1/users"
