@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,8 +50,17 @@ def running_platform(
     redis_prefix: str,
     smsc_port: int,
     extra_env: dict[str, str] | None = None,
+    services: Iterable[str] = SERVICE_PORTS,
 ) -> Iterator[LocalPlatform]:
-    """A prepared and started platform on free ports, stopped and its streams deleted after."""
+    """A prepared and started platform of `services` on free ports, stopped and its streams
+    deleted after. A service not run has an address where nothing listens, never its default
+    port, which another platform on this machine may serve."""
+    ports = {name: free_port() for name in SERVICE_PORTS}
+    absent = {
+        f"JZ_{name.upper()}_ADDRESS": f"127.0.0.1:{port}"
+        for name, port in ports.items()
+        if name not in services
+    }
     config = PlatformConfig(
         var_dir=var_dir,
         nats_url=nats_url,
@@ -59,8 +68,8 @@ def running_platform(
         bus_prefix=bus_prefix,
         redis_prefix=redis_prefix,
         gateway_port=free_port(),
-        service_ports={name: free_port() for name in SERVICE_PORTS},
-        extra_env={**PLATFORM_ENV, **(extra_env or {})},
+        service_ports={name: port for name, port in ports.items() if name in services},
+        extra_env={**PLATFORM_ENV, **absent, **(extra_env or {})},
         smsc_port=smsc_port,
     )
     local = LocalPlatform(config)

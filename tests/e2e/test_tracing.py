@@ -35,7 +35,8 @@ def receiver() -> Iterator[OtlpReceiver]:
 def traced_platform(  # type: ignore[no-untyped-def]
     tmp_path_factory, nats_url, redis_url, bus_prefix, redis_prefix, smsc, receiver
 ) -> Iterator[LocalPlatform]:
-    """A platform of its own (the shared one does not export), on its own subjects and keys."""
+    """A platform of its own (the shared one does not export), on its own subjects and keys,
+    with only the services a welcome passes through (the others cost start-up time)."""
     with running_platform(
         tmp_path_factory.mktemp("traced"),
         nats_url=nats_url,
@@ -43,6 +44,7 @@ def traced_platform(  # type: ignore[no-untyped-def]
         bus_prefix=f"{bus_prefix}traced.",
         redis_prefix=f"{redis_prefix}traced:",
         smsc_port=smsc.port,
+        services=("identity", "notification"),
         extra_env={
             "JZ_OTEL_EXPORTER": "otlp",
             "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
