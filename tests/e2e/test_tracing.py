@@ -49,7 +49,10 @@ def traced_platform(  # type: ignore[no-untyped-def]
             "JZ_OTEL_EXPORTER": "otlp",
             "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
             "JZ_TRACE_SAMPLE_RATIO": "1",
-            "OTEL_BSP_SCHEDULE_DELAY": "600000",  # ms: only the shutdown exports
+            # Only the shutdown exports: no timer in the test's time, no batch filled by polling.
+            "OTEL_BSP_SCHEDULE_DELAY": "600000",  # ms
+            "OTEL_BSP_MAX_QUEUE_SIZE": "65536",
+            "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "65536",
         },
     ) as local:
         yield local
