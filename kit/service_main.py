@@ -1,5 +1,6 @@
 """The start-up and command line every service shares: its roles (`all`, `api`, `worker`),
-`migrate` and `await-schema`; logging, tracing and the token verifier, then serve.
+`migrate` and `await-schema`; logging, tracing and the token verifier, then serve; at the end,
+the spans still batched are exported once serving has stopped.
 
 A service runs as one process doing everything (`all`, the default: the local runner, the
 end-to-end tests) or, in Kubernetes, as two Deployments of the same image: `api` serves the
@@ -28,7 +29,7 @@ from kit.errors import DomainError
 from kit.grpc_server import Register, serve
 from kit.logs import configure_logging
 from kit.settings import ServiceSettings
-from kit.telemetry import configure_tracing
+from kit.telemetry import configure_tracing, shutdown_tracing
 from kit.tokens import TokenVerifier
 
 Task = Callable[[], Coroutine[Any, Any, None]]
@@ -98,6 +99,7 @@ async def run_service(settings: ServiceSettings, process: ServiceProcess, role: 
         background=process.tasks(role),
         on_stop=process.on_stop,
     )
+    await asyncio.to_thread(shutdown_tracing)
 
 
 def servicer_registration(pb2: ModuleType, pb2_grpc: ModuleType, service: str) -> Register:

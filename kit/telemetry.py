@@ -1,41 +1,82 @@
-"""OpenTelemetry set-up: one tracer provider per process, gRPC servers instrumented.
+"""OpenTelemetry set-up: one tracer provider per process, gRPC servers instrumented, spans
+exported to an OTLP collector over gRPC (or the console, or nowhere).
 
-Trace context crosses gRPC in metadata (the instrumentation) and NATS in message headers
-(`kit.bus`), so one request can be followed from the gateway to the SMS it caused.
+Trace context crosses gRPC in metadata (`kit.grpc_client`) and NATS in message headers
+(`kit.outbox`, `kit.inbox`), so one request can be followed from the gateway to the SMS it
+caused. Every exporter a setting can name is imported here, at start: a missing package fails
+the import (and the unit tests), never a pod in production.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
 from opentelemetry import propagate, trace
+from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorServer
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
-_configured = False
+# The OTLP protocols, most specific variable first (the OpenTelemetry SDK's own names).
+PROTOCOL_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
+
+_provider: TracerProvider | None = None
+
+
+def _otlp_exporter() -> SpanExporter:
+    """OTLP over gRPC (the collector's 4317); endpoint, TLS, headers, timeout and compression
+    come from the standard `OTEL_EXPORTER_OTLP_*` variables. Only the gRPC exporter is
+    installed, so a protocol naming another stops the process at start instead of sending
+    gRPC to an HTTP port and losing every span."""
+    for variable in PROTOCOL_VARIABLES:
+        protocol = os.environ.get(variable)
+        if protocol:
+            if protocol != "grpc":
+                raise ValueError(f"{variable}={protocol!r}: only 'grpc' is supported")
+            break
+    return OTLPSpanExporter()
+
+
+# Every value of `CommonSettings.otel_exporter` but "none" (no exporter) has its builder here.
+EXPORTERS: dict[str, Callable[[], SpanExporter]] = {
+    "console": ConsoleSpanExporter,
+    "otlp": _otlp_exporter,
+}
+
+
+def span_exporter(name: str) -> SpanExporter | None:
+    """The exporter that `JZ_OTEL_EXPORTER=name` selects; None for "none"."""
+    return None if name == "none" else EXPORTERS[name]()
 
 
 def configure_tracing(service: str, exporter: str = "none", sample_ratio: float = 1.0) -> None:
     """Install the tracer provider and gRPC instrumentation once per process. A trace that
     starts here is recorded with probability `sample_ratio`; one that arrives follows its
     parent's decision, so a trace is whole or absent across processes."""
-    global _configured
-    if _configured:
+    global _provider
+    if _provider is not None:
         return
     provider = TracerProvider(
         resource=Resource.create({"service.name": service}),
         sampler=ParentBased(TraceIdRatioBased(sample_ratio)),
     )
-    if exporter == "console":
-        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
-    elif exporter == "otlp":
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    chosen = span_exporter(exporter)
+    if chosen is not None:
+        provider.add_span_processor(BatchSpanProcessor(chosen))
     trace.set_tracer_provider(provider)
     GrpcAioInstrumentorServer().instrument()  # clients inject context themselves: kit.grpc_client
-    _configured = True
+    _provider = provider
+
+
+def shutdown_tracing() -> None:
+    """Export the spans still batched, once the process has stopped serving (on SIGTERM as on
+    Ctrl-C): the batch processor sends every few seconds, and the last requests' spans would
+    otherwise depend on how the interpreter exits. Blocks up to the exporter's timeout."""
+    if _provider is not None:
+        _provider.shutdown()
 
 
 def inject_headers(headers: dict[str, str]) -> dict[str, str]:

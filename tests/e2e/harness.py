@@ -1,0 +1,143 @@
+"""The end-to-end harness: a platform of real processes started on free ports, and the API as
+an integrator or a cadre's app sees it (HTTP and nothing else)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from devstack.platform import SERVICE_PORTS, LocalPlatform, PlatformConfig
+from devstack.processes import free_port
+
+STRONG_PASSWORD = "Passw0rd-for-e2e"
+LOCKOUT_THRESHOLD = 3
+RATE_LIMIT = 300
+
+# What every end-to-end platform runs with: fast password hashing, the rate limits the tests
+# expect, and the slow clocks of the domain made fast.
+PLATFORM_ENV = {
+    "IDENTITY_ARGON2_TIME_COST": "1",
+    "IDENTITY_ARGON2_MEMORY_KIB": "1024",
+    "IDENTITY_LOCKOUT_THRESHOLD": str(LOCKOUT_THRESHOLD),
+    "GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+    "GATEWAY_TOKEN_RATE_LIMIT_PER_MINUTE": "100000",
+    "NOTIFICATION_QUIET_HOURS": "",  # tests run at any hour
+    "NOTIFICATION_RETRY_BASE_SECONDS": "0.5",
+    # An urgent need escalates from its village after a few seconds (the others keep
+    # their real deadlines); the scheduler looks twice a second.
+    "ASSISTANCE_URGENT_NEED_DEADLINE_HOURS": json.dumps(
+        {"village": 0.001, "town": 24, "county": 24, "city": 24, "province": 24}
+    ),
+    "ASSISTANCE_SCHEDULER_INTERVAL_SECONDS": "0.5",
+    # A leader candidate's public notice runs 8 seconds (5 days at least in prod).
+    "TRAINING_NOTICE_PERIOD_DAYS": str(8 / 86400),
+    "TRAINING_SCHEDULER_INTERVAL_SECONDS": "0.5",
+}
+
+
+@contextmanager
+def running_platform(
+    var_dir: Path,
+    *,
+    nats_url: str,
+    redis_url: str,
+    bus_prefix: str,
+    redis_prefix: str,
+    smsc_port: int,
+    extra_env: dict[str, str] | None = None,
+    services: Iterable[str] = SERVICE_PORTS,
+) -> Iterator[LocalPlatform]:
+    """A prepared and started platform of `services` on free ports, stopped and its streams
+    deleted after. A service not run has an address where nothing listens, never its default
+    port, which another platform on this machine may serve."""
+    ports = {name: free_port() for name in SERVICE_PORTS}
+    absent = {
+        f"JZ_{name.upper()}_ADDRESS": f"127.0.0.1:{port}"
+        for name, port in ports.items()
+        if name not in services
+    }
+    config = PlatformConfig(
+        var_dir=var_dir,
+        nats_url=nats_url,
+        redis_url=redis_url,
+        bus_prefix=bus_prefix,
+        redis_prefix=redis_prefix,
+        gateway_port=free_port(),
+        service_ports={name: port for name, port in ports.items() if name in services},
+        extra_env={**PLATFORM_ENV, **absent, **(extra_env or {})},
+        smsc_port=smsc_port,
+    )
+    local = LocalPlatform(config)
+    local.prepare()
+    try:
+        local.start()
+        yield local
+    finally:
+        local.stop()
+        local.delete_streams()
+
+
+class Api:
+    """The platform as an integrator or a cadre's app sees it: HTTP and nothing else."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+        self._mobiles = itertools.count(13900000000)
+
+    @staticmethod
+    def auth(token: str) -> dict[str, str]:
+        return bearer(token)
+
+    def get(self, path: str, token: str, **params: object) -> httpx.Response:
+        return self.http.get(path, headers=bearer(token), params=params)
+
+    def next_mobile(self) -> str:
+        return str(next(self._mobiles))
+
+    def token(self, mobile: str, password: str) -> httpx.Response:
+        return self.http.post(
+            "/api/v1/auth/token",
+            data={"grant_type": "password", "username": mobile, "password": password},
+        )
+
+    def login(self, mobile: str, password: str) -> str:
+        reply = self.token(mobile, password)
+        assert reply.status_code == 200, reply.text
+        return reply.json()["access_token"]
+
+    def activate(self, mobile: str, initial_password: str) -> str:
+        """First login and the forced password change; returns a usable access token."""
+        first = self.login(mobile, initial_password)
+        changed = self.http.post(
+            "/api/v1/auth/password",
+            json={"current_password": initial_password, "new_password": STRONG_PASSWORD},
+            headers=bearer(first),
+        )
+        assert changed.status_code == 200, changed.text
+        return changed.json()["access_token"]
+
+    def create_user(self, token: str, region: str, *roles: str, mobile: str = "") -> httpx.Response:
+        body = {
+            "mobile": mobile or self.next_mobile(),
+            "name": "测试用户",
+            "region_code": region,
+            "roles": list(roles),
+        }
+        return self.http.post("/api/v1/users", json=body, headers=bearer(token))
+
+    def new_user(self, token: str, region: str, *roles: str) -> tuple[str, str, str]:
+        """Create an account and activate it: (user id, mobile, access token)."""
+        mobile = self.next_mobile()
+        reply = self.create_user(token, region, *roles, mobile=mobile)
+        assert reply.status_code == 201, reply.text
+        created = reply.json()
+        return created["user"]["id"], mobile, self.activate(mobile, created["initial_password"])
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,70 @@
+"""The span exporter a process starts with: every value the setting accepts builds an installed
+exporter, and no other value (or OTLP protocol) gets as far as the start."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+import pytest
+from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+from pydantic import ValidationError
+
+from kit.settings import CommonSettings
+from kit.telemetry import EXPORTERS, PROTOCOL_VARIABLES, span_exporter
+
+CHOICES = get_args(CommonSettings.model_fields["otel_exporter"].annotation)
+
+
+@pytest.fixture(autouse=True)
+def no_protocol_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in PROTOCOL_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+
+
+def test_every_exporter_the_setting_accepts_has_a_builder() -> None:
+    assert set(CHOICES) == {"none", *EXPORTERS}
+
+
+@pytest.mark.parametrize("choice", CHOICES)
+def test_every_exporter_the_setting_accepts_is_installed_and_builds(choice: str) -> None:
+    exporter = span_exporter(choice)
+    assert (exporter is None) == (choice == "none")
+    if exporter is not None:
+        exporter.shutdown()
+
+
+def test_an_exporter_the_setting_does_not_know_stops_the_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JZ_OTEL_EXPORTER", "jaeger")
+    with pytest.raises(ValidationError, match="otel_exporter"):
+        CommonSettings()
+
+
+def test_otlp_exports_over_grpc_to_the_endpoint_of_the_standard_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-collector:4317")
+    exporter = span_exporter("otlp")
+    assert isinstance(exporter, OTLPSpanExporter)
+    assert exporter._endpoint == "otel-collector:4317"  # the scheme says: no TLS
+    exporter.shutdown()
+
+
+def test_an_otlp_protocol_other_than_grpc_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+    with pytest.raises(ValueError, match="OTEL_EXPORTER_OTLP_PROTOCOL='http/protobuf'"):
+        span_exporter("otlp")
+
+
+def test_the_traces_protocol_variable_overrides_the_general_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc")
+    exporter = span_exporter("otlp")
+    assert isinstance(exporter, OTLPSpanExporter)
+    exporter.shutdown()
