@@ -18,6 +18,7 @@ import pytest
 from kit.bus import Bus
 from tests.deploy.kubelet import Kubelet, Pod
 from tests.deploy.rendered import render
+from tests.e2e.otlp import OtlpReceiver
 from tests.e2e.smsc import SmscThread
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
@@ -92,6 +93,8 @@ async def test_every_rendered_workload_of_the_province_and_a_city_becomes_ready(
 ) -> None:
     smsc = SmscThread(password="smoke-smsc-password")
     smsc.start()
+    collector = OtlpReceiver()
+    collector.start()
     values = await fill_secrets(postgres_database, redis_url, keypair, smsc.port)
     nats = urlsplit(nats_url)
     kubelet = Kubelet(
@@ -100,7 +103,7 @@ async def test_every_rendered_workload_of_the_province_and_a_city_becomes_ready(
         tmp_path,
         outside={
             "nats.jingzhun-infra.svc:4222": f"{nats.hostname}:{nats.port}",
-            "otel-collector.jingzhun-infra.svc:4317": "127.0.0.1:9",  # nobody listens: spans drop
+            "otel-collector.jingzhun-infra.svc:4317": f"127.0.0.1:{collector.port}",
         },
         # this run's own subjects and keys; one NATS node here, so streams of one replica
         overrides={
@@ -111,6 +114,7 @@ async def test_every_rendered_workload_of_the_province_and_a_city_becomes_ready(
     )
     names = [n for n in kubelet.pods if n != "registry-migrate"]
     names += copies(kubelet, "registry-migrate", CONCURRENT_MIGRATIONS)
+    traces: dict[str, str] = {}
     try:
         threads = kubelet.start_all(names, START_SECONDS)
         await asyncio.to_thread(lambda: [t.join() for t in threads])
@@ -136,6 +140,9 @@ async def test_every_rendered_workload_of_the_province_and_a_city_becomes_ready(
         kubelet.stop_all()
         smsc.stop()
         await delete_streams(nats_url, f"smoke{bus_prefix}")
+    for trace in traces.values():
+        services = {span.service for span in collector.spans() if span.trace_id == trace}
+        assert services == {"gateway", "identity"}, services
 
 
 async def delete_streams(nats_url: str, prefix: str) -> None:
