@@ -3,10 +3,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+TOOLS_VENV ?= .venv-tools
+# pip-compile from the public index only: the hashes are those every builder downloads, not
+# those of wheels cached on one machine.
+PIP_COMPILE = env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null var/lock-venv/bin/pip-compile \
+	--quiet --strip-extras --allow-unsafe --no-emit-index-url
 PY := $(BIN)/python
 PROTO_FILES := $(shell find protos -name '*.proto' | sort)
 
-.PHONY: setup run test test-unit lint proto proto-check migrate manifests bench load clean
+.PHONY: setup tools lock run test test-unit lint proto proto-check migrate manifests bench load clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +20,21 @@ $(BIN)/activate: pyproject.toml
 	touch $(BIN)/activate
 
 setup: $(BIN)/activate ## create the virtualenv and install everything
+
+$(TOOLS_VENV)/bin/activate: deploy/tools.lock
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install -q -r deploy/tools.lock
+	touch $(TOOLS_VENV)/bin/activate
+
+tools: $(TOOLS_VENV)/bin/activate ## the manifest checks' tools (kubernetes-validate, checkov)
+
+lock: ## regenerate deploy/requirements.lock (the image's hashed pins) and deploy/tools.lock
+	rm -rf var/lock-venv
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/python -m pip install -q pip-tools==7.6.2
+	$(PIP_COMPILE) --generate-hashes --output-file deploy/requirements.lock pyproject.toml
+	$(PIP_COMPILE) --output-file deploy/tools.lock deploy/tools.in
+	rm -rf var/lock-venv
 
 proto: setup ## regenerate gen/ from protos/
 	rm -rf gen/jingzhun
@@ -55,4 +75,4 @@ load: setup ## locust against a running platform (JZ_LOAD_ADMIN_PASSWORD=... mak
 		--host $${HOST:-http://127.0.0.1:8080}
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(TOOLS_VENV) var
