@@ -72,3 +72,13 @@ def test_the_runtime_ships_the_venv_and_every_package_as_a_non_root_user() -> No
         folder = package if where == "." else where
         assert folder in copied, package
         assert f"/app/{where}".rstrip("/.") in import_path[1].split(":"), package
+
+
+def test_the_build_context_admits_exactly_what_the_dockerfile_copies() -> None:
+    """.dockerignore excludes everything else (a virtualenv, local data): what a COPY needs
+    must be let back in, or the build fails on a machine with Docker."""
+    admitted = {
+        line[1:] for line in (ROOT / ".dockerignore").read_text().splitlines() if line[:1] == "!"
+    }
+    sources = set(re.findall(r"^COPY (?!--from)(\S+) ", DOCKERFILE.read_text(), re.MULTILINE))
+    assert sources == admitted

@@ -23,7 +23,7 @@ K8S = ROOT / "deploy" / "k8s"
 TOOLS_BIN = ROOT / ".venv-tools" / "bin"
 REQUIRE_TOOLS = os.environ.get("CI") == "true" or os.environ.get("JZ_REQUIRE_TOOLS") == "1"
 HOW_TO_INSTALL = {
-    "kubectl": "install kubectl (it embeds kustomize), e.g. from Debian's or Kubernetes' packages",
+    "kubectl": "install kubectl (it embeds kustomize; `kubectl kustomize` renders the overlays)",
     "kubernetes-validate": "run `make tools` (installs it into .venv-tools/)",
     "checkov": "run `make tools` (installs it into .venv-tools/)",
 }
