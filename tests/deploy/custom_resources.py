@@ -17,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from tests.deploy.tooling import K8S
+from tests.deploy.rendered import K8S
 
 SCHEMAS = K8S / "schemas"
 

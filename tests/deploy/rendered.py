@@ -15,6 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
+TOOLS_BIN = ROOT / ".venv-tools" / "bin"
 Obj = dict[str, Any]
 
 
@@ -27,7 +28,10 @@ def cities() -> list[str]:
 
 
 def require_tool(name: str, install: str) -> str:
-    path = shutil.which(name)
+    """The tool's path: .venv-tools/ first (`make tools` installs the manifest checks' tools
+    there, away from the project's pins), then PATH."""
+    local = TOOLS_BIN / name
+    path = str(local) if local.exists() else shutil.which(name)
     if path is None:
         message = f"{name} is not installed ({install})"
         if os.environ.get("CI") == "true" or os.environ.get("JZ_REQUIRE_TOOLS") == "1":
@@ -37,17 +41,27 @@ def require_tool(name: str, install: str) -> str:
 
 
 @functools.cache
-def _render(overlay: str) -> tuple[Obj, ...]:
+def _kustomize(overlay: str) -> subprocess.CompletedProcess[str]:
     kubectl = require_tool("kubectl", "apt-get install kubectl, or any kubectl with kustomize")
-    done = subprocess.run(
+    return subprocess.run(
         [kubectl, "kustomize", str(K8S / "overlays" / overlay)],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def rendered_text(overlay: str) -> str:
+    """The overlay's YAML as kustomize writes it (rendered once, failures included)."""
+    done = _kustomize(overlay)
     if done.returncode != 0:
         pytest.fail(f"kubectl kustomize {overlay} failed:\n{done.stderr}")
-    return tuple(doc for doc in yaml.safe_load_all(done.stdout) if doc)
+    return done.stdout
+
+
+@functools.cache
+def _render(overlay: str) -> tuple[Obj, ...]:
+    return tuple(doc for doc in yaml.safe_load_all(rendered_text(overlay)) if doc)
 
 
 def render(overlay: str) -> list[Obj]:

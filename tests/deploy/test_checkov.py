@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.tooling import overlays, render
+from tests.deploy.rendered import overlays, rendered_text
 
 # What checkov records as the reason of a skip that gave none.
 NO_REASON = {"", "No comment provided"}
@@ -30,24 +30,24 @@ def described(checks: list[dict[str, Any]]) -> str:
     )
 
 
-@pytest.mark.parametrize("overlay", overlays(), ids=lambda path: path.name)
+@pytest.mark.parametrize("overlay", overlays())
 def test_checkov_passes_every_check_on_the_rendered_overlay(
-    overlay: Path, checkov_report: dict[str, dict[str, Any]]
+    overlay: str, checkov_report: dict[str, dict[str, Any]]
 ) -> None:
-    render(overlay).resources()
+    rendered_text(overlay)  # fails with kustomize's message if it does not render
     report = checkov_report["kubernetes"]
     assert report["summary"]["parsing_errors"] == 0
-    failed = results(report, "failed_checks", f"{overlay.name}.yaml")
+    failed = results(report, "failed_checks", f"{overlay}.yaml")
     if failed:
         pytest.fail(f"{len(failed)} failed checks:\n{described(failed)}")
 
 
-@pytest.mark.parametrize("overlay", overlays(), ids=lambda path: path.name)
+@pytest.mark.parametrize("overlay", overlays())
 def test_every_check_skipped_in_an_overlay_says_why(
-    overlay: Path, checkov_report: dict[str, dict[str, Any]]
+    overlay: str, checkov_report: dict[str, dict[str, Any]]
 ) -> None:
-    render(overlay).resources()
-    skipped = results(checkov_report["kubernetes"], "skipped_checks", f"{overlay.name}.yaml")
+    rendered_text(overlay)  # fails with kustomize's message if it does not render
+    skipped = results(checkov_report["kubernetes"], "skipped_checks", f"{overlay}.yaml")
     unexplained = [c for c in skipped if c["check_result"]["suppress_comment"] in NO_REASON]
     if unexplained:
         pytest.fail(f"skipped without a reason:\n{described(unexplained)}")

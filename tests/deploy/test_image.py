@@ -10,7 +10,7 @@ import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.deploy.tooling import ROOT
+from tests.deploy.rendered import ROOT
 
 LOCK = ROOT / "deploy" / "requirements.lock"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
