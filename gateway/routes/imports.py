@@ -6,7 +6,6 @@ exports of a subtree with identity numbers masked."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -14,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
@@ -49,8 +49,8 @@ class ImportJobOut(BaseModel):
     findings: int
     report_url: str
     created_by: str
-    created_at: datetime
-    finished_at: datetime
+    created_at: Instant
+    finished_at: Instant
 
 
 def job_out(job: pb.ImportJob) -> ImportJobOut:
