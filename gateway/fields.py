@@ -50,7 +50,7 @@ def bounded(annotation: Any, low: int, high: int) -> Any:
     if origin is list:
         return list[bounded(args[0], low, high)]  # type: ignore[misc]
     if origin is dict:
-        return dict[args[0], bounded(args[1], low, high)]  # type: ignore[misc]
+        return dict[args[0], bounded(args[1], low, high)]  # type: ignore[misc, valid-type]
     return annotation
 
 
