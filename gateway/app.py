@@ -18,6 +18,7 @@ from gateway.clients import (
     transfer_client,
 )
 from gateway.guard import Guard, RateLimiter
+from gateway.limits import BodyLimitMiddleware
 from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.routes import (
@@ -129,6 +130,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    uploads = dict.fromkeys(imports.UPLOAD_PATHS, settings.max_upload_bytes)
+    app.add_middleware(BodyLimitMiddleware, default_bytes=settings.max_body_bytes, by_path=uploads)
     app.add_middleware(RequestIdMiddleware)
     for module in (
         health,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 
 from gateway.state import GatewayState
@@ -84,6 +85,18 @@ async def authenticate(request: Request, token: str | None) -> Caller:
         raise Unauthenticated("authentication required", reason="TOKEN_MISSING")
     state: GatewayState = request.app.state.gateway
     return Caller(await state.guard.admit(token), request_id(request), state)
+
+
+def requires_token(dependant: Dependant) -> bool:
+    return any(sub.call is oauth2 or requires_token(sub) for sub in dependant.dependencies)
+
+
+async def authenticate_if_required(request: Request) -> None:
+    """Unauthenticated unless the request's route takes no token or its token is good: for the
+    errors FastAPI finds before it runs the route's dependencies (a body that is not JSON)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is not None and requires_token(dependant):
+        await authenticate(request, await oauth2(request))
 
 
 def require_function(caller: Caller, resource: str, action: str) -> None:

@@ -7,10 +7,12 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from gateway.deps import authenticate_if_required
 from kit.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,14 @@ class OAuthError(DomainError):
         self.error = error
 
 
+class UnprocessableContent(DomainError):
+    """A well-formed request whose content the gateway can tell is unusable (a 422): e.g. a
+    file named .xlsx that is no workbook."""
+
+    http_status = 422
+    default_reason = "UNPROCESSABLE_CONTENT"
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = exc.status if isinstance(exc, OAuthError) else exc.http_status
@@ -95,6 +105,13 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(error["type"] == "json_invalid" for error in exc.errors()):
+        # FastAPI parses a JSON body before the route's dependencies authenticate the caller:
+        # without a good token the answer is 401, whatever the body.
+        try:
+            await authenticate_if_required(request)
+        except DomainError as refused:
+            return await _domain_error(request, refused)
     errors = [
         FieldError(field=".".join(str(part) for part in error["loc"]), description=error["msg"])
         for error in exc.errors()
@@ -104,8 +121,32 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette's 405 names only the first
+    route's), and OPTIONS, which the gateway answers for every path it has."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+    return ", ".join([*allowed, "OPTIONS"])
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        allow = {"Allow": allowed_methods(request)}
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=allow)
+        return problem_response(
+            request, 405, "METHOD_NOT_ALLOWED", "method not allowed", headers=allow
+        )
     reason = HTTPStatus(exc.status_code).phrase.upper().replace(" ", "_").replace("-", "_")
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).description
     return problem_response(

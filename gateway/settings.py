@@ -21,6 +21,10 @@ class GatewaySettings(PlatformSettings):
     # Imports, reconciliations and exports of a whole territory take minutes, not seconds.
     transfer_timeout_seconds: float = 1800.0
     idempotency_ttl_seconds: int = 86_400
+    # Request bodies: JSON and forms, and the files uploaded to imports and reconciliations;
+    # larger ones are a 413 before they are parsed.
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
     # The address the public reaches the gateway at: the QR codes on doors point there.
     public_base_url: str = "http://127.0.0.1:8080"
     common: CommonSettings = Field(default_factory=CommonSettings)

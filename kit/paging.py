@@ -12,6 +12,8 @@ from kit.errors import InvalidArgument
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
+MAX_CURSOR_CHARS = 200
+MAX_BIGINT = 2**63 - 1
 
 
 def page_size(requested: int) -> int:
@@ -26,11 +28,32 @@ def encode_token(value: str) -> str:
     return base64.urlsafe_b64encode(value.encode()).decode() if value else ""
 
 
+def invalid_token() -> InvalidArgument:
+    return InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN")
+
+
 def decode_token(token: str) -> str | None:
+    """The cursor a page token carries: printable text (a token is opaque to callers, but
+    nothing they send reaches a query unless the platform could have made it)."""
+    if not token:
+        return None
     try:
-        return base64.urlsafe_b64decode(token.encode()).decode() if token else None
+        value = base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN") from exc
+        raise invalid_token() from exc
+    if not value.isprintable() or len(value) > MAX_CURSOR_CHARS:
+        raise invalid_token()
+    return value
+
+
+def decode_number_token(token: str) -> int | None:
+    """A cursor that is a row number (a BIGINT key), refused unless it could be one."""
+    value = decode_token(token)
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_BIGINT:
+        raise invalid_token()
+    return int(value)
 
 
 def stamp(value: datetime) -> Timestamp:

@@ -4,7 +4,6 @@ monitors the household) and closes it with the outcome; the alerts of a region i
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -34,7 +34,7 @@ class AlertIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, description="what happened")
 
 
-class AlertActionIn(BaseModel):
+class AlertActionIn(ProtoModel, proto=pb.ActOnAlertRequest):
     action: Literal["verify", "review", "close", "dismiss"] = Field(
         description="verify (the town); review with measures, close (the county); dismiss"
     )
@@ -51,7 +51,7 @@ class AlertStepOut(BaseModel):
     action: str = Field(description="raised | verified | reviewed | closed | dismissed")
     actor_id: str
     text: str
-    at: datetime
+    at: Instant
 
 
 class AlertOut(BaseModel):
@@ -63,14 +63,14 @@ class AlertOut(BaseModel):
     status: str = Field(description="raised | verified | reviewed | closed | dismissed")
     owner_region: str
     owner_level: str = Field(description="town while raised, county afterwards")
-    verify_due_at: datetime = Field(description="the town's time limit to verify")
+    verify_due_at: Instant = Field(description="the town's time limit to verify")
     verify_overdue: bool
     measures: str
     outcome: str
     raised_by: str
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
     steps: list[AlertStepOut] = Field(description="every step, in order")
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1/audit-records", tags=["audit"])
 
 class AuditRecordOut(BaseModel):
     id: str
-    at: datetime
+    at: Instant
     actor_id: str
     action: str
     target_id: str

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1/households", tags=["households"])
 Name = Annotated[str, Field(min_length=1, max_length=40)]
 
 
-class BenefitIn(BaseModel):
+class BenefitIn(ProtoModel, proto=pb.RecordBenefitRequest):
     year: int = Field(ge=2013, le=2100, description="2013 to next year")
     quarter: int = Field(ge=1, le=4)
     department: Name = Field(examples=["民政局"])
@@ -35,7 +35,7 @@ class BenefitOut(BaseModel):
     program: str
     amount: int
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: Instant
     source: str = Field(description="manual, or import:<job id>")
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
@@ -33,11 +33,11 @@ class ChangeRequestOut(BaseModel):
     status: str
     reviewed_by: str | None
     review_reason: str | None
-    created_at: datetime
-    reviewed_at: datetime | None
+    created_at: Instant
+    reviewed_at: Instant | None
 
 
-class YearIncomesIn(BaseModel):
+class YearIncomesIn(ProtoModel, proto=pb.SetIncomesRequest):
     year: int = Field(ge=2000, le=2100)
     by_source: dict[str, int]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -10,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
@@ -28,7 +28,7 @@ class ClientOut(BaseModel):
     region_code: str
     scopes: list[str]
     disabled: bool
-    created_at: datetime
+    created_at: Instant
 
 
 class ClientCreate(BaseModel):

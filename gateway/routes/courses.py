@@ -4,7 +4,7 @@ attendance and certifies completion, and each trainee rates the course and insti
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -26,12 +27,12 @@ router = APIRouter(prefix="/api/v1", tags=["training"])
 Category = Literal["planting_breeding", "e_commerce", "vocational_skills", "management", "other"]
 
 
-class CourseIn(BaseModel):
+class CourseIn(ProtoModel, proto=pb.PublishCourseRequest):
     title: str = Field(min_length=1, max_length=200)
     category: Category
     mode: Literal["online", "offline"]
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     capacity: int = Field(ge=1, le=10_000)
     region_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
         min_length=1, max_length=200, description="whose people may enrol: within your county"
@@ -46,13 +47,13 @@ class CourseOut(BaseModel):
     title: str
     category: str
     mode: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     capacity: int
     enrolled: int
     waiting: int
     region_codes: list[str]
-    created_at: datetime
+    created_at: Instant
     rating: RatingOut
 
 
@@ -73,7 +74,7 @@ class AttendanceIn(BaseModel):
     date: date
 
 
-class RatingIn(BaseModel):
+class RatingIn(ProtoModel, proto=pb.RateCourseRequest):
     course_rating: int = Field(ge=1, le=5)
     institution_rating: int = Field(ge=1, le=5)
     comment: str = Field(default="", max_length=1000)
@@ -92,8 +93,8 @@ class EnrolmentOut(BaseModel):
     attended_dates: list[str]
     course_rating: int | None
     institution_rating: int | None
-    enrolled_at: datetime
-    completed_at: datetime | None
+    enrolled_at: Instant
+    completed_at: Instant | None
     certified_by: str | None
 
 

@@ -4,7 +4,7 @@ territory. Identity numbers are masked; revealing one is its own recorded reques
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -97,11 +98,11 @@ class HouseholdOut(BaseModel):
     indicators: dict[str, bool]
     benefits_by_year: dict[int, int] = Field(description="yuan of policy benefits per year")
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
-class HouseholdUpdate(BaseModel):
+class HouseholdUpdate(ProtoModel, proto=pb.UpdateHouseholdRequest):
     expected_version: int = Field(ge=1, description="the version you read; a newer one is a 409")
     attribute: str | None = None
     main_cause: str | None = None
@@ -122,7 +123,7 @@ class TransitionIn(BaseModel):
 
 class HistoryEntryOut(BaseModel):
     id: str
-    at: datetime
+    at: Instant
     actor_id: str
     kind: str
     field: str

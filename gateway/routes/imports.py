@@ -6,7 +6,6 @@ exports of a subtree with identity numbers masked."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -14,16 +13,18 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
-from gateway.problems import problem_responses
+from gateway.problems import UnprocessableContent, problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import transfer_pb2 as pb
-from kit.errors import InvalidArgument
+from kit.errors import FieldViolation, InvalidArgument
 
 router = APIRouter(prefix="/api/v1", tags=["imports and exports"])
 
 CHUNK_BYTES = 256 * 1024
+UPLOAD_PATHS = ("/api/v1/imports", "/api/v1/reconciliations")  # GATEWAY_MAX_UPLOAD_BYTES
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -49,8 +50,8 @@ class ImportJobOut(BaseModel):
     findings: int
     report_url: str
     created_by: str
-    created_at: datetime
-    finished_at: datetime
+    created_at: Instant
+    finished_at: Instant
 
 
 def job_out(job: pb.ImportJob) -> ImportJobOut:
@@ -92,13 +93,26 @@ async def file_response(
     )
 
 
-def format_of(upload: UploadFile, given: str) -> str:
-    name = (upload.filename or "").lower()
-    found = given or next((f for f in MEDIA_TYPES if name.endswith(f".{f}")), "")
+ZIP_SIGNATURE = b"PK\x03\x04"  # an .xlsx workbook is a ZIP archive
+
+
+async def format_of(upload: UploadFile, given: str) -> str:
+    """The upload's format, said or taken from its name; a workbook that is no ZIP archive is
+    refused here, naming the file, before any byte goes to the registry."""
+    name = upload.filename or ""
+    found = given or next((f for f in MEDIA_TYPES if name.lower().endswith(f".{f}")), "")
     if found not in MEDIA_TYPES:
         raise InvalidArgument(
             "say file_format (csv or xlsx) or upload a .csv or .xlsx file", reason="UNKNOWN_FORMAT"
         )
+    if found == "xlsx":
+        signature = await upload.read(len(ZIP_SIGNATURE))
+        await upload.seek(0)
+        if signature != ZIP_SIGNATURE:
+            problem = f"{name or 'the file'} is not an Excel (.xlsx) workbook"
+            raise UnprocessableContent(
+                problem, reason="NOT_A_WORKBOOK", violations=[FieldViolation("file", problem)]
+            )
     return found
 
 
@@ -143,7 +157,7 @@ async def create_import(
 ) -> ModelResponse:
     options = pb.ImportOptions(
         kind=kind,
-        file_format=format_of(file, file_format),
+        file_format=await format_of(file, file_format),
         file_name=file.filename or "",
         mode=mode,
         dry_run=dry_run,
@@ -169,7 +183,7 @@ async def create_reconciliation(
 ) -> ModelResponse:
     options = pb.ImportOptions(
         kind="reconciliation",
-        file_format=format_of(file, file_format),
+        file_format=await format_of(file, file_format),
         file_name=file.filename or "",
         region_code=region_code,
     )

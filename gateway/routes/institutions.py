@@ -3,7 +3,6 @@ or rejects it with a reason; officers see the ratings trainees gave each institu
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -31,7 +31,7 @@ class InstitutionIn(BaseModel):
     description: str = Field(default="", max_length=2000)
 
 
-class ScreeningIn(BaseModel):
+class ScreeningIn(ProtoModel, proto=pb.ScreenInstitutionRequest):
     approve: bool
     reason: str = Field(min_length=1, max_length=2000)
     expected_version: int = Field(default=0, ge=0, description="0: no check")
@@ -53,8 +53,8 @@ class InstitutionOut(BaseModel):
     reason: str
     screened_by: str | None
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
     rating: RatingOut
 
 

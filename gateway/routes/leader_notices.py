@@ -4,13 +4,12 @@ without logging in (rate-limited per address)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import State, limit_address, request_id
+from gateway.fields import Instant
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
@@ -30,8 +29,8 @@ class NoticeOut(BaseModel):
     project: str
     scale: str
     years_in_business: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class ObjectionIn(BaseModel):
@@ -41,7 +40,7 @@ class ObjectionIn(BaseModel):
 
 class ObjectionReceipt(BaseModel):
     objection_id: str
-    lodged_at: datetime
+    lodged_at: Instant
 
 
 @router.get(

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -29,7 +30,7 @@ LeaderType = Literal[
 Status = Literal["registered", "recommended", "in_notice", "notice_closed", "approved", "rejected"]
 
 
-class CandidateIn(BaseModel):
+class CandidateIn(ProtoModel, proto=pb.RegisterCandidateRequest):
     name: str = Field(min_length=1, max_length=50)
     id_number: str = Field(min_length=1, max_length=18, description="stored encrypted")
     phone: str = Field(default="", max_length=20, description="stored encrypted")
@@ -44,7 +45,7 @@ class CandidateIn(BaseModel):
     annual_revenue_yuan: int = Field(default=0, ge=0)
 
 
-class CandidateActionIn(BaseModel):
+class CandidateActionIn(ProtoModel, proto=pb.ActOnCandidateRequest):
     action: Literal["recommend", "publish_notice", "approve", "reject"]
     note: str = Field(
         min_length=1, max_length=2000, description="the inspection, the review, or the reason"
@@ -57,7 +58,7 @@ class ResolutionIn(BaseModel):
     resolution: str = Field(min_length=1, max_length=2000)
 
 
-class PolicyIn(BaseModel):
+class PolicyIn(ProtoModel, proto=pb.LeaderPolicy):
     name: str = Field(min_length=1, max_length=100)
     year: int = Field(ge=2000, le=2100)
     amount_yuan: int = Field(default=0, ge=0)
@@ -70,7 +71,7 @@ class StepOut(BaseModel):
     status: str
     actor_id: str = Field(description="`scheduler` closes the notice; `public` objects")
     note: str
-    at: datetime
+    at: Instant
 
 
 class ObjectionOut(BaseModel):
@@ -81,8 +82,8 @@ class ObjectionOut(BaseModel):
     upheld: bool
     resolution: str
     resolved_by: str
-    lodged_at: datetime
-    resolved_at: datetime | None
+    lodged_at: Instant
+    resolved_at: Instant | None
 
 
 class LedHouseholdOut(BaseModel):
@@ -91,7 +92,7 @@ class LedHouseholdOut(BaseModel):
     how: str
     note: str
     added_by: str
-    added_at: datetime
+    added_at: Instant
 
 
 class CandidateOut(BaseModel):
@@ -111,11 +112,11 @@ class CandidateOut(BaseModel):
     annual_revenue_yuan: int
     status: str
     owner_level: str | None = Field(description="whose turn it is: village | town | county")
-    notice_ends_at: datetime | None
+    notice_ends_at: Instant | None
     open_objections: int
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
     steps: list[StepOut]
     objections: list[ObjectionOut]
     households: list[LedHouseholdOut]

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import ProtoModel
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId, HouseholdOut, household_out
@@ -16,7 +17,7 @@ from jingzhun.registry.v1 import registry_pb2 as pb
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
 
-class IncomesIn(BaseModel):
+class IncomesIn(ProtoModel, proto=pb.SetIncomesRequest):
     by_source: dict[str, int] = Field(
         examples=[{"wage": 12000, "production": 3000, "transfer": 2400}],
         description="yuan by source: wage, production, property, transfer; replaces the year's figures",

@@ -4,7 +4,6 @@ needs ledger (问题解决台账) and the needs menu of a region."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -35,7 +35,7 @@ class NeedIn(BaseModel):
     urgent: bool = Field(default=False, description="shorter deadlines at every level")
 
 
-class NeedActionIn(BaseModel):
+class NeedActionIn(ProtoModel, proto=pb.ActOnNeedRequest):
     action: Literal["resolve", "answer", "escalate"]
     reason: str = Field(
         min_length=1, max_length=2000, description="how it was resolved, the answer, or why up"
@@ -50,7 +50,7 @@ class NeedStepOut(BaseModel):
     to_region: str | None
     actor_id: str = Field(description="`scheduler` for an escalation at the deadline")
     reason: str
-    at: datetime
+    at: Instant
 
 
 class NeedOut(BaseModel):
@@ -63,12 +63,12 @@ class NeedOut(BaseModel):
     status: str = Field(description="open | resolved | answered")
     owner_region: str
     owner_level: str
-    due_at: datetime
+    due_at: Instant
     overdue: bool
     filed_by: str
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
     steps: list[NeedStepOut] = Field(description="the whole path, in order")
 
 

@@ -3,7 +3,6 @@ territory, with per-recipient status; and the messages of a subtree, for operato
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -58,7 +58,7 @@ class NoticeOut(BaseModel):
     recipients: int
     counts: StatusCounts
     created_by: str
-    created_at: datetime
+    created_at: Instant
 
 
 class MessageOut(BaseModel):
@@ -72,8 +72,8 @@ class MessageOut(BaseModel):
     attempts: int
     error: str
     notice_id: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 def notice_out(b: pb.Broadcast) -> NoticeOut:

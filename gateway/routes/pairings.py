@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.params import HexId
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -28,7 +28,7 @@ class PairingOut(BaseModel):
     household_id: str
     helper_id: str
     paired_by: str
-    paired_at: datetime
+    paired_at: Instant
 
 
 class Pairings(BaseModel):

@@ -4,13 +4,13 @@ handled by the town and within its time limit, household record updates."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -38,8 +38,8 @@ class ScoreOut(BaseModel):
 
 class PerformanceOut(BaseModel):
     region_code: str
-    since: datetime = Field(description="the period counted: [since, until)")
-    until: datetime
+    since: Instant = Field(description="the period counted: [since, until)")
+    until: Instant
     by_town: list[ScoreOut]
     by_cadre: list[ScoreOut]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -54,7 +55,7 @@ class DivisionChangeIn(BaseModel):
 class DivisionChangeOut(DivisionChangeIn):
     id: str
     actor_id: str
-    applied_at: datetime
+    applied_at: Instant
     regions_recoded: int
     users_moved: int
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import proto_range
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -84,7 +85,12 @@ async def household_statistics(
     caller: Reader,
     region_code: RegionCode = "",
     population: Annotated[
-        int | None, Query(gt=0, description="the region's rural population, for the incidence")
+        int | None,
+        Query(
+            gt=0,
+            le=proto_range(pb.GetStatisticsRequest, "population")[1],
+            description="the region's rural population, for the incidence",
+        ),
     ] = None,
 ) -> ModelResponse:
     s = await caller.registry(

@@ -4,7 +4,6 @@ accepts or completes it here or by replying to the text; the assigner sees who i
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -28,7 +28,7 @@ TaskId = HexId
 class TaskIn(BaseModel):
     kind: Literal["visit", "verify_data", "spot_check"]
     title: str = Field(min_length=1, max_length=200)
-    due_at: datetime = Field(description="with its time zone")
+    due_at: Instant = Field(description="with its time zone")
     household_id: str = Field(default="", pattern=r"^([0-9a-f]{1,64})?$")
     assignee_ids: list[str] = Field(default_factory=list, max_length=200)
     role: str = Field(default="", max_length=40, description="or every holder of this role ...")
@@ -43,8 +43,8 @@ class AssignmentOut(BaseModel):
     assignee_id: str
     assignee_region: str
     status: str = Field(description="assigned | accepted | completed")
-    accepted_at: datetime | None
-    completed_at: datetime | None
+    accepted_at: Instant | None
+    completed_at: Instant | None
     via: str = Field(description="api | sms: how the last answer came")
     overdue: bool
 
@@ -56,8 +56,8 @@ class TaskOut(BaseModel):
     household_id: str | None
     region_code: str
     assigned_by: str
-    due_at: datetime
-    created_at: datetime
+    due_at: Instant
+    created_at: Instant
     assignments: list[AssignmentOut] = Field(description="the assigner sees all; you yours")
 
 

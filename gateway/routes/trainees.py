@@ -6,7 +6,7 @@ their whole archive, an officer only what lies in their territory (nothing: not 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -27,7 +28,7 @@ TraineeName = Annotated[str, Path(min_length=1, max_length=50, description="the 
 MAX_AMOUNT = 100_000_000
 
 
-class FollowUpIn(BaseModel):
+class FollowUpIn(ProtoModel, proto=pb.RecordFollowUpRequest):
     kind: Literal["employment", "business_started", "income_change", "other"]
     date: Annotated[date, Field(description="when the outcome happened; not in the future")]
     details: str = Field(min_length=1, max_length=2000)
@@ -50,8 +51,8 @@ class ArchivedCourseOut(BaseModel):
     course_title: str
     category: str
     institution_name: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class FollowUpOut(BaseModel):
@@ -62,7 +63,7 @@ class FollowUpOut(BaseModel):
     amount_yuan: int | None
     region_code: str
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: Instant
 
 
 class ArchiveOut(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -33,8 +33,8 @@ class UserOut(BaseModel):
     disabled: bool
     must_change_password: bool
     locked: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: Instant
+    updated_at: Instant
 
 
 class UserCreate(BaseModel):

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
@@ -22,11 +23,11 @@ from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["visits"])
 
-Since = Annotated[datetime | None, Query(alias="from", description="period start, inclusive")]
+Since = Annotated[Instant | None, Query(alias="from", description="period start, inclusive")]
 PeriodRequest = TypeVar(
     "PeriodRequest", pb.ListVisitsRequest, pb.GetVisitFrequencyRequest, pb.GetPerformanceRequest
 )
-Until = Annotated[datetime | None, Query(alias="to", description="period end, exclusive")]
+Until = Annotated[Instant | None, Query(alias="to", description="period end, exclusive")]
 
 
 class VisitIn(BaseModel):
@@ -35,7 +36,7 @@ class VisitIn(BaseModel):
     )
     latitude: float = Field(ge=-90, le=90, description="where you check in (WGS-84)")
     longitude: float = Field(ge=-180, le=180)
-    visited_at: datetime | None = Field(default=None, description="default: now")
+    visited_at: Instant | None = Field(default=None, description="default: now")
     notes: str = Field(default="", max_length=2000)
 
 
@@ -46,12 +47,12 @@ class VisitOut(BaseModel):
     helper_id: str
     latitude: float
     longitude: float
-    visited_at: datetime
+    visited_at: Instant
     notes: str
     check: str = Field(description="accepted | flagged")
     flag: str | None = Field(description="too_far | no_registered_location, when flagged")
     distance_m: float | None = Field(description="from the household's registered location")
-    created_at: datetime
+    created_at: Instant
 
 
 class VisitCount(BaseModel):
@@ -62,8 +63,8 @@ class VisitCount(BaseModel):
 
 class VisitFrequencyOut(BaseModel):
     region_code: str
-    since: datetime = Field(description="the period counted: [since, until)")
-    until: datetime
+    since: Instant = Field(description="the period counted: [since, until)")
+    until: Instant
     visits: int
     flagged: int
     by_helper: list[VisitCount]

@@ -4,7 +4,6 @@ logs and reports of a region in their territory."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import Instant
 from gateway.idempotency import respond_once
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
@@ -43,7 +43,7 @@ class AttendanceOut(BaseModel):
     user_id: str
     village_code: str
     day: str
-    checked_in_at: datetime
+    checked_in_at: Instant
     latitude: float
     longitude: float
     note: str
@@ -55,7 +55,7 @@ class WorkLogOut(BaseModel):
     village_code: str
     day: str
     content: str
-    created_at: datetime
+    created_at: Instant
 
 
 class MonthlyReportOut(BaseModel):
@@ -63,7 +63,7 @@ class MonthlyReportOut(BaseModel):
     month: str
     content: str
     submitted_by: str
-    submitted_at: datetime
+    submitted_at: Instant
 
 
 class WorkRecordsOut(BaseModel):

@@ -8,8 +8,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from jingzhun.assistance.v1 import assistance_pb2 as pb
 from kit.clock import aware
-from kit.errors import InvalidArgument
-from kit.paging import decode_token, encode_token, stamp
+from kit.paging import decode_token, encode_token, invalid_token, stamp
 from services.assistance.alerts_service import AlertView
 from services.assistance.models import NeedStep, Visit
 from services.assistance.needs_service import NeedsMenu, NeedView
@@ -173,9 +172,12 @@ def visit_cursor(token: str) -> tuple[datetime, str] | None:
         return None
     at, _, visit_id = decoded.partition("|")
     try:
-        return datetime.fromisoformat(at), visit_id
+        moment = datetime.fromisoformat(at)
     except ValueError as exc:
-        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN") from exc
+        raise invalid_token() from exc
+    if moment.tzinfo is None:  # the platform's own tokens always carry the offset
+        raise invalid_token()
+    return moment, visit_id
 
 
 def alert_message(view: AlertView) -> pb.Alert:

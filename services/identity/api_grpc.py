@@ -5,7 +5,7 @@ from __future__ import annotations
 from jingzhun.identity.v1 import identity_pb2 as pb
 from jingzhun.identity.v1 import identity_pb2_grpc
 from kit.errors import InvalidArgument, PermissionDenied
-from kit.paging import decode_token, encode_token, page_size, stamp
+from kit.paging import decode_number_token, decode_token, encode_token, page_size, stamp
 from kit.principal import USER, Principal, require_principal
 from services.identity.audit_service import AuditService
 from services.identity.auth_service import AuthService
@@ -211,8 +211,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     async def ListDivisionChanges(self, request, context):  # type: ignore[no-untyped-def]
         self._caller("regions", "read")
         limit = page_size(request.page_size)
-        before = decode_token(request.page_token)
-        found = await self.regions.list_changes(int(before) if before else None, limit)
+        found = await self.regions.list_changes(decode_number_token(request.page_token), limit)
         next_token = encode_token(str(found[-1].seq)) if len(found) == limit else ""
         return pb.ListDivisionChangesResponse(
             changes=[change_message(c) for c in found], next_page_token=next_token
@@ -231,14 +230,14 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
 
     async def ListAuditRecords(self, request, context):  # type: ignore[no-untyped-def]
         limit = page_size(request.page_size)
-        before = decode_token(request.page_token)
+        before = decode_number_token(request.page_token)
         records = await self.audit.list_records(
             self._caller("audit", "read"),
             region_code=request.region_code,
             action=request.action,
             actor_id=request.actor_id,
             target_id=request.target_id,
-            before_id=int(before) if before else None,
+            before_id=before,
             limit=limit,
         )
         next_token = encode_token(str(records[-1].id)) if len(records) == limit else ""

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
-from kit.paging import decode_token, encode_token, page_size
+from kit.paging import decode_number_token, decode_token, encode_token, page_size
 from services.registry.benefits_service import BenefitsService, NewBenefit
 from services.registry.households_service import HouseholdsService
 from services.registry.livelihood_service import LivelihoodService
@@ -101,9 +101,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
 
     async def ListHouseholdHistory(self, request, context):  # type: ignore[no-untyped-def]
         limit = page_size(request.page_size)
-        after = decode_token(request.page_token)
+        after = decode_number_token(request.page_token)
         entries = await self.households.history(
-            self._caller("households", "read"), request.id, int(after) if after else None, limit
+            self._caller("households", "read"), request.id, after, limit
         )
         next_token = encode_token(str(entries[-1].id)) if len(entries) == limit else ""
         return pb.ListHouseholdHistoryResponse(

@@ -13,10 +13,10 @@ from kit.access import Access
 from kit.checks import parse
 from kit.errors import InvalidArgument
 from kit.paging import decode_token, encode_token, page_size
+from kit.spreadsheets import Format, file_chunks
 from services.registry.exports import Exports
 from services.registry.imports_service import ImportRequest, ImportsService
 from services.registry.messages import import_job_message
-from services.registry.tabular import Format, file_chunks
 from services.registry.templates import TemplateKind, template_rows
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024

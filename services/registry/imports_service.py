@@ -72,7 +72,7 @@ def template_rows_of(
     request: ImportRequest, path: Path, kind: TemplateKind
 ) -> tuple[Iterator[tuple[int, list[str]]], dict[str, int]]:
     """The uploaded file's rows after its header, and where the template's columns are."""
-    rows = read_rows(path, parse(request.file_format, Format, "file_format"))
+    rows = read_rows(path, parse(request.file_format, Format, "file_format"), request.file_name)
     header = next(rows, None)
     if header is None:
         raise InvalidArgument("the file has no header row", reason="EMPTY_FILE")

@@ -1,0 +1,78 @@
+"""Field types the REST models share, so one rule holds everywhere: every instant carries its
+offset (RFC 3339 `date-time`), and every integer fits the proto field it is sent in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def with_offset(value: datetime) -> datetime:
+    """Instants from protobuf Timestamps (and any given without an offset) are UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+Instant = Annotated[datetime, AfterValidator(with_offset)]
+
+
+# The range of each protobuf integer kind, by the C++ type its descriptor reports.
+INTEGER_RANGES: dict[int, tuple[int, int]] = {
+    FieldDescriptor.CPPTYPE_INT32: (-(2**31), 2**31 - 1),
+    FieldDescriptor.CPPTYPE_INT64: (-(2**63), 2**63 - 1),
+    FieldDescriptor.CPPTYPE_UINT32: (0, 2**32 - 1),
+    FieldDescriptor.CPPTYPE_UINT64: (0, 2**64 - 1),
+}
+
+
+def proto_range(message: type[Message], name: str) -> tuple[int, int]:
+    """The integers the field `name` of `message` (a map's values, a list's items) can hold."""
+    field = message.DESCRIPTOR.fields_by_name[name]
+    if field.message_type is not None and field.message_type.GetOptions().map_entry:
+        field = field.message_type.fields_by_name["value"]
+    if field.cpp_type not in INTEGER_RANGES:
+        raise TypeError(f"{message.__name__}.{name} is not an integer field")
+    return INTEGER_RANGES[field.cpp_type]
+
+
+def bounded(annotation: Any, low: int, high: int) -> Any:
+    """`annotation` with every `int` in it (alone, optional, in a list or a dict's values)
+    limited to [low, high]; the field's own tighter limits still apply on top."""
+    if annotation is int:
+        return Annotated[int, Field(ge=low, le=high)]
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType):
+        return Union[tuple(bounded(arg, low, high) for arg in args)]  # noqa: UP007
+    if origin is list:
+        return list[bounded(args[0], low, high)]  # type: ignore[misc]
+    if origin is dict:
+        return dict[args[0], bounded(args[1], low, high)]  # type: ignore[misc, valid-type]
+    return annotation
+
+
+def has_integer(annotation: Any) -> bool:
+    return annotation is int or any(has_integer(arg) for arg in get_args(annotation))
+
+
+class ProtoModel(BaseModel):
+    """A request body sent as the proto message named in `class X(ProtoModel, proto=pb.Y)`:
+    each integer field is limited to the range of the same-named field of that message, so an
+    integer protobuf cannot hold is a 422 and never a 500. An integer field the message lacks
+    is an error when the class is made."""
+
+    def __init_subclass__(cls, proto: type[Message] | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)  # `proto` is for the hook below, once fields exist
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, proto: type[Message] | None = None, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if proto is None:
+            return
+        for name, field in cls.model_fields.items():
+            if has_integer(field.annotation):
+                field.annotation = bounded(field.annotation, *proto_range(proto, name))
+        cls.model_rebuild(force=True)
