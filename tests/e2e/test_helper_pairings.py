@@ -148,7 +148,8 @@ def test_the_door_code_of_an_unpaired_household_shows_a_helper_only_the_public_s
 
 def write(api, token, path, household_id):  # type: ignore[no-untyped-def]
     if path == "change-requests":
-        body = {"expected_version": 1, "main_cause": "disability"}
+        version = api.get(f"/api/v1/households/{household_id}", token).json().get("version", 1)
+        body = {"expected_version": version, "main_cause": "disability"}
         url = f"/api/v1/households/{household_id}/change-requests"
         return api.http.post(url, json=body, headers=api.auth(token))
     if path == "visits":

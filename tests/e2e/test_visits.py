@@ -1,5 +1,5 @@
 """Visits (帮扶记录) through the gateway: a paired helper's check-in near the household is
-accepted, one too far from it is kept but flagged, an unpaired helper is refused, and a cadre
+accepted, one too far from it is kept but flagged, an unpaired helper finds no such household, and a cadre
 of another town finds nothing; visits and their frequency per helper and household by region."""
 
 from __future__ import annotations
