@@ -41,7 +41,7 @@ class RegistryView:
     async def household(
         self, caller: Principal, household_id: str, *, named: bool = False
     ) -> HouseholdRef:
-        """The household as the caller may see it (out of their territory: NotFound); with
+        """The household as the caller may see it (out of their scope: NotFound); with
         `named`, its village's name too (one more call, for the texts that quote it)."""
         found = await self.registry.call(
             "GetHousehold", registry_pb2.GetHouseholdRequest(id=household_id), token=caller.token

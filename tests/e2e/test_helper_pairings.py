@@ -188,3 +188,23 @@ def test_a_helper_lists_no_assistance_of_an_unpaired_household(api, village, pat
         one = api.get(f"/api/v1/{path}/{theirs.json()['id']}", village.helper)
         missing = api.get(f"/api/v1/{path}/{missing_id()}", village.helper)
         assert missing.status_code == 404 and answer(one) == answer(missing)
+
+
+OFFICERS_WRITES = (  # a helper's household edits go through change requests
+    ("PUT", "/api/v1/households/{}/incomes/2025", {"by_source": {"wages": 9000}}),
+    ("PUT", "/api/v1/households/{}/indicators", {"values": {"safe_housing": True}}),
+    ("POST", "/api/v1/households/{}/members", {"member": {"name": "乙"}, "reason": "新增"}),
+)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OFFICERS_WRITES)
+def test_a_helpers_direct_edit_of_an_unpaired_household_answers_as_for_a_missing_one(
+    api, village, method, path, body
+) -> None:
+    def send(household_id):  # type: ignore[no-untyped-def]
+        url = path.format(household_id)
+        return api.http.request(method, url, json=body, headers=api.auth(village.helper))
+
+    unpaired, missing = send(village.unpaired["id"]), send(missing_id())
+    assert missing.status_code in (403, 404, 422), missing.text
+    assert answer(unpaired) == answer(missing)
