@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.scope import Scope
 from kit.territory import subtree_range
 
 
@@ -110,3 +111,14 @@ def in_subtree(column: Any, region_code: str) -> ColumnElement[bool]:
     which keeps a btree index usable in prepared statements (BASELINES.md), unlike LIKE."""
     low, high = subtree_range(region_code)
     return and_(column >= low, column <= high)
+
+
+def in_scope(scope: Scope, village: Any, household: Any, paired: Any = None) -> ColumnElement[bool]:
+    """Rows of the caller's scope: `village` (a division code) in its territory and, for a
+    caller who sees only their pairings, `household` among `paired` — the registry passes a
+    subquery of its pairing table; the other services the ids it answered (`scope.households`)."""
+    condition = in_subtree(village, scope.region_code)
+    if scope.is_paired_only:
+        wanted = sorted(scope.households) if paired is None else paired
+        condition = and_(condition, household.in_(wanted))
+    return condition

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kit.errors import Unauthenticated
+from kit.scope import Scope
 
 USER = "user"
 CLIENT = "client"
@@ -29,10 +30,18 @@ class Principal:
     expires_at: int = 0
     must_change_password: bool = False
     token: str = field(default="", repr=False)
+    # Set by `Access.caller` when the function called is held only through a pairing-limited
+    # role (a helper cadre's): then the caller sees only the households paired with them.
+    paired_only: bool = False
 
     @property
     def actor_id(self) -> str:
         return self.subject if self.kind == USER else f"client:{self.subject}"
+
+    @property
+    def scope(self) -> Scope:
+        """What the caller's call may see: every query path applies it."""
+        return Scope(self.region_code, self.subject if self.paired_only else "")
 
 
 current_principal: ContextVar[Principal | None] = ContextVar("current_principal", default=None)

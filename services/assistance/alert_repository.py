@@ -10,7 +10,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.db import in_subtree
+from kit.db import in_scope
+from kit.scope import Scope
 from services.assistance.models import Alert, AlertStep
 
 OPEN_STATUSES = ("raised", "verified", "reviewed")
@@ -58,9 +59,11 @@ async def move_alert(
 
 
 async def list_alerts(
-    session: AsyncSession, region_code: str, status: str | None, *, after_id: str | None, limit: int
+    session: AsyncSession, scope: Scope, status: str | None, *, after_id: str | None, limit: int
 ) -> Sequence[Alert]:
-    statement = select(Alert).where(in_subtree(col(Alert.village_code), region_code))
+    """Alerts about households in the caller's scope (a helper: of their pairings)."""
+    in_view = in_scope(scope, col(Alert.village_code), col(Alert.household_id))
+    statement = select(Alert).where(in_view)
     if status is not None:
         statement = statement.where(col(Alert.status) == status)
     if after_id is not None:

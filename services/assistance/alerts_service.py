@@ -16,7 +16,7 @@ from kit.checks import parse, required_text
 from kit.clock import aware
 from kit.errors import Aborted, NotFound, PermissionDenied
 from kit.principal import Principal
-from kit.territory import is_within
+from kit.scope import Scope
 from services.assistance import alert_repository as repo
 from services.assistance.components import Components
 from services.assistance.domain import AlertKind, level_name
@@ -30,7 +30,6 @@ from services.assistance.lifecycle import (
     act_on_alert,
 )
 from services.assistance.models import Alert, AlertStep
-from services.assistance.needs_service import scope_of
 from services.assistance.registry_view import HouseholdRef, RegistryView
 
 
@@ -41,9 +40,9 @@ class AlertView:
     verify_overdue: bool
 
 
-def in_scope(caller: Principal, alert: Alert | None) -> Alert:
-    """The alert, if its household lies within the caller's territory; out of it, it does not."""
-    if alert is None or not is_within(alert.village_code, caller.region_code):
+def in_scope(scope: Scope, alert: Alert | None) -> Alert:
+    """The alert, if its household lies in the caller's scope; out of it, it does not."""
+    if alert is None or not scope.covers(alert.village_code, alert.household_id):
         raise NotFound("alert not found", reason="ALERT_NOT_FOUND")
     return alert
 
@@ -110,16 +109,18 @@ class AlertsService:
         return AlertView(alert, [step], verify_overdue=False)
 
     async def get(self, caller: Principal, alert_id: str) -> AlertView:
+        scope = await self.registry.scope(caller)
         async with self.c.db.read_only() as session:
-            alert = in_scope(caller, await repo.get_alert(session, alert_id))
+            alert = in_scope(scope, await repo.get_alert(session, alert_id))
             return (await self._views(session, [alert]))[0]
 
     async def act(
         self, caller: Principal, alert_id: str, action: str, text: str, expected_version: int
     ) -> AlertView:
         wanted = parse(action, AlertAction, "action")
+        scope = await self.registry.scope(caller)
         async with self.c.db.unit_of_work() as session:
-            alert = in_scope(caller, await repo.get_alert(session, alert_id))
+            alert = in_scope(scope, await repo.get_alert(session, alert_id))
             if caller.region_code != alert.owner_region:
                 raise PermissionDenied(
                     f"the {alert.owner_level} level handles this alert now", reason="NOT_THE_OWNER"
@@ -175,7 +176,7 @@ class AlertsService:
         self, caller: Principal, region_code: str, status: str, *, after_id: str | None, limit: int
     ) -> list[AlertView]:
         """The alerts of a region in scope, each with its steps."""
-        scope = scope_of(caller, region_code)
+        scope = await self.registry.scope(caller, region_code)
         wanted = parse(status, AlertStatus, "status") if status else None
         async with self.c.db.read_only() as session:
             alerts = await repo.list_alerts(session, scope, wanted, after_id=after_id, limit=limit)

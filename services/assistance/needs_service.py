@@ -14,6 +14,7 @@ from kit.checks import parse, required_text
 from kit.clock import aware
 from kit.errors import Aborted, NotFound, PermissionDenied
 from kit.principal import Principal
+from kit.scope import Scope
 from kit.territory import is_valid_code, is_within
 from services.assistance import repository as repo
 from services.assistance.components import Components
@@ -63,9 +64,9 @@ def not_found() -> NotFound:
     return NotFound("need not found", reason="NEED_NOT_FOUND")
 
 
-def in_scope(caller: Principal, need: Need | None) -> Need:
-    """The need, if its household lies within the caller's territory; out of it, it does not."""
-    if need is None or not is_within(need.village_code, caller.region_code):
+def in_scope(scope: Scope, need: Need | None) -> Need:
+    """The need, if its household lies in the caller's scope; out of it, it does not."""
+    if need is None or not scope.covers(need.village_code, need.household_id):
         raise not_found()
     return need
 
@@ -120,16 +121,18 @@ class NeedsService:
         return NeedView(need, [step], overdue=False)
 
     async def get(self, caller: Principal, need_id: str) -> NeedView:
+        scope = await self.registry.scope(caller)
         async with self.c.db.read_only() as session:
-            need = in_scope(caller, await repo.get_need(session, need_id))
+            need = in_scope(scope, await repo.get_need(session, need_id))
             return (await self._views(session, [need]))[0]
 
     async def act(
         self, caller: Principal, need_id: str, action: str, reason: str, expected_version: int
     ) -> NeedView:
         wanted = parse(action, NeedAction, "action")
+        scope = await self.registry.scope(caller)
         async with self.c.db.unit_of_work() as session:
-            need = in_scope(caller, await repo.get_need(session, need_id))
+            need = in_scope(scope, await repo.get_need(session, need_id))
             if not is_within(need.owner_region, caller.region_code):
                 raise PermissionDenied(
                     f"the {need.owner_level} level owns this need: only it or a level above acts",
@@ -200,9 +203,9 @@ class NeedsService:
         limit: int,
     ) -> list[NeedView]:
         """问题解决台账: every need of a region in scope, each with its whole path."""
-        scope = scope_of(caller, wanted.region_code)
+        scope = await self.registry.scope(caller, wanted.region_code)
         filters = repo.NeedFilter(
-            region_code=scope,
+            region_code=scope.region_code,
             status=parse(wanted.status, NeedStatus, "status") if wanted.status else None,
             category=parse(wanted.category, Category, "category") if wanted.category else None,
             owner_level=(
@@ -210,15 +213,15 @@ class NeedsService:
             ),
         )
         async with self.c.db.read_only() as session:
-            needs = await repo.list_needs(session, filters, after_id=after_id, limit=limit)
+            needs = await repo.list_needs(session, scope, filters, after_id=after_id, limit=limit)
             return await self._views(session, list(needs))
 
     async def menu(self, caller: Principal, region_code: str) -> NeedsMenu:
-        scope = scope_of(caller, region_code)
+        scope = await self.registry.scope(caller, region_code)
         async with self.c.db.read_only() as session:
             cells = await repo.needs_menu(session, scope)
             overdue = await repo.count_overdue(session, scope, self.c.clock())
-        return NeedsMenu(scope, cells, overdue)
+        return NeedsMenu(scope.region_code, cells, overdue)
 
     async def _views(self, session: AsyncSession, needs: list[Need]) -> list[NeedView]:
         steps = await repo.steps_of(session, [n.id for n in needs])

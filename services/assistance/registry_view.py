@@ -1,17 +1,19 @@
 """What assistance needs from the registry and identity, asked over gRPC with the caller's own
-token (so their territory applies there too): a household, whether the caller is paired with
-it, a region's name, and the cadres a task goes to."""
+token (so their scope applies there too): a household, whether the caller is paired with it,
+the caller's scope with a helper's paired households, a region's name, and the cadres a task
+goes to."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jingzhun.identity.v1 import identity_pb2
 from jingzhun.registry.v1 import registry_pb2
-from kit.errors import PermissionDenied
+from kit.errors import NotFound
 from kit.grpc_client import ServiceClient
 from kit.principal import Principal
+from kit.scope import Scope
 
 PAGE = 200
 
@@ -39,7 +41,7 @@ class RegistryView:
     async def household(
         self, caller: Principal, household_id: str, *, named: bool = False
     ) -> HouseholdRef:
-        """The household as the caller may see it (out of their territory: NotFound); with
+        """The household as the caller may see it (out of their scope: NotFound); with
         `named`, its village's name too (one more call, for the texts that quote it)."""
         found = await self.registry.call(
             "GetHousehold", registry_pb2.GetHouseholdRequest(id=household_id), token=caller.token
@@ -63,7 +65,8 @@ class RegistryView:
     async def paired_household(
         self, caller: Principal, household_id: str, *, named: bool = False
     ) -> HouseholdRef:
-        """The household, if the caller is one of its paired helpers; PermissionDenied if not."""
+        """The household, if the caller is one of its paired helpers; if not, not found — just
+        as the registry answers for a household that does not exist."""
         household = await self.household(caller, household_id, named=named)
         reply = await self.registry.call(
             "ListPairings",
@@ -71,10 +74,19 @@ class RegistryView:
             token=caller.token,
         )
         if caller.subject not in {p.helper_id for p in reply.pairings}:
-            raise PermissionDenied(
-                "you may only act for households paired with you", reason="NOT_PAIRED"
-            )
+            raise NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
         return household
+
+    async def scope(self, caller: Principal, region_code: str = "") -> Scope:
+        """The caller's scope narrowed to `region_code`; a helper's with the ids of the
+        households paired with them (one call), so SQL here can apply it."""
+        scope = caller.scope.within(region_code)
+        if not scope.is_paired_only:
+            return scope
+        reply = await self.registry.call(
+            "ListPairings", registry_pb2.ListPairingsRequest(), token=caller.token
+        )
+        return replace(scope, households=frozenset(p.household_id for p in reply.pairings))
 
     async def cadres(
         self, caller: Principal, user_ids: list[str], role: str, region_code: str

@@ -11,13 +11,14 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.db import in_subtree
+from kit.db import in_scope
+from kit.scope import Scope
 from services.assistance.models import Need, NeedStep
 
 
 @dataclass(frozen=True)
 class NeedFilter:
-    region_code: str
+    region_code: str  # the region asked for; the query applies the caller's scope of it
     status: str | None = None
     category: str | None = None
     owner_level: str | None = None
@@ -63,9 +64,9 @@ async def move_need(
 
 
 async def list_needs(
-    session: AsyncSession, wanted: NeedFilter, *, after_id: str | None, limit: int
+    session: AsyncSession, scope: Scope, wanted: NeedFilter, *, after_id: str | None, limit: int
 ) -> Sequence[Need]:
-    statement = select(Need).where(in_subtree(col(Need.village_code), wanted.region_code))
+    statement = select(Need).where(_in(scope))
     for column, value in (
         (Need.status, wanted.status),
         (Need.category, wanted.category),
@@ -78,20 +79,25 @@ async def list_needs(
     return (await session.exec(statement.order_by(col(Need.id)).limit(limit))).all()
 
 
-async def needs_menu(session: AsyncSession, region_code: str) -> list[tuple[str, str, str, int]]:
-    """(category, owner level, status, count) over the subtree's needs."""
+def _in(scope: Scope) -> Any:
+    """Needs of households in the caller's scope (a helper: of their pairings)."""
+    return in_scope(scope, col(Need.village_code), col(Need.household_id))
+
+
+async def needs_menu(session: AsyncSession, scope: Scope) -> list[tuple[str, str, str, int]]:
+    """(category, owner level, status, count) over the scope's needs."""
     statement = (
         select(Need.category, Need.owner_level, Need.status, func.count())
-        .where(in_subtree(col(Need.village_code), region_code))
+        .where(_in(scope))
         .group_by(col(Need.category), col(Need.owner_level), col(Need.status))
         .order_by(col(Need.category), col(Need.owner_level), col(Need.status))
     )
     return [tuple(row) for row in (await session.exec(statement)).all()]  # type: ignore[misc]
 
 
-async def count_overdue(session: AsyncSession, region_code: str, now: datetime) -> int:
+async def count_overdue(session: AsyncSession, scope: Scope, now: datetime) -> int:
     statement = select(func.count()).where(
-        in_subtree(col(Need.village_code), region_code),
+        _in(scope),
         col(Need.status) == "open",
         col(Need.due_at) <= now,
     )

@@ -12,13 +12,14 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.db import in_subtree
+from kit.db import in_scope
+from kit.scope import Scope
 from services.assistance.models import Visit
 
 
 @dataclass(frozen=True)
 class VisitFilter:
-    region_code: str
+    scope: Scope
     since: datetime
     until: datetime
     household_id: str | None = None
@@ -27,7 +28,7 @@ class VisitFilter:
 
 def _where(wanted: VisitFilter) -> list[Any]:
     conditions = [
-        in_subtree(col(Visit.village_code), wanted.region_code),
+        in_scope(wanted.scope, col(Visit.village_code), col(Visit.household_id)),
         col(Visit.visited_at) >= wanted.since,
         col(Visit.visited_at) < wanted.until,
     ]

@@ -6,7 +6,7 @@ frequency per helper and per household over a period."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kit.clock import aware
@@ -16,7 +16,6 @@ from services.assistance import visit_repository as visits_repo
 from services.assistance.components import Components
 from services.assistance.domain import check_in, valid_position
 from services.assistance.models import Visit
-from services.assistance.needs_service import scope_of
 from services.assistance.registry_view import RegistryView
 
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock a little ahead is no future visit
@@ -108,10 +107,11 @@ class VisitsService:
         before: tuple[datetime, str] | None = None,
         limit: int = 50,
     ) -> list[Visit]:
-        """One household's visits (out of territory: NotFound), or a region's in scope."""
-        scope = scope_of(caller, region_code)
+        """One household's visits (out of scope: NotFound), or a region's in scope."""
+        scope = await self.registry.scope(caller, region_code)
         if household_id:
-            scope = (await self.registry.household(caller, household_id)).village_code
+            village = (await self.registry.household(caller, household_id)).village_code
+            scope = replace(scope, region_code=village)
         since, until = self._period(period)
         wanted = visits_repo.VisitFilter(
             scope, since, until, household_id=household_id or None, flagged_only=flagged_only
@@ -122,13 +122,13 @@ class VisitsService:
     async def frequency(
         self, caller: Principal, region_code: str, period: Period
     ) -> VisitFrequency:
-        scope = scope_of(caller, region_code)
+        scope = await self.registry.scope(caller, region_code)
         since, until = self._period(period, default=DEFAULT_PERIOD)
         wanted = visits_repo.VisitFilter(scope, since, until)
         async with self.c.db.read_only() as session:
             by_helper = await visits_repo.visit_counts(session, wanted, "helper_id")
             by_household = await visits_repo.visit_counts(session, wanted, "household_id")
-        return VisitFrequency(scope, since, until, by_helper, by_household)
+        return VisitFrequency(scope.region_code, since, until, by_helper, by_household)
 
     def _period(
         self, period: Period, default: timedelta = LONGEST_PERIOD

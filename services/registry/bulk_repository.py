@@ -14,8 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bulk import insert_rows, one_of
 from kit.db import in_subtree
+from kit.scope import Scope
 from services.registry.models import Benefit, Household, ImportFinding, ImportJob, Member
-from services.registry.repository import BENEFIT_KEY
+from services.registry.repository import BENEFIT_KEY, scoped
 
 
 async def households_numbered(
@@ -71,10 +72,10 @@ async def jobs_in(
 
 
 async def households_page(
-    session: AsyncSession, region_code: str, after_id: str, limit: int
+    session: AsyncSession, scope: Scope, after_id: str, limit: int
 ) -> Sequence[Household]:
-    """A subtree's households in id order, one keyset page at a time (exports)."""
-    statement = select(Household).where(in_subtree(col(Household.village_code), region_code))
+    """The scope's households in id order, one keyset page at a time (exports)."""
+    statement = select(Household).where(scoped(scope))
     if after_id:
         statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()

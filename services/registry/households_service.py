@@ -1,6 +1,6 @@
 """Use-cases of the household archive: register, read, edit, move through the lifecycle, the
 full history, and the recorded reveal of an identity number. Everything is limited to the
-caller's territory; out of it, a household does not exist."""
+caller's scope (their territory; a helper's pairings); out of it, a household does not exist."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from kit.id_numbers import (
     normalize_mobile,
 )
 from kit.principal import Principal
-from kit.territory import Level, is_valid_code, is_within, level_of
+from kit.territory import Level, is_valid_code, level_of
 from services.registry import events
 from services.registry import read_repository as reads
 from services.registry import repository as repo
@@ -94,9 +94,9 @@ def not_found() -> NotFound:
     return NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
 
 
-def in_scope(caller: Principal, household: Household | None) -> Household:
-    """The household, if it exists within the caller's territory; out of it, it does not."""
-    if household is None or not is_within(household.village_code, caller.region_code):
+def found(household: Household | None) -> Household:
+    """The household a scoped look-up found; out of scope it does not exist."""
+    if household is None:
         raise not_found()
     return household
 
@@ -108,7 +108,7 @@ class HouseholdsService:
     async def create(self, caller: Principal, new: NewHousehold) -> HouseholdView:
         if not is_valid_code(new.village_code) or level_of(new.village_code) is not Level.VILLAGE:
             raise NotFound("village not found", reason="VILLAGE_NOT_FOUND")
-        if not is_within(new.village_code, caller.region_code):
+        if not caller.scope.covers_region(new.village_code):
             raise NotFound("village not found", reason="VILLAGE_NOT_FOUND")
         lifecycle = (
             Lifecycle.registered_for_monitoring(
@@ -175,7 +175,7 @@ class HouseholdsService:
     async def get(self, caller: Principal, household_id: str) -> HouseholdView:
         """The hottest read, on the lean path of `read_repository`."""
         async with self.c.db.engine.connect() as connection:
-            household = in_scope(caller, await reads.household(connection, household_id))
+            household = found(await reads.household(connection, caller.scope, household_id))
             parts = await reads.parts_of(connection, household_id)
         return HouseholdView(
             household,
@@ -188,13 +188,11 @@ class HouseholdsService:
     async def list_households(
         self, caller: Principal, *, region_code: str, status: str, after_id: str | None, limit: int
     ) -> list[HouseholdView]:
-        scope = region_code or caller.region_code
-        if not is_valid_code(scope) or not is_within(scope, caller.region_code):
-            raise NotFound("region not found", reason="REGION_NOT_FOUND")
+        scope = caller.scope.within(region_code)
         wanted = parse(status, Status, "status") if status else None
         async with self.c.db.read_only() as session:
             households = await repo.list_households(
-                session, region_code=scope, status=wanted, after_id=after_id, limit=limit
+                session, scope=scope, status=wanted, after_id=after_id, limit=limit
             )
             return await views_of(session, list(households))
 
@@ -276,7 +274,7 @@ class HouseholdsService:
 
     @staticmethod
     async def visible(session: AsyncSession, caller: Principal, household_id: str) -> Household:
-        return in_scope(caller, await repo.get_household(session, household_id))
+        return found(await repo.household_in(session, caller.scope, household_id))
 
     def build_member(self, household_id: str, position: int, new: NewMember) -> Member:
         number = normalize_id_number(new.id_number, field=f"members[{position}].id_number")

@@ -194,7 +194,7 @@ class ImportsService:
     ) -> list[ImportJob]:
         scope = scope_of(caller, region_code)
         async with self.c.db.read_only() as session:
-            return list(await bulk.jobs_in(session, scope, before_id, limit))
+            return list(await bulk.jobs_in(session, scope.region_code, before_id, limit))
 
     async def report_rows(self, caller: Principal, job_id: str) -> AsyncIterator[list[str]]:
         """The job's report: the header, then one row per finding, page by page."""

@@ -76,16 +76,17 @@ class PairingsService:
             )
 
     async def of_household(self, caller: Principal, household_id: str) -> list[Pairing]:
-        await self.households.get(caller, household_id)
         async with self.c.db.read_only() as session:
-            return list(await repo.pairings_of(session, household_id=household_id))
+            await self.households.visible(session, caller, household_id)
+            return list(await repo.pairings_of(session, caller.scope, household_id=household_id))
 
     async def of_helper(self, caller: Principal, helper_id: str) -> list[Pairing]:
-        """A helper sees their own pairings; officers see those of helpers in their territory."""
+        """A helper's pairings of households in the caller's scope: a helper sees their own,
+        officers those of helpers in their territory."""
         if helper_id != caller.subject:
             await self._helper(caller, helper_id)
         async with self.c.db.read_only() as session:
-            return list(await repo.pairings_of(session, helper_id=helper_id))
+            return list(await repo.pairings_of(session, caller.scope, helper_id=helper_id))
 
     async def _helper(self, caller: Principal, helper_id: str) -> identity_pb2.User:
         """The helper's account as identity shows it to the caller (out of scope: not found)."""

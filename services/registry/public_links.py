@@ -44,7 +44,7 @@ class PublicLinks:
             if household is None:
                 raise NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
             members = len((await repo.members_of(session, [household_id]))[household_id])
-            helpers = len(await repo.pairings_of(session, household_id=household_id))
+            helpers = await repo.helper_count(session, household_id)
         return PublicSummary(
             household_id=household.id,
             number=household.number,

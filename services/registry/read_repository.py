@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from kit.scope import Scope
 from services.registry.models import Benefit, Household, Income, Indicator, Member
+from services.registry.repository import scoped
 
 _households: Table = Household.__table__  # type: ignore[attr-defined]
 _members: Table = Member.__table__  # type: ignore[attr-defined]
@@ -41,8 +43,13 @@ class HouseholdParts:
     benefits_by_year: dict[int, int]
 
 
-async def household(connection: AsyncConnection, household_id: str) -> Household | None:
-    row = (await connection.execute(HOUSEHOLD, {"id": household_id})).first()
+async def household(
+    connection: AsyncConnection, scope: Scope, household_id: str
+) -> Household | None:
+    """The household, if the caller's scope covers it (the scope's condition is added to the
+    prebuilt statement: SQLAlchemy caches the compiled form per shape)."""
+    statement = HOUSEHOLD.where(scoped(scope))
+    row = (await connection.execute(statement, {"id": household_id})).first()
     # Rows of our own table: constructed without validation (a tenth of the cost).
     return None if row is None else Household.model_construct(**row._mapping)
 

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.id_numbers import mask_id_number
 from kit.principal import Principal
+from kit.scope import Scope
 from kit.territory import is_valid_code, is_within
 from services.registry import bulk_repository as bulk
 from services.registry import repository as repo
@@ -58,7 +59,7 @@ class ReconciliationTally:
 class Reconciliation:
     """One reconciliation of the region `scope`, for `caller`."""
 
-    def __init__(self, components: Components, caller: Principal, scope: str) -> None:
+    def __init__(self, components: Components, caller: Principal, scope: Scope) -> None:
         self.protector = components.protector
         self.caller, self.scope = caller, scope
         self.tally = ReconciliationTally()
@@ -89,11 +90,11 @@ class Reconciliation:
             else:
                 self.seen.add(number)
                 village = first.values["village_code"]
-                if is_valid_code(village) and not is_within(village, self.scope):
+                if is_valid_code(village) and not self.scope.covers_region(village):
                     self.tally.outside_region += 1
                     report([Finding(first.line, "village_code", OUTSIDE_REGION, number)])
                     continue
-                household, problems = parse_household(number, rows, self.scope)
+                household, problems = parse_household(number, rows, self.scope.region_code)
             if household is None:
                 self.tally.households_refused += 1
                 report(problems)

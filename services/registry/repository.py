@@ -1,4 +1,5 @@
-"""Every SQL statement of the registry. Functions take the caller's session and never commit."""
+"""Every SQL statement of the registry. Functions take the caller's session and never commit;
+those that read households for a caller take the caller's `Scope` and apply it in SQL."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.db import in_subtree
+from kit.db import in_scope
+from kit.scope import Scope
 from services.registry.models import (
     Benefit,
     ChangeRequest,
@@ -26,8 +28,24 @@ from services.registry.models import (
 )
 
 
+def scoped(
+    scope: Scope, village: Any = Household.village_code, household: Any = Household.id
+) -> Any:
+    """The rows of households the scope covers: in its territory and, for a helper, paired
+    with them (through the pairing table). `village` and `household` name the columns."""
+    paired = select(Pairing.household_id).where(Pairing.helper_id == scope.paired_helper)
+    return in_scope(scope, col(village), col(household), paired)
+
+
 async def get_household(session: AsyncSession, household_id: str) -> Household | None:
+    """Any household, for the registry's own work (events, the public page): no caller."""
     return await session.get(Household, household_id)
+
+
+async def household_in(session: AsyncSession, scope: Scope, household_id: str) -> Household | None:
+    """The household, if the caller's scope covers it."""
+    statement = select(Household).where(Household.id == household_id, scoped(scope))
+    return (await session.exec(statement)).first()
 
 
 async def household_number_taken(session: AsyncSession, number: str) -> bool:
@@ -56,9 +74,9 @@ async def members_of(
 
 
 async def list_households(
-    session: AsyncSession, *, region_code: str, status: str | None, after_id: str | None, limit: int
+    session: AsyncSession, *, scope: Scope, status: str | None, after_id: str | None, limit: int
 ) -> Sequence[Household]:
-    statement = select(Household).where(in_subtree(col(Household.village_code), region_code))
+    statement = select(Household).where(scoped(scope))
     if status:
         statement = statement.where(Household.status == status)
     if after_id:
@@ -67,7 +85,8 @@ async def list_households(
 
 
 async def households_in_subtree(session: AsyncSession, region_code: str) -> Sequence[Household]:
-    statement = select(Household).where(in_subtree(col(Household.village_code), region_code))
+    """Every household of a subtree, for the registry's own work (division changes)."""
+    statement = select(Household).where(scoped(Scope(region_code)))
     return (await session.exec(statement)).all()
 
 
@@ -114,9 +133,14 @@ async def get_pairing(session: AsyncSession, household_id: str, helper_id: str) 
 
 
 async def pairings_of(
-    session: AsyncSession, *, household_id: str = "", helper_id: str = ""
+    session: AsyncSession, scope: Scope, *, household_id: str = "", helper_id: str = ""
 ) -> Sequence[Pairing]:
-    statement = select(Pairing)
+    """Pairings of households the caller's scope covers (a helper: only their own)."""
+    statement = (
+        select(Pairing)
+        .join(Household, col(Household.id) == col(Pairing.household_id))
+        .where(scoped(scope))
+    )
     if household_id:
         statement = statement.where(Pairing.household_id == household_id)
     if helper_id:
@@ -124,16 +148,27 @@ async def pairings_of(
     return (await session.exec(statement.order_by(col(Pairing.paired_at)))).all()
 
 
-async def get_change_request(session: AsyncSession, request_id: str) -> ChangeRequest | None:
-    return await session.get(ChangeRequest, request_id)
+async def helper_count(session: AsyncSession, household_id: str) -> int:
+    """How many helpers are paired with the household (its public page: no caller)."""
+    statement = select(func.count()).where(Pairing.household_id == household_id)
+    return (await session.exec(statement)).one()
+
+
+def _requests_in(scope: Scope) -> Any:
+    return scoped(scope, ChangeRequest.village_code, ChangeRequest.household_id)
+
+
+async def change_request_in(
+    session: AsyncSession, scope: Scope, request_id: str
+) -> ChangeRequest | None:
+    statement = select(ChangeRequest).where(ChangeRequest.id == request_id, _requests_in(scope))
+    return (await session.exec(statement)).first()
 
 
 async def list_change_requests(
-    session: AsyncSession, *, region_code: str, status: str | None, after_id: str | None, limit: int
+    session: AsyncSession, *, scope: Scope, status: str | None, after_id: str | None, limit: int
 ) -> Sequence[ChangeRequest]:
-    statement = select(ChangeRequest).where(
-        in_subtree(col(ChangeRequest.village_code), region_code)
-    )
+    statement = select(ChangeRequest).where(_requests_in(scope))
     if status:
         statement = statement.where(ChangeRequest.status == status)
     if after_id:
@@ -154,28 +189,24 @@ PROFILE_COLUMNS = (
 )
 
 
-async def household_profile(session: AsyncSession, region_code: str) -> list[tuple[Any, ...]]:
+async def household_profile(session: AsyncSession, scope: Scope) -> list[tuple[Any, ...]]:
     """Households of the subtree counted per combination of the profile's columns (a few
     thousand combinations at most): every count of the statistics in one scan."""
     columns = [col(getattr(Household, name)) for name in PROFILE_COLUMNS]
-    statement = (
-        sa_select(*columns, func.count())
-        .where(in_subtree(col(Household.village_code), region_code))
-        .group_by(*columns)
-    )
+    statement = sa_select(*columns, func.count()).where(scoped(scope)).group_by(*columns)
     connection = await session.connection()
     return [tuple(row) for row in (await connection.execute(statement)).all()]
 
 
 async def count_people(
-    session: AsyncSession, region_code: str, *, among: Sequence[str]
+    session: AsyncSession, scope: Scope, *, among: Sequence[str]
 ) -> tuple[int, int]:
     """Members of every household, and of the households whose status is in `among`."""
     statement = (
         select(func.count(), func.count().filter(col(Household.status).in_(among)))
         .select_from(Member)
         .join(Household, col(Household.id) == col(Member.household_id))
-        .where(in_subtree(col(Household.village_code), region_code))
+        .where(scoped(scope))
     )
     everyone, chosen = (await session.exec(statement)).one()
     return everyone, chosen
@@ -189,7 +220,7 @@ def _period_of(dialect: str, at: Any, period: str) -> Any:
 
 
 async def history_by_period(
-    session: AsyncSession, region_code: str, period: str, events: dict[str, tuple[str, str]]
+    session: AsyncSession, scope: Scope, period: str, events: dict[str, tuple[str, str]]
 ) -> dict[str, dict[str, int]]:
     """Per year or month, how many history entries of the subtree's households match each
     named (kind, field); periods without any are left out."""
@@ -201,7 +232,7 @@ async def history_by_period(
     statement = (
         select(bucket, *(func.count().filter(match) for match in matches))
         .join(Household, col(Household.id) == col(HistoryEntry.household_id))
-        .where(in_subtree(col(Household.village_code), region_code), or_(*matches))
+        .where(scoped(scope), or_(*matches))
         .group_by(bucket)
         .order_by(bucket)
     )
@@ -211,10 +242,10 @@ async def history_by_period(
     }
 
 
-def _located_in(region_code: str, box: tuple[float, float, float, float] | None) -> list[Any]:
-    """Households of the subtree with a position, inside the box if there is one."""
+def _located_in(scope: Scope, box: tuple[float, float, float, float] | None) -> list[Any]:
+    """Households of the scope with a position, inside the box if there is one."""
     conditions = [
-        in_subtree(col(Household.village_code), region_code),
+        scoped(scope),
         col(Household.latitude).is_not(None),
     ]
     if box is not None:
@@ -230,19 +261,19 @@ def _located_in(region_code: str, box: tuple[float, float, float, float] | None)
 
 async def locations(
     session: AsyncSession,
-    region_code: str,
+    scope: Scope,
     box: tuple[float, float, float, float] | None,
     limit: int,
     after_id: str | None = None,
 ) -> Sequence[Household]:
-    statement = select(Household).where(*_located_in(region_code, box))
+    statement = select(Household).where(*_located_in(scope, box))
     if after_id:
         statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
 
 
 async def village_sums(
-    session: AsyncSession, region_code: str, box: tuple[float, float, float, float] | None
+    session: AsyncSession, scope: Scope, box: tuple[float, float, float, float] | None
 ) -> list[tuple[str, str, int, float, float]]:
     """(village, status, households, sum of latitudes, sum of longitudes) of located ones."""
     statement = (
@@ -253,19 +284,19 @@ async def village_sums(
             func.sum(col(Household.latitude)),
             func.sum(col(Household.longitude)),
         )
-        .where(*_located_in(region_code, box))
+        .where(*_located_in(scope, box))
         .group_by(Household.village_code, Household.status)
     )
     return [tuple(row) for row in (await session.exec(statement)).all()]
 
 
 async def located_points(
-    session: AsyncSession, region_code: str, box: tuple[float, float, float, float] | None
+    session: AsyncSession, scope: Scope, box: tuple[float, float, float, float] | None
 ) -> list[tuple[str, str, float, float]]:
     """(village, status, latitude, longitude) of every located household."""
     statement = select(
         Household.village_code, Household.status, Household.latitude, Household.longitude
-    ).where(*_located_in(region_code, box))
+    ).where(*_located_in(scope, box))
     return [tuple(row) for row in (await session.exec(statement)).all()]  # type: ignore[misc]
 
 
@@ -298,14 +329,11 @@ async def indicators_of(
     return found
 
 
-async def non_compliant_by_indicator(session: AsyncSession, region_code: str) -> dict[str, int]:
+async def non_compliant_by_indicator(session: AsyncSession, scope: Scope) -> dict[str, int]:
     statement = (
         select(Indicator.indicator, func.count())
         .join(Household, col(Household.id) == col(Indicator.household_id))
-        .where(
-            in_subtree(col(Household.village_code), region_code),
-            col(Indicator.compliant).is_(False),
-        )
+        .where(scoped(scope), col(Indicator.compliant).is_(False))
         .group_by(Indicator.indicator)
     )
     return dict((await session.exec(statement)).all())

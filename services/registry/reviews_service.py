@@ -15,7 +15,6 @@ from kit.checks import parse
 from kit.clock import utcnow
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from kit.principal import Principal
-from kit.territory import is_valid_code, is_within
 from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.edits import HouseholdChanges, check_version, commit_changes, validate
@@ -71,12 +70,9 @@ class ReviewsService:
     ) -> ChangeRequest:
         fields = self._checked_fields(wanted)
         async with self.c.db.unit_of_work() as session:
+            # Proposing is a helper's function: their scope is their pairings, and a household
+            # not paired with them is not found.
             household = await self.households.visible(session, caller, household_id)
-            if await repo.get_pairing(session, household_id, caller.subject) is None:
-                raise PermissionDenied(
-                    "you may only propose changes to households paired with you",
-                    reason="NOT_PAIRED",
-                )
             check_version(household, expected_version)
             members = await member_parts(
                 session, self.households, household, wanted.new_member, wanted.member_change
@@ -128,14 +124,12 @@ class ReviewsService:
     async def list_requests(
         self, caller: Principal, *, region_code: str, status: str, after_id: str | None, limit: int
     ) -> list[ChangeRequest]:
-        scope = region_code or caller.region_code
-        if not is_valid_code(scope) or not is_within(scope, caller.region_code):
-            raise NotFound("region not found", reason="REGION_NOT_FOUND")
+        scope = caller.scope.within(region_code)
         wanted = parse(status, ReviewStatus, "status") if status else None
         async with self.c.db.read_only() as session:
             return list(
                 await repo.list_change_requests(
-                    session, region_code=scope, status=wanted, after_id=after_id, limit=limit
+                    session, scope=scope, status=wanted, after_id=after_id, limit=limit
                 )
             )
 
@@ -145,8 +139,8 @@ class ReviewsService:
         if not approve and not reason.strip():
             raise InvalidArgument("a rejection needs a reason", reason="REASON_REQUIRED")
         async with self.c.db.unit_of_work() as session:
-            request = await repo.get_change_request(session, request_id)
-            if request is None or not is_within(request.village_code, caller.region_code):
+            request = await repo.change_request_in(session, caller.scope, request_id)
+            if request is None:
                 raise NotFound("change request not found", reason="CHANGE_REQUEST_NOT_FOUND")
             if request.status != ReviewStatus.PENDING:
                 raise FailedPrecondition(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kit.errors import FieldViolation, InvalidArgument, NotFound
+from kit.errors import FieldViolation, InvalidArgument
 from kit.principal import Principal
-from kit.territory import is_valid_code, is_within
+from kit.scope import Scope
 from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.lifecycle import Action
@@ -102,11 +102,9 @@ class Trends:
     points: list[TrendPoint]  # oldest first; periods with nothing left out
 
 
-def scope_of(caller: Principal, region_code: str) -> str:
-    scope = region_code or caller.region_code
-    if not is_valid_code(scope) or not is_within(scope, caller.region_code):
-        raise NotFound("region not found", reason="REGION_NOT_FOUND")
-    return scope
+def scope_of(caller: Principal, region_code: str) -> Scope:
+    """The caller's scope narrowed to a region of their territory ("" for all of it)."""
+    return caller.scope.within(region_code)
 
 
 class StatisticsService:
@@ -136,7 +134,7 @@ class StatisticsService:
             )
             by_column = {name: counted(profile, i) for name, i in COUNTED_COLUMNS.items()}
             return RegionStatistics(
-                region_code=scope,
+                region_code=scope.region_code,
                 households=sum(statuses.values()),
                 people=people,
                 by_status=by_status(statuses),
@@ -157,7 +155,9 @@ class StatisticsService:
         scope = scope_of(caller, region_code)
         async with self.c.db.read_only() as session:
             found = await repo.history_by_period(session, scope, period, TREND_EVENTS)
-        return Trends(scope, period, [TrendPoint(key, **counts) for key, counts in found.items()])
+        return Trends(
+            scope.region_code, period, [TrendPoint(key, **counts) for key, counts in found.items()]
+        )
 
     async def locations(
         self, caller: Principal, region_code: str, box: Box | None, polygon: str, limit: int

@@ -59,7 +59,8 @@ def test_a_helpers_change_counts_only_once_the_work_team_approves_it(api, admin_
         api.get(f"/api/v1/households/{household['id']}", helper).json()["main_cause"] == "illness"
     )
     unpaired = propose(api, helper, other, main_cause="disability")
-    assert unpaired.status_code == 403 and unpaired.json()["type"].endswith("not-paired")
+    assert unpaired.status_code == 404  # not paired with the helper: as if it did not exist
+    assert unpaired.json()["type"].endswith("household-not-found")
     assert (
         api.http.patch(
             f"/api/v1/households/{household['id']}",
@@ -240,7 +241,8 @@ def test_a_proposed_member_must_be_valid_and_unregistered_when_proposed_and_appr
     unpaired = propose(
         api, helper, other, new_member={"name": "乙", "id_number": number, "relation": "child"}
     )
-    assert unpaired.status_code == 403 and unpaired.json()["type"].endswith("not-paired")
+    assert unpaired.status_code == 404  # not paired with the helper: as if it did not exist
+    assert unpaired.json()["type"].endswith("household-not-found")
 
     proposed = propose(
         api, helper, household, new_member={"name": "丙", "id_number": number, "relation": "spouse"}

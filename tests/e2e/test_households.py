@@ -77,7 +77,14 @@ def test_bad_identity_numbers_and_vocabulary_are_refused_and_change_nothing(
 
 def test_households_outside_the_callers_territory_do_not_exist_for_them(api, admin_token) -> None:
     elsewhere = new_household(api, admin_token, village=OTHER_COUNTY_VILLAGE).json()
-    _, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    own = new_household(api, admin_token).json()
+    helper_id, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    paired = api.http.post(
+        f"/api/v1/households/{own['id']}/pairings",
+        json={"helper_id": helper_id},
+        headers=api.auth(admin_token),
+    )
+    assert paired.status_code == 201, paired.text
     other = api.get(f"/api/v1/households/{elsewhere['id']}", helper)
     missing = api.get(f"/api/v1/households/{'0' * 32}", helper)
     assert (
@@ -85,7 +92,7 @@ def test_households_outside_the_callers_territory_do_not_exist_for_them(api, adm
         and other.json()["detail"] == missing.json()["detail"]
     )
     listed = api.get("/api/v1/households", helper).json()["items"]
-    assert listed and all(h["village_code"] == VILLAGE for h in listed)
+    assert [h["id"] for h in listed] == [own["id"]]  # a helper lists only their pairings
     assert new_household(api, helper).status_code == 403  # helpers read; officers register
 
 

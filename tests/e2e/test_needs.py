@@ -76,7 +76,7 @@ def test_a_need_goes_up_level_by_level_and_the_ledger_shows_its_whole_path(
     _, _, county = api.new_user(admin_token, COUNTY, "admin")
     _, _, other_town = api.new_user(admin_token, OTHER_TOWN, "admin")
 
-    assert file_need(api, stranger, household_id).status_code == 403
+    assert file_need(api, stranger, household_id).status_code == 404  # not paired: not there
     assert file_need(api, helper, household_id, category="lottery").status_code == 422
     filed = file_need(api, helper, household_id)
     assert filed.status_code == 201, filed.text

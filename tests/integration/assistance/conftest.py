@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pytest
 
 from jingzhun.notification.v1 import events_pb2 as notification_events
 from kit import migrations
-from kit.errors import NotFound, PermissionDenied
+from kit.errors import NotFound
 from kit.principal import Principal
+from kit.scope import Scope
 from kit.territory import is_within
 from services.assistance.alerts_service import AlertsService
 from services.assistance.app import build_components
@@ -85,8 +86,13 @@ class FakeRegistry:
     ) -> HouseholdRef:
         found = await self.household(caller, household_id)
         if (household_id, caller.subject) not in self.pairings:
-            raise PermissionDenied("not paired", reason="NOT_PAIRED")
+            raise NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
         return found
+
+    async def scope(self, caller: Principal, region_code: str = "") -> Scope:
+        scope = caller.scope.within(region_code)
+        paired = frozenset(h for h, helper in self.pairings if helper == caller.subject)
+        return replace(scope, households=paired) if scope.is_paired_only else scope
 
 
 @dataclass

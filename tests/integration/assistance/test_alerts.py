@@ -100,7 +100,7 @@ async def test_only_the_owning_level_acts_in_turn_and_bad_steps_change_nothing(
 async def test_only_a_paired_helper_raises_and_bad_input_changes_nothing(
     service: Assistance,
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # not paired with them: as if it did not exist
         await service.alerts.raise_alert(OTHER_HELPER, "hh-1", "illness", "住院")
     with pytest.raises(NotFound):
         await service.alerts.raise_alert(HELPER, "hh-2", "illness", "住院")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from kit.errors import InvalidArgument, NotFound, PermissionDenied
+from kit.errors import InvalidArgument, NotFound
 from services.assistance.registry_view import HouseholdRef
 from services.assistance.visits_service import NewVisit, Period
 from tests.integration.assistance.conftest import (
@@ -61,7 +61,7 @@ async def test_a_household_without_a_location_gets_flagged_visits_not_lost_ones(
 async def test_only_a_paired_helper_logs_and_bad_input_changes_nothing(
     service: Assistance,
 ) -> None:
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # not paired with them: as if it did not exist
         await service.visits.log(OTHER_HELPER, visit("hh-1", NEAR))
     with pytest.raises(NotFound):
         await service.visits.log(HELPER, visit("hh-2", NEAR))  # another village's household
