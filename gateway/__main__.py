@@ -10,6 +10,7 @@ import uvicorn
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from kit.logs import configure_logging
+from kit.metrics import serve_metrics
 from kit.telemetry import configure_tracing, shutdown_tracing
 
 
@@ -21,6 +22,7 @@ def main() -> None:
     settings = GatewaySettings()
     configure_logging("gateway", settings.common.log_level)
     configure_tracing("gateway", settings.common.otel_exporter, settings.common.trace_sample_ratio)
+    serve_metrics(settings.common)  # on a port of its own: the public one never shows them
     # Once stopped, uvicorn raises the SIGTERM it caught again; by default that ends the process
     # on the spot, before the last spans are exported: make it an exit that runs `finally`.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)

@@ -54,6 +54,7 @@ from gateway.routes import (
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.metrics import HttpMetricsMiddleware
 from kit.policy import fetch_policy_when_ready
 from kit.revocation import RevocationCheck, RevocationKeys
 from kit.tokens import TokenVerifier
@@ -133,6 +134,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     uploads = dict.fromkeys(imports.UPLOAD_PATHS, settings.max_upload_bytes)
     app.add_middleware(BodyLimitMiddleware, default_bytes=settings.max_body_bytes, by_path=uploads)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)  # added last: outermost, it times the others too
     for module in (
         health,
         auth,

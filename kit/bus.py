@@ -19,11 +19,14 @@ MSG_ID = "Nats-Msg-Id"
 
 
 class Bus:
-    def __init__(self, connection: NATS, prefix: str, replicas: int = 1) -> None:
+    def __init__(
+        self, connection: NATS, prefix: str, replicas: int = 1, name: str = "jingzhun"
+    ) -> None:
         self.connection = connection
         self.js: JetStreamContext = connection.jetstream()
         self.prefix = prefix
         self.replicas = replicas  # of every stream it creates: 3 in a 3-node cluster
+        self.name = name  # the process's service: what its metrics are labelled with
 
     @classmethod
     async def connect(
@@ -46,7 +49,7 @@ class Bus:
             disconnected_cb=on_disconnect,
             reconnected_cb=on_reconnect,
         )
-        return cls(connection, prefix, replicas)
+        return cls(connection, prefix, replicas, name)
 
     def subject(self, name: str) -> str:
         return f"{self.prefix}{name}"

@@ -1,5 +1,6 @@
 """gRPC server bootstrap shared by every service: grpc.aio, health, reflection, and the
-interceptor that sets the caller's principal and maps errors to status codes once."""
+interceptor that sets the caller's principal, maps errors to status codes once and counts and
+times every call by method and code."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from contextlib import asynccontextmanager
+from time import perf_counter
 from typing import Any
 
 import grpc
@@ -16,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 
 from kit.errors import DomainError, Internal
 from kit.grpc_errors import to_grpc_status
+from kit.metrics import GrpcMethodMetrics
 from kit.principal import current_principal
 from kit.tokens import TokenVerifier
 
@@ -33,16 +36,21 @@ def bearer_token(metadata: Iterable[tuple[str, Any]] | None) -> str | None:
 
 class CallContextInterceptor(grpc.aio.ServerInterceptor):
     """Decode the caller's token (if any) into `current_principal`; turn DomainErrors into rich
-    statuses and anything unexpected into a bare INTERNAL, logged here and nowhere else."""
+    statuses and anything unexpected into a bare INTERNAL, logged here and nowhere else; each
+    call is counted by the code it ended with, and timed."""
 
     def __init__(self, verifier: TokenVerifier) -> None:
         self._verifier = verifier
+        self._metrics: dict[str, GrpcMethodMetrics] = {}
 
     async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
         method = handler_call_details.method
+        metrics = self._metrics.get(method)
+        if metrics is None:
+            metrics = self._metrics[method] = GrpcMethodMetrics(method)
         kinds = {
             "request_deserializer": handler.request_deserializer,
             "response_serializer": handler.response_serializer,
@@ -51,7 +59,7 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
             unary = handler.unary_unary
 
             async def one_to_one(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                async with self._call(context, method):
+                async with self._call(context, method, metrics):
                     return await unary(request, context)
 
             return grpc.unary_unary_rpc_method_handler(one_to_one, **kinds)
@@ -59,7 +67,7 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
             upload = handler.stream_unary
 
             async def many_to_one(requests: Any, context: grpc.aio.ServicerContext) -> Any:
-                async with self._call(context, method):
+                async with self._call(context, method, metrics):
                     return await upload(requests, context)
 
             return grpc.stream_unary_rpc_method_handler(many_to_one, **kinds)
@@ -67,7 +75,7 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
             download = handler.unary_stream
 
             async def one_to_many(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                async with self._call(context, method):
+                async with self._call(context, method, metrics):
                     async for reply in download(request, context):
                         yield reply
 
@@ -75,7 +83,11 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
         return handler
 
     @asynccontextmanager
-    async def _call(self, context: grpc.aio.ServicerContext, method: str) -> AsyncIterator[None]:
+    async def _call(
+        self, context: grpc.aio.ServicerContext, method: str, metrics: GrpcMethodMetrics
+    ) -> AsyncIterator[None]:
+        started = perf_counter()
+        code = grpc.StatusCode.OK
         token = bearer_token(context.invocation_metadata())
         reset = None
         try:
@@ -84,16 +96,23 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
             yield
         except DomainError as error:
             status = to_grpc_status(error)
+            code = status.code
             await context.abort(status.code, status.details, status.trailing_metadata)
-        except (asyncio.CancelledError, grpc.aio.AbortError):
+        except asyncio.CancelledError:
+            code = grpc.StatusCode.CANCELLED
+            raise
+        except grpc.aio.AbortError:
+            code = context.code() or grpc.StatusCode.UNKNOWN
             raise
         except Exception:
             log.exception("unhandled error in %s", method)
             status = to_grpc_status(Internal("internal error"))
+            code = status.code
             await context.abort(status.code, status.details, status.trailing_metadata)
         finally:
             if reset is not None:
                 current_principal.reset(reset)
+            metrics.observe(code, perf_counter() - started)
 
 
 Register = Callable[[grpc.aio.Server], Iterable[str]]

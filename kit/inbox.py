@@ -1,5 +1,6 @@
 """Durable JetStream consumers with idempotent handlers: each message is handled in one unit
-of work together with its inbox row, so a redelivered message is recognised and skipped."""
+of work together with its inbox row, so a redelivered message is recognised and skipped. Each
+consumer reports how many messages it has yet to handle."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from datetime import UTC, datetime
 
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig
+from nats.js.errors import NotFoundError
 from opentelemetry import trace
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bus import MSG_ID, Bus
 from kit.db import Database
+from kit.metrics import CONSUMER_PENDING, sample_every
 from kit.outbox import InboxMessage
 from kit.telemetry import extract_context
 
@@ -100,8 +103,23 @@ class Consumer:
             await self.handle(message)
         return len(messages)
 
+    async def sample_pending(self) -> None:
+        """Set `jz_consumer_pending` to the messages this consumer has yet to handle: not yet
+        delivered, and delivered but not acknowledged (one consumer_info call)."""
+        stream = self.bus.stream_name(self.stream)
+        try:
+            info = await self.bus.js.consumer_info(stream, self.durable)
+        except NotFoundError:
+            return  # not subscribed yet: the next sample finds it
+        pending = (info.num_pending or 0) + (info.num_ack_pending or 0)
+        CONSUMER_PENDING.labels(stream, self.durable).set(pending)
+
     async def run(self) -> None:
-        """Consume until cancelled; survives broker restarts (the client reconnects)."""
+        """Consume until cancelled, sampling the backlog beside it."""
+        await asyncio.gather(self._consume(), sample_every(self.sample_pending))
+
+    async def _consume(self) -> None:
+        """Survives broker restarts (the client reconnects)."""
         while True:
             try:
                 await self.poll_once()

@@ -1,7 +1,7 @@
 """Transactional outbox: events are rows written in the same unit of work as the change they
 announce, and a relay publishes them to JetStream afterwards. A crash or a broker outage
 delays an event but never loses it; a relay that publishes twice is absorbed by the broker's
-dedup on `Nats-Msg-Id` (the row id)."""
+dedup on `Nats-Msg-Id` (the row id). The relay also reports the rows still to publish."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from google.protobuf.message import Message
-from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, update
+from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, func, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bus import Bus
 from kit.clock import utcnow
 from kit.db import Database
+from kit.metrics import OUTBOX_PENDING, sample_every
 from kit.telemetry import inject_headers
 
 log = logging.getLogger(__name__)
@@ -140,8 +141,24 @@ class OutboxRelay:
             )
             return len(rows)
 
+    async def sample_pending(self) -> None:
+        """Set `jz_outbox_pending` to the rows not yet published (one COUNT on the index of
+        pending rows)."""
+        async with self.db.read_only() as session:
+            statement = (
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(col(OutboxMessage.published_at).is_(None))
+            )
+            pending = (await session.exec(statement)).one()
+        OUTBOX_PENDING.labels(self.bus.name).set(pending)
+
     async def run(self) -> None:
-        """Relay until cancelled: after every commit, and every `poll_interval` regardless."""
+        """Relay until cancelled, sampling the backlog beside it."""
+        await asyncio.gather(self._relay(), sample_every(self.sample_pending))
+
+    async def _relay(self) -> None:
+        """After every commit, and every `poll_interval` regardless."""
         backoff = self.poll_interval
         while True:
             self._wake.clear()

@@ -1,5 +1,5 @@
 """The start-up and command line every service shares: its roles (`all`, `api`, `worker`),
-`migrate` and `await-schema`; logging, tracing and the token verifier, then serve; at the end,
+`migrate` and `await-schema`; logging, tracing, metrics and the token verifier, then serve; at the end,
 the spans still batched are exported once serving has stopped.
 
 A service runs as one process doing everything (`all`, the default: the local runner, the
@@ -28,6 +28,7 @@ from kit.bus import Bus
 from kit.errors import DomainError
 from kit.grpc_server import Register, serve
 from kit.logs import configure_logging
+from kit.metrics import serve_metrics
 from kit.settings import ServiceSettings
 from kit.telemetry import configure_tracing, shutdown_tracing
 from kit.tokens import TokenVerifier
@@ -84,6 +85,7 @@ async def run_service(settings: ServiceSettings, process: ServiceProcess, role: 
     common = settings.common
     configure_logging(settings.service_name, common.log_level)
     configure_tracing(settings.service_name, common.otel_exporter, common.trace_sample_ratio)
+    serve_metrics(common)
     serves_api = role is not Role.WORKER
     verifier = (
         TokenVerifier.from_file(

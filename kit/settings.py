@@ -60,6 +60,11 @@ class CommonSettings(PlatformSettings):
     log_level: str = "INFO"
     otel_exporter: Literal["none", "console", "otlp"] = "none"
     trace_sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+    # Prometheus metrics on a port of their own (0: none), never the gateway's public one.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
+    # How often backlog gauges (outbox, consumers, SMS queue) are read from their stores.
+    metrics_sample_seconds: float = Field(default=15.0, gt=0)
     identity_address: str = "127.0.0.1:50051"
     registry_address: str = "127.0.0.1:50052"
     assistance_address: str = "127.0.0.1:50053"

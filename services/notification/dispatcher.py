@@ -5,7 +5,8 @@ exponential backoff, or failed. A provider asking to slow down (throttled) reque
 without using up a try; a long text keeps its concatenation reference (drawn from its number's
 counter when first claimed) and the parts already accepted, which its next try does not send
 again. A message whose dispatcher died while sending it is tried again when its lease runs out.
-Each pass also expires messages whose receipt never came and applies receipts that came early."""
+Each pass also expires messages whose receipt never came and applies receipts that came early.
+The outcomes are counted, and the queue sampled, for metrics."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bulk import insert_rows
+from kit.metrics import sample_every
 from kit.telemetry import extract_context
+from services.notification import metrics
 from services.notification import repository as repo
 from services.notification.components import PHONE_FIELD, QUEUED_FLAG, Components
 from services.notification.domain import FAILED, HELD, QUEUED, SUBMITTED
@@ -103,7 +106,8 @@ class Dispatcher:
         now = self.c.clock()
         async with self.c.db.unit_of_work() as session:
             cutoff = now - timedelta(seconds=self.timing.receipt_timeout)
-            await repo.expire_unanswered(session, cutoff, now)
+            expired = await repo.expire_unanswered(session, cutoff, now)
+        metrics.FAILED_TOTAL.labels(metrics.EXPIRED).inc(expired)
         await self.receipts.apply_pending(now)
 
     async def dispatch_once(self) -> int:
@@ -117,8 +121,17 @@ class Dispatcher:
 
     async def run(self) -> None:
         """Dispatch until cancelled: several workers, each batch as soon as the last is done,
-        and at least every `interval` (or at once when a message is queued)."""
-        await asyncio.gather(*(self._work(n) for n in range(self.timing.workers)))
+        and at least every `interval` (or at once when a message is queued); the backlog is
+        sampled beside them."""
+        await asyncio.gather(
+            *(self._work(n) for n in range(self.timing.workers)), sample_every(self.sample_backlog)
+        )
+
+    async def sample_backlog(self) -> None:
+        """Set the queue's depth and the receipts awaited (one COUNT each)."""
+        async with self.c.db.read_only() as session:
+            metrics.QUEUE_DEPTH.set(await repo.queue_depth(session))
+            metrics.RECEIPTS_PENDING.set(await repo.receipts_pending(session))
 
     async def _work(self, number: int) -> None:
         """One worker; the first also sweeps, every `interval` even while busy."""
@@ -277,6 +290,7 @@ class Dispatcher:
             await repo.requeue(session, retries)
             await repo.update_messages(session, changes)
             await insert_rows(session, MessagePart, parts)
+        _count(changes, outcomes)
 
     def _result(self, item: Claimed, outcome: Outcome, now: datetime) -> dict[str, Any]:
         if outcome.submitted:
@@ -292,6 +306,19 @@ class Dispatcher:
             return _change(item.id, FAILED, now, item.attempts, error=error)
         later = now + self.c.rules.retry_delay(item.attempts, outcome.retry_after)
         return _change(item.id, QUEUED, now, item.attempts, later, error=outcome.error)
+
+
+def _count(changes: list[dict[str, Any]], outcomes: list[Outcome]) -> None:
+    """Count a recorded batch's outcomes: submitted, throttled (requeued on the provider's
+    back-pressure), failed; a retry after a transient failure is none of these yet."""
+    for change, outcome in zip(changes, outcomes, strict=True):
+        if change["status"] == SUBMITTED:
+            metrics.SUBMITTED.inc()
+        elif outcome.backpressure:
+            metrics.THROTTLED.inc()
+        elif change["status"] == FAILED:
+            reason = metrics.REJECTED if outcome.permanent else metrics.GAVE_UP
+            metrics.FAILED_TOTAL.labels(reason).inc()
 
 
 @functools.lru_cache(maxsize=256)

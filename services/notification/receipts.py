@@ -2,7 +2,8 @@
 are settled. Receipts arriving together (within `LINGER`, or while the last batch was being
 written) are written in one transaction (group commit), and
 the provider hears back only once a receipt is stored; one that comes before its submit was
-recorded waits in `pending_receipts` for the next pass."""
+recorded waits in `pending_receipts` for the next pass. The messages settled are counted once
+stored."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bulk import insert_rows
+from services.notification import metrics
 from services.notification import repository as repo
 from services.notification.components import Components
 from services.notification.domain import DELIVERED, settled_status
@@ -53,7 +55,7 @@ class Receipts:
     async def record(self, receipts: list[Receipt]) -> None:
         now = self.c.clock()
         async with self.c.db.unit_of_work() as session:
-            unmatched = await self._apply(
+            unmatched, settled = await self._apply(
                 session, [(r.provider_id, r.state, r.error) for r in receipts], now
             )
             await insert_rows(
@@ -70,6 +72,7 @@ class Receipts:
                     if r.provider_id in unmatched
                 ],
             )
+        metrics.count_settled(settled)
 
     async def apply_pending(self, now: datetime) -> None:
         """Apply the receipts that came early, batch after batch while whole batches settle
@@ -83,7 +86,7 @@ class Receipts:
         async with self.c.db.unit_of_work() as session:
             pending = await repo.pending_receipts(session, PENDING_BATCH)
             reports = [(p.provider_id, p.state, p.error) for p in pending]
-            unmatched = await self._apply(session, reports, now)
+            unmatched, statuses = await self._apply(session, reports, now)
             settled = [
                 p.id
                 for p in pending
@@ -91,13 +94,14 @@ class Receipts:
                 and (p.provider_id not in unmatched or p.received_at < now - FORGET_AFTER)
             ]
             await repo.forget_receipts(session, settled)
+        metrics.count_settled(statuses)
         return len(settled)
 
     async def _apply(
         self, session: AsyncSession, reports: list[tuple[str, str, str]], now: datetime
-    ) -> set[str]:
+    ) -> tuple[set[str], list[str]]:
         """Mark the parts reported on and settle their messages; returns the provider ids
-        that match no part (yet). A message of one part (most are) is settled by its own
+        that match no part (yet), and the statuses the messages settled at. A message of one part (most are) is settled by its own
         receipt; only a longer one's sibling parts are read."""
         reported = {provider_id: (str(state), error) for provider_id, state, error in reports}
         found = await repo.parts_by_provider_id(session, list(reported))
@@ -115,4 +119,5 @@ class Receipts:
                     {"id": message_id, "status": status, "error": error, "updated_at": now}
                 )
         await repo.update_messages(session, changes)
-        return set(reported) - {provider_id for provider_id, _, _ in found}
+        unmatched = set(reported) - {provider_id for provider_id, _, _ in found}
+        return unmatched, [str(change["status"]) for change in changes]

@@ -174,6 +174,21 @@ async def expire_unanswered(
     return result.rowcount or 0
 
 
+# ------------------------------------------------------------------ backlog (metrics)
+
+
+async def queue_depth(session: AsyncSession) -> int:
+    """Messages in the queue: one COUNT of its narrow table."""
+    statement = sa_select(func.count()).select_from(QueuedMessage)
+    return int((await _rows(session, statement))[0][0])
+
+
+async def receipts_pending(session: AsyncSession) -> int:
+    """Submitted parts still waiting for their receipt (the partial index of unsettled parts)."""
+    statement = sa_select(func.count()).where(col(MessagePart.state) == "")
+    return int((await _rows(session, statement))[0][0])
+
+
 # ------------------------------------------------------------------ receipts
 
 

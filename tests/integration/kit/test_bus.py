@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from opentelemetry import trace
+from prometheus_client import REGISTRY
 from sqlmodel import SQLModel, col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -108,6 +109,36 @@ async def test_a_message_redelivered_after_a_lost_ack_is_handled_once(
     assert len(recorder.seen) == 1
     async with db.read_only() as session:
         assert (await session.exec(select(InboxMessage))).one().id == "m-2"
+
+
+async def test_the_outbox_backlog_gauge_counts_the_rows_not_yet_published(
+    db: Database, bus: Bus
+) -> None:
+    async with db.unit_of_work() as session:
+        for n in range(3):
+            enqueue(session, f"{SERVICE}.thing.created", f"{n}".encode())
+    relay = OutboxRelay(db, bus, batch=2)
+    labels = {"service": "kit-tests"}
+    await relay.sample_pending()
+    assert REGISTRY.get_sample_value("jz_outbox_pending", labels) == 3
+    await relay.relay_once()
+    await relay.sample_pending()
+    assert REGISTRY.get_sample_value("jz_outbox_pending", labels) == 1
+
+
+async def test_the_consumer_gauge_counts_what_the_consumer_has_yet_to_handle(
+    db: Database, bus: Bus
+) -> None:
+    reader = consumer(bus, db, Recorder())
+    await reader._subscribe()
+    for n in range(4):
+        await bus.publish(f"{SERVICE}.thing.updated", b"x", msg_id=f"pending-{n}")
+    labels = {"stream": bus.stream_name(SERVICE), "consumer": "recorder"}
+    await reader.sample_pending()
+    assert REGISTRY.get_sample_value("jz_consumer_pending", labels) == 4
+    await drain(reader)
+    await reader.sample_pending()
+    assert REGISTRY.get_sample_value("jz_consumer_pending", labels) == 0
 
 
 async def test_a_rolled_back_unit_of_work_publishes_nothing(db: Database, bus: Bus) -> None:

@@ -10,6 +10,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from opentelemetry import trace
+from prometheus_client import REGISTRY
 
 from kit.errors import NotFound
 from kit.grpc_client import ServiceClient
@@ -72,3 +73,22 @@ async def test_a_domain_error_crosses_grpc_as_itself(served: tuple[ServiceClient
     with pytest.raises(NotFound) as raised:
         await client.call("Check", health_pb2.HealthCheckRequest(service="missing"))
     assert (raised.value.message, raised.value.reason) == ("no such thing", "THING_NOT_FOUND")
+
+
+def handled(code: str) -> float:
+    labels = {"service": "grpc.health.v1.Health", "method": "Check", "code": code}
+    return REGISTRY.get_sample_value("jz_grpc_server_handled_total", labels) or 0.0
+
+
+async def test_every_call_is_counted_by_the_code_it_ended_with_and_timed(
+    served: tuple[ServiceClient, Witness],
+) -> None:
+    client, _ = served
+    timed = {"service": "grpc.health.v1.Health", "method": "Check"}
+    before = (handled("OK"), handled("NOT_FOUND"))
+    calls = REGISTRY.get_sample_value("jz_grpc_server_handling_seconds_count", timed) or 0.0
+    await client.call("Check", health_pb2.HealthCheckRequest())
+    with pytest.raises(NotFound):
+        await client.call("Check", health_pb2.HealthCheckRequest(service="missing"))
+    assert (handled("OK"), handled("NOT_FOUND")) == (before[0] + 1, before[1] + 1)
+    assert REGISTRY.get_sample_value("jz_grpc_server_handling_seconds_count", timed) == calls + 2
