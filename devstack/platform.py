@@ -57,6 +57,9 @@ class PlatformConfig:
     service_ports: dict[str, int] = field(default_factory=lambda: dict(SERVICE_PORTS))
     database_urls: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Process name (a service, or "gateway") -> the port it serves `/metrics` on (JZ_METRICS_PORT:
+    # one per process, as every process shares the host); a process not named serves none.
+    metrics_ports: dict[str, int] = field(default_factory=dict)
     # An SMSC already listening on 127.0.0.1 at this port (a test's own simulator); None: the
     # platform starts the SMSC simulator as a child process on a free port.
     smsc_port: int | None = None
@@ -85,6 +88,9 @@ class PlatformConfig:
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    def metrics_url(self, process: str) -> str:
+        return f"http://127.0.0.1:{self.metrics_ports[process]}/metrics"
 
 
 class LocalPlatform:
@@ -158,10 +164,17 @@ class LocalPlatform:
         if self.config.smsc_port is None:
             self.start_simulator(env)
         for service in self.config.services:
-            child = self.supervisor.spawn(service, f"services.{service}", env)
+            child = self.supervisor.spawn(
+                service, f"services.{service}", self._own_env(env, service)
+            )
             self.supervisor.wait_grpc(child, f"127.0.0.1:{self.config.service_ports[service]}")
-        gateway = self.supervisor.spawn("gateway", "gateway", env)
+        gateway = self.supervisor.spawn("gateway", "gateway", self._own_env(env, "gateway"))
         self.supervisor.wait_http(gateway, f"{self.config.gateway_url}/readyz")
+
+    def _own_env(self, env: dict[str, str], process: str) -> dict[str, str]:
+        """The platform's environment with this process's own metrics port, if it has one."""
+        port = self.config.metrics_ports.get(process)
+        return env if port is None else {**env, "JZ_METRICS_PORT": str(port)}
 
     def start_simulator(self, env: dict[str, str]) -> None:
         """The SMSC simulator that notification binds to, as it would to a carrier's."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from devstack.platform import SERVICE_PORTS, LocalPlatform, PlatformConfig
-from devstack.processes import free_port
+from devstack.processes import free_ports
 
 STRONG_PASSWORD = "Passw0rd-for-e2e"
 LOCKOUT_THRESHOLD = 3
@@ -37,6 +37,7 @@ PLATFORM_ENV = {
     # A leader candidate's public notice runs 8 seconds (5 days at least in prod).
     "TRAINING_NOTICE_PERIOD_DAYS": str(8 / 86400),
     "TRAINING_SCHEDULER_INTERVAL_SECONDS": "0.5",
+    "JZ_METRICS_SAMPLE_SECONDS": "1",  # backlog gauges within a second, not 15
 }
 
 
@@ -54,8 +55,11 @@ def running_platform(
 ) -> Iterator[LocalPlatform]:
     """A prepared and started platform of `services` on free ports, stopped and its streams
     deleted after. A service not run has an address where nothing listens, never its default
-    port, which another platform on this machine may serve."""
-    ports = {name: free_port() for name in SERVICE_PORTS}
+    port, which another platform on this machine may serve. Every process serves its metrics
+    on a port of its own."""
+    processes = [*SERVICE_PORTS, "gateway"]
+    free = iter(free_ports(len(SERVICE_PORTS) + 1 + len(processes)))
+    ports = {name: next(free) for name in SERVICE_PORTS}
     absent = {
         f"JZ_{name.upper()}_ADDRESS": f"127.0.0.1:{port}"
         for name, port in ports.items()
@@ -67,8 +71,9 @@ def running_platform(
         redis_url=redis_url,
         bus_prefix=bus_prefix,
         redis_prefix=redis_prefix,
-        gateway_port=free_port(),
+        gateway_port=next(free),
         service_ports={name: port for name, port in ports.items() if name in services},
+        metrics_ports={name: next(free) for name in processes},
         extra_env={**PLATFORM_ENV, **absent, **(extra_env or {})},
         smsc_port=smsc_port,
     )
