@@ -13,6 +13,7 @@ BENCHMARKS = {
     "registry_province": "benchmarks.registry_province",
     "notification_broadcast": "benchmarks.notification_broadcast",
     "task_latency": "benchmarks.task_latency",
+    "metrics": "benchmarks.metrics_overhead",
 }
 
 
