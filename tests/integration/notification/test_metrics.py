@@ -38,14 +38,15 @@ async def test_refused_throttled_and_given_up_messages_are_counted_as_such(
     service: Notification,
 ) -> None:
     before = counted()
-    service.components.rules = dataclasses.replace(service.components.rules, max_attempts=2)
-    service.provider.failures = [PermanentError("unknown subscriber"), TransientError("busy")]
+    service.components.rules = dataclasses.replace(service.components.rules, max_attempts=1)
+    slow_down = TransientError("slow down", backpressure=True)
+    service.provider.failures = [PermanentError("unknown subscriber"), slow_down]
     await request(service, "task:m1", "helper_a")
     await request(service, "task:m2", "helper_b")
     await service.dispatcher.dispatch_once()
     assert moved(before) == {"rejected": 1, "throttled": 1}
-    service.provider.failures = [TransientError("busy again")]
-    service.clock.advance(seconds=30)
+    service.provider.failures = [TransientError("link down")]  # a failure: its one try gone
+    service.clock.advance(seconds=60)
     await service.dispatcher.dispatch_once()
     assert moved(before) == {"rejected": 1, "throttled": 1, "gave_up": 1}
 
