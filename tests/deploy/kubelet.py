@@ -10,7 +10,6 @@ few environment overrides (this run's NATS and Redis prefixes, one NATS node).""
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -23,17 +22,12 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from devstack.processes import free_ports
 from tests.deploy.rendered import ROOT, Obj, of_kind, pod_labels, selects
 
 ADDRESS = re.compile(r"(?P<host>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9-]+)*):(?P<port>\d+)")
 VARIABLE = re.compile(r"\$\((\w+)\)")
 Secrets = dict[str, dict[str, str]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -78,13 +72,17 @@ class Kubelet:
             name: c.get("data", {}) for name, c in of_kind(objects, "ConfigMap").items()
         }
         self.pods: dict[str, Pod] = {}
+        declared: dict[str, tuple[Obj, list[int]]] = {}
         for kind in ("Deployment", "Job"):
             for name, workload in of_kind(objects, kind).items():
                 spec = workload["spec"]["template"]["spec"]
-                declared = [
-                    p["containerPort"] for c in spec["containers"] for p in c.get("ports", [])
-                ]
-                self.pods[name] = Pod(name, spec, {p: free_port() for p in declared}, root / name)
+                ports = [p["containerPort"] for c in spec["containers"] for p in c.get("ports", [])]
+                declared[name] = (spec, ports)
+        # Every pod's every port a different one of this host's (its metrics port too: they
+        # all declare the same 9464).
+        free = iter(free_ports(sum(len(ports) for _, ports in declared.values())))
+        for name, (spec, ports) in declared.items():
+            self.pods[name] = Pod(name, spec, {p: next(free) for p in ports}, root / name)
 
     # -- cluster DNS -------------------------------------------------------------------
     def resolve(self, host: str, port: int) -> str | None:
