@@ -1,5 +1,6 @@
 """Prometheus: one ServiceMonitor for every process of every tier, and the alerts operators page
-on (metric names: docs/metrics.md)."""
+on (metric names: docs/metrics.md). Backlog gauges are table-wide figures every replica reports
+alike, so they are combined with max, never summed."""
 
 from __future__ import annotations
 
@@ -23,14 +24,14 @@ def service_monitor() -> Obj:
 ALERTS = (
     (
         "JingzhunOutboxBacklogGrowing",
-        "deriv(jz_outbox_pending[10m]) > 0 and jz_outbox_pending > 1000",
+        "max by (service) (deriv(jz_outbox_pending[10m])) > 0 and max by (service) (jz_outbox_pending) > 1000",
         "10m",
         "warning",
         "Events of {{ $labels.service }} wait in its outbox and the backlog keeps growing: is NATS reachable, is the worker running?",
     ),
     (
         "JingzhunConsumerLagGrowing",
-        "deriv(jz_consumer_pending[10m]) > 0 and jz_consumer_pending > 1000",
+        "max by (stream, consumer) (deriv(jz_consumer_pending[10m])) > 0 and max by (stream, consumer) (jz_consumer_pending) > 1000",
         "15m",
         "warning",
         "Consumer {{ $labels.consumer }} on {{ $labels.stream }} falls behind: its worker is at its ceiling or failing.",
@@ -44,7 +45,7 @@ ALERTS = (
     ),
     (
         "JingzhunSmsReceiptsOverdue",
-        "sum(jz_sms_receipts_pending) > 50000",
+        "max(jz_sms_receipts_pending) > 50000",
         "1h",
         "warning",
         "Many submitted parts have no delivery receipt: the carrier may have stopped sending receipts.",

@@ -68,7 +68,8 @@ class Service:
 
 
 def outbox(service: str) -> tuple[str, int]:
-    return (f'sum(jz_outbox_pending{{service="{service}"}})', 1000)
+    # max, not sum: every replica that relays reports the same table-wide figure
+    return (f'max(jz_outbox_pending{{service="{service}"}})', 1000)
 
 
 SERVICES: tuple[Service, ...] = (
@@ -131,7 +132,7 @@ SERVICES: tuple[Service, ...] = (
         # Each worker holds one bind to the SMSC: the carrier's bind limit caps this.
         worker_ceiling=4,
         worker_size=Size("500m", "512Mi"),
-        backlogs=(("sum(jz_sms_queue_depth)", 5000), outbox("notification")),
+        backlogs=(("max(jz_sms_queue_depth)", 5000), outbox("notification")),
     ),
 )
 BY_NAME = {s.name: s for s in SERVICES}

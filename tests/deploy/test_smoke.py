@@ -27,6 +27,7 @@ SERVICES = ("identity", "registry", "assistance", "training", "notification")
 ADMIN_PASSWORD = "Smoke-Test-Passw0rd-2026"
 CONCURRENT_MIGRATIONS = 4
 START_SECONDS = 240
+METRICS_PORT = 9464
 
 
 async def fill_secrets(
@@ -123,6 +124,7 @@ async def test_every_rendered_workload_of_the_province_and_a_city_becomes_ready(
         jobs = [p for p in pods if p.exit_code is not None]
         assert len(jobs) == len(SERVICES) + CONCURRENT_MIGRATIONS, [p.name for p in jobs]
         assert all(p.ready.is_set() for p in pods if p.exit_code is None)
+        await every_process_serves_its_metrics([p for p in pods if p.exit_code is None])
         for gateway in ("gateway", "gateway-3701"):
             port = kubelet.pods[gateway].ports[8080]
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -143,6 +145,20 @@ async def test_every_rendered_workload_of_the_province_and_a_city_becomes_ready(
     for trace in traces.values():
         services = {span.service for span in collector.spans() if span.trace_id == trace}
         assert services == {"gateway", "identity"}, services
+
+
+async def every_process_serves_its_metrics(pods: list[Pod]) -> None:
+    """Each running pod answers Prometheus on its declared metrics port (9464)."""
+    async with httpx.AsyncClient() as client:
+        for pod in pods:
+            reply = await client.get(f"http://127.0.0.1:{pod.ports[METRICS_PORT]}/metrics")
+            assert reply.status_code == 200, pod.name
+            family = (
+                "jz_http_requests_total"
+                if pod.name.startswith("gateway")
+                else "jz_grpc_server_handled_total"
+            )
+            assert f"# TYPE {family}" in reply.text, pod.name
 
 
 async def delete_streams(nats_url: str, prefix: str) -> None:
