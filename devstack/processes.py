@@ -4,6 +4,7 @@ stop gently (SIGTERM, then SIGKILL)."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -16,24 +17,29 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# Ports are drawn below the kernel's ephemeral range (32768-60999 by default): a port the
+# kernel hands out there may be taken by any process's outgoing connection before the child
+# that was given it binds it (seen when many test processes run at once).
+PORT_RANGE = range(20000, 32768)
 
 
 def free_ports(count: int) -> list[int]:
-    """`count` different free ports (each held until all are found: one at a time, the
-    system may hand out the same port twice)."""
-    probes = [socket.socket() for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [probe.getsockname()[1] for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()
+    """`count` different ports that nothing listens on now, on any address."""
+    chosen: list[int] = []
+    for port in random.sample(PORT_RANGE, len(PORT_RANGE)):
+        if len(chosen) == count:
+            break
+        with socket.socket() as probe:
+            try:
+                probe.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+        chosen.append(port)
+    return chosen
+
+
+def free_port() -> int:
+    return free_ports(1)[0]
 
 
 @dataclass
