@@ -42,6 +42,27 @@ def free_port() -> int:
     return free_ports(1)[0]
 
 
+def grpc_serving(address: str) -> bool:
+    """Whether the gRPC server at `address` answers its health check with SERVING."""
+    with grpc.insecure_channel(address) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=1
+            )
+        except grpc.RpcError:
+            return False
+        return reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def http_ok(url: str) -> bool:
+    """Whether a GET of `url` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=1) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
 @dataclass
 class Child:
     name: str
@@ -104,17 +125,7 @@ class Supervisor:
         return child
 
     def wait_grpc(self, child: Child, address: str, seconds: float = 60) -> None:
-        def serving() -> bool:
-            with grpc.insecure_channel(address) as channel:
-                try:
-                    reply = health_pb2_grpc.HealthStub(channel).Check(
-                        health_pb2.HealthCheckRequest(), timeout=1
-                    )
-                except grpc.RpcError:
-                    return False
-                return reply.status == health_pb2.HealthCheckResponse.SERVING
-
-        self._wait(child, serving, seconds)
+        self._wait(child, lambda: grpc_serving(address), seconds)
 
     def wait_port(self, child: Child, port: int, seconds: float = 60) -> None:
         """For a server without a health check: wait until its port accepts connections."""
@@ -129,14 +140,7 @@ class Supervisor:
         self._wait(child, accepts, seconds)
 
     def wait_http(self, child: Child, url: str, seconds: float = 60) -> None:
-        def answers() -> bool:
-            try:
-                with urllib.request.urlopen(url, timeout=1) as reply:
-                    return reply.status == 200
-            except OSError:
-                return False
-
-        self._wait(child, answers, seconds)
+        self._wait(child, lambda: http_ok(url), seconds)
 
     @staticmethod
     def _wait(child: Child, check, seconds: float) -> None:  # type: ignore[no-untyped-def]

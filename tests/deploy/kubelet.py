@@ -9,20 +9,17 @@ few environment overrides (this run's NATS and Redis prefixes, one NATS node).""
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
-from devstack.processes import free_ports
+from devstack.processes import free_ports, grpc_serving, http_ok
 from tests.deploy.rendered import ROOT, Obj, of_kind, pod_labels, selects
 
 ADDRESS = re.compile(r"(?P<host>[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9-]+)*):(?P<port>\d+)")
@@ -207,30 +204,10 @@ class Kubelet:
     def probe(self, pod: Pod, container: Obj, probe: Obj) -> Callable[[], bool]:
         named = {p.get("name"): p["containerPort"] for p in container.get("ports", [])}
         if "grpc" in probe:
-            address = f"127.0.0.1:{pod.ports[probe['grpc']['port']]}"
-
-            def serving() -> bool:
-                with grpc.insecure_channel(address) as channel:
-                    try:
-                        reply = health_pb2_grpc.HealthStub(channel).Check(
-                            health_pb2.HealthCheckRequest(), timeout=1
-                        )
-                    except grpc.RpcError:
-                        return False
-                    return reply.status == health_pb2.HealthCheckResponse.SERVING
-
-            return serving
+            return functools.partial(grpc_serving, f"127.0.0.1:{pod.ports[probe['grpc']['port']]}")
         get = probe["httpGet"]
-        url = f"http://127.0.0.1:{pod.ports[named.get(get['port'], get['port'])]}{get['path']}"
-
-        def answers() -> bool:
-            try:
-                with urllib.request.urlopen(url, timeout=1) as reply:
-                    return reply.status == 200
-            except OSError:
-                return False
-
-        return answers
+        port = pod.ports[named.get(get["port"], get["port"])]
+        return functools.partial(http_ok, f"http://127.0.0.1:{port}{get['path']}")
 
     def start_all(self, names: list[str], seconds: float) -> list[threading.Thread]:
         deadline = time.monotonic() + seconds
