@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -53,7 +53,7 @@ class CandidateActionIn(ProtoModel, proto=pb.ActOnCandidateRequest):
     expected_version: int = Field(default=0, ge=0, description="0: no check")
 
 
-class ResolutionIn(BaseModel):
+class ResolutionIn(RequestModel):
     upheld: bool = Field(description="whether the objection was found to be true")
     resolution: str = Field(min_length=1, max_length=2000)
 

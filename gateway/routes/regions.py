@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import Day, Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -38,18 +38,18 @@ class RegionOut(RegionRef):
     successor_code: str | None
 
 
-class DivisionStep(BaseModel):
+class DivisionStep(RequestModel):
     old_code: str = Field(pattern=r"^\d{12}$")
     new_code: str = Field(pattern=r"^\d{12}$")
     new_name: str = Field(default="", max_length=64)
 
 
-class DivisionChangeIn(BaseModel):
+class DivisionChangeIn(RequestModel):
     kind: Literal["merge", "recode", "reparent", "rename"]
     reason: str = Field(min_length=1, max_length=500)
     steps: list[DivisionStep] = Field(min_length=1, max_length=500)
-    retire_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = []
-    effective_date: date
+    retire_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(default_factory=list)
+    effective_date: Day
 
 
 class DivisionChangeOut(DivisionChangeIn):

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"])
 TaskId = HexId
 
 
-class TaskIn(BaseModel):
+class TaskIn(RequestModel):
     kind: Literal["visit", "verify_data", "spot_check"]
     title: str = Field(min_length=1, max_length=200)
     due_at: Instant = Field(description="with its time zone")
@@ -35,7 +35,7 @@ class TaskIn(BaseModel):
     region_code: str = Field(default="", pattern=r"^(\d{12})?$", description="... in this subtree")
 
 
-class TaskAnswerIn(BaseModel):
+class TaskAnswerIn(RequestModel):
     action: Literal["accept", "complete"]
 
 
