@@ -13,6 +13,13 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from kit.territory import CODE_PATTERN
+
+# Every division code a client sends is checked by this one pattern (kit.territory's rule),
+# so the OpenAPI document tells exactly which codes exist in form: `000000000000` is a 422.
+REGION_CODE = f"^{CODE_PATTERN}$"
+REGION_CODE_OR_EMPTY = f"^(?:{CODE_PATTERN})?$"
+
 # RFC 3339 `date-time` (section 5.6): the offset is required; `t`, `z` and a space are not
 # accepted, so a client learns the one spelling every reply uses.
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")

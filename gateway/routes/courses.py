@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Day, Instant, ProtoModel, RequestModel
+from gateway.fields import REGION_CODE, Day, Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -33,7 +33,7 @@ class CourseIn(ProtoModel, proto=pb.PublishCourseRequest):
     starts_at: Instant
     ends_at: Instant
     capacity: int = Field(ge=1, le=10_000)
-    region_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+    region_codes: list[Annotated[str, Field(pattern=REGION_CODE)]] = Field(
         min_length=1, max_length=200, description="whose people may enrol: within your county"
     )
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Day, Instant, ProtoModel, RequestModel
+from gateway.fields import REGION_CODE, Day, Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -59,7 +59,7 @@ class MemberOut(BaseModel):
 
 class HouseholdCreate(RequestModel):
     number: str = Field(min_length=1, max_length=40, description="the archive number (户编号)")
-    village_code: str = Field(pattern=r"^\d{12}$")
+    village_code: str = Field(pattern=REGION_CODE)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     attribute: str = Field(

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, RequestModel
+from gateway.fields import REGION_CODE, Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -20,7 +20,7 @@ from jingzhun.identity.v1 import identity_pb2 as pb
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
-RegionCode = Annotated[str, Field(pattern=r"^\d{12}$", examples=["370102001001"])]
+RegionCode = Annotated[str, Field(pattern=REGION_CODE, examples=["370102001001"])]
 UserId = HexId
 
 

@@ -14,7 +14,16 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
 from gateway.app import create_app
-from gateway.fields import Day, Instant, ProtoModel, RequestModel, full_date, instant
+from gateway.fields import (
+    REGION_CODE,
+    REGION_CODE_OR_EMPTY,
+    Day,
+    Instant,
+    ProtoModel,
+    RequestModel,
+    full_date,
+    instant,
+)
 from jingzhun.registry.v1 import registry_pb2
 
 LOW, HIGH = -(2**63), 2**63 - 1
@@ -191,3 +200,40 @@ def test_an_instant_without_an_offset_is_taken_as_utc() -> None:
         Stamped(at=datetime(2026, 12, 1, 23, 23)).model_dump_json()
         == '{"at":"2026-12-01T23:23:00Z"}'
     )
+
+
+def request_schemas(document: dict) -> Iterator[tuple[str, dict]]:
+    """(name, schema) of each parameter and each property of a request body, through `$ref`s."""
+    schemas = document["components"]["schemas"]
+    pending: list[tuple[str, object]] = []
+    for operation in (op for item in document["paths"].values() for op in item.values()):
+        pending += [(p["name"], p["schema"]) for p in operation.get("parameters", [])]
+        for content in operation.get("requestBody", {}).get("content", {}).values():
+            pending.append(("", content["schema"]))
+    seen: set[str] = set()
+    while pending:
+        name, schema = pending.pop()
+        if isinstance(schema, list):
+            pending += [(name, item) for item in schema]
+        if not isinstance(schema, dict):
+            continue
+        yield name, schema
+        ref = schema.get("$ref", "")
+        if ref and ref not in seen:
+            seen.add(ref)
+            pending.append((name, schemas[ref.rsplit("/", 1)[1]]))
+        for key, value in schema.items():
+            if key == "properties":
+                pending += list(value.items())
+            elif key in ("items", "anyOf", "oneOf", "allOf", "additionalProperties"):
+                pending.append((name, value))
+
+
+def test_every_division_code_a_client_sends_is_checked_by_the_one_pattern() -> None:
+    codes = [
+        (name, schema)
+        for name, schema in request_schemas(create_app().openapi())
+        if name.endswith(("code", "codes")) and schema.get("type") == "string"
+    ]
+    other = {n for n, s in codes if s.get("pattern") not in (REGION_CODE, REGION_CODE_OR_EMPTY)}
+    assert len(codes) > 10 and other == set()
