@@ -11,7 +11,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from kit.territory import CODE_PATTERN
 
@@ -58,13 +58,36 @@ class RequestModel(BaseModel):
 
     model_config = ConfigDict(strict=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def whole_numbers_are_integers(cls, data: Any) -> Any:
+        return whole_numbers(data)
 
-# The range of each protobuf integer kind, by the C++ type its descriptor reports.
+
+def whole_numbers(value: Any) -> Any:
+    """`value` (parsed JSON) with each number without a fraction as an integer: JSON Schema's
+    `integer` admits 2.0. A float field takes the integer as it is; any other field, strict,
+    still refuses it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    return value
+
+
+# The integers JSON carries exactly (RFC 7493, I-JSON, section 2.2): most clients read a JSON
+# number as a double, so a larger one is not the integer its sender wrote.
+JSON_SAFE = 2**53 - 1
+
+# The range of each protobuf integer kind, by the C++ type its descriptor reports; a 64-bit
+# field takes the integers JSON carries exactly.
 INTEGER_RANGES: dict[int, tuple[int, int]] = {
     FieldDescriptor.CPPTYPE_INT32: (-(2**31), 2**31 - 1),
-    FieldDescriptor.CPPTYPE_INT64: (-(2**63), 2**63 - 1),
+    FieldDescriptor.CPPTYPE_INT64: (-JSON_SAFE, JSON_SAFE),
     FieldDescriptor.CPPTYPE_UINT32: (0, 2**32 - 1),
-    FieldDescriptor.CPPTYPE_UINT64: (0, 2**64 - 1),
+    FieldDescriptor.CPPTYPE_UINT64: (0, JSON_SAFE),
 }
 
 

@@ -154,7 +154,6 @@ GOOD = {
     "field, value",
     [
         ("count", "1"),
-        ("count", 1.0),
         ("count", True),
         ("flag", 1),
         ("flag", "true"),
@@ -186,10 +185,20 @@ def test_a_proto_model_takes_its_bounds_from_the_message_and_keeps_its_own() -> 
         year: int = 2024
         by_source: dict[str, int]
 
-    assert Incomes(by_source={"wage": 2**63 - 1}).by_source["wage"] == 2**63 - 1
+    assert Incomes(by_source={"wage": 2**53 - 1}).by_source["wage"] == 2**53 - 1
     schema = Incomes.model_json_schema()["properties"]
     assert schema["year"]["maximum"] == 2**31 - 1
-    assert schema["by_source"]["additionalProperties"]["maximum"] == 2**63 - 1
+    # A 64-bit field takes the integers a JSON number carries exactly (I-JSON).
+    assert schema["by_source"]["additionalProperties"]["maximum"] == 2**53 - 1
+    with pytest.raises(ValidationError):
+        Incomes(by_source={"wage": 2**53})
+
+
+def test_a_whole_number_written_with_a_fraction_is_the_integer() -> None:
+    """JSON Schema's `integer` admits 2.0; a fraction that is not zero is refused."""
+    assert Body.model_validate({**GOOD, "count": 2.0}).count == 2
+    with pytest.raises(ValidationError):
+        Body.model_validate({**GOOD, "count": 2.5})
 
 
 def test_an_instant_without_an_offset_is_taken_as_utc() -> None:
