@@ -27,6 +27,7 @@ FIELD_WORK = {
     ("POST", "/api/v1/courses"),
     ("POST", "/api/v1/enrolments/{enrolment_id}/attendance"),
 }
+MISSING = "0" * 32  # an id no resource has
 SESSION_ENDING = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/auth/password")}
 
 
@@ -59,8 +60,16 @@ class PlatformAuth:
 
 @schemathesis.hook
 def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwargs: dict) -> None:
-    """The run's own accounts are never disabled, re-roled or reset by it: that would end the
-    run rather than test the API. Such a call names a user that does not exist instead."""
+    """Two adjustments of what schemathesis would send, neither of them loosening a check:
+    - the run's own accounts are never disabled, re-roled or reset by it: that would end the
+      run rather than test the API. Such a call names a user that does not exist instead;
+    - a stateful step whose link took a null (a task without a household: `household_id` is
+      nullable) would put the text `None` in the path and count the 422 as a schema-valid
+      request refused. It names a resource that does not exist instead."""
     own = os.environ["JZ_CONTRACT_OWN_USER_IDS"].split(",")
-    if (case.path_parameters or {}).get("user_id") in own:
-        case.path_parameters = {**case.path_parameters, "user_id": "0" * 32}
+    path = dict(case.path_parameters or {})
+    if path.get("user_id") in own:
+        path["user_id"] = MISSING
+    path = {name: MISSING if value is None else value for name, value in path.items()}
+    if path != (case.path_parameters or {}):
+        case.path_parameters = path
