@@ -20,9 +20,8 @@ from kit.territory import CODE_PATTERN
 REGION_CODE = f"^{CODE_PATTERN}$"
 REGION_CODE_OR_EMPTY = f"^(?:{CODE_PATTERN})?$"
 
-# RFC 3339 `date-time` (section 5.6): the offset is required; `t`, `z` and a space are not
-# accepted, so a client learns the one spelling every reply uses.
-RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
+# RFC 3339 `date-time` (section 5.6; `t` and `z` may be lower case): the offset is required.
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -34,7 +33,8 @@ def instant(value: object) -> datetime:
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     if not isinstance(value, str) or not RFC3339.fullmatch(value):
         raise ValueError("an RFC 3339 date-time with its offset, e.g. 2026-12-01T08:00:00+08:00")
-    return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    text = value.upper()
+    return datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
 
 
 def full_date(value: object) -> date:

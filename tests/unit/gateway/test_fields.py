@@ -177,6 +177,9 @@ def test_a_request_body_reads_rfc_3339_instants_with_any_offset() -> None:
     east = Body.model_validate(GOOD).at
     assert utc.isoformat() == "2026-12-01T00:00:00.500000+00:00"
     assert east.utcoffset() is not None and east.isoformat() == "2026-12-01T08:00:00+08:00"
+    assert Body.model_validate({**GOOD, "at": "2026-12-01t00:00:00z"}).at == utc.replace(
+        microsecond=0
+    )
     assert Body.model_validate(GOOD).day == date(2026, 12, 1)
 
 
