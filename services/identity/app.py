@@ -120,6 +120,10 @@ async def run(settings: IdentitySettings, role: Role) -> None:
         await identity.components.db.dispose()
 
     process = ServiceProcess(
-        register, every_role=[relay.run], api=[identity.refresh_regions_forever], on_stop=stop
+        register,
+        identity.components.db,
+        every_role=[relay.run],
+        api=[identity.refresh_regions_forever],
+        on_stop=stop,
     )
     await run_service(settings, process, role)
