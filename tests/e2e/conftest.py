@@ -95,3 +95,9 @@ def own_redis_platform(
         extra_env={"GATEWAY_RATE_LIMIT_PER_MINUTE": "100000"},
     ) as local:
         yield local
+
+
+@pytest.fixture(scope="session")
+def own_api(own_redis_platform: LocalPlatform) -> Iterator[Api]:
+    with httpx.Client(base_url=own_redis_platform.config.gateway_url, timeout=30) as http:
+        yield Api(http)

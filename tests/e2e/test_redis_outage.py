@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,12 +18,6 @@ pytestmark = pytest.mark.e2e
 
 BURST = 150  # beyond the pool's 100 connections
 AFTER_RESTART = 20
-
-
-@pytest.fixture(scope="module")
-def own_api(own_redis_platform: LocalPlatform) -> Iterator[Api]:
-    with httpx.Client(base_url=own_redis_platform.config.gateway_url, timeout=30) as http:
-        yield Api(http)
 
 
 @pytest.fixture(scope="module")
