@@ -12,7 +12,9 @@ the same key for another request, and otherwise runs the call in one transaction
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -21,18 +23,20 @@ from typing import Any
 import grpc
 import sqlalchemy as sa
 from google.protobuf.message import Message
-from sqlalchemy import Column, DateTime, LargeBinary
+from sqlalchemy import Column, DateTime, LargeBinary, delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from kit.clock import aware, utcnow
 from kit.db import Database
 from kit.errors import InvalidArgument
 from kit.principal import require_principal
 
+log = logging.getLogger(__name__)
 METADATA_KEY = "idempotency-key"
 MAX_KEY_LENGTH = 200
 KEPT_FOR = timedelta(hours=24)  # a key older than this may be used again
+FORGET_EVERY_SECONDS = 3600.0
 
 # Set by the gateway while it makes the call of a request that carries an Idempotency-Key.
 forwarded_key: ContextVar[str] = ContextVar("forwarded_idempotency_key", default="")
@@ -60,6 +64,27 @@ def create_idempotency_table() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("caller_id", "key"),
     )
+
+
+async def forget_expired(db: Database) -> int:
+    """Delete the replies kept longer than KEPT_FOR (a reply may hold a one-time password)."""
+    async with db.unit_of_work() as session:
+        result = await session.exec(  # type: ignore[call-overload]
+            delete(IdempotentReply).where(col(IdempotentReply.created_at) < utcnow() - KEPT_FOR)
+        )
+    return int(result.rowcount or 0)
+
+
+async def forget_expired_forever(db: Database, every: float = FORGET_EVERY_SECONDS) -> None:
+    """The worker's sweep: `forget_expired` every `every` seconds until cancelled."""
+    while True:
+        try:
+            await forget_expired(db)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("forgetting expired idempotent replies failed; retrying", exc_info=True)
+        await asyncio.sleep(every)
 
 
 def key_reused() -> InvalidArgument:

@@ -28,7 +28,7 @@ from kit.bus import Bus
 from kit.db import Database
 from kit.errors import DomainError
 from kit.grpc_server import Register, serve
-from kit.idempotency import IdempotencyInterceptor
+from kit.idempotency import IdempotencyInterceptor, forget_expired_forever
 from kit.logs import configure_logging
 from kit.metrics import serve_metrics
 from kit.settings import ServiceSettings
@@ -56,7 +56,8 @@ ROLE_HELP = {
 class ServiceProcess:
     """What a service runs, by role: its servicers, the tasks the API needs beside them (the
     policy, caches kept fresh), the background work, and the tasks of every role (the relay);
-    its database keeps the replies of calls made with an Idempotency-Key."""
+    its database keeps the replies of calls made with an Idempotency-Key (the API stores them,
+    the worker forgets the expired ones)."""
 
     register: Register
     database: Database
@@ -102,7 +103,10 @@ async def run_service(settings: ServiceSettings, process: ServiceProcess, role: 
         address=settings.grpc_address,
         verifier=verifier,
         register=process.register if serves_api else lambda _server: [],
-        background=process.tasks(role),
+        background=[
+            *process.tasks(role),
+            *([] if role is Role.API else [lambda: forget_expired_forever(process.database)]),
+        ],
         on_stop=process.on_stop,
         interceptors=[IdempotencyInterceptor(process.database)] if serves_api else [],
     )

@@ -1,6 +1,7 @@
 """Idempotent calls on the real databases (SQLite and PostgreSQL): a call made again with its
 key answers the stored reply and writes nothing; the same key for another request is refused;
-a call that fails keeps nothing; two calls with one key at once write once."""
+a call that fails keeps nothing; two calls with one key at once write once; replies kept past
+their time are forgotten."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from grpc_health.v1.health_pb2 import HealthCheckRequest, HealthCheckResponse
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
+from kit.clock import utcnow
 from kit.db import Database
 from kit.errors import FailedPrecondition, InvalidArgument
-from kit.idempotency import IdempotencyInterceptor, IdempotentReply
+from kit.idempotency import KEPT_FOR, IdempotencyInterceptor, IdempotentReply, forget_expired
 from kit.outbox import OutboxMessage, enqueue
 from kit.principal import Principal, current_principal
 
@@ -100,6 +102,23 @@ async def test_a_failed_call_keeps_nothing_and_may_be_made_again(db: Database) -
     assert await rows(db) == 0  # both units of work rolled back with the call
     await once(METHOD, "k1", HealthCheckRequest(), writer(db))
     assert await rows(db) == 2
+
+
+async def test_replies_kept_past_their_time_are_forgotten_and_their_keys_free(
+    db: Database,
+) -> None:
+    once = IdempotencyInterceptor(db).once
+    await once(METHOD, "old", HealthCheckRequest(service="a"), writer(db))
+    await once(METHOD, "new", HealthCheckRequest(service="a"), writer(db))
+    async with db.unit_of_work() as session:
+        old = await session.get(IdempotentReply, ("u1", "old"))
+        assert old is not None
+        old.created_at = utcnow() - KEPT_FOR - KEPT_FOR / 24
+        session.add(old)
+
+    assert await forget_expired(db) == 1
+    await once(METHOD, "old", HealthCheckRequest(service="b"), writer(db))  # free again
+    assert await rows(db) == 6
 
 
 @pytest.mark.postgres
