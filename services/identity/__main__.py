@@ -14,8 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-from redis.asyncio import Redis
-
+from kit.redis_client import redis_client
 from kit.service_main import Role, ServiceCommands
 from services.identity.app import Identity, run
 from services.identity.settings import IdentitySettings
@@ -25,7 +24,7 @@ T = TypeVar("T")
 
 async def with_identity(settings: IdentitySettings, use: Callable[[Identity], Awaitable[T]]) -> T:
     """Run one bootstrap step on identity's use-cases, then let go of the database and Redis."""
-    redis = Redis.from_url(settings.common.redis_url)
+    redis = redis_client(settings.common)
     identity = await Identity.build(settings, redis)
     try:
         return await use(identity)

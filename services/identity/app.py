@@ -15,6 +15,7 @@ from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
 from kit.authz import Authorizer
 from kit.db import Database
 from kit.outbox import OutboxRelay
+from kit.redis_client import redis_client
 from kit.revocation import RevocationKeys, RevocationStore
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from kit.tokens import ensure_keypair
@@ -103,7 +104,7 @@ class Identity:
 
 async def run(settings: IdentitySettings, role: Role) -> None:
     """Identity has no background work of its own: its one role is the API (`all` is it)."""
-    redis = Redis.from_url(settings.common.redis_url)
+    redis = redis_client(settings.common)
     identity = await Identity.build(settings, redis)
     await identity.auth.sync_revocations()
     bus = await service_bus(settings)
@@ -119,6 +120,10 @@ async def run(settings: IdentitySettings, role: Role) -> None:
         await identity.components.db.dispose()
 
     process = ServiceProcess(
-        register, every_role=[relay.run], api=[identity.refresh_regions_forever], on_stop=stop
+        register,
+        identity.components.db,
+        every_role=[relay.run],
+        api=[identity.refresh_regions_forever],
+        on_stop=stop,
     )
     await run_service(settings, process, role)
