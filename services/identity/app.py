@@ -13,7 +13,10 @@ from redis.asyncio import Redis
 
 from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
 from kit.authz import Authorizer
+from kit.audit import audit_subject
+from kit.bus import Bus
 from kit.db import Database
+from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.revocation import RevocationKeys, RevocationStore
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
@@ -26,6 +29,7 @@ from services.identity.components import Components
 from services.identity.contacts_service import ContactsService
 from services.identity.credentials import Passwords, TokenIssuer
 from services.identity.domain import Lockout
+from services.identity.events import AUDITED_SERVICES, audit_consumer_name, on_audit_recorded
 from services.identity.region_service import RegionService, load_tree
 from services.identity.region_tree import RegionTree
 from services.identity.settings import IdentitySettings
@@ -101,8 +105,23 @@ class Identity:
                 log.exception("could not refresh the region tree")
 
 
+def audit_consumers(bus: Bus, db: Database) -> list[Consumer]:
+    """One durable consumer per audited service's stream, each appending to the one log."""
+    return [
+        Consumer(
+            bus,
+            db,
+            stream=service,
+            durable=audit_consumer_name(service),
+            filter_subject=audit_subject(service),
+            handler=on_audit_recorded,
+        )
+        for service in AUDITED_SERVICES
+    ]
+
+
 async def run(settings: IdentitySettings, role: Role) -> None:
-    """Identity has no background work of its own: its one role is the API (`all` is it)."""
+    """The API, and a worker appending every service's audited acts to the one log."""
     redis = Redis.from_url(settings.common.redis_url)
     identity = await Identity.build(settings, redis)
     await identity.auth.sync_revocations()
@@ -119,6 +138,10 @@ async def run(settings: IdentitySettings, role: Role) -> None:
         await identity.components.db.dispose()
 
     process = ServiceProcess(
-        register, every_role=[relay.run], api=[identity.refresh_regions_forever], on_stop=stop
+        register,
+        every_role=[relay.run],
+        api=[identity.refresh_regions_forever],
+        worker=[c.run for c in audit_consumers(bus, identity.components.db)],
+        on_stop=stop,
     )
     await run_service(settings, process, role)

@@ -11,6 +11,8 @@ import pytest
 from kit.errors import FailedPrecondition, NotFound
 from kit.principal import Principal
 from services.identity.app import Identity
+from services.identity.domain import AuditFilters
+from tests.integration.identity.conftest import append_audited_acts
 from services.identity.region_service import DivisionRequest, read_regions_file
 from services.identity.settings import DATA_DIR
 
@@ -75,12 +77,11 @@ async def test_replaying_the_laiwu_merge_gives_todays_codes(shandong_2018: Ident
     assert old_city is not None and old_city.retired and old_city.successor_code == "370100000000"
     old_village = identity.components.regions.get(village)
     assert old_village is not None and old_village.successor_code == "370116" + village[6:]
+    await append_audited_acts(identity)
     history = await identity.audit.list_records(
         province,
         region_code="",
-        action="user.region_recoded",
-        actor_id="",
-        target_id=cadre.user.id,
+        filters=AuditFilters(action="user.region_recoded", target_id=cadre.user.id),
         before_id=None,
         limit=10,
     )
