@@ -12,8 +12,8 @@ import grpc
 from redis.asyncio import Redis
 
 from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
-from kit.authz import Authorizer
 from kit.audit import audit_subject
+from kit.authz import Authorizer
 from kit.bus import Bus
 from kit.db import Database
 from kit.inbox import Consumer
@@ -121,7 +121,11 @@ def audit_consumers(bus: Bus, db: Database) -> list[Consumer]:
 
 
 async def run(settings: IdentitySettings, role: Role) -> None:
-    """The API, and a worker appending every service's audited acts to the one log."""
+    """The API (signing tokens, with Redis), and a worker appending every service's audited
+    acts to the one log (the database and NATS only: it holds no signing key)."""
+    if role is Role.WORKER:
+        await run_worker(settings)
+        return
     redis = Redis.from_url(settings.common.redis_url)
     identity = await Identity.build(settings, redis)
     await identity.auth.sync_revocations()
@@ -145,3 +149,20 @@ async def run(settings: IdentitySettings, role: Role) -> None:
         on_stop=stop,
     )
     await run_service(settings, process, role)
+
+
+async def run_worker(settings: IdentitySettings) -> None:
+    db = Database(settings.database_url)
+    bus = await service_bus(settings)
+
+    async def stop() -> None:
+        await bus.close()
+        await db.dispose()
+
+    process = ServiceProcess(
+        lambda _server: [],
+        every_role=[OutboxRelay(db, bus).run],
+        worker=[c.run for c in audit_consumers(bus, db)],
+        on_stop=stop,
+    )
+    await run_service(settings, process, Role.WORKER)

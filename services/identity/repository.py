@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 
@@ -247,7 +246,9 @@ async def last_audit(session: AsyncSession) -> AuditRecord | None:
     return (await session.exec(statement)).first()
 
 
-async def audit_chain_page(session: AsyncSession, after_id: int, limit: int) -> Sequence[AuditRecord]:
+async def audit_chain_page(
+    session: AsyncSession, after_id: int, limit: int
+) -> Sequence[AuditRecord]:
     """The log in chain order, a page at a time (verification)."""
     statement = select(AuditRecord).where(col(AuditRecord.id) > after_id)
     return (await session.exec(statement.order_by(col(AuditRecord.id)).limit(limit))).all()

@@ -15,8 +15,8 @@ from kit.principal import Principal
 from kit.territory import is_within
 from services.registry import repository as repo
 from services.registry.components import Components
-from services.registry.households_service import HouseholdsService
 from services.registry.events import SERVICE
+from services.registry.households_service import HouseholdsService
 from services.registry.models import Household, Pairing
 
 

@@ -18,8 +18,8 @@ from kit.errors import FailedPrecondition, InvalidArgument, NotFound, Permission
 from kit.principal import Principal
 from services.registry import repository as repo
 from services.registry.components import Components
-from services.registry.events import SERVICE
 from services.registry.edits import HouseholdChanges, check_version, commit_changes, validate
+from services.registry.events import SERVICE
 from services.registry.households_service import HouseholdsService, NewMember
 from services.registry.livelihood_service import (
     apply_incomes,

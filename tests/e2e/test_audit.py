@@ -49,7 +49,9 @@ def test_reveals_reviews_imports_and_exports_of_every_service_are_in_the_one_log
     api, admin_token
 ) -> None:
     household, member = reveal(api, admin_token, VILLAGE)
-    (revealed,) = audited(api, admin_token, "the reveal", action="member.revealed", target_id=member)
+    (revealed,) = audited(
+        api, admin_token, "the reveal", action="member.revealed", target_id=member
+    )
     assert (revealed["service"], revealed["region_code"]) == ("registry", VILLAGE)
     assert revealed["detail"] == {
         "household_id": household["id"],

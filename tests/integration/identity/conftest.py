@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
-
 from sqlmodel import col, select
 
 from kit import migrations
@@ -76,9 +75,7 @@ async def append_audited_acts(identity: Identity) -> None:
     appended to the log, each once (the inbox), in the order they were recorded."""
     db = identity.components.db
     async with db.read_only() as session:
-        statement = select(OutboxMessage).where(
-            col(OutboxMessage.subject).endswith(AUDIT_RECORDED)
-        )
+        statement = select(OutboxMessage).where(col(OutboxMessage.subject).endswith(AUDIT_RECORDED))
         events = (await session.exec(statement.order_by(col(OutboxMessage.seq)))).all()
     for event in events:
         async with db.unit_of_work() as session:

@@ -10,8 +10,8 @@ from kit.revocation import RevocationCheck
 from kit.tokens import TokenVerifier
 from services.identity.app import Identity
 from services.identity.domain import AuditFilters
-from tests.integration.identity.conftest import append_audited_acts
 from services.identity.user_service import UserChanges
+from tests.integration.identity.conftest import append_audited_acts
 
 
 def verify(identity: Identity, token: str) -> Principal:

@@ -12,9 +12,9 @@ from kit.errors import FailedPrecondition, NotFound
 from kit.principal import Principal
 from services.identity.app import Identity
 from services.identity.domain import AuditFilters
-from tests.integration.identity.conftest import append_audited_acts
 from services.identity.region_service import DivisionRequest, read_regions_file
 from services.identity.settings import DATA_DIR
+from tests.integration.identity.conftest import append_audited_acts
 
 CURRENT = DATA_DIR / "regions-37.tsv.gz"
 # Today's district -> its pre-2019 county of Laiwu city, with the name it had then.
