@@ -10,11 +10,11 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 
 from sqlalchemy.engine import make_url
 
 from kit.id_numbers import check_character
-from tests.e2e.smsc import eventually
 from tests.e2e.test_alerts import act
 from tests.e2e.test_households import new_household
 from tests.e2e.test_imports import csv_file, household_rows, upload
@@ -29,8 +29,16 @@ _serial = itertools.count(1)
 
 def audited(api, token, what, **filters):  # type: ignore[no-untyped-def]
     """The records matching `filters`, once identity has appended them to the log (it does
-    after the act's commit, from the acting service's stream)."""
-    return eventually(lambda: api.get(RECORDS, token, **filters).json()["items"], what=what)
+    after the act's commit, from the acting service's stream); asked four times a second, well
+    within the account's rate limit."""
+    deadline = time.monotonic() + 20
+    while True:
+        reply = api.get(RECORDS, token, **filters)
+        assert reply.status_code == 200, reply.text
+        if reply.json()["items"]:
+            return reply.json()["items"]
+        assert time.monotonic() < deadline, f"not in the audit log within 20 s: {what}"
+        time.sleep(0.25)
 
 
 def reveal(api, token, village):  # type: ignore[no-untyped-def]
