@@ -14,10 +14,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -34,6 +35,7 @@ from tests.load.scenarios.accounts import ACCOUNTS_ENV, PHONES_ENV, THINK_ENV, g
 from tests.load.seed import Api, seed
 from tests.load.summary import summarize
 
+T = TypeVar("T")
 HERE = Path(__file__).resolve().parent
 ADMIN_MOBILE = "13800000000"
 # The local platform runs with production settings but for these: texts at any hour, and the
@@ -56,6 +58,8 @@ class Options:
     processes: int
     county: str
     think: float
+    idle: float
+    journeys: float
     out: Path
 
 
@@ -70,6 +74,7 @@ class Target:
     phones: str
     cpu: dict[str, Callable[[], float]]
     logs: Path | None = None
+    pids: dict[str, int] = field(default_factory=dict)  # a local platform's processes
 
 
 @contextmanager
@@ -88,7 +93,8 @@ def local_target(stack: ExitStack) -> Iterator[Target]:
         for child in platform.supervisor.children
     }
     cpu["postgres (whole server)"] = partial(tree_cpu_seconds, postgres_server_pid())
-    yield Target(platform.config.gateway_url, admin, phones_url, cpu, platform.config.var_dir)
+    pids = {child.name: child.process.pid for child in platform.supervisor.children}
+    yield Target(platform.config.gateway_url, admin, phones_url, cpu, platform.config.var_dir, pids)
 
 
 def remote_target(host: str) -> Target:
@@ -102,14 +108,50 @@ def remote_target(host: str) -> Target:
     return Target(host, admin, os.environ.get(PHONES_ENV, ""), {})
 
 
-def locust_command(options: Options, url: str, folder: Path) -> list[str]:
+def class_name(group: str) -> str:
+    """The locust user class of a group (scenarios.journeys): work_team -> WorkTeam."""
+    return "".join(word.title() for word in group.split("_"))
+
+
+def measured(
+    target: Target,
+    idle: dict[str, float],
+    command: list[str],
+    env: dict[str, str],
+    steady: bool = False,
+) -> tuple[int, dict[str, float], dict[str, float]]:
+    """Run locust; (its exit status, each process's CPU-seconds meanwhile, the same less its
+    idle CPU). With `steady`, from the moment every user is logged in and running (locust
+    resets its statistics then too): the journey's own cost, not the logins'."""
+    if steady:
+        command = [*command, "--reset-stats"]
+    process = subprocess.Popen(
+        command, env=env, cwd=HERE, stderr=subprocess.PIPE, text=True, bufsize=1
+    )
+    assert process.stderr is not None
+    before = {name: cpu() for name, cpu in target.cpu.items()}
+    generator_before, started = children_cpu_seconds(), time.monotonic()
+    for line in process.stderr:
+        sys.stderr.write(line)
+        if steady and "All users spawned" in line:
+            before = {name: cpu() for name, cpu in target.cpu.items()}
+            started = time.monotonic()
+    status = process.wait()
+    elapsed = time.monotonic() - started
+    used = {name: cpu() - before[name] for name, cpu in target.cpu.items()}
+    used["locust (the load generator)"] = children_cpu_seconds() - generator_before
+    busy = {name: max(0.0, used[name] - rate * elapsed) for name, rate in idle.items()}
+    return status, used, busy
+
+
+def locust_command(options: Options, url: str, prefix: Path, users: int) -> list[str]:
     command = [
         str(Path(sys.executable).parent / "locust"),
         "-f",
         str(HERE / "locustfile.py"),
         "--headless",
         "--users",
-        str(options.users),
+        str(users),
         "--spawn-rate",
         str(options.rate),
         "--run-time",
@@ -117,9 +159,9 @@ def locust_command(options: Options, url: str, folder: Path) -> list[str]:
         "--host",
         url,
         "--csv",
-        str(folder / "locust"),
+        str(prefix),
         "--html",
-        str(folder / "report.html"),
+        str(prefix.parent / ("report.html" if prefix.name == "locust" else f"{prefix.name}.html")),
         "--only-summary",
         "--stop-timeout",
         "10",
@@ -129,13 +171,24 @@ def locust_command(options: Options, url: str, folder: Path) -> list[str]:
     return command
 
 
+def idle_cpu_rates(target: Target, seconds: float) -> dict[str, float]:
+    """Each process's CPU-seconds per second while nobody uses the platform (its schedulers,
+    relays and metrics), measured for `seconds`: subtracted, the rest is the requests' cost."""
+    before = {name: cpu() for name, cpu in target.cpu.items()}
+    if seconds <= 0:
+        return {}
+    time.sleep(seconds)
+    return {name: (cpu() - before[name]) / seconds for name, cpu in target.cpu.items()}
+
+
 def children_cpu_seconds() -> float:
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
 
 
-def run(options: Options) -> tuple[int, dict]:
-    """The campaign; (locust's exit status, the summary)."""
+def run(options: Options, then: Callable[[Target], T] | None = None) -> tuple[int, dict, T | None]:
+    """The campaign; (locust's exit status, the summary, and what `then` measured on the
+    target after it, before a local platform stops)."""
     folder = options.out.resolve() / datetime.now().strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True)
     say(f"report folder: {folder}")
@@ -167,18 +220,27 @@ def run(options: Options) -> tuple[int, dict]:
             THINK_ENV: str(options.think),
             "JZ_LOAD_USERS": str(options.users),
         }
-        before = {name: cpu() for name, cpu in target.cpu.items()}
-        generator_before = children_cpu_seconds()
-        status = subprocess.run(
-            locust_command(options, target.url, folder), env=env, cwd=HERE, check=False
-        ).returncode
-        cpu_used = {name: cpu() - before[name] for name, cpu in target.cpu.items()}
-        cpu_used["locust (the load generator)"] = children_cpu_seconds() - generator_before
+        idle = idle_cpu_rates(target, options.idle)
+        command = locust_command(options, target.url, folder / "locust", options.users)
+        status, cpu_used, busy = measured(target, idle, command, env)
+        journeys: dict[str, dict] = {}
+        for group, users in group_counts(options.users).items() if options.journeys else ():
+            say(f"the {group} journey alone for {options.journeys:.0f} s ...")
+            alone = replace(options, duration=f"{options.journeys:.0f}s")
+            prefix = folder / "journeys" / group
+            prefix.parent.mkdir(exist_ok=True)
+            command = [*locust_command(alone, target.url, prefix, users), class_name(group)]
+            alone_status, _, alone_busy = measured(target, idle, command, env, steady=True)
+            journeys[group] = {"users": users, "cpu_seconds": alone_busy}
+            status = status or alone_status
+        after = then(target) if then else None
         if target.logs:
             shutil.copytree(target.logs / "logs", folder / "logs", dirs_exist_ok=True)
-    summary = summarize(folder, options.__dict__ | {"out": str(options.out)}, cpu_used)
+    summary = summarize(
+        folder, options.__dict__ | {"out": str(options.out)}, cpu_used, busy, journeys
+    )
     say((folder / "summary.md").read_text())
-    return status, summary
+    return status, summary, after
 
 
 def say(text: str) -> None:
@@ -197,6 +259,8 @@ def parse(argv: list[str] | None = None) -> Options:
     add("--processes", type=int, default=1, help="locust processes (distributed mode)")
     add("--county", default="370124000000", help="the county the campaign runs in")
     add("--think", type=float, default=1.0, help="think times times this")
+    add("--idle", type=float, default=10, help="seconds of idle CPU measured before")
+    add("--journeys", type=float, default=0, help="then each group alone for this many s")
     add("--out", type=Path, default=Path("var/load"), help="report folders go here")
     return Options(**vars(parser.parse_args(argv)))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -23,9 +24,18 @@ def _number(value: str) -> float:
         return 0.0
 
 
-def summarize(folder: Path, options: dict, cpu_seconds: dict[str, float]) -> dict:
+def summarize(
+    folder: Path,
+    options: dict,
+    cpu_seconds: dict[str, float],
+    busy_seconds: dict[str, float],
+    journeys: dict[str, dict],
+) -> dict:
+    """`cpu_seconds`: each process's CPU during the run; `busy_seconds`: the same less what it
+    spends idle (per process, when measured); `journeys`: per group run alone, its users and
+    busy CPU-seconds (its locust CSV in journeys/<group>_stats.csv)."""
     stats = _rows(folder / "locust_stats.csv")
-    endpoints = [
+    endpoints: list[dict[str, Any]] = [
         {
             "method": row["Type"],
             "name": row["Name"],
@@ -64,11 +74,34 @@ def summarize(folder: Path, options: dict, cpu_seconds: dict[str, float]) -> dic
         "cpu_ms_per_request": {
             name: used * 1000 / max(requests, 1) for name, used in cpu_seconds.items()
         },
+        "busy_cpu_ms_per_request": {
+            name: used * 1000 / max(requests, 1) for name, used in busy_seconds.items()
+        },
         "endpoints": endpoints,
+        "journeys": {
+            group: journey(folder / "journeys" / f"{group}_stats.csv", run)
+            for group, run in journeys.items()
+        },
     }
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
     (folder / "summary.md").write_text(markdown(summary))
     return summary
+
+
+def journey(stats: Path, run: dict) -> dict:
+    """One group alone: its request rate per user and the platform's CPU per request."""
+    total = next((r for r in _rows(stats) if r["Name"] == "Aggregated"), None)
+    requests = int(total["Request Count"]) if total else 0
+    rps = _number(total["Requests/s"]) if total else 0.0
+    return {
+        "users": run["users"],
+        "requests": requests,
+        "failures": int(total["Failure Count"]) if total else 0,
+        "requests_per_user_minute": rps * 60 / max(run["users"], 1),
+        "busy_cpu_ms_per_request": {
+            name: used * 1000 / max(requests, 1) for name, used in run["cpu_seconds"].items()
+        },
+    }
 
 
 def markdown(s: dict) -> str:
@@ -83,6 +116,9 @@ def markdown(s: dict) -> str:
         "CPU-ms per request: "
         + ", ".join(f"{name} {ms:.2f}" for name, ms in s["cpu_ms_per_request"].items()),
         "",
+        "CPU-ms per request less the processes' idle CPU: "
+        + ", ".join(f"{name} {ms:.2f}" for name, ms in s["busy_cpu_ms_per_request"].items()),
+        "",
     ]
     if s["failures_by_endpoint"]:
         lines += ["## Failures", "", "| endpoint | error | occurrences |", "|---|---|---|"]
@@ -90,6 +126,17 @@ def markdown(s: dict) -> str:
             f"| {f['method']} {f['name']} | {f['error']} | {f['occurrences']} |"
             for f in s["failures_by_endpoint"]
         ]
+        lines.append("")
+    if s["journeys"]:
+        lines += ["## Each group alone", "", "| group | users | requests | failures |"]
+        lines[-1] += " req/user/min | CPU-ms/req less idle |"
+        lines.append("|---|---|---|---|---|---|")
+        for group, j in s["journeys"].items():
+            cpu = ", ".join(f"{n} {ms:.2f}" for n, ms in j["busy_cpu_ms_per_request"].items())
+            lines.append(
+                f"| {group} | {j['users']} | {j['requests']} | {j['failures']} | "
+                f"{j['requests_per_user_minute']:.1f} | {cpu} |"
+            )
         lines.append("")
     lines += ["## Endpoints", "", "| endpoint | requests | failures | p50 | p95 | p99 |"]
     lines.append("|---|---|---|---|---|---|")
