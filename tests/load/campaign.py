@@ -22,15 +22,6 @@ from typing import TypeVar
 
 import httpx
 
-from benchmarks.harness import (
-    activate,
-    postgres_database,
-    postgres_server_pid,
-    running_platform,
-)
-from benchmarks.load import cpu_seconds, tree_cpu_seconds
-from devstack.platform import SERVICE_PORTS
-from tests.load.phones import phones
 from tests.load.scenarios.accounts import ACCOUNTS_ENV, PHONES_ENV, THINK_ENV, group_counts
 from tests.load.seed import Api, seed
 from tests.load.summary import summarize
@@ -80,6 +71,17 @@ class Target:
 @contextmanager
 def local_target(stack: ExitStack) -> Iterator[Target]:
     """The whole platform on this machine's PostgreSQL (databases of its own, dropped after)."""
+    # Imported here: seeding a deployment (the campaign's image) needs none of the platform.
+    from benchmarks.harness import (
+        activate,
+        postgres_database,
+        postgres_server_pid,
+        running_platform,
+    )
+    from benchmarks.load import cpu_seconds, tree_cpu_seconds
+    from devstack.platform import SERVICE_PORTS
+    from tests.load.phones import phones
+
     smsc, phones_url = stack.enter_context(phones())
     urls = {name: stack.enter_context(postgres_database(name, "load")) for name in SERVICE_PORTS}
     platform = stack.enter_context(
@@ -186,6 +188,24 @@ def children_cpu_seconds() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def seed_only(options: Options, path: Path) -> None:
+    """Seed the deployment at --host and write the accounts file (a cluster's locust pods
+    read it from a Secret: deploy/k8s/load)."""
+    target = remote_target(options.host)
+    with httpx.Client(base_url=target.url, timeout=120) as http:
+        accounts = seed(
+            Api(http),
+            target.admin,
+            path.parent,
+            households=options.households,
+            county=options.county,
+            users=options.users,
+            processes=options.processes,
+        )
+    accounts.save(path)
+    say(f"accounts of {options.users} users for {options.processes} locust processes: {path}")
+
+
 def run(options: Options, then: Callable[[Target], T] | None = None) -> tuple[int, dict, T | None]:
     """The campaign; (locust's exit status, the summary, and what `then` measured on the
     target after it, before a local platform stops)."""
@@ -249,6 +269,12 @@ def say(text: str) -> None:
 
 
 def parse(argv: list[str] | None = None) -> Options:
+    arguments = vars(arguments_of(argv))
+    arguments.pop("seed_only")
+    return Options(**arguments)
+
+
+def arguments_of(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.load", description=__doc__)
     add = parser.add_argument
     add("--households", type=int, default=2000, help="the generated county's households")
@@ -262,8 +288,15 @@ def parse(argv: list[str] | None = None) -> Options:
     add("--idle", type=float, default=10, help="seconds of idle CPU measured before")
     add("--journeys", type=float, default=0, help="then each group alone for this many s")
     add("--out", type=Path, default=Path("var/load"), help="report folders go here")
-    return Options(**vars(parser.parse_args(argv)))
+    add("--seed-only", type=Path, help="seed --host, write the accounts file here, stop")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = arguments_of(argv)
+    if arguments.seed_only:
+        if not arguments.host:
+            raise SystemExit("--seed-only seeds a deployment: say --host")
+        seed_only(parse(argv), arguments.seed_only)
+        return 0
     return run(parse(argv))[0]

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 import requests
 from locust import HttpUser, between, events, task
 from locust.env import Environment
+from locust.rpc import Message
+from locust.runners import MasterRunner, WorkerRunner
 
 from scenarios.accounts import (
     PASSWORD,
@@ -26,15 +28,30 @@ from scenarios.accounts import (
 
 CAUSES = ("illness", "disability", "disaster", "lack_of_labour", "lack_of_skills")
 CODE = re.compile(r"回复2 (\w+)。")
-CLAIMS: list[Claims] = []
+CLAIMS: list[Claims] = []  # this process's one Claims, once it has the accounts
+ACCOUNTS_MESSAGE = "campaign_accounts"
 
 
 @events.init.add_listener
 def load_accounts(environment: Environment, **_: object) -> None:
-    """Each locust process reads the accounts file and takes its slice (a worker its index)."""
-    accounts = Accounts.load(accounts_file())
-    index = getattr(environment.runner, "worker_index", 0)
-    CLAIMS.append(Claims(accounts, index))
+    """A worker gets the accounts from its master (test_start, below) and takes its slice by
+    its index; the master, or a single process, reads the accounts file."""
+    runner = environment.runner
+    if isinstance(runner, WorkerRunner):
+
+        def take(msg: Message, **_: object) -> None:
+            CLAIMS[:] = [Claims(Accounts(**msg.data), runner.worker_index)]
+
+        runner.register_message(ACCOUNTS_MESSAGE, take)
+    else:
+        CLAIMS[:] = [Claims(Accounts.load(accounts_file()), 0)]
+
+
+@events.test_start.add_listener
+def share_accounts(environment: Environment, **_: object) -> None:
+    """Sent before the master's first spawn message, so every worker has them in time."""
+    if isinstance(environment.runner, MasterRunner):
+        environment.runner.send_message(ACCOUNTS_MESSAGE, CLAIMS[0].accounts.__dict__)
 
 
 def scaled(low: float, high: float):  # type: ignore[no-untyped-def]
