@@ -99,10 +99,16 @@ def local_target(stack: ExitStack) -> Iterator[Target]:
     yield Target(platform.config.gateway_url, admin, phones_url, cpu, platform.config.var_dir, pids)
 
 
+def setting(name: str, default: str = "") -> str:
+    """$name, or the content of the file $name_FILE names (a mounted Secret's)."""
+    path = os.environ.get(f"{name}_FILE")
+    return Path(path).read_text().strip() if path else os.environ.get(name, default)
+
+
 def remote_target(host: str) -> Target:
     """A running deployment: its administrator's credentials from the environment."""
-    mobile = os.environ.get("JZ_LOAD_ADMIN_MOBILE", ADMIN_MOBILE)
-    password = os.environ.get("JZ_LOAD_ADMIN_PASSWORD")
+    mobile = setting("JZ_LOAD_ADMIN_MOBILE", ADMIN_MOBILE)
+    password = setting("JZ_LOAD_ADMIN_PASSWORD")
     if not password:
         raise SystemExit("HOST= needs JZ_LOAD_ADMIN_PASSWORD (and JZ_LOAD_ADMIN_MOBILE)")
     with httpx.Client(base_url=host, timeout=60) as http:
