@@ -98,6 +98,7 @@ def journey(stats: Path, run: dict) -> dict:
         "requests": requests,
         "failures": int(total["Failure Count"]) if total else 0,
         "requests_per_user_minute": rps * 60 / max(run["users"], 1),
+        "average_ms": _number(total["Average Response Time"]) if total else 0.0,
         "busy_cpu_ms_per_request": {
             name: used * 1000 / max(requests, 1) for name, used in run["cpu_seconds"].items()
         },

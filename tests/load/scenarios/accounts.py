@@ -24,6 +24,16 @@ WEIGHTS = {
     "integrator": 7,
 }
 
+# Each group's think time between two of its tasks, in seconds (min, max), as people work.
+THINK_SECONDS = {
+    "helper": (5, 20),
+    "work_team": (5, 20),
+    "town_officer": (10, 30),
+    "county_officer": (10, 30),
+    "administrator": (20, 60),
+    "integrator": (10, 20),
+}
+
 
 def group_counts(users: int) -> dict[str, int]:
     """`users` simulated users split over the groups by weight, every group at least one

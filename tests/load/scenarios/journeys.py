@@ -18,6 +18,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from scenarios.accounts import (
     PASSWORD,
     PHONES_ENV,
+    THINK_SECONDS,
     Accounts,
     Claims,
     accounts_file,
@@ -54,9 +55,10 @@ def share_accounts(environment: Environment, **_: object) -> None:
         environment.runner.send_message(ACCOUNTS_MESSAGE, CLAIMS[0].accounts.__dict__)
 
 
-def scaled(low: float, high: float):  # type: ignore[no-untyped-def]
-    scale = think_scale()
-    return between(low * scale, high * scale)
+def think(group: str):  # type: ignore[no-untyped-def]
+    """The group's think time (scenarios.accounts.THINK_SECONDS), scaled by JZ_LOAD_THINK_SCALE."""
+    low, high = THINK_SECONDS[group]
+    return between(low * think_scale(), high * think_scale())
 
 
 class Cadre(HttpUser):
@@ -93,7 +95,7 @@ class Helper(Cadre):
     an SMS reply and, rarely, raises an alert."""
 
     group = "helper"
-    wait_time = scaled(5, 20)
+    wait_time = think(group)
 
     def on_start(self) -> None:
         super().on_start()
@@ -207,7 +209,7 @@ class WorkTeam(Cadre):
     logs work, follows the village's needs and visits."""
 
     group = "work_team"
-    wait_time = scaled(5, 20)
+    wait_time = think(group)
 
     def on_start(self) -> None:
         super().on_start()
@@ -262,7 +264,7 @@ class Officer(Cadre):
     file (a dry run) and exports the subtree."""
 
     abstract = True
-    wait_time = scaled(10, 30)
+    wait_time = think("town_officer")  # the county's officers think alike
 
     @task(4)
     def list_households(self) -> None:
@@ -346,7 +348,7 @@ class Administrator(Cadre):
     """The county's administrator: notices to the helpers, their delivery, accounts, audit."""
 
     group = "administrator"
-    wait_time = scaled(20, 60)
+    wait_time = think(group)
 
     @task(1)
     def send_notice(self) -> None:
@@ -368,7 +370,7 @@ class Integrator(HttpUser):
     """A city dashboard (client credentials) polling the county's figures."""
 
     group = "integrator"
-    wait_time = scaled(10, 20)
+    wait_time = think(group)
 
     def on_start(self) -> None:
         account = CLAIMS[0].claim(self.group)
