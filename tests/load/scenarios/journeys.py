@@ -231,16 +231,19 @@ class WorkTeam(Cadre):
         for request in pending[:3]:
             self.get(f"/api/v1/households/{request['household_id']}", "/api/v1/households/{id}")
             path = f"/api/v1/change-requests/{request['id']}/review"
-            name = "/api/v1/change-requests/{id}/review"
-            with self.client.post(
-                path, json={"decision": "approve"}, name=name, catch_response=True
-            ) as reply:
-                if reply.status_code != 409:
-                    continue
-                reply.success()  # the household changed since it was proposed, or reviewed
-            if reply.json().get("code") != "ALREADY_REVIEWED":
-                body = {"decision": "reject", "reason": "户信息已更新，请重新核实后提交"}
-                self.post(path, body, name)
+            if self.review(path, {"decision": "approve"}) == "conflict":
+                reason = "户信息已更新，请重新核实后提交"
+                self.review(path, {"decision": "reject", "reason": reason})
+
+    def review(self, path: str, decision: dict) -> str:
+        """The outcome: "done", "conflict" (the household changed since the proposal), or
+        "reviewed" (a teammate was quicker) — the last two what people meet, not failures."""
+        name = "/api/v1/change-requests/{id}/review"
+        with self.client.post(path, json=decision, name=name, catch_response=True) as reply:
+            if reply.status_code != 409:
+                return "done"
+            reply.success()
+            return "reviewed" if reply.json()["type"].endswith("already-reviewed") else "conflict"
 
     @task(2)
     def village_households(self) -> None:
