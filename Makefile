@@ -73,9 +73,12 @@ lint: setup
 bench: setup ## side-by-side benchmarks that print ratios
 	$(PY) -m benchmarks
 
-load: setup ## locust against a running platform (JZ_LOAD_ADMIN_PASSWORD=... make load)
-	cd tests/load && ../../$(BIN)/locust --headless -u $${USERS:-200} -r $${RATE:-20} -t $${DURATION:-60s} \
-		--host $${HOST:-http://127.0.0.1:8080}
+# The campaign (tests/load/README.md): HOUSEHOLDS, USERS, RATE, DURATION, PROCESSES, THINK;
+# HOST= a running platform instead of one started here (then JZ_LOAD_ADMIN_PASSWORD=...).
+load: setup ## the data-update campaign under locust; report in var/load/<timestamp>/
+	$(PY) -m tests.load --households $${HOUSEHOLDS:-2000} --users $${USERS:-20} \
+		--rate $${RATE:-2} --duration $${DURATION:-60s} --processes $${PROCESSES:-1} \
+		--think $${THINK:-1} $${HOST:+--host $$HOST}
 
 clean:
 	rm -rf $(VENV) $(TOOLS_VENV) var

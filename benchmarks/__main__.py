@@ -14,6 +14,7 @@ BENCHMARKS = {
     "notification_broadcast": "benchmarks.notification_broadcast",
     "task_latency": "benchmarks.task_latency",
     "metrics": "benchmarks.metrics_overhead",
+    "campaign": "benchmarks.campaign",
 }
 
 

@@ -30,9 +30,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
 
 
 @contextmanager
-def postgres_database(name: str) -> Iterator[str]:
+def postgres_database(name: str, prefix: str = "bench") -> Iterator[str]:
     """A database of its own for this run (its SQLAlchemy URL), dropped at the end."""
-    database = f"bench_{name}_{secrets.token_hex(3)}"
+    database = f"{prefix}_{name}_{secrets.token_hex(3)}"
 
     async def execute(statement: str) -> None:
         admin = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)

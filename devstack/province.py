@@ -37,9 +37,14 @@ HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
 PEOPLE = (("户主", 1945, 14_600, 0), ("配偶", 1948, 14_600, 300), ("子女", 1985, 10_950, 600))
 
 
-def villages(path: Path = REGIONS) -> list[str]:
+def villages(path: Path = REGIONS, within: str = "37") -> list[str]:
+    """The village codes of the subtree whose codes start with `within` (the province)."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return [line.split("\t", 1)[0] for line in handle if line[9:12] != "000"]
+        return [
+            code
+            for code in (line.split("\t", 1)[0] for line in handle)
+            if code[9:12] != "000" and code.startswith(within)
+        ]
 
 
 def pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
@@ -54,11 +59,14 @@ def id_number(county: str, relation: int, serial: int) -> str:
     return first_17 + check_character(first_17)
 
 
-def household_rows(households: int, seed: int = 20201231) -> Iterator[list[str]]:
+def household_rows(
+    households: int, seed: int = 20201231, within: str = "37"
+) -> Iterator[list[str]]:
     """The template's rows (without the header) of `households` households, about three
-    members each, spread over the province's villages in code order."""
+    members each, spread over the villages of the province (or of the subtree `within`) in
+    code order."""
     rng = random.Random(seed)
-    codes = villages()
+    codes = villages(within=within)
     serials: dict[tuple[str, int], int] = {}
     for index in range(households):
         village = codes[index * len(codes) // households]
@@ -87,13 +95,14 @@ def household_rows(households: int, seed: int = 20201231) -> Iterator[list[str]]
             ]  # fmt: skip
 
 
-def write_province(path: Path, households: int, seed: int = 20201231) -> int:
-    """Write the import file of `households` households; returns its member rows."""
+def write_province(path: Path, households: int, seed: int = 20201231, within: str = "37") -> int:
+    """Write the import file of `households` households (in the subtree `within`); returns
+    its member rows."""
     rows = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for row in household_rows(households, seed):
+        for row in household_rows(households, seed, within):
             writer.writerow(row)
             rows += 1
     return rows

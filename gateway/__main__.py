@@ -34,6 +34,7 @@ def main() -> None:
             log_config=None,
             access_log=False,
             proxy_headers=True,
+            forwarded_allow_ips=settings.trusted_proxies,
         )
     finally:
         shutdown_tracing()

@@ -17,6 +17,10 @@ class GatewaySettings(PlatformSettings):
     # address at the token endpoint, where guessing passwords is the threat.
     rate_limit_per_minute: int = 1200
     token_rate_limit_per_minute: int = 60
+    # The hops in front of the gateway (the ingress's addresses or networks, comma-separated)
+    # whose X-Forwarded-For names the client: the per-address limits key on the first address
+    # not trusted, read from the right. Headers from any other peer are ignored.
+    trusted_proxies: str = "127.0.0.1,::1"
     grpc_timeout_seconds: float = 10.0
     # Imports, reconciliations and exports of a whole territory take minutes, not seconds.
     transfer_timeout_seconds: float = 1800.0

@@ -1,14 +1,23 @@
-"""Load test of the platform's journeys (SPEC §2: load testers use locust).
+"""The province's data-update campaign (动态调整) under locust (SPEC §2: load testers).
 
-Run against a running platform (`make run` in another terminal):
-    JZ_LOAD_ADMIN_PASSWORD=<the province admin's password> make load
-At start it creates a pool of cadre accounts through the API (as the province administrator),
-then each simulated user follows one journey, weighted like a campaign day: mostly village
-cadres, some county administrators, a few integrator systems."""
+`make load` seeds a province and one account per simulated user, then runs this file headless
+(tests/load/README.md). Run by hand, it needs the accounts file of a seeding
+(JZ_LOAD_ACCOUNTS) and the user count it was made for (JZ_LOAD_USERS = locust's -u)."""
 
 from __future__ import annotations
 
-from scenarios.accounts import prepare_pool  # noqa: F401  (registers the test_start hook)
-from scenarios.journeys import CountyAdministrator, IntegratorSystem, VillageCadre
+import os
 
-__all__ = ["CountyAdministrator", "IntegratorSystem", "VillageCadre"]
+from scenarios.journeys import (
+    Administrator,
+    CountyOfficer,
+    Helper,
+    Integrator,
+    TownOfficer,
+    WorkTeam,
+    fix_counts,
+)
+
+fix_counts(int(os.environ["JZ_LOAD_USERS"]))
+
+__all__ = ["Administrator", "CountyOfficer", "Helper", "Integrator", "TownOfficer", "WorkTeam"]

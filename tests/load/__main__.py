@@ -1,0 +1,5 @@
+"""`python -m tests.load`: see tests.load.campaign."""
+
+from tests.load.campaign import main
+
+raise SystemExit(main())
