@@ -11,7 +11,7 @@ PIP_COMPILE = env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null var/lock-venv/bin/
 PY := $(BIN)/python
 PROTO_FILES := $(shell find protos -name '*.proto' | sort)
 
-.PHONY: setup tools lock run test test-unit lint proto proto-check migrate manifests bench load clean
+.PHONY: setup tools lock run test test-unit contract lint proto proto-check migrate manifests bench load clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ test: setup ## run the whole test suite
 
 test-unit: setup
 	$(PY) -m pytest tests/unit
+
+contract: setup ## schemathesis over the whole OpenAPI against a real platform (JZ_CONTRACT_EXAMPLES=50)
+	$(PY) -m pytest tests/e2e/test_schemathesis.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,8 +6,11 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
+from gateway.fields import REGION_CODE_OR_EMPTY
+
 # The id of a stored object (hex, as the services make them).
 HexId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")]
 RegionCode = Annotated[
-    str, Query(pattern=r"^(\d{12})?$", description="a region in your territory (default: yours)")
+    str,
+    Query(pattern=REGION_CODE_OR_EMPTY, description="a region in your territory (default: yours)"),
 ]

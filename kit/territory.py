@@ -33,6 +33,26 @@ PREFIX_LENGTH = {
 SEGMENTS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
 
 
+def _nonzero(digits: int) -> str:
+    """A regex for `digits` digits that are not all zeros."""
+    if digits == 1:
+        return "[1-9]"
+    return f"(?:0{_nonzero(digits - 1)}|[1-9]\\d{{{digits - 1}}})"
+
+
+def _code_pattern(segments: tuple[tuple[int, int], ...]) -> str:
+    (start, end), *rest = segments
+    own = _nonzero(end - start)
+    if not rest:
+        return own
+    return f"{own}(?:0{{{CODE_LENGTH - end}}}|{_code_pattern(tuple(rest))})"
+
+
+# `is_valid_code` as a regular expression (no look-arounds: pydantic's and ECMA-262's engines
+# both read it), for the OpenAPI document and the gateway's validation of every code field.
+CODE_PATTERN = _code_pattern(SEGMENTS)
+
+
 def is_valid_code(code: str) -> bool:
     """Twelve digits, and no segment down to the code's own level is all zeros."""
     if len(code) != CODE_LENGTH or not code.isdigit():

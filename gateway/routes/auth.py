@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from gateway.deps import OwnAccount, State, limit_address, request_id
+from gateway.fields import RequestModel
 from gateway.problems import OAuthError, problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.users import UserOut, user_out
@@ -37,7 +38,7 @@ class TokenOut(BaseModel):
     must_change_password: bool = False
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(RequestModel):
     current_password: str
     new_password: str
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import Instant, ProtoModel, RequestModel
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
@@ -55,7 +55,7 @@ class ProposalIn(HouseholdUpdate):
     member_change: MemberChangeIn | None = None
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(RequestModel):
     decision: str = Field(pattern=r"^(approve|reject)$")
     reason: str = Field(default="", max_length=500, description="required to reject")
 

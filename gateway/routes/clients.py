@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import REGION_CODE, Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
@@ -31,9 +31,9 @@ class ClientOut(BaseModel):
     created_at: Instant
 
 
-class ClientCreate(BaseModel):
+class ClientCreate(RequestModel):
     name: str = Field(min_length=1, max_length=100)
-    region_code: str = Field(pattern=r"^\d{12}$")
+    region_code: str = Field(pattern=REGION_CODE)
     scopes: list[str] = Field(min_length=1, examples=[["regions:read", "users:read"]])
 
 

@@ -4,7 +4,6 @@ attendance and certifies completion, and each trainee rates the course and insti
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
@@ -12,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import REGION_CODE, Day, Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -34,7 +33,7 @@ class CourseIn(ProtoModel, proto=pb.PublishCourseRequest):
     starts_at: Instant
     ends_at: Instant
     capacity: int = Field(ge=1, le=10_000)
-    region_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = Field(
+    region_codes: list[Annotated[str, Field(pattern=REGION_CODE)]] = Field(
         min_length=1, max_length=200, description="whose people may enrol: within your county"
     )
 
@@ -57,21 +56,21 @@ class CourseOut(BaseModel):
     rating: RatingOut
 
 
-class EnrolmentIn(BaseModel):
+class EnrolmentIn(RequestModel):
     household_id: str = Field(
         default="", pattern=r"^([0-9a-f]{1,64})?$", description="empty: you enrol yourself"
     )
     trainee_name: str = Field(default="", max_length=50, description="the household's member")
 
 
-class EnrolmentActionIn(BaseModel):
+class EnrolmentActionIn(RequestModel):
     action: Literal["cancel", "complete"] = Field(
         description="cancel (the trainee) or complete (the institution certifies)"
     )
 
 
-class AttendanceIn(BaseModel):
-    date: date
+class AttendanceIn(RequestModel):
+    date: Day
 
 
 class RatingIn(ProtoModel, proto=pb.RateCourseRequest):

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import REGION_CODE, Day, Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -26,7 +26,7 @@ HouseholdId = HexId
 Text = Annotated[str, Field(max_length=64)]
 
 
-class MemberIn(BaseModel):
+class MemberIn(RequestModel):
     name: str = Field(min_length=1, max_length=64)
     id_number: str = Field(
         min_length=18, max_length=18, description="GB 11643 resident identity number"
@@ -48,7 +48,7 @@ class MemberOut(BaseModel):
     id_number: str = Field(description="masked: 6 + **** + 4")
     relation: str
     sex: str
-    birth_date: date
+    birth_date: Day
     education: str
     health: str
     disability: str
@@ -57,16 +57,16 @@ class MemberOut(BaseModel):
     phone: str = Field(description="masked: 3 + **** + 4; empty when unknown")
 
 
-class HouseholdCreate(BaseModel):
+class HouseholdCreate(RequestModel):
     number: str = Field(min_length=1, max_length=40, description="the archive number (户编号)")
-    village_code: str = Field(pattern=r"^\d{12}$")
+    village_code: str = Field(pattern=REGION_CODE)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     attribute: str = Field(
         examples=["general"], description="general, subsistence_allowance, destitute_support"
     )
     main_cause: str = Field(examples=["illness"])
-    secondary_causes: list[str] = []
+    secondary_causes: list[str] = Field(default_factory=list)
     assistance_category: str = ""
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     monitoring_category: str = Field(
@@ -112,7 +112,7 @@ class HouseholdUpdate(ProtoModel, proto=pb.UpdateHouseholdRequest):
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
 
-class TransitionIn(BaseModel):
+class TransitionIn(RequestModel):
     action: str = Field(
         examples=["exit"],
         description="start_assistance, exit, start_monitoring, end_monitoring, return_to_poverty, remove",
@@ -132,7 +132,7 @@ class HistoryEntryOut(BaseModel):
     reason: str
 
 
-class RevealIn(BaseModel):
+class RevealIn(RequestModel):
     purpose: str = Field(
         min_length=1, max_length=200, description="why the full number is needed (recorded)"
     )

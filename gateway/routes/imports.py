@@ -13,7 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import REGION_CODE_OR_EMPTY, Instant
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import UnprocessableContent, problem_responses
@@ -178,7 +178,7 @@ async def create_import(
 async def create_reconciliation(
     caller: Annotated[Caller, caller_for("households", "import")],
     file: Annotated[UploadFile, File(description="the national system's export (.csv or .xlsx)")],
-    region_code: Annotated[str, Form(pattern=r"^(\d{12})?$")] = "",
+    region_code: Annotated[str, Form(pattern=REGION_CODE_OR_EMPTY)] = "",
     file_format: Annotated[Literal["", "csv", "xlsx"], Form()] = "",
 ) -> ModelResponse:
     options = pb.ImportOptions(

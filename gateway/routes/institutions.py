@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import REGION_CODE_OR_EMPTY, Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -24,9 +24,9 @@ router = APIRouter(prefix="/api/v1", tags=["training"])
 ObjectId = HexId
 
 
-class InstitutionIn(BaseModel):
+class InstitutionIn(RequestModel):
     name: str = Field(min_length=1, max_length=100)
-    county_code: str = Field(default="", pattern=r"^(\d{12})?$", description="default: yours")
+    county_code: str = Field(default="", pattern=REGION_CODE_OR_EMPTY, description="default: yours")
     contact: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=2000)
 

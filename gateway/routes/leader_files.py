@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import RequestModel
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -26,7 +27,7 @@ from jingzhun.training.v1 import training_pb2 as pb
 router = APIRouter(prefix="/api/v1", tags=["leaders"])
 
 
-class LedHouseholdIn(BaseModel):
+class LedHouseholdIn(RequestModel):
     household_id: str = Field(pattern=r"^[0-9a-f]{1,64}$")
     how: Literal["employment", "cooperative", "land_lease", "technique", "purchase", "other"]
     note: str = Field(default="", max_length=500)

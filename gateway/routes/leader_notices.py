@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import State, limit_address, request_id
-from gateway.fields import Instant
+from gateway.fields import Instant, RequestModel
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
@@ -33,7 +33,7 @@ class NoticeOut(BaseModel):
     ends_at: Instant
 
 
-class ObjectionIn(BaseModel):
+class ObjectionIn(RequestModel):
     text: str = Field(min_length=1, max_length=2000)
     contact: str = Field(default="", max_length=20, description="optional mobile, kept private")
 

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import REGION_CODE_OR_EMPTY, Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -35,7 +35,9 @@ class CandidateIn(ProtoModel, proto=pb.RegisterCandidateRequest):
     id_number: str = Field(min_length=1, max_length=18, description="stored encrypted")
     phone: str = Field(default="", max_length=20, description="stored encrypted")
     village_code: str = Field(
-        default="", pattern=r"^(\d{12})?$", description="a nomination's village (yours: empty)"
+        default="",
+        pattern=REGION_CODE_OR_EMPTY,
+        description="a nomination's village (yours: empty)",
     )
     leader_type: LeaderType
     project: str = Field(min_length=1, max_length=500)
@@ -53,7 +55,7 @@ class CandidateActionIn(ProtoModel, proto=pb.ActOnCandidateRequest):
     expected_version: int = Field(default=0, ge=0, description="0: no check")
 
 
-class ResolutionIn(BaseModel):
+class ResolutionIn(RequestModel):
     upheld: bool = Field(description="whether the objection was found to be true")
     resolution: str = Field(min_length=1, max_length=2000)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import ProtoModel
+from gateway.fields import ProtoModel, RequestModel
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId, HouseholdOut, household_out
@@ -24,7 +24,7 @@ class IncomesIn(ProtoModel, proto=pb.SetIncomesRequest):
     )
 
 
-class IndicatorsIn(BaseModel):
+class IndicatorsIn(RequestModel):
     values: dict[str, bool] = Field(
         examples=[{"safe_housing": True, "drinking_water": False}],
         description="indicator -> met; indicators of the configured sets (两不愁三保障, 八有一超)",

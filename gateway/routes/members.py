@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from gateway.deps import Caller, caller_for
+from gateway.fields import RequestModel
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId, HouseholdOut, MemberIn, household_out
@@ -17,12 +18,12 @@ router = APIRouter(prefix="/api/v1/households", tags=["households"])
 Text = Annotated[str, Field(max_length=64)]
 
 
-class MemberAdd(BaseModel):
+class MemberAdd(RequestModel):
     member: MemberIn
     reason: str = Field(min_length=1, max_length=200, examples=["新生儿"])
 
 
-class MemberFields(BaseModel):
+class MemberFields(RequestModel):
     relation: str | None = None
     education: Text | None = None
     health: Text | None = None

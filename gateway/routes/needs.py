@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -26,7 +26,7 @@ Category = Literal["medical", "schooling", "housing", "employment", "industry", 
 OwnerLevel = Literal["village", "town", "county", "city", "province"]
 
 
-class NeedIn(BaseModel):
+class NeedIn(RequestModel):
     household_id: str = Field(
         pattern=r"^[0-9a-f]{1,64}$", description="a household paired with you"
     )

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import REGION_CODE, Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -25,10 +25,10 @@ STATUS = r"^(queued|held|submitted|delivered|failed|expired)?$"
 Status = Annotated[str, Query(pattern=STATUS, description="only messages in this status")]
 
 
-class NoticeIn(BaseModel):
+class NoticeIn(RequestModel):
     role: str = Field(max_length=40, examples=["helper"], description="every holder of this role")
     region_code: str = Field(
-        pattern=r"^\d{12}$", examples=["370102000000"], description="... in this subtree"
+        pattern=REGION_CODE, examples=["370102000000"], description="... in this subtree"
     )
     text: str = Field(
         default="", max_length=500, description="the notice (the `notice` template's text)"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import Instant, RequestModel
 from gateway.params import HexId
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["pairings"])
 UserId = HexId
 
 
-class PairingIn(BaseModel):
+class PairingIn(RequestModel):
     helper_id: str = Field(pattern=r"^[0-9a-f]{1,64}$", description="the helper cadre's user id")
 
 

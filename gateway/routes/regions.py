@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import REGION_CODE, Day, Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
@@ -19,7 +19,7 @@ from jingzhun.identity.v1 import identity_pb2 as pb
 
 router = APIRouter(prefix="/api/v1", tags=["regions"])
 
-Code = Annotated[str, Path(pattern=r"^\d{12}$", examples=["370102000000"])]
+Code = Annotated[str, Path(pattern=REGION_CODE, examples=["370102000000"])]
 Level = Literal["province", "city", "county", "town", "village"]
 LEVELS: dict[int, Level] = {1: "province", 2: "city", 3: "county", 4: "town", 5: "village"}
 
@@ -38,18 +38,18 @@ class RegionOut(RegionRef):
     successor_code: str | None
 
 
-class DivisionStep(BaseModel):
-    old_code: str = Field(pattern=r"^\d{12}$")
-    new_code: str = Field(pattern=r"^\d{12}$")
+class DivisionStep(RequestModel):
+    old_code: str = Field(pattern=REGION_CODE)
+    new_code: str = Field(pattern=REGION_CODE)
     new_name: str = Field(default="", max_length=64)
 
 
-class DivisionChangeIn(BaseModel):
+class DivisionChangeIn(RequestModel):
     kind: Literal["merge", "recode", "reparent", "rename"]
     reason: str = Field(min_length=1, max_length=500)
     steps: list[DivisionStep] = Field(min_length=1, max_length=500)
-    retire_codes: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = []
-    effective_date: date
+    retire_codes: list[Annotated[str, Field(pattern=REGION_CODE)]] = Field(default_factory=list)
+    effective_date: Day
 
 
 class DivisionChangeOut(DivisionChangeIn):

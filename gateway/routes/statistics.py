@@ -20,6 +20,10 @@ from kit.errors import InvalidArgument
 
 router = APIRouter(prefix="/api/v1", tags=["statistics"])
 Reader = Annotated[Caller, caller_for("households", "read")]
+# Characters of a polygon: percent-encoded at up to 12 bytes each, one past the limit still fits
+# in the request line the HTTP server reads (64 KiB), so the gateway answers it (422), not the
+# server in text/plain.
+POLYGON_LENGTH = 4_000
 GEOJSON = {200: {"content": {"application/geo+json": {}}}, **problem_responses()}
 
 
@@ -194,7 +198,9 @@ async def household_map(
     caller: Reader,
     region_code: RegionCode = "",
     bbox: Annotated[str, Query(max_length=100, description="west,south,east,north")] = "",
-    polygon: Annotated[str, Query(max_length=10_000, description="a GeoJSON Polygon")] = "",
+    polygon: Annotated[
+        str, Query(max_length=POLYGON_LENGTH, description="a GeoJSON Polygon (≈ 170 vertices)")
+    ] = "",
     aggregate: Literal["village"] | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 5000,
 ) -> JSONResponse:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import REGION_CODE_OR_EMPTY, Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -25,17 +25,19 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"])
 TaskId = HexId
 
 
-class TaskIn(BaseModel):
+class TaskIn(RequestModel):
     kind: Literal["visit", "verify_data", "spot_check"]
     title: str = Field(min_length=1, max_length=200)
     due_at: Instant = Field(description="with its time zone")
     household_id: str = Field(default="", pattern=r"^([0-9a-f]{1,64})?$")
     assignee_ids: list[str] = Field(default_factory=list, max_length=200)
     role: str = Field(default="", max_length=40, description="or every holder of this role ...")
-    region_code: str = Field(default="", pattern=r"^(\d{12})?$", description="... in this subtree")
+    region_code: str = Field(
+        default="", pattern=REGION_CODE_OR_EMPTY, description="... in this subtree"
+    )
 
 
-class TaskAnswerIn(BaseModel):
+class TaskAnswerIn(RequestModel):
     action: Literal["accept", "complete"]
 
 

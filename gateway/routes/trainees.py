@@ -6,7 +6,6 @@ their whole archive, an officer only what lies in their territory (nothing: not 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
@@ -14,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import Day, Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -30,7 +29,7 @@ MAX_AMOUNT = 100_000_000
 
 class FollowUpIn(ProtoModel, proto=pb.RecordFollowUpRequest):
     kind: Literal["employment", "business_started", "income_change", "other"]
-    date: Annotated[date, Field(description="when the outcome happened; not in the future")]
+    date: Annotated[Day, Field(description="when the outcome happened; not in the future")]
     details: str = Field(min_length=1, max_length=2000)
     amount_yuan: int | None = Field(
         default=None,

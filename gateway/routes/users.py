@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import REGION_CODE, Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId
@@ -20,7 +20,7 @@ from jingzhun.identity.v1 import identity_pb2 as pb
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
-RegionCode = Annotated[str, Field(pattern=r"^\d{12}$", examples=["370102001001"])]
+RegionCode = Annotated[str, Field(pattern=REGION_CODE, examples=["370102001001"])]
 UserId = HexId
 
 
@@ -37,7 +37,7 @@ class UserOut(BaseModel):
     updated_at: Instant
 
 
-class UserCreate(BaseModel):
+class UserCreate(RequestModel):
     mobile: str = Field(pattern=r"^\d{11}$", examples=["13912345678"])
     name: str = Field(min_length=1, max_length=64)
     region_code: RegionCode
@@ -49,7 +49,7 @@ class UserCreated(BaseModel):
     initial_password: str = Field(description="one-time: the user must change it at first login")
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=64)
     disabled: bool | None = None
     roles: list[str] | None = Field(default=None, min_length=1, max_length=10)

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
@@ -30,7 +30,7 @@ PeriodRequest = TypeVar(
 Until = Annotated[Instant | None, Query(alias="to", description="period end, exclusive")]
 
 
-class VisitIn(BaseModel):
+class VisitIn(RequestModel):
     household_id: str = Field(
         pattern=r"^[0-9a-f]{1,64}$", description="a household paired with you"
     )

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant
+from gateway.fields import Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
@@ -23,18 +23,18 @@ router = APIRouter(prefix="/api/v1/work-team", tags=["work team"])
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-class CheckInIn(BaseModel):
+class CheckInIn(RequestModel):
     latitude: float = Field(ge=-90, le=90, description="where you check in (WGS-84)")
     longitude: float = Field(ge=-180, le=180)
     note: str = Field(default="", max_length=2000)
 
 
-class WorkLogIn(BaseModel):
+class WorkLogIn(RequestModel):
     day: str = Field(default="", description="YYYY-MM-DD, not after today (default: today)")
     content: str = Field(min_length=1, max_length=2000)
 
 
-class MonthlyReportIn(BaseModel):
+class MonthlyReportIn(RequestModel):
     month: str = Field(pattern=MONTH, description="YYYY-MM, begun already")
     content: str = Field(min_length=1, max_length=20000)
 

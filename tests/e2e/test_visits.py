@@ -68,11 +68,15 @@ def test_visit_frequency_per_helper_and_household_is_reported_for_a_region_in_sc
     assert {"id": helper_id, "visits": 3, "flagged": 1} in report["by_helper"]
     assert {"id": household_id, "visits": 3, "flagged": 1} in report["by_household"]
     last_year = api.get(
-        "/api/v1/visits/frequency", county, **{"from": "2025-01-01", "to": "2025-02-01"}
+        "/api/v1/visits/frequency",
+        county,
+        **{"from": "2025-01-01T00:00:00+08:00", "to": "2025-02-01T00:00:00+08:00"},
     ).json()
     assert last_year["by_household"] == [] and last_year["visits"] == 0
     backwards = api.get(
-        "/api/v1/visits/frequency", county, **{"from": "2025-02-01", "to": "2025-01-01"}
+        "/api/v1/visits/frequency",
+        county,
+        **{"from": "2025-02-01T00:00:00+08:00", "to": "2025-01-01T00:00:00+08:00"},
     )
     assert backwards.status_code == 400
     assert api.get("/api/v1/visits/frequency", other_town, region_code=TOWN).status_code == 404

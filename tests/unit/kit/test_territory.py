@@ -1,8 +1,12 @@
 """Division codes: levels, prefixes, subtrees and re-coding."""
 
+import itertools
+import re
+
 import pytest
 
 from kit.territory import (
+    CODE_PATTERN,
     Level,
     ancestor_codes,
     is_valid_code,
@@ -68,3 +72,15 @@ def test_recoding_replaces_the_significant_prefix() -> None:
     assert recode("371202001001", "371202", "370116") == "370116001001"
     with pytest.raises(ValueError):
         recode("371203001001", "371202", "370116")
+
+
+def test_the_code_pattern_accepts_exactly_the_valid_codes() -> None:
+    """Every code of the digits 0, 1 and 9 in each place (3^12 = 531,441 codes: each segment
+    all zeros, partly zero or not at all), judged alike by the pattern and the function."""
+    pattern = re.compile(CODE_PATTERN)
+    disagree = [
+        code
+        for code in ("".join(digits) for digits in itertools.product("019", repeat=12))
+        if bool(pattern.fullmatch(code)) != is_valid_code(code)
+    ]
+    assert disagree == []
