@@ -80,6 +80,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         return token_response(grant)
 
     async def SyncRevocations(self, request, context):  # type: ignore[no-untyped-def]
+        self._caller("revocations", "sync")
         users, sessions = await self.auth.sync_revocations()
         return pb.SyncRevocationsResponse(users=users, sessions=sessions)
 
@@ -220,6 +221,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     # ------------------------------------------------------------------ policy and audit
 
     async def GetAuthorizationPolicy(self, request, context):  # type: ignore[no-untyped-def]
+        self._caller("policy", "read")
         authorizer = self.auth.c.authorizer
         return pb.AuthorizationPolicy(
             model=authorizer.model,

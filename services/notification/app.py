@@ -101,9 +101,7 @@ async def run(settings: NotificationSettings, role: Role) -> None:
     identity = ServiceClient(
         common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=300
     )
-    credentials = ServiceCredentials(
-        identity, settings.identity_client_id, settings.identity_secret
-    )
+    credentials = ServiceCredentials.of(identity, settings)
     directory = Directory(identity, credentials)
     queue = QueueService(components, directory)
     policy: list[Authorizer] = []
@@ -126,7 +124,7 @@ async def run(settings: NotificationSettings, role: Role) -> None:
             await provider.close()
 
     async def load_policy() -> None:
-        policy.append(await fetch_policy_when_ready(identity))
+        policy.append(await fetch_policy_when_ready(credentials))
 
     def register(server: grpc.aio.Server) -> list[str]:
         api = NotificationApi(broadcasts, lambda: policy[0] if policy else None)
