@@ -156,6 +156,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             request.name,
             request.region_code,
             list(request.scopes),
+            request.requests_per_minute,
         )
         return pb.CreateClientResponse(client=client_message(client), client_secret=secret)
 
@@ -175,6 +176,12 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     async def DisableClient(self, request, context):  # type: ignore[no-untyped-def]
         return client_message(
             await self.clients.disable(self._caller("clients", "update"), request.client_id)
+        )
+
+    async def UpdateClient(self, request, context):  # type: ignore[no-untyped-def]
+        quota = request.requests_per_minute if request.HasField("requests_per_minute") else None
+        return client_message(
+            await self.clients.update(self._caller("clients", "update"), request.client_id, quota)
         )
 
     # ------------------------------------------------------------------ territory
