@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
-from redis.asyncio import Redis
 
 from gateway.clients import (
     assistance_client,
@@ -56,6 +55,7 @@ from gateway.state import GatewayState
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.metrics import HttpMetricsMiddleware
 from kit.policy import fetch_policy_when_ready
+from kit.redis_client import redis_client
 from kit.revocation import RevocationCheck, RevocationKeys
 from kit.service_auth import ServiceCredentials
 from kit.tokens import TokenVerifier
@@ -70,7 +70,7 @@ async def keep_policy_loaded(state: GatewayState) -> None:
 
 def build_state(settings: GatewaySettings) -> GatewayState:
     common = settings.common
-    redis = Redis.from_url(common.redis_url)
+    redis = redis_client(common)
     identity = identity_client(common.identity_address, settings.grpc_timeout_seconds)
     limiter = RateLimiter(redis, common.redis_prefix)
     verifier = TokenVerifier.from_file(

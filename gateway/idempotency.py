@@ -1,6 +1,8 @@
 """`Idempotency-Key` for POST: the first response is kept (per principal and key) and replayed
 for a retry; the same key with another body is refused, and so is a retry while the first
-attempt is still running."""
+attempt is still running. Redis is only the cache in front: the key goes with the call to the
+service that owns the write, which keeps the reply durably (kit/idempotency.py), so a retry
+after Redis lost it still writes nothing twice."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from fastapi.responses import JSONResponse
 from gateway.deps import Caller
 from gateway.state import GatewayState
 from kit.errors import Aborted, DomainError, InvalidArgument
+from kit.idempotency import MAX_KEY_LENGTH, forwarded_key, key_reused
 
 IN_FLIGHT_SECONDS = 60
 REPLAYED = "Idempotent-Replayed"
@@ -28,9 +31,10 @@ async def respond_once(
     key = request.headers.get("Idempotency-Key")
     if not key:
         return JSONResponse(jsonable_encoder(await produce()), status_code=status)
-    if len(key) > 200:
+    if len(key) > MAX_KEY_LENGTH:
         raise InvalidArgument(
-            "Idempotency-Key is at most 200 characters", reason="INVALID_IDEMPOTENCY_KEY"
+            f"Idempotency-Key is at most {MAX_KEY_LENGTH} characters",
+            reason="INVALID_IDEMPOTENCY_KEY",
         )
     fingerprint = hashlib.sha256(
         request.method.encode() + request.url.path.encode() + await request.body()
@@ -41,11 +45,14 @@ async def respond_once(
     )
     if not claimed:
         return await _replay(state, redis_key, fingerprint)
+    forwarding = forwarded_key.set(key)
     try:
         body = jsonable_encoder(await produce())
     except DomainError:
         await state.redis.delete(redis_key)  # a failed attempt may be retried with the same key
         raise
+    finally:
+        forwarded_key.reset(forwarding)
     stored = {"fingerprint": fingerprint, "status": status, "body": body}
     await state.redis.set(redis_key, json.dumps(stored), ex=state.settings.idempotency_ttl_seconds)
     return JSONResponse(body, status_code=status)
@@ -55,10 +62,7 @@ async def _replay(state: GatewayState, redis_key: str, fingerprint: str) -> JSON
     raw = await state.redis.get(redis_key)
     stored = json.loads(raw) if raw else {}
     if stored.get("fingerprint") not in (None, fingerprint):
-        raise InvalidArgument(
-            "this Idempotency-Key was used with a different request",
-            reason="IDEMPOTENCY_KEY_REUSED",
-        )
+        raise key_reused()
     if "status" not in stored:
         raise Aborted(
             "a request with this Idempotency-Key is still in progress",

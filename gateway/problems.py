@@ -14,6 +14,7 @@ from starlette.routing import Match
 
 from gateway.deps import authenticate_if_required
 from kit.errors import DomainError
+from kit.redis_client import UNREACHABLE, RedisUnavailable
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
@@ -117,6 +118,13 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _redis_unreachable(request: Request, exc: Exception) -> JSONResponse:
+    """Redis away (the guard, the rate limit, idempotency): 503 with Retry-After, and the
+    request went no further, so nothing Redis should have checked was let through."""
+    log.warning("Redis unreachable on %s %s: %s", request.method, request.url.path, exc)
+    return await _domain_error(request, RedisUnavailable())
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     if any(error["type"] == "json_invalid" for error in exc.errors()):
@@ -175,6 +183,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    for unreachable in UNREACHABLE:
+        app.add_exception_handler(unreachable, _redis_unreachable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,7 +1,8 @@
 """Async database access: one engine per service, and the unit of work that commits once.
 
 Use-cases open `async with db.unit_of_work() as session:`; repositories take that session and
-never commit. SQLite (the embedded default) gets WAL, foreign keys and a busy timeout;
+never commit; inside `db.one_transaction()` (an idempotent call: kit/idempotency.py) every unit
+of work shares one transaction, committed at its end. SQLite (the embedded default) gets WAL, foreign keys and a busy timeout;
 PostgreSQL is used by URL (`postgresql+asyncpg://...`). `lock_for_transaction` makes work
 that checks, then writes (a bootstrap run by several pods at once) take its turn.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,10 @@ def create_engine(url: str, server_settings: dict[str, str] | None = None) -> As
     )
 
 
+# The session of `Database.one_transaction` while it runs: what every unit of work inside uses.
+_held: ContextVar[tuple[Database, AsyncSession] | None] = ContextVar("held_session", default=None)
+
+
 class Database:
     def __init__(self, url: str, server_settings: dict[str, str] | None = None) -> None:
         self.url = url
@@ -69,21 +75,49 @@ class Database:
         noted in `session.info` (e.g. "an event was enqueued") tells it whether to act."""
         self._after_commit.append(callback)
 
+    def _held_session(self) -> AsyncSession | None:
+        held = _held.get()
+        return held[1] if held is not None and held[0] is self else None
+
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """Commits at the end; inside `one_transaction`, flushes only (it commits)."""
+        held = self._held_session()
+        if held is not None:
+            yield held
+            await held.flush()
+            return
+        async with self._transaction(hold=False) as session:
+            yield session
+
+    def one_transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """One transaction for everything inside: the units of work and reads of this database
+        in it share its session (an idempotent call stores its reply with its writes)."""
+        return self._transaction(hold=True)
+
+    @asynccontextmanager
+    async def _transaction(self, *, hold: bool) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session:
+            reset = _held.set((self, session)) if hold else None
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+            finally:
+                if reset is not None:
+                    _held.reset(reset)
             info = dict(session.info)
         for callback in self._after_commit:
             callback(info)
 
     @asynccontextmanager
     async def read_only(self) -> AsyncIterator[AsyncSession]:
+        held = self._held_session()
+        if held is not None:
+            yield held
+            return
         async with self._sessions() as session:
             yield session
 

@@ -1,5 +1,5 @@
 """Calling another process's gRPC API: one channel per service, the caller's token, request
-id and trace context in metadata, a deadline on every call, and failures turned back into the
+id, trace context and Idempotency-Key (kit/idempotency.py) in metadata, a deadline on every call, and failures turned back into the
 same DomainErrors the callee raised.
 
 Trace context is injected here rather than by the OpenTelemetry client interceptor: an
@@ -15,6 +15,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from kit.grpc_errors import from_rpc_error
+from kit.idempotency import METADATA_KEY, forwarded_key
 from kit.telemetry import inject_headers
 
 
@@ -22,6 +23,8 @@ def _metadata(token: str, request_id: str) -> list[tuple[str, str]]:
     metadata = list(inject_headers({"x-request-id": request_id}).items())
     if token:
         metadata.append(("authorization", f"Bearer {token}"))
+    if key := forwarded_key.get():
+        metadata.append((METADATA_KEY, key))
     return metadata
 
 

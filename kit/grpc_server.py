@@ -154,12 +154,14 @@ async def serve(
     register: Register,
     background: Iterable[Callable[[], Coroutine[Any, Any, None]]] = (),
     on_stop: Callable[[], Awaitable[None]] | None = None,
+    interceptors: Iterable[grpc.aio.ServerInterceptor] = (),
 ) -> None:
     """Run a service until SIGINT/SIGTERM. `register` adds servicers and returns their full
     service names (for health and reflection); `background` tasks run beside the server.
-    Without a `verifier` no call carries a principal: for a server of health alone."""
-    interceptors = [CallContextInterceptor(verifier)] if verifier is not None else []
-    server = grpc.aio.server(interceptors=interceptors)
+    Without a `verifier` no call carries a principal: for a server of health alone.
+    `interceptors` run inside the one that sets the principal."""
+    outer = [CallContextInterceptor(verifier)] if verifier is not None else []
+    server = grpc.aio.server(interceptors=[*outer, *interceptors])
     names = list(register(server))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

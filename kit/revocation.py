@@ -12,6 +12,7 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from kit.principal import Principal
+from kit.redis_client import unavailable_when_unreachable
 
 
 class RevocationKeys:
@@ -30,20 +31,27 @@ class RevocationKeys:
 
 
 class RevocationStore:
-    """What identity writes: durable first (its own table), then this cache."""
+    """What identity writes: durable first (its own table), then this cache. While Redis is
+    away the write is refused (RedisUnavailable), and so is the change it belongs to."""
 
     def __init__(self, redis: Redis, keys: RevocationKeys) -> None:
         self.redis = redis
         self.keys = keys
 
     async def set_not_before(self, actor_id: str, epoch_ms: int) -> None:
-        await self.redis.set(self.keys.not_before(actor_id), epoch_ms)
+        with unavailable_when_unreachable():
+            await self.redis.set(self.keys.not_before(actor_id), epoch_ms)
 
     async def revoke_session(self, session_id: str, ttl_seconds: int) -> None:
-        await self.redis.set(self.keys.session(session_id), 1, ex=max(ttl_seconds, 1))
+        with unavailable_when_unreachable():
+            await self.redis.set(self.keys.session(session_id), 1, ex=max(ttl_seconds, 1))
 
     async def seed(self, not_before: dict[str, int], sessions: dict[str, int]) -> None:
         """Load every durable revocation, then mark the cache ready."""
+        with unavailable_when_unreachable():
+            await self._seed(not_before, sessions)
+
+    async def _seed(self, not_before: dict[str, int], sessions: dict[str, int]) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
             for actor_id, epoch_ms in not_before.items():
                 pipe.set(self.keys.not_before(actor_id), epoch_ms)

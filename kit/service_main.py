@@ -25,8 +25,10 @@ import grpc
 
 from kit import migrations
 from kit.bus import Bus
+from kit.db import Database
 from kit.errors import DomainError
 from kit.grpc_server import Register, serve
+from kit.idempotency import IdempotencyInterceptor, forget_expired_forever
 from kit.logs import configure_logging
 from kit.metrics import serve_metrics
 from kit.settings import ServiceSettings
@@ -53,9 +55,12 @@ ROLE_HELP = {
 @dataclass(frozen=True)
 class ServiceProcess:
     """What a service runs, by role: its servicers, the tasks the API needs beside them (the
-    policy, caches kept fresh), the background work, and the tasks of every role (the relay)."""
+    policy, caches kept fresh), the background work, and the tasks of every role (the relay);
+    its database keeps the replies of calls made with an Idempotency-Key (the API stores them,
+    the worker forgets the expired ones)."""
 
     register: Register
+    database: Database
     every_role: Sequence[Task] = ()
     api: Sequence[Task] = ()
     worker: Sequence[Task] = ()
@@ -98,8 +103,12 @@ async def run_service(settings: ServiceSettings, process: ServiceProcess, role: 
         address=settings.grpc_address,
         verifier=verifier,
         register=process.register if serves_api else lambda _server: [],
-        background=process.tasks(role),
+        background=[
+            *process.tasks(role),
+            *([] if role is Role.API else [lambda: forget_expired_forever(process.database)]),
+        ],
         on_stop=process.on_stop,
+        interceptors=[IdempotencyInterceptor(process.database)] if serves_api else [],
     )
     await asyncio.to_thread(shutdown_tracing)
 

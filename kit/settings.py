@@ -54,6 +54,14 @@ class CommonSettings(PlatformSettings):
     bus_prefix: str = ""
     # Prefix of every Redis key, for the same reason.
     redis_prefix: str = "jz:"
+    # The Redis pool (kit.redis_client): its size, how long a request waits for a connection
+    # when all are busy, how often a failed command is retried (backoff capped) and how long
+    # one connect or reply may take.
+    redis_max_connections: int = Field(default=100, ge=1)
+    redis_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    redis_retries: int = Field(default=3, ge=0)
+    redis_retry_cap_seconds: float = Field(default=0.5, gt=0)
+    redis_socket_timeout_seconds: float = Field(default=2.0, gt=0)
     jwt_public_key_file: Path = VAR_DIR / "keys" / "jwt-signing.pub.pem"
     jwt_issuer: str = "jingzhun"
     jwt_audience: str = "jingzhun"

@@ -79,7 +79,15 @@ SERVICES: tuple[Service, ...] = (
         ("database-url",),
         Size("500m", "512Mi"),
         (2, 10),
+        # Every service's audited acts, appended to the one log (one chain: appends take turns).
+        consumers=tuple(
+            Consumer(stream, f"identity-audit-{stream}")
+            for stream in ("identity", "registry", "assistance", "training", "notification")
+        ),
+        worker=True,
+        worker_ceiling=2,
         uses_redis=True,
+        backlogs=(outbox("identity"),),
     ),
     Service(
         "registry",

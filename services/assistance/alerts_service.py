@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.checks import parse, required_text
 from kit.clock import aware
 from kit.errors import Aborted, NotFound, PermissionDenied
@@ -20,7 +21,7 @@ from kit.scope import Scope
 from services.assistance import alert_repository as repo
 from services.assistance.components import Components
 from services.assistance.domain import AlertKind, level_name
-from services.assistance.events import publish_alert_confirmed, text_alert_owner
+from services.assistance.events import SERVICE, publish_alert_confirmed, text_alert_owner
 from services.assistance.lifecycle import (
     ALERT_STEP_NAMES,
     RAISED,
@@ -166,6 +167,15 @@ class AlertsService:
                 text=text,
                 at=now,
             )
+        )
+        audit.record(
+            session,
+            SERVICE,
+            actor_id=actor_id,
+            action=f"alert.{ALERT_STEP_NAMES[action]}",
+            target_id=alert.id,
+            region_code=alert.village_code,
+            detail={"household_id": alert.household_id, "status": alert.status, "text": text},
         )
         if state.status is AlertStatus.VERIFIED:
             text_alert_owner(session, alert, self.c.owner_role, actor_id)

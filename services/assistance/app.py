@@ -121,6 +121,7 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
 
     process = ServiceProcess(
         register,
+        components.db,
         every_role=[relay.run],
         api=[load_policy],
         worker=[replies.run, at_risk.run, updates.run, scheduler.run],

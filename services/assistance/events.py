@@ -15,6 +15,7 @@ from kit.paging import stamp
 from services.assistance.domain import ALERT_KIND_LABELS, CATEGORY_LABELS, AlertKind, Category
 from services.assistance.models import Alert, Need, Task
 
+SERVICE = "assistance"  # whose acts these are in the audit log (kit.audit)
 NEED_FILED = "assistance.need.filed"
 NEED_ESCALATED = "assistance.need.escalated"
 NEED_CLOSED = "assistance.need.closed"

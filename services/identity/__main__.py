@@ -1,7 +1,8 @@
-"""`python -m services.identity [all | api | migrate | await-schema | load-regions [--file F] |
-bootstrap-admin ... | register-service ...]`: serve identity (it has no worker: its relay runs
-beside the API), or one of the bootstrap steps, each safe to re-run and to run beside the others
-and the starting services."""
+"""`python -m services.identity [all | api | worker | migrate | await-schema | load-regions
+[--file F] | bootstrap-admin ... | register-service ... | verify-audit]`: serve identity (its
+worker appends every service's audited acts to the one log), one of the bootstrap steps, each
+safe to re-run and to run beside the others and the starting services, or the audit log's
+verification."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-from redis.asyncio import Redis
-
-from kit.service_main import Role, ServiceCommands
+from kit.redis_client import redis_client
+from kit.service_main import ServiceCommands
 from services.identity.app import Identity, run
+from services.identity.audit_service import verify
 from services.identity.settings import IdentitySettings
 
 T = TypeVar("T")
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 async def with_identity(settings: IdentitySettings, use: Callable[[Identity], Awaitable[T]]) -> T:
     """Run one bootstrap step on identity's use-cases, then let go of the database and Redis."""
-    redis = Redis.from_url(settings.common.redis_url)
+    redis = redis_client(settings.common)
     identity = await Identity.build(settings, redis)
     try:
         return await use(identity)
@@ -80,8 +81,20 @@ def register_service(settings: IdentitySettings, args: argparse.Namespace) -> No
     answer({"client_id": client.client_id, "scopes": args.scopes})
 
 
+def verify_audit(settings: IdentitySettings, _args: argparse.Namespace) -> None:
+    """Walk the audit log's hash chain; a broken record is named and the exit is non-zero."""
+    checked = asyncio.run(with_identity(settings, lambda i: verify(i.components.db)))
+    result: dict = {"verified": checked.broken is None, "records": checked.records}
+    result["head"] = {"id": checked.head_id, "hash": checked.head_hash}
+    if checked.broken is None:
+        answer(result)
+        return
+    broken = {"id": checked.broken.record_id, "reason": checked.broken.reason}
+    sys.exit(json.dumps({**result, "broken_record": broken}, ensure_ascii=False))
+
+
 def main() -> None:
-    commands = ServiceCommands("identity", IdentitySettings, run, roles=(Role.ALL, Role.API))
+    commands = ServiceCommands("identity", IdentitySettings, run)
     load = commands.add("load-regions", "load the division codes (idempotent)", load_regions)
     load.add_argument("--file", type=Path, default=None)
     admin = commands.add("bootstrap-admin", "create the first administrator", bootstrap_admin)
@@ -105,6 +118,9 @@ def main() -> None:
     secret = service.add_mutually_exclusive_group(required=True)
     secret.add_argument("--secret-env", help="the environment variable holding its secret")
     secret.add_argument("--secret-file", type=Path, help="the file holding its secret")
+    commands.add(
+        "verify-audit", "check the audit log's hash chain (exit 1 at a broken record)", verify_audit
+    )
     commands.main()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from jingzhun.identity.v1 import identity_pb2 as pb
 from jingzhun.identity.v1 import identity_pb2_grpc
 from kit.errors import InvalidArgument, PermissionDenied
@@ -11,6 +13,7 @@ from services.identity.audit_service import AuditService
 from services.identity.auth_service import AuthService
 from services.identity.client_service import ClientService
 from services.identity.contacts_service import ContactsService
+from services.identity.domain import AuditFilters
 from services.identity.messages import (
     change_message,
     client_message,
@@ -240,12 +243,18 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     async def ListAuditRecords(self, request, context):  # type: ignore[no-untyped-def]
         limit = page_size(request.page_size)
         before = decode_number_token(request.page_token)
-        records = await self.audit.list_records(
-            self._caller("audit", "read"),
-            region_code=request.region_code,
+        filters = AuditFilters(
+            service=request.service,
             action=request.action,
             actor_id=request.actor_id,
             target_id=request.target_id,
+            since=request.since.ToDatetime(UTC) if request.HasField("since") else None,
+            until=request.until.ToDatetime(UTC) if request.HasField("until") else None,
+        )
+        records = await self.audit.list_records(
+            self._caller("audit", "read"),
+            region_code=request.region_code,
+            filters=filters,
             before_id=before,
             limit=limit,
         )
@@ -261,6 +270,8 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
                     region_code=r.region_code,
                     detail=r.detail,
                     client_ip=r.client_ip,
+                    service=r.service,
+                    hash=r.hash,
                 )
                 for r in records
             ],

@@ -12,9 +12,13 @@ import grpc
 from redis.asyncio import Redis
 
 from jingzhun.identity.v1 import identity_pb2, identity_pb2_grpc
+from kit.audit import audit_subject
 from kit.authz import Authorizer
+from kit.bus import Bus
 from kit.db import Database
+from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
+from kit.redis_client import redis_client
 from kit.revocation import RevocationKeys, RevocationStore
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from kit.tokens import ensure_keypair
@@ -26,6 +30,7 @@ from services.identity.components import Components
 from services.identity.contacts_service import ContactsService
 from services.identity.credentials import Passwords, TokenIssuer
 from services.identity.domain import Lockout
+from services.identity.events import AUDITED_SERVICES, audit_consumer_name, on_audit_recorded
 from services.identity.region_service import RegionService, load_tree
 from services.identity.region_tree import RegionTree
 from services.identity.settings import IdentitySettings
@@ -101,9 +106,28 @@ class Identity:
                 log.exception("could not refresh the region tree")
 
 
+def audit_consumers(bus: Bus, db: Database) -> list[Consumer]:
+    """One durable consumer per audited service's stream, each appending to the one log."""
+    return [
+        Consumer(
+            bus,
+            db,
+            stream=service,
+            durable=audit_consumer_name(service),
+            filter_subject=audit_subject(service),
+            handler=on_audit_recorded,
+        )
+        for service in AUDITED_SERVICES
+    ]
+
+
 async def run(settings: IdentitySettings, role: Role) -> None:
-    """Identity has no background work of its own: its one role is the API (`all` is it)."""
-    redis = Redis.from_url(settings.common.redis_url)
+    """The API (signing tokens, with Redis), and a worker appending every service's audited
+    acts to the one log (the database and NATS only: it holds no signing key)."""
+    if role is Role.WORKER:
+        await run_worker(settings)
+        return
+    redis = redis_client(settings.common)
     identity = await Identity.build(settings, redis)
     await identity.auth.sync_revocations()
     bus = await service_bus(settings)
@@ -119,6 +143,29 @@ async def run(settings: IdentitySettings, role: Role) -> None:
         await identity.components.db.dispose()
 
     process = ServiceProcess(
-        register, every_role=[relay.run], api=[identity.refresh_regions_forever], on_stop=stop
+        register,
+        identity.components.db,
+        every_role=[relay.run],
+        api=[identity.refresh_regions_forever],
+        worker=[c.run for c in audit_consumers(bus, identity.components.db)],
+        on_stop=stop,
     )
     await run_service(settings, process, role)
+
+
+async def run_worker(settings: IdentitySettings) -> None:
+    db = Database(settings.database_url)
+    bus = await service_bus(settings)
+
+    async def stop() -> None:
+        await bus.close()
+        await db.dispose()
+
+    process = ServiceProcess(
+        lambda _server: [],
+        db,
+        every_role=[OutboxRelay(db, bus).run],
+        worker=[c.run for c in audit_consumers(bus, db)],
+        on_stop=stop,
+    )
+    await run_service(settings, process, Role.WORKER)

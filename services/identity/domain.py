@@ -183,3 +183,15 @@ def plan_division_steps(steps: list[tuple[str, str, str]]) -> list[PlannedStep]:
             raise InvalidArgument("a step must change the code or the name", reason="EMPTY_STEP")
         planned.append(PlannedStep(old_code, new_code, new_name.strip(), old_prefix, new_prefix))
     return planned
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What a reader of the audit log asks for; empty or None: any."""
+
+    service: str = ""
+    action: str = ""
+    actor_id: str = ""
+    target_id: str = ""
+    since: datetime | None = None
+    until: datetime | None = None

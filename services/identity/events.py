@@ -1,4 +1,5 @@
-"""Identity's event subjects and publishers (through the transactional outbox)."""
+"""Identity's event subjects and publishers (through the transactional outbox), and the
+consumption of every service's audited acts into the one audit log."""
 
 from __future__ import annotations
 
@@ -6,13 +7,22 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.identity.v1 import events_pb2
+from kit.audit import audit_subject
+from kit.bus import MSG_ID
 from kit.clock import utcnow
 from kit.outbox import enqueue
+from services.identity import audit_service
 from services.identity.models import User
 
 USER_CREATED = "identity.user.created"
 USER_UPDATED = "identity.user.updated"
 DIVISION_CHANGED = "identity.division.changed"
+# Whose acts the audit log takes in: each publishes `<service>.audit.recorded` in its stream.
+AUDITED_SERVICES = ("identity", "registry", "assistance", "training", "notification")
+
+
+def audit_consumer_name(service: str) -> str:
+    return f"identity-audit-{service}"
 
 
 def _now() -> Timestamp:
@@ -54,3 +64,13 @@ def publish_division_changed(
         at=_now(),
     )
     enqueue(session, DIVISION_CHANGED, event, msg_id=f"division-{change_id}")
+
+
+async def on_audit_recorded(
+    session: AsyncSession, subject: str, payload: bytes, headers: dict[str, str]
+) -> None:
+    """Append the act to the log, the service named by its subject (its own stream's)."""
+    service = subject.split(".", 1)[0]
+    assert subject == audit_subject(service), subject
+    event = events_pb2.AuditRecorded.FromString(payload)
+    await audit_service.append(session, service, headers[MSG_ID], event)

@@ -100,10 +100,20 @@ class Client(SQLModel, table=True):
 
 
 class AuditRecord(SQLModel, table=True):
+    """The one audit log of every service's acts, append-only (triggers refuse UPDATE and
+    DELETE) and chained: `hash` = sha256(`prev_hash` + the record's canonical form)."""
+
     __tablename__ = "audit_records"
-    __table_args__ = (Index("ix_audit_region_id", "region_code", "id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime
+    __table_args__ = (
+        Index("ix_audit_region_id", "region_code", "id"),
+        Index("ux_audit_records_prev_hash", "prev_hash", unique=True),  # one successor each
+    )
+    id: int | None = Field(default=None, primary_key=True)  # the order of the chain
+    at: datetime = Field(index=True)
+    service: str = "identity"
+    event_id: str = Field(unique=True, index=True)  # its `<service>.audit.recorded` event
+    prev_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    hash: str = Field(sa_column=Column(String(64), nullable=False))
     actor_id: str = Field(index=True)
     action: str
     target_id: str = Field(index=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 
@@ -11,7 +10,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.db import in_subtree
+from services.identity.domain import AuditFilters
 from services.identity.models import (
     AuditRecord,
     Client,
@@ -22,6 +23,8 @@ from services.identity.models import (
     User,
     UserRole,
 )
+
+SERVICE = "identity"
 
 # ------------------------------------------------------------------ regions
 
@@ -95,7 +98,7 @@ async def claim_login_attempt(
         .returning(col(User.failed_attempts))
         .execution_options(synchronize_session="fetch")
     )
-    return (await session.execute(statement)).scalar_one_or_none()
+    return (await session.exec(statement)).scalar_one_or_none()  # type: ignore[call-overload]
 
 
 async def roles_of(session: AsyncSession, user_id: str) -> list[str]:
@@ -244,36 +247,55 @@ def add_audit(
     detail: dict | None = None,
     client_ip: str = "",
 ) -> None:
-    session.add(
-        AuditRecord(
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            target_id=target_id,
-            region_code=region_code,
-            detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
-            client_ip=client_ip,
-        )
+    """Identity's own act, for the one audit log like every service's (kit.audit)."""
+    audit.record(
+        session,
+        SERVICE,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        target_id=target_id,
+        region_code=region_code,
+        detail=detail,
+        client_ip=client_ip,
     )
+
+
+async def last_audit(session: AsyncSession) -> AuditRecord | None:
+    """The head of the chain; the caller holds the chain's lock (`lock_for_transaction`)."""
+    statement = select(AuditRecord).order_by(col(AuditRecord.id).desc()).limit(1)
+    return (await session.exec(statement)).first()
+
+
+async def audit_chain_page(
+    session: AsyncSession, after_id: int, limit: int
+) -> Sequence[AuditRecord]:
+    """The log in chain order, a page at a time (verification)."""
+    statement = select(AuditRecord).where(col(AuditRecord.id) > after_id)
+    return (await session.exec(statement.order_by(col(AuditRecord.id)).limit(limit))).all()
 
 
 async def list_audit(
     session: AsyncSession,
     *,
     region_code: str,
-    action: str | None,
-    actor_id: str | None,
-    target_id: str | None,
+    filters: AuditFilters,
     before_id: int | None,
     limit: int,
 ) -> Sequence[AuditRecord]:
     statement = select(AuditRecord).where(in_subtree(col(AuditRecord.region_code), region_code))
-    if action:
-        statement = statement.where(AuditRecord.action == action)
-    if actor_id:
-        statement = statement.where(AuditRecord.actor_id == actor_id)
-    if target_id:
-        statement = statement.where(AuditRecord.target_id == target_id)
+    if filters.service:
+        statement = statement.where(AuditRecord.service == filters.service)
+    if filters.since is not None:
+        statement = statement.where(col(AuditRecord.at) >= filters.since)
+    if filters.until is not None:
+        statement = statement.where(col(AuditRecord.at) < filters.until)
+    if filters.action:
+        statement = statement.where(AuditRecord.action == filters.action)
+    if filters.actor_id:
+        statement = statement.where(AuditRecord.actor_id == filters.actor_id)
+    if filters.target_id:
+        statement = statement.where(AuditRecord.target_id == filters.target_id)
     if before_id is not None:
         statement = statement.where(col(AuditRecord.id) < before_id)
     return (await session.exec(statement.order_by(col(AuditRecord.id).desc()).limit(limit))).all()

@@ -138,6 +138,7 @@ async def run(settings: NotificationSettings, role: Role) -> None:
 
     process = ServiceProcess(
         register,
+        components.db,
         every_role=[OutboxRelay(components.db, bus).run],
         api=[load_policy],
         worker=[*(c.run for c in consumers(bus, components.db, handlers)), send_messages],

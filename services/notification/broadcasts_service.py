@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.notification.v1 import events_pb2
+from kit import audit
 from kit.errors import FieldViolation, InvalidArgument, NotFound
 from kit.outbox import enqueue
 from kit.principal import Principal
@@ -20,7 +21,7 @@ from services.notification import repository as repo
 from services.notification.components import Components
 from services.notification.directory import Audience, Directory
 from services.notification.domain import UNSETTLED, check_status
-from services.notification.events import NOTIFICATION_REQUESTED
+from services.notification.events import NOTIFICATION_REQUESTED, SERVICE
 from services.notification.models import Broadcast, Message
 from services.notification.queue_service import QueueService, Request
 from services.notification.templates import render
@@ -104,6 +105,15 @@ class BroadcastsService:
                 NOTIFICATION_REQUESTED,
                 _request_event(request, caller.actor_id),
                 msg_id=f"broadcast-{broadcast_id}",
+            )
+            audit.record(
+                session,
+                SERVICE,
+                actor_id=caller.actor_id,
+                action="broadcast.created",
+                target_id=broadcast_id,
+                region_code=new.region_code,
+                detail={"role": new.role, "template": template.code, "urgent": new.urgent},
             )
         return BroadcastView(broadcast, {})
 

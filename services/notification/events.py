@@ -17,6 +17,7 @@ from services.notification.queue_service import QueueService, Request
 
 log = logging.getLogger(__name__)
 
+SERVICE = "notification"  # whose acts these are in the audit log (kit.audit)
 USER_CREATED = "identity.user.created"
 NOTIFICATION_REQUESTED = "notification.requested"
 

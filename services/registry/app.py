@@ -113,6 +113,7 @@ async def run(settings: RegistrySettings, role: Role) -> None:
 
     process = ServiceProcess(
         register,
+        components.db,
         every_role=[relay.run],
         api=[load_policy],
         worker=[division_changes.run, confirmed_alerts.run],

@@ -20,6 +20,7 @@ from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import Household
 from services.registry.vocabulary import MonitoringCategory, Status
 
+SERVICE = "registry"  # whose acts these are in the audit log (kit.audit)
 HOUSEHOLD_CREATED = "registry.household.created"
 HOUSEHOLD_UPDATED = "registry.household.updated"
 HOUSEHOLD_TRANSITIONED = "registry.household.transitioned"

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
+from kit import audit
 from kit.principal import Principal
 from services.registry import bulk_repository as bulk
 from services.registry import repository as repo
 from services.registry.components import Components
+from services.registry.events import SERVICE
 from services.registry.models import Household, Member
 from services.registry.statistics_service import scope_of
 from services.registry.templates import HOUSEHOLD_COLUMNS, label_of
@@ -53,6 +55,15 @@ class Exports:
     async def household_rows(self, caller: Principal, region_code: str) -> AsyncIterator[list[str]]:
         """The header, then one row per member of every household in the subtree."""
         scope = scope_of(caller, region_code)
+        async with self.c.db.unit_of_work() as session:
+            audit.record(
+                session,
+                SERVICE,
+                actor_id=caller.actor_id,
+                action="households.exported",
+                target_id=scope.region_code,
+                region_code=scope.region_code,
+            )
         yield [c.header for c in HOUSEHOLD_COLUMNS]
         after = ""
         while True:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.checks import parse
 from kit.clock import utcnow
 from kit.errors import AlreadyExists, NotFound
@@ -263,6 +264,15 @@ class HouseholdsService:
                 kind="revealed",
                 field=f"members.{member.id}.{what}",
                 reason=purpose.strip(),
+            )
+            audit.record(
+                session,
+                events.SERVICE,
+                actor_id=caller.actor_id,
+                action="member.revealed",
+                target_id=member.id,
+                region_code=household.village_code,
+                detail={"household_id": household.id, "field": what, "purpose": purpose.strip()},
             )
             if what == "phone":
                 if member.phone_cipher is None:

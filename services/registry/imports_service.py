@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from kit import audit
 from kit.checks import parse
 from kit.clock import utcnow
 from kit.errors import InvalidArgument, NotFound
@@ -20,6 +21,7 @@ from kit.territory import is_within
 from services.registry import bulk_repository as bulk
 from services.registry.benefit_import import BenefitImport
 from services.registry.components import Components
+from services.registry.events import SERVICE
 from services.registry.household_import import HouseholdImport
 from services.registry.household_rows import (
     Finding,
@@ -181,6 +183,22 @@ class ImportsService:
         job.findings, job.finished_at = log.count, utcnow()
         async with self.c.db.unit_of_work() as session:
             await bulk.save_job(session, job, findings)
+            audit.record(
+                session,
+                SERVICE,
+                actor_id=job.created_by,
+                action="import.finished",
+                target_id=job.id,
+                region_code=job.region_code,
+                detail={
+                    "kind": job.kind,
+                    "file_name": job.file_name,
+                    "mode": job.mode,
+                    "dry_run": job.dry_run,
+                    "outcome": job.outcome,
+                    "findings": job.findings,
+                },
+            )
 
     async def job(self, caller: Principal, job_id: str) -> ImportJob:
         async with self.c.db.read_only() as session:

@@ -4,7 +4,10 @@ covers the household's village."""
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from jingzhun.identity.v1 import identity_pb2
+from kit import audit
 from kit.clock import utcnow
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kit.grpc_client import ServiceClient
@@ -12,8 +15,23 @@ from kit.principal import Principal
 from kit.territory import is_within
 from services.registry import repository as repo
 from services.registry.components import Components
+from services.registry.events import SERVICE
 from services.registry.households_service import HouseholdsService
-from services.registry.models import Pairing
+from services.registry.models import Household, Pairing
+
+
+def record_pairing(
+    session: AsyncSession, caller: Principal, action: str, household: Household, helper_id: str
+) -> None:
+    audit.record(
+        session,
+        SERVICE,
+        actor_id=caller.actor_id,
+        action=action,
+        target_id=household.id,
+        region_code=household.village_code,
+        detail={"helper_id": helper_id},
+    )
 
 
 class PairingsService:
@@ -56,10 +74,11 @@ class PairingsService:
                 field="helper",
                 after=helper_id,
             )
+            record_pairing(session, caller, "pairing.created", household, helper_id)
         return pairing
 
     async def unpair(self, caller: Principal, household_id: str, helper_id: str) -> None:
-        await self.households.get(caller, household_id)
+        household = (await self.households.get(caller, household_id)).household
         async with self.c.db.unit_of_work() as session:
             pairing = await repo.get_pairing(session, household_id, helper_id)
             if pairing is None:
@@ -74,6 +93,7 @@ class PairingsService:
                 field="helper",
                 before=helper_id,
             )
+            record_pairing(session, caller, "pairing.removed", household, helper_id)
 
     async def of_household(self, caller: Principal, household_id: str) -> list[Pairing]:
         async with self.c.db.read_only() as session:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.checks import parse
 from kit.clock import utcnow
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
@@ -18,6 +19,7 @@ from kit.principal import Principal
 from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.edits import HouseholdChanges, check_version, commit_changes, validate
+from services.registry.events import SERVICE
 from services.registry.households_service import HouseholdsService, NewMember
 from services.registry.livelihood_service import (
     apply_incomes,
@@ -169,6 +171,20 @@ class ReviewsService:
                 field="change_request",
                 after=request.status,
                 reason=reason.strip() or note,
+            )
+            audit.record(
+                session,
+                SERVICE,
+                actor_id=caller.actor_id,
+                action="change_request.reviewed",
+                target_id=request.id,
+                region_code=household.village_code,
+                detail={
+                    "household_id": household.id,
+                    "requested_by": request.requested_by,
+                    "status": request.status,
+                    "reason": reason.strip(),
+                },
             )
         return request
 

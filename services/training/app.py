@@ -85,6 +85,11 @@ async def run(settings: TrainingSettings, role: Role) -> None:
         await components.db.dispose()
 
     process = ServiceProcess(
-        register, every_role=[relay.run], api=[load_policy], worker=[scheduler.run], on_stop=stop
+        register,
+        components.db,
+        every_role=[relay.run],
+        api=[load_policy],
+        worker=[scheduler.run],
+        on_stop=stop,
     )
     await run_service(settings, process, role)

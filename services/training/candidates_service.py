@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.checks import parse, required_text
 from kit.clock import aware
 from kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound
@@ -22,7 +23,7 @@ from services.training import repository as repo
 from services.training.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
 from services.training.directory import Directory
 from services.training.domain import LeaderType, within_range
-from services.training.events import publish_step
+from services.training.events import SERVICE, publish_step
 from services.training.lifecycle import (
     STEP_NAMES,
     CandidateAction,
@@ -189,6 +190,15 @@ class CandidatesService:
             step = STEP_NAMES[wanted]
             if not await self.advance(session, candidate, values, step, caller.actor_id, note):
                 raise Aborted("the candidate changed meanwhile; read it again", reason="CONFLICT")
+            audit.record(
+                session,
+                SERVICE,
+                actor_id=caller.actor_id,
+                action=f"leader_candidate.{step}",
+                target_id=candidate.id,
+                region_code=candidate.village_code,
+                detail={"status": target.value, "note": note.strip()},
+            )
             return await self.view(session, candidate)
 
     async def close_if_ended(self, session: AsyncSession, candidate: Candidate) -> bool:

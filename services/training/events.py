@@ -16,6 +16,7 @@ from kit.paging import stamp
 from kit.territory import PREFIX_LENGTH, Level, code_from_prefix
 from services.training.models import Candidate, Course, Enrolment, Institution
 
+SERVICE = "training"  # whose acts these are in the audit log (kit.audit)
 CANDIDATE_CHANGED = "training.candidate.changed"
 NOTIFICATION_REQUESTED = "notification.requested"
 

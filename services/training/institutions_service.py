@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.checks import parse, required_text
 from kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound
 from kit.principal import Principal
@@ -18,7 +19,7 @@ from services.training import courses_repository as repo
 from services.training.candidates_service import scope_of
 from services.training.components import Components
 from services.training.courses_domain import InstitutionStatus, screened
-from services.training.events import region_at, text_screening
+from services.training.events import SERVICE, region_at, text_screening
 from services.training.lifecycle import require_level
 from services.training.models import Institution
 
@@ -134,6 +135,15 @@ class InstitutionsService:
                 raise Aborted("the institution changed meanwhile", reason="CONFLICT")
             await session.refresh(institution)
             text_screening(session, institution, caller.actor_id)
+            audit.record(
+                session,
+                SERVICE,
+                actor_id=caller.actor_id,
+                action="institution.screened",
+                target_id=institution.id,
+                region_code=institution.county_code,
+                detail={"status": institution.status, "reason": note},
+            )
             return (await self.views(session, [institution]))[0]
 
     async def views(self, session: AsyncSession, found: list[Institution]) -> list[InstitutionView]:

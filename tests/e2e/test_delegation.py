@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.e2e.smsc import eventually
+
 JINAN, LIXIA, TOWN = "370100000000", "370102000000", "370102001000"
 VILLAGE, NEIGHBOUR_VILLAGE = "370102001002", "370102001003"
 QINGDAO_COUNTY = "370202000000"
@@ -89,10 +91,12 @@ def test_permission_changes_are_in_the_audit_trail(api, admin_token) -> None:
         f"/api/v1/users/{user_id}", json={"roles": ["inspector"]}, headers=api.auth(admin_token)
     )
     assert changed.status_code == 200 and changed.json()["roles"] == ["inspector"]
-    records = api.get("/api/v1/audit-records", admin_token, target_id=user_id).json()["items"]
-    actions = [r["action"] for r in records]
-    assert {"user.created", "user.roles_changed", "login.succeeded", "password.changed"} <= set(
-        actions
-    )
+    wanted = {"user.created", "user.roles_changed", "login.succeeded", "password.changed"}
+
+    def all_recorded():  # type: ignore[no-untyped-def]
+        records = api.get("/api/v1/audit-records", admin_token, target_id=user_id).json()["items"]
+        return records if wanted <= {r["action"] for r in records} else None
+
+    records = eventually(all_recorded, what="the account's acts in the audit log")
     roles_change = next(r for r in records if r["action"] == "user.roles_changed")
     assert roles_change["detail"] == {"before": ["secretary"], "after": ["inspector"]}

@@ -3,6 +3,8 @@ the change is on the record."""
 
 from __future__ import annotations
 
+from tests.e2e.smsc import eventually
+
 VILLAGE = "370202001004"  # 青岛市市南区香港中路街道江西路社区
 
 
@@ -18,8 +20,15 @@ def test_the_province_renames_a_village_and_the_change_is_recorded(api, admin_to
     assert api.get(f"/api/v1/regions/{VILLAGE}", admin_token).json()["name"] == "江西路新社区"
     listed = api.get("/api/v1/division-changes", admin_token).json()["items"]
     assert listed[0]["id"] == applied.json()["id"] and listed[0]["reason"] == "社区更名"
-    audit = api.get("/api/v1/audit-records", admin_token, action="division.changed").json()["items"]
-    assert any(record["target_id"] == applied.json()["id"] for record in audit)
+    eventually(
+        lambda: any(
+            record["target_id"] == applied.json()["id"]
+            for record in api.get(
+                "/api/v1/audit-records", admin_token, action="division.changed"
+            ).json()["items"]
+        ),
+        what="the division change in the audit log",
+    )
 
 
 def test_a_city_administrator_cannot_change_divisions(api, admin_token) -> None:

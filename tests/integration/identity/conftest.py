@@ -9,10 +9,16 @@ from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
+from sqlmodel import col, select
 
 from kit import migrations
+from kit.audit import AUDIT_RECORDED
+from kit.bus import MSG_ID
+from kit.clock import utcnow
+from kit.outbox import InboxMessage, OutboxMessage
 from kit.principal import Principal
 from services.identity.app import Identity
+from services.identity.events import on_audit_recorded
 from services.identity.settings import IdentitySettings
 
 # A small territory: one province, two cities, counties, towns and villages.
@@ -62,6 +68,20 @@ async def build_identity(
     identity = await Identity.build(settings, Redis.from_url(redis_url))
     await identity.regions.load_file(regions)
     return identity
+
+
+async def append_audited_acts(identity: Identity) -> None:
+    """What identity's audit consumers do, without the broker: the acts its outbox holds
+    appended to the log, each once (the inbox), in the order they were recorded."""
+    db = identity.components.db
+    async with db.read_only() as session:
+        statement = select(OutboxMessage).where(col(OutboxMessage.subject).endswith(AUDIT_RECORDED))
+        events = (await session.exec(statement.order_by(col(OutboxMessage.seq)))).all()
+    for event in events:
+        async with db.unit_of_work() as session:
+            if await session.get(InboxMessage, event.id) is None:
+                await on_audit_recorded(session, event.subject, event.payload, {MSG_ID: event.id})
+                session.add(InboxMessage(id=event.id, subject=event.subject, processed_at=utcnow()))
 
 
 @pytest.fixture

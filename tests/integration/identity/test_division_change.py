@@ -11,8 +11,10 @@ import pytest
 from kit.errors import FailedPrecondition, NotFound
 from kit.principal import Principal
 from services.identity.app import Identity
+from services.identity.domain import AuditFilters
 from services.identity.region_service import DivisionRequest, read_regions_file
 from services.identity.settings import DATA_DIR
+from tests.integration.identity.conftest import append_audited_acts
 
 CURRENT = DATA_DIR / "regions-37.tsv.gz"
 # Today's district -> its pre-2019 county of Laiwu city, with the name it had then.
@@ -75,12 +77,11 @@ async def test_replaying_the_laiwu_merge_gives_todays_codes(shandong_2018: Ident
     assert old_city is not None and old_city.retired and old_city.successor_code == "370100000000"
     old_village = identity.components.regions.get(village)
     assert old_village is not None and old_village.successor_code == "370116" + village[6:]
+    await append_audited_acts(identity)
     history = await identity.audit.list_records(
         province,
         region_code="",
-        action="user.region_recoded",
-        actor_id="",
-        target_id=cadre.user.id,
+        filters=AuditFilters(action="user.region_recoded", target_id=cadre.user.id),
         before_id=None,
         limit=10,
     )

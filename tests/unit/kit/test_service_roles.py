@@ -7,6 +7,7 @@ import pytest
 from nats.aio.client import Client as NATS
 
 from kit.bus import Bus
+from kit.db import Database
 from kit.service_main import Role, ServiceProcess
 from kit.settings import CommonSettings
 
@@ -18,7 +19,11 @@ async def schedule() -> None: ...
 
 
 PROCESS = ServiceProcess(
-    lambda _server: [], every_role=[relay], api=[load_policy], worker=[consume, schedule]
+    lambda _server: [],
+    Database("sqlite+aiosqlite:///:memory:"),
+    every_role=[relay],
+    api=[load_policy],
+    worker=[consume, schedule],
 )
 
 

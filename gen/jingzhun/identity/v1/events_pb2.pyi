@@ -122,3 +122,50 @@ class DivisionChanged(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DivisionChanged: _TypeAlias = DivisionChanged  # noqa: Y015
+
+@_typing.final
+class AuditRecorded(_message.Message):
+    """`<service>.audit.recorded`, published by every service through its outbox in the unit of
+    work of the act: one sensitive act (a reveal, a review, an import, an export, a login, a
+    permission change...) for identity to append to the one audit log.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    AT_FIELD_NUMBER: _builtins.int
+    ACTOR_ID_FIELD_NUMBER: _builtins.int
+    ACTION_FIELD_NUMBER: _builtins.int
+    TARGET_ID_FIELD_NUMBER: _builtins.int
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    DETAIL_FIELD_NUMBER: _builtins.int
+    CLIENT_IP_FIELD_NUMBER: _builtins.int
+    actor_id: _builtins.str
+    """user id, "client:<id>" or empty for anonymous attempts"""
+    action: _builtins.str
+    """<aggregate>.<past_verb>, e.g. member.revealed, login.failed"""
+    target_id: _builtins.str
+    region_code: _builtins.str
+    """whose territory the act concerns: who may read the record"""
+    detail: _builtins.str
+    """a JSON object, never a secret, a full id or phone number"""
+    client_ip: _builtins.str
+    @_builtins.property
+    def at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        at: _timestamp_pb2.Timestamp | None = ...,
+        actor_id: _builtins.str = ...,
+        action: _builtins.str = ...,
+        target_id: _builtins.str = ...,
+        region_code: _builtins.str = ...,
+        detail: _builtins.str = ...,
+        client_ip: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["at", b"at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor_id", b"actor_id", "at", b"at", "client_ip", b"client_ip", "detail", b"detail", "region_code", b"region_code", "target_id", b"target_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditRecorded: _TypeAlias = AuditRecorded  # noqa: Y015

@@ -1220,6 +1220,8 @@ class AuditRecord(_message.Message):
     REGION_CODE_FIELD_NUMBER: _builtins.int
     DETAIL_FIELD_NUMBER: _builtins.int
     CLIENT_IP_FIELD_NUMBER: _builtins.int
+    SERVICE_FIELD_NUMBER: _builtins.int
+    HASH_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     actor_id: _builtins.str
     """user id, "client:<id>" or empty for anonymous attempts"""
@@ -1230,6 +1232,10 @@ class AuditRecord(_message.Message):
     detail: _builtins.str
     """JSON, never a secret or a full phone number"""
     client_ip: _builtins.str
+    service: _builtins.str
+    """the service whose act it is"""
+    hash: _builtins.str
+    """sha256 of the previous record's hash and this record (hex)"""
     @_builtins.property
     def at(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
@@ -1243,10 +1249,12 @@ class AuditRecord(_message.Message):
         region_code: _builtins.str = ...,
         detail: _builtins.str = ...,
         client_ip: _builtins.str = ...,
+        service: _builtins.str = ...,
+        hash: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["at", b"at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor_id", b"actor_id", "at", b"at", "client_ip", b"client_ip", "detail", b"detail", "id", b"id", "region_code", b"region_code", "target_id", b"target_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor_id", b"actor_id", "at", b"at", "client_ip", b"client_ip", "detail", b"detail", "hash", b"hash", "id", b"id", "region_code", b"region_code", "service", b"service", "target_id", b"target_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1262,12 +1270,24 @@ class ListAuditRecordsRequest(_message.Message):
     TARGET_ID_FIELD_NUMBER: _builtins.int
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    SERVICE_FIELD_NUMBER: _builtins.int
+    SINCE_FIELD_NUMBER: _builtins.int
+    UNTIL_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     action: _builtins.str
     actor_id: _builtins.str
     target_id: _builtins.str
     page_size: _builtins.int
     page_token: _builtins.str
+    service: _builtins.str
+    @_builtins.property
+    def since(self) -> _timestamp_pb2.Timestamp:
+        """at or after; unset: from the first"""
+
+    @_builtins.property
+    def until(self) -> _timestamp_pb2.Timestamp:
+        """before; unset: to the last"""
+
     def __init__(
         self,
         *,
@@ -1277,10 +1297,13 @@ class ListAuditRecordsRequest(_message.Message):
         target_id: _builtins.str = ...,
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
+        service: _builtins.str = ...,
+        since: _timestamp_pb2.Timestamp | None = ...,
+        until: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["since", b"since", "until", b"until"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor_id", b"actor_id", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "target_id", b"target_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor_id", b"actor_id", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "service", b"service", "since", b"since", "target_id", b"target_id", "until", b"until"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
