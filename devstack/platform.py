@@ -15,6 +15,7 @@ from devstack.processes import LogFollower, Supervisor, base_environment, free_p
 from devstack.province import write_province
 from kit import migrations
 from kit.bus import Bus
+from kit.service_auth import PLATFORM_CLIENTS
 from kit.tokens import ensure_keypair
 
 SERVICE_PORTS = {
@@ -25,8 +26,12 @@ SERVICE_PORTS = {
     "notification": 50055,
 }
 ROOT = Path(__file__).resolve().parent.parent
-SERVICE_SECRET_ENV = "NOTIFICATION_IDENTITY_SECRET"
 SIMULATOR = "smsc-simulator"
+
+
+def secret_env(process: str) -> str:
+    """The variable holding a process's secret at identity (`GATEWAY_IDENTITY_SECRET`, ...)."""
+    return f"{process.upper()}_IDENTITY_SECRET"
 
 
 def has_migrations(service: str) -> bool:
@@ -80,10 +85,9 @@ class PlatformConfig:
     def public_key(self) -> Path:
         return self.var_dir / "keys" / "jwt-signing.pub.pem"
 
-    @property
-    def service_secret(self) -> Path:
-        """The secret of notification's client at identity (svc-notification)."""
-        return self.var_dir / "keys" / "notification-identity.secret"
+    def client_secret(self, process: str) -> Path:
+        """The secret of a process's own client at identity (`svc-<process>`)."""
+        return self.var_dir / "keys" / f"{process}-identity.secret"
 
     @property
     def gateway_url(self) -> str:
@@ -110,11 +114,12 @@ class LocalPlatform:
             "JZ_JWT_PUBLIC_KEY_FILE": str(c.public_key.resolve()),
             "IDENTITY_SIGNING_KEY_FILE": str(c.private_key.resolve()),
             "GATEWAY_PORT": str(c.gateway_port),
-            SERVICE_SECRET_ENV: ensure_secret(c.service_secret),
             "NOTIFICATION_PROVIDER": "smpp",
             "NOTIFICATION_SMPP_HOST": "127.0.0.1",
             "NOTIFICATION_SMPP_PORT": str(self.smsc_port),
         }
+        for process in PLATFORM_CLIENTS:
+            env[secret_env(process)] = ensure_secret(c.client_secret(process))
         for service, port in c.service_ports.items():
             env[f"{service.upper()}_GRPC_PORT"] = str(port)
             env[f"{service.upper()}_DATABASE_URL"] = c.database_url(service)
@@ -129,23 +134,24 @@ class LocalPlatform:
         return migrated
 
     def prepare(self) -> None:
-        """Keys, migrations, the territory and notification's client at identity; every step
-        is idempotent."""
+        """Keys, migrations, the territory and every process's own client at identity; every
+        step is idempotent."""
         ensure_keypair(self.config.private_key, self.config.public_key)
         self.migrate()
         env = self.environment()
         run_module("services.identity", "load-regions", env=env)
-        run_module(
-            "services.identity",
-            "register-service",
-            "--name",
-            "notification",
-            "--scopes",
-            "users:contact",
-            "--secret-env",
-            SERVICE_SECRET_ENV,
-            env=env,
-        )
+        for process, scopes in PLATFORM_CLIENTS.items():
+            run_module(
+                "services.identity",
+                "register-service",
+                "--name",
+                process,
+                "--scopes",
+                *scopes,
+                "--secret-env",
+                secret_env(process),
+                env=env,
+            )
 
     def load_demo(self, households: int) -> dict:
         """A generated province of `households` households in the registry (once: a registry

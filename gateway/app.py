@@ -57,6 +57,7 @@ from kit.metrics import HttpMetricsMiddleware
 from kit.policy import fetch_policy_when_ready
 from kit.redis_client import redis_client
 from kit.revocation import RevocationCheck, RevocationKeys
+from kit.service_auth import ServiceCredentials
 from kit.tokens import TokenVerifier
 
 API_VERSION = "1.0.0"
@@ -64,7 +65,7 @@ API_VERSION = "1.0.0"
 
 async def keep_policy_loaded(state: GatewayState) -> None:
     """Load the policy as soon as identity answers; until then calls needing it get 503."""
-    state.authorizer = await fetch_policy_when_ready(state.identity)
+    state.authorizer = await fetch_policy_when_ready(state.credentials)
 
 
 def build_state(settings: GatewaySettings) -> GatewayState:
@@ -76,8 +77,12 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         common.jwt_public_key_file, issuer=common.jwt_issuer, audience=common.jwt_audience
     )
 
+    credentials = ServiceCredentials.of(identity, settings)
+
     async def resync() -> None:
-        await identity.call("SyncRevocations", pb.SyncRevocationsRequest())
+        await identity.call(
+            "SyncRevocations", pb.SyncRevocationsRequest(), token=await credentials.token()
+        )
 
     guard = Guard(
         verifier,
@@ -99,6 +104,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         assistance=assistance_client(common.assistance_address, settings.grpc_timeout_seconds),
         training=training_client(common.training_address, settings.grpc_timeout_seconds),
         guard=guard,
+        credentials=credentials,
         limiter=limiter,
     )
 

@@ -48,6 +48,9 @@ class RateLimiter:
 
 
 class Guard:
+    """Admits a token: its signature, then revocation and the rate limit of its principal (an
+    integrator client's own quota when its token carries one, else `limit_per_minute`)."""
+
     def __init__(
         self,
         verifier: TokenVerifier,
@@ -84,5 +87,5 @@ class Guard:
             pipe.mget(self.revocations.keys_for(principal))
             self.limiter.queue(pipe, principal.actor_id)
             values, count, _ = await pipe.execute()
-        self.limiter.check(count, self.limit)
+        self.limiter.check(count, principal.requests_per_minute or self.limit)
         return self.revocations.verdict(principal, values)

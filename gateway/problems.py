@@ -18,6 +18,10 @@ from kit.redis_client import UNREACHABLE, RedisUnavailable
 
 log = logging.getLogger(__name__)
 MEDIA_TYPE = "application/problem+json"
+# Every 429 and 503 tells the client when to try again (RFC 9110 §10.2.3): the cause's own
+# delay when it knows one (the rate limit's window), else this (a service or Redis away).
+RETRY_STATUSES = frozenset({429, 503})
+DEFAULT_RETRY_AFTER_SECONDS = 5
 
 
 class FieldError(BaseModel):
@@ -60,6 +64,8 @@ def problem_response(
         errors=errors,
         error=oauth_error,
     )
+    if status in RETRY_STATUSES:
+        headers = {"Retry-After": str(DEFAULT_RETRY_AFTER_SECONDS), **(headers or {})}
     return JSONResponse(
         body.model_dump(exclude_none=True),
         status_code=status,
@@ -71,8 +77,16 @@ def problem_response(
 class OAuthError(DomainError):
     """An error at the token endpoint, carrying the RFC 6749 `error` code."""
 
-    def __init__(self, status: int, error: str, message: str, *, reason: str | None = None) -> None:
-        super().__init__(message, reason=reason or error.upper())
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        message: str,
+        *,
+        reason: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason or error.upper(), retry_after=retry_after)
         self.status = status
         self.error = error
 

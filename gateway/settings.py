@@ -5,12 +5,15 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import CommonSettings, PlatformSettings
+from kit.settings import CallsIdentity, CommonSettings
 
 
-class GatewaySettings(PlatformSettings):
+class GatewaySettings(CallsIdentity):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
 
+    # Its client at identity: it loads the policy, re-seeds revocations and serves the
+    # public pages as this client.
+    identity_client_id: str = "svc-gateway"
     host: str = "127.0.0.1"
     port: int = 8080
     # Requests per minute for one principal (a person or an integrator), and for one client

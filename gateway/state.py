@@ -10,6 +10,7 @@ from gateway.guard import Guard, RateLimiter
 from gateway.settings import GatewaySettings
 from kit.authz import Authorizer
 from kit.grpc_client import ServiceClient
+from kit.service_auth import ServiceCredentials
 
 
 @dataclass
@@ -23,5 +24,7 @@ class GatewayState:
     assistance: ServiceClient
     training: ServiceClient
     guard: Guard
+    # Its own client at identity (svc-gateway): the policy, revocations, the public pages.
+    credentials: ServiceCredentials
     limiter: RateLimiter
     authorizer: Authorizer | None = None  # loaded from identity once it answers

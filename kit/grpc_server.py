@@ -5,6 +5,7 @@ times every call by method and code."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
@@ -16,7 +17,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from kit.errors import DomainError, Internal
+from kit.anonymous_methods import is_anonymous
+from kit.errors import DomainError, Internal, Unauthenticated
 from kit.grpc_errors import to_grpc_status
 from kit.metrics import GrpcMethodMetrics
 from kit.principal import current_principal
@@ -34,8 +36,19 @@ def bearer_token(metadata: Iterable[tuple[str, Any]] | None) -> str | None:
     return None
 
 
+async def replies_of(result: Any) -> AsyncIterator[Any]:
+    """The replies of a streaming handler, whether it yields them or writes them to its context
+    (as the health service's Watch does) and returns nothing."""
+    if inspect.isasyncgen(result):
+        async for reply in result:
+            yield reply
+    else:
+        await result
+
+
 class CallContextInterceptor(grpc.aio.ServerInterceptor):
-    """Decode the caller's token (if any) into `current_principal`; turn DomainErrors into rich
+    """Decode the caller's token into `current_principal` (a call without one is UNAUTHENTICATED
+    unless its method is one of kit.anonymous_methods); turn DomainErrors into rich
     statuses and anything unexpected into a bare INTERNAL, logged here and nowhere else; each
     call is counted by the code it ended with, and timed."""
 
@@ -51,6 +64,7 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
         metrics = self._metrics.get(method)
         if metrics is None:
             metrics = self._metrics[method] = GrpcMethodMetrics(method)
+        anonymous = is_anonymous(method)
         kinds = {
             "request_deserializer": handler.request_deserializer,
             "response_serializer": handler.response_serializer,
@@ -59,7 +73,7 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
             unary = handler.unary_unary
 
             async def one_to_one(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                async with self._call(context, method, metrics):
+                async with self._call(context, method, metrics, anonymous):
                     return await unary(request, context)
 
             return grpc.unary_unary_rpc_method_handler(one_to_one, **kinds)
@@ -67,7 +81,7 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
             upload = handler.stream_unary
 
             async def many_to_one(requests: Any, context: grpc.aio.ServicerContext) -> Any:
-                async with self._call(context, method, metrics):
+                async with self._call(context, method, metrics, anonymous):
                     return await upload(requests, context)
 
             return grpc.stream_unary_rpc_method_handler(many_to_one, **kinds)
@@ -75,16 +89,29 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
             download = handler.unary_stream
 
             async def one_to_many(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                async with self._call(context, method, metrics):
-                    async for reply in download(request, context):
+                async with self._call(context, method, metrics, anonymous):
+                    async for reply in replies_of(download(request, context)):
                         yield reply
 
             return grpc.unary_stream_rpc_method_handler(one_to_many, **kinds)
+        if handler.stream_stream is not None:
+            duplex = handler.stream_stream
+
+            async def many_to_many(requests: Any, context: grpc.aio.ServicerContext) -> Any:
+                async with self._call(context, method, metrics, anonymous):
+                    async for reply in replies_of(duplex(requests, context)):
+                        yield reply
+
+            return grpc.stream_stream_rpc_method_handler(many_to_many, **kinds)
         return handler
 
     @asynccontextmanager
     async def _call(
-        self, context: grpc.aio.ServicerContext, method: str, metrics: GrpcMethodMetrics
+        self,
+        context: grpc.aio.ServicerContext,
+        method: str,
+        metrics: GrpcMethodMetrics,
+        anonymous: bool,
     ) -> AsyncIterator[None]:
         started = perf_counter()
         code = grpc.StatusCode.OK
@@ -93,6 +120,8 @@ class CallContextInterceptor(grpc.aio.ServerInterceptor):
         try:
             if token is not None:
                 reset = current_principal.set(self._verifier.verify(token))
+            elif not anonymous:
+                raise Unauthenticated("authentication required", reason="TOKEN_MISSING")
             yield
         except DomainError as error:
             status = to_grpc_status(error)

@@ -1,6 +1,8 @@
 """Durable JetStream consumers with idempotent handlers: each message is handled in one unit
 of work together with its inbox row, so a redelivered message is recognised and skipped. Each
-consumer reports how many messages it has yet to handle."""
+consumer reports how many messages it has yet to handle. A short `ack_wait` bounds how long a
+crashed process holds its messages; a live one keeps them however long its work takes
+(kit.in_progress)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bus import MSG_ID, Bus
 from kit.db import Database
+from kit.in_progress import kept_in_progress
 from kit.metrics import CONSUMER_PENDING, sample_every
 from kit.outbox import InboxMessage
 from kit.telemetry import extract_context
@@ -49,16 +52,20 @@ class Consumer:
 
     async def _subscribe(self):  # type: ignore[no-untyped-def]
         if self._subscription is None:
-            self._subscription = await self.bus.js.pull_subscribe(
-                self.bus.subject(self.filter_subject),
-                durable=self.durable,
-                stream=self.bus.stream_name(self.stream),
+            stream = self.bus.stream_name(self.stream)
+            # Create the durable consumer, or update one made by an earlier release (a changed
+            # ack wait applies at once, not only to consumers created after it).
+            await self.bus.js.add_consumer(
+                stream,
                 config=ConsumerConfig(
+                    durable_name=self.durable,
+                    filter_subject=self.bus.subject(self.filter_subject),
                     ack_policy=AckPolicy.EXPLICIT,
                     ack_wait=self.ack_wait,
                     max_deliver=self.max_deliver,
                 ),
             )
+            self._subscription = await self.bus.js.pull_subscribe_bind(self.durable, stream=stream)
         return self._subscription
 
     async def handle(self, message: Msg) -> None:
@@ -99,8 +106,10 @@ class Consumer:
             messages = await subscription.fetch(self.batch, timeout=wait_seconds)
         except TimeoutError:  # nats' own, or asyncio's when the deadline ran out in between
             return 0
-        for message in messages:
-            await self.handle(message)
+        async with kept_in_progress(messages, self.ack_wait) as pending:
+            for message in messages:
+                await self.handle(message)
+                pending.done(message)
         return len(messages)
 
     async def sample_pending(self) -> None:

@@ -1,4 +1,5 @@
-"""The authorization policy lives in identity; every other process fetches it from there."""
+"""The authorization policy lives in identity; every other process fetches it from there, as
+its own service client."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import logging
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.authz import Authorizer
 from kit.errors import DomainError
-from kit.grpc_client import ServiceClient
+from kit.service_auth import ServiceCredentials
 
 log = logging.getLogger(__name__)
 
 
-async def fetch_policy(identity: ServiceClient) -> Authorizer:
-    reply = await identity.call("GetAuthorizationPolicy", pb.GetAuthorizationPolicyRequest())
+async def fetch_policy(credentials: ServiceCredentials) -> Authorizer:
+    reply = await credentials.identity.call(
+        "GetAuthorizationPolicy",
+        pb.GetAuthorizationPolicyRequest(),
+        token=await credentials.token(),
+    )
     return Authorizer(
         [(r.role, r.resource, r.action) for r in reply.rules],
         [(g.granter_role, g.grantable_role) for g in reply.grants],
@@ -23,13 +28,17 @@ async def fetch_policy(identity: ServiceClient) -> Authorizer:
     )
 
 
-async def fetch_policy_when_ready(identity: ServiceClient, max_delay: float = 5.0) -> Authorizer:
-    """Retry with backoff until identity answers (processes may start in any order)."""
+async def fetch_policy_when_ready(
+    credentials: ServiceCredentials, max_delay: float = 5.0
+) -> Authorizer:
+    """Retry with backoff until identity answers and knows this process's client (processes
+    and the bootstrap that registers the clients may start in any order)."""
     delay = 0.2
     while True:
         try:
-            authorizer = await fetch_policy(identity)
-        except DomainError:
+            authorizer = await fetch_policy(credentials)
+        except DomainError as error:
+            log.info("authorization policy not available yet", extra={"reason": error.reason})
             await asyncio.sleep(delay)
             delay = min(delay * 2, max_delay)
         else:

@@ -29,6 +29,8 @@ class Principal:
     issued_at: int = 0  # epoch milliseconds (claim `iatm`)
     expires_at: int = 0
     must_change_password: bool = False
+    # An integrator client's own quota at the gateway (claim `rpm`); 0: the gateway's default.
+    requests_per_minute: int = 0
     token: str = field(default="", repr=False)
     # Set by `Access.caller` when the function called is held only through a pairing-limited
     # role (a helper cadre's): then the caller sees only the households paired with them.

@@ -1,6 +1,9 @@
-"""A service calling another on its own behalf (not a user's): its access token from identity
-by OAuth2 client credentials (`svc-<name>`, registered by the operator), renewed before it
-expires."""
+"""A process calling identity on its own behalf (not a user's): its access token by OAuth2
+client credentials (`svc-<name>`, registered by the operator), renewed before it expires.
+
+Every platform process but identity has such a client, with the least scopes it needs
+(`PLATFORM_CLIENTS`); `make run`, the test platform and the Kubernetes bootstrap Job register
+exactly these."""
 
 from __future__ import annotations
 
@@ -9,8 +12,19 @@ import time
 
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.grpc_client import ServiceClient
+from kit.settings import CallsIdentity
 
 RENEW_MARGIN_SECONDS = 60.0
+
+# Process -> the scopes of its client `svc-<process>`: the policy (every process), the
+# revocations re-seed (the gateway), phone numbers (notification).
+PLATFORM_CLIENTS: dict[str, tuple[str, ...]] = {
+    "gateway": ("policy:read", "revocations:sync"),
+    "registry": ("policy:read",),
+    "assistance": ("policy:read",),
+    "training": ("policy:read",),
+    "notification": ("policy:read", "users:contact"),
+}
 
 
 class ServiceCredentials:
@@ -21,6 +35,11 @@ class ServiceCredentials:
         self._token = ""
         self._renew_at = 0.0
         self._lock = asyncio.Lock()
+
+    @classmethod
+    def of(cls, identity: ServiceClient, settings: CallsIdentity) -> ServiceCredentials:
+        """This process's own credentials, as its settings name them."""
+        return cls(identity, settings.identity_client_id, settings.identity_secret)
 
     async def token(self) -> str:
         """A valid access token of this service (one call to identity every few minutes)."""

@@ -102,3 +102,21 @@ class ServiceSettings(PlatformSettings):
     @property
     def grpc_address(self) -> str:
         return f"{self.grpc_host}:{self.grpc_port}"
+
+
+class CallsIdentity(PlatformSettings):
+    """Mixed into the settings of a process that calls identity as itself (every process but
+    identity): its client there, `svc-<name>`, registered by `python -m services.identity
+    register-service`, and that client's secret (`<PREFIX>_IDENTITY_SECRET`, or the file of
+    that name in `$JZ_SECRETS_DIR`). Each subclass names its client."""
+
+    identity_client_id: str = ""
+    identity_secret: str = ""
+    common: CommonSettings = Field(default_factory=CommonSettings)
+
+    @model_validator(mode="after")
+    def _identity_secret_in_production(self) -> CallsIdentity:
+        if self.common.environment == "prod" and not self.identity_secret:
+            prefix = self.model_config.get("env_prefix", "")
+            raise ValueError(f"{prefix.upper()}IDENTITY_SECRET must be set in production")
+        return self

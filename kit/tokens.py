@@ -79,6 +79,7 @@ class TokenVerifier:
             issued_at=int(claims.get("iatm", claims["iat"] * 1000)),
             expires_at=int(claims["exp"]),
             must_change_password=bool(claims.get("pwc", False)),
+            requests_per_minute=int(claims.get("rpm", 0)),
             token=token,
         )
 

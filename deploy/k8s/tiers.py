@@ -9,7 +9,9 @@ from topology import (
     CITY_WORKLOADS,
     DOMAIN,
     GATEWAY_PORT,
+    GATEWAY_SECRETS,
     GATEWAY_SIZE,
+    IDENTITY_CLIENTS,
     INFRA_NAMESPACE,
     KEYS_DIR,
     METRICS_PORT,
@@ -31,6 +33,7 @@ from workloads import (
     deployment,
     grpc_probes,
     hpa,
+    identity_secret_source,
     job,
     labels,
     meta,
@@ -203,7 +206,9 @@ def gateway(floor: int, ceiling: int) -> list[Obj]:
         ports=ports,
         probes=probes,
     )
-    spec = pod_spec([main], volumes([redis_source()]), terminationGracePeriodSeconds=30)
+    spec = pod_spec(
+        [main], volumes([gateway_secrets(), redis_source()]), terminationGracePeriodSeconds=30
+    )
     service_ports = [
         {"name": "http", "port": 80, "targetPort": "http"},
         {"name": "metrics", "port": METRICS_PORT, "targetPort": "metrics"},
@@ -262,19 +267,22 @@ def migration(s: Service) -> Obj:
     )
 
 
+def gateway_secrets() -> Obj:
+    items = [
+        {"key": key, "path": f"GATEWAY_{key.upper().replace('-', '_')}"} for key in GATEWAY_SECRETS
+    ]
+    return {"secret": {"name": "gateway-secrets", "items": items}}
+
+
 def bootstrap() -> Obj:
-    """The territory, notification's client at identity, and the first administrator, whose
-    one-time password is the operator's Secret `identity-bootstrap` (changed at first login)."""
-    identity, notification = BY_NAME["identity"], BY_NAME["notification"]
+    """The territory, every process's own client at identity (`svc-<process>`, with the secret
+    that process presents), and the first administrator, whose one-time password is the
+    operator's Secret `identity-bootstrap` (changed at first login)."""
+    identity = BY_NAME["identity"]
     cmd = ["python", "-m", "services.identity"]
     sources = [
         *secret_files(identity),
-        {
-            "secret": {
-                "name": "notification-secrets",
-                "items": [{"key": "identity-secret", "path": "NOTIFICATION_IDENTITY_SECRET"}],
-            }
-        },
+        *(identity_secret_source(process) for process in IDENTITY_CLIENTS),
         {
             "secret": {
                 "name": "identity-bootstrap",
@@ -282,24 +290,28 @@ def bootstrap() -> Obj:
             }
         },
     ]
-    steps = [
-        await_schema(identity),
-        container("load-regions", [*cmd, "load-regions"], INIT_SIZE, has_secrets=True),
+    registrations = [
         container(
-            "register-services",
+            f"register-{process}",
             [
                 *cmd,
                 "register-service",
                 "--name",
-                notification.name,
+                process,
                 "--scopes",
-                "users:contact",
+                *scopes,
                 "--secret-file",
-                f"{SECRETS_DIR}/NOTIFICATION_IDENTITY_SECRET",
+                f"{SECRETS_DIR}/{process.upper()}_IDENTITY_SECRET",
             ],
             INIT_SIZE,
             has_secrets=True,
-        ),
+        )
+        for process, scopes in IDENTITY_CLIENTS.items()
+    ]
+    steps = [
+        await_schema(identity),
+        container("load-regions", [*cmd, "load-regions"], INIT_SIZE, has_secrets=True),
+        *registrations,
     ]
     admin = container(
         "bootstrap-admin",

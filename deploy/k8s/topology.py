@@ -92,7 +92,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "registry",
         50052,
-        ("database-url", "encryption-secret", "index-secret"),
+        ("database-url", "encryption-secret", "index-secret", "identity-secret"),
         Size("500m", "1Gi"),
         (2, 40),
         consumers=(
@@ -106,7 +106,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "assistance",
         50053,
-        ("database-url",),
+        ("database-url", "identity-secret"),
         Size("500m", "512Mi"),
         (2, 20),
         consumers=(
@@ -121,7 +121,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "training",
         50054,
-        ("database-url", "encryption-secret", "index-secret"),
+        ("database-url", "encryption-secret", "index-secret", "identity-secret"),
         Size("250m", "256Mi"),
         (2, 5),
         worker=True,  # the public-notice scheduler: one replica, nothing queues for it
@@ -154,6 +154,19 @@ CALLERS: dict[str, tuple[str, ...]] = {
     "training": ("gateway",),
     "notification": ("gateway",),
 }
+
+# Each process's own client at identity (`svc-<process>`) and its scopes, as kit.service_auth's
+# PLATFORM_CLIENTS names them (tests/deploy checks the two agree): the bootstrap Job registers
+# each with the `identity-secret` of `<process>-secrets`, the secret the process presents.
+IDENTITY_CLIENTS: dict[str, tuple[str, ...]] = {
+    "gateway": ("policy:read", "revocations:sync"),
+    "registry": ("policy:read",),
+    "assistance": ("policy:read",),
+    "training": ("policy:read",),
+    "notification": ("policy:read", "users:contact"),
+}
+# The gateway's keys of `gateway-secrets`, mounted as files named `GATEWAY_<KEY>`.
+GATEWAY_SECRETS = ("identity-secret",)
 
 # The carrier's SMSC settings: a Secret of its own, read by notification's processes.
 SMSC_KEYS = ("host", "port", "system-id", "password", "source-addr")

@@ -64,6 +64,16 @@ def secret_files(service: Service, *, migration: bool = False) -> list[Obj]:
     return sources
 
 
+def identity_secret_source(process: str) -> Obj:
+    """A process's secret at identity, from `<process>-secrets`, as the file its settings read."""
+    return {
+        "secret": {
+            "name": f"{process}-secrets",
+            "items": [{"key": "identity-secret", "path": f"{process.upper()}_IDENTITY_SECRET"}],
+        }
+    }
+
+
 def redis_source() -> Obj:
     return {
         "secret": {

@@ -138,7 +138,9 @@ async def token(
         if error.http_status >= 500:
             raise
         status, code = OAUTH_ERRORS.get(error.reason, (400, "invalid_grant"))
-        raise OAuthError(status, code, error.message, reason=error.reason) from None
+        raise OAuthError(
+            status, code, error.message, reason=error.reason, retry_after=error.retry_after
+        ) from None
     return token_out(reply)
 
 

@@ -1,4 +1,6 @@
-"""Integrator clients: OAuth2 client credentials bound to a region and scopes."""
+"""Integrator clients: OAuth2 client credentials bound to a region and scopes, each with its
+own quota at the gateway. The platform's own service clients (`svc-*`) are listed but never
+changed here: 409 `platform-client`."""
 
 from __future__ import annotations
 
@@ -22,6 +24,10 @@ router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 ClientId = Annotated[str, Path(max_length=64, pattern=r"^[a-z0-9-]+$")]
 
 
+# An integrator's own quota: requests per minute at the gateway (null: the platform's default).
+Quota = Annotated[int | None, Field(ge=1, le=1_000_000, examples=[600])]
+
+
 class ClientOut(BaseModel):
     client_id: str
     name: str
@@ -29,12 +35,23 @@ class ClientOut(BaseModel):
     scopes: list[str]
     disabled: bool
     created_at: Instant
+    requests_per_minute: Quota = None
+    platform: bool = Field(
+        False, description="a platform service's own client: managed by the operator only"
+    )
 
 
 class ClientCreate(RequestModel):
     name: str = Field(min_length=1, max_length=100)
     region_code: str = Field(pattern=REGION_CODE)
     scopes: list[str] = Field(min_length=1, examples=[["regions:read", "users:read"]])
+    requests_per_minute: Quota = None
+
+
+class ClientChanges(BaseModel):
+    requests_per_minute: Quota = Field(
+        None, description="its own quota; null: back to the platform's default"
+    )
 
 
 class ClientCreated(BaseModel):
@@ -50,6 +67,8 @@ def client_out(client: pb.Client) -> ClientOut:
         scopes=list(client.scopes),
         disabled=client.disabled,
         created_at=client.created_at.ToDatetime(),
+        requests_per_minute=client.requests_per_minute or None,
+        platform=client.platform,
     )
 
 
@@ -67,7 +86,10 @@ async def create_client(
 ) -> JSONResponse:
     async def produce() -> ClientCreated:
         message = pb.CreateClientRequest(
-            name=body.name, region_code=body.region_code, scopes=body.scopes
+            name=body.name,
+            region_code=body.region_code,
+            scopes=body.scopes,
+            requests_per_minute=body.requests_per_minute or 0,
         )
         reply = await caller.identity("CreateClient", message)
         return ClientCreated(client=client_out(reply.client), client_secret=reply.client_secret)
@@ -111,3 +133,20 @@ async def disable_client(
     return client_out(
         await caller.identity("DisableClient", pb.DisableClientRequest(client_id=client_id))
     )
+
+
+@router.patch(
+    "/{client_id}",
+    response_model=ClientOut,
+    responses=problem_responses(),
+    summary="Change a client's own quota (its next tokens carry it)",
+)
+async def update_client(
+    client_id: ClientId,
+    body: ClientChanges,
+    caller: Annotated[Caller, caller_for("clients", "update")],
+) -> ClientOut:
+    message = pb.UpdateClientRequest(client_id=client_id)
+    if "requests_per_minute" in body.model_fields_set:
+        message.requests_per_minute = body.requests_per_minute or 0
+    return client_out(await caller.identity("UpdateClient", message))

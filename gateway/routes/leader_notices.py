@@ -60,7 +60,12 @@ async def list_notices(
     message = pb.ListPublicNoticesRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await state.training.call("ListPublicNotices", message, request_id=request_id(request))
+    reply = await state.training.call(
+        "ListPublicNotices",
+        message,
+        token=await state.credentials.token(),
+        request_id=request_id(request),
+    )
     notices = [
         NoticeOut(
             candidate_id=n.candidate_id,
@@ -93,7 +98,12 @@ async def lodge_objection(
 ) -> JSONResponse:
     await limit_address(request, state, "public")
     message = pb.LodgeObjectionRequest(candidate_id=candidate_id, **body.model_dump())
-    reply = await state.training.call("LodgeObjection", message, request_id=request_id(request))
+    reply = await state.training.call(
+        "LodgeObjection",
+        message,
+        token=await state.credentials.token(),
+        request_id=request_id(request),
+    )
     receipt = ObjectionReceipt(
         objection_id=reply.objection_id, lodged_at=reply.lodged_at.ToDatetime()
     )

@@ -114,7 +114,10 @@ async def public_household(
 ) -> ModelResponse:
     await limit_address(request, state, "public")
     summary = await state.registry.call(
-        "GetPublicSummary", pb.GetPublicSummaryRequest(token=token), request_id=request_id(request)
+        "GetPublicSummary",
+        pb.GetPublicSummaryRequest(token=token),
+        token=await state.credentials.token(),
+        request_id=request_id(request),
     )
     return ModelResponse(
         PublicHousehold(

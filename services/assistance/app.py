@@ -18,6 +18,7 @@ from kit.grpc_client import ServiceClient
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
+from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.assistance.alerts_service import AlertsService
 from services.assistance.api_grpc import AssistanceApi
@@ -96,7 +97,7 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
     )
 
     async def load_policy() -> None:
-        policy.append(await fetch_policy_when_ready(identity))
+        policy.append(await fetch_policy_when_ready(ServiceCredentials.of(identity, settings)))
 
     def register(server: grpc.aio.Server) -> list[str]:
         access = Access(lambda: policy[0] if policy else None)

@@ -5,15 +5,16 @@ be, how long the town has to verify an alert, and how often the scheduler looks.
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import CallsIdentity, ServiceSettings
 
 LEVELS = ("village", "town", "county", "city", "province")
 
 
-class AssistanceSettings(ServiceSettings):
+class AssistanceSettings(ServiceSettings, CallsIdentity):
     model_config = SettingsConfigDict(env_prefix="ASSISTANCE_", extra="ignore")
 
     service_name: str = "assistance"
+    identity_client_id: str = "svc-assistance"
     grpc_port: int = 50053
     # Hours each level owns a need before it escalates by itself (JSON in the environment).
     need_deadline_hours: dict[str, float] = Field(

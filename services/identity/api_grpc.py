@@ -83,6 +83,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         return token_response(grant)
 
     async def SyncRevocations(self, request, context):  # type: ignore[no-untyped-def]
+        self._caller("revocations", "sync")
         users, sessions = await self.auth.sync_revocations()
         return pb.SyncRevocationsResponse(users=users, sessions=sessions)
 
@@ -158,6 +159,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             request.name,
             request.region_code,
             list(request.scopes),
+            request.requests_per_minute,
         )
         return pb.CreateClientResponse(client=client_message(client), client_secret=secret)
 
@@ -177,6 +179,12 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     async def DisableClient(self, request, context):  # type: ignore[no-untyped-def]
         return client_message(
             await self.clients.disable(self._caller("clients", "update"), request.client_id)
+        )
+
+    async def UpdateClient(self, request, context):  # type: ignore[no-untyped-def]
+        quota = request.requests_per_minute if request.HasField("requests_per_minute") else None
+        return client_message(
+            await self.clients.update(self._caller("clients", "update"), request.client_id, quota)
         )
 
     # ------------------------------------------------------------------ territory
@@ -223,6 +231,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     # ------------------------------------------------------------------ policy and audit
 
     async def GetAuthorizationPolicy(self, request, context):  # type: ignore[no-untyped-def]
+        self._caller("policy", "read")
         authorizer = self.auth.c.authorizer
         return pb.AuthorizationPolicy(
             model=authorizer.model,

@@ -19,7 +19,7 @@ from services.identity import repository as repo
 from services.identity.components import Components
 from services.identity.credentials import hash_refresh_token, new_refresh_token
 from services.identity.domain import check_password_policy, client_role
-from services.identity.models import RefreshToken, Session, User
+from services.identity.models import Client, RefreshToken, Session, User
 
 BAD_CREDENTIALS = "the mobile number or password is wrong"
 
@@ -58,20 +58,23 @@ class AuthService:
     async def _check_login(
         self, session: AsyncSession, user: User | None, password: str, client_ip: str
     ) -> Unauthenticated | None:
+        """At most `lockout.threshold` guesses in a row are ever checked, however many arrive
+        at once: each is counted before its password is (repo.claim_login_attempt)."""
         now = utcnow()
-        if user is not None and self.c.lockout.is_locked(user.locked_until, now):
-            self._audit(session, user.id, "login.locked", user, client_ip)
-            return Unauthenticated(
-                "the account is locked after repeated failures; try again later",
-                reason="ACCOUNT_LOCKED",
-            )
+        counted = None
+        if user is not None and not user.disabled:
+            counted = await repo.claim_login_attempt(session, user, self.c.lockout.threshold, now)
+            if counted is None:
+                self._audit(session, user.id, "login.locked", user, client_ip)
+                return Unauthenticated(
+                    "the account is locked after repeated failures; try again later",
+                    reason="ACCOUNT_LOCKED",
+                )
         valid = await self.c.passwords.verify(user.password_hash if user else None, password)
         if user is not None and valid and not user.disabled:
             return None
-        if user is not None and not user.disabled:
-            user.failed_attempts, user.locked_until = self.c.lockout.after_failure(
-                user.failed_attempts, now
-            )
+        if user is not None and counted is not None:
+            user.failed_attempts, user.locked_until = self.c.lockout.after_failure(counted, now)
             session.add(user)
         self._audit(session, user.id if user else "", "login.failed", user, client_ip)
         return Unauthenticated(BAD_CREDENTIALS, reason="INVALID_GRANT")
@@ -108,9 +111,7 @@ class AuthService:
             client = await repo.get_client(session, client_id)
             valid = await self.c.passwords.verify(client.secret_hash if client else None, secret)
             if client is not None and valid and not client.disabled:
-                return self._client_grant(
-                    client.client_id, client.region_code, client.scopes, scopes
-                )
+                return self._client_grant(client, scopes)
             repo.add_audit(
                 session,
                 at=utcnow(),
@@ -122,21 +123,20 @@ class AuthService:
             )
         raise Unauthenticated("the client credentials are not valid", reason="INVALID_CLIENT")
 
-    def _client_grant(
-        self, client_id: str, region_code: str, granted_scopes: str, scopes: list[str]
-    ) -> TokenGrant:
-        granted = granted_scopes.split()
+    def _client_grant(self, client: Client, scopes: list[str]) -> TokenGrant:
+        granted = client.scopes.split()
         wanted = scopes or granted
         if not set(wanted) <= set(granted):
             raise InvalidArgument(
                 "a requested scope is not granted to this client", reason="INVALID_SCOPE"
             )
         token = self.c.issuer.issue(
-            subject=client_id,
+            subject=client.client_id,
             kind=CLIENT,
-            region_code=region_code,
-            roles=[client_role(client_id)],
+            region_code=client.region_code,
+            roles=[client_role(client.client_id)],
             scopes=sorted(wanted),
+            requests_per_minute=client.requests_per_minute,
         )
         return TokenGrant(token.token, token.expires_in, scopes=sorted(wanted))
 

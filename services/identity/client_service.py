@@ -6,16 +6,23 @@ from __future__ import annotations
 import re
 import secrets
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from kit.authz import scope_of
 from kit.clock import utcnow
 from kit.db import lock_for_transaction
-from kit.errors import FieldViolation, InvalidArgument, NotFound
+from kit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
 from services.identity import repository as repo
 from services.identity.auth_service import now_ms
 from services.identity.components import Components
-from services.identity.domain import SERVICE_CLIENT_PREFIX, validate_region_code
+from services.identity.domain import (
+    SERVICE_CLIENT_PREFIX,
+    is_platform_client,
+    validate_region_code,
+    validate_requests_per_minute,
+)
 from services.identity.models import Client
 from services.identity.user_service import UserService
 
@@ -35,9 +42,15 @@ class ClientService:
         }
 
     async def create(
-        self, caller: Principal, name: str, region_code: str, scopes: list[str]
+        self,
+        caller: Principal,
+        name: str,
+        region_code: str,
+        scopes: list[str],
+        requests_per_minute: int = 0,
     ) -> tuple[Client, str]:
         self.users.require_region(caller, region_code)
+        quota = validate_requests_per_minute(requests_per_minute)
         unknown = sorted(set(scopes) - self.allowed_scopes())
         if not scopes or unknown or not name.strip():
             raise InvalidArgument(
@@ -53,6 +66,7 @@ class ClientService:
             secret_hash=await self.c.passwords.hash(secret),
             region_code=region_code,
             scopes=" ".join(sorted(set(scopes))),
+            requests_per_minute=quota,
             created_by=caller.actor_id,
             created_at=utcnow(),
         )
@@ -65,7 +79,7 @@ class ClientService:
                 action="client.created",
                 target_id=client.client_id,
                 region_code=region_code,
-                detail={"scopes": client.scopes.split()},
+                detail={"scopes": client.scopes.split(), "requests_per_minute": quota},
             )
         return client, secret
 
@@ -126,11 +140,25 @@ class ClientService:
                 await repo.list_clients(session, region_code=scope, after_id=after_id, limit=limit)
             )
 
+    async def _changeable(self, session: AsyncSession, caller: Principal, client_id: str) -> Client:
+        """The caller's integrator client to change: out of their subtree it does not exist;
+        a platform process's client (`svc-*`, the operator's) is never changed through the
+        API, since disabling one silently stops what that process does (all SMS, for
+        notification's)."""
+        client = await repo.get_client(session, client_id)
+        if client is None or not is_within(client.region_code, caller.region_code):
+            raise NotFound("client not found", reason="CLIENT_NOT_FOUND")
+        if is_platform_client(client.client_id):
+            raise FailedPrecondition(
+                "a platform service's client is managed by the operator "
+                "(python -m services.identity register-service), not through the API",
+                reason="PLATFORM_CLIENT",
+            )
+        return client
+
     async def disable(self, caller: Principal, client_id: str) -> Client:
         async with self.c.db.unit_of_work() as session:
-            client = await repo.get_client(session, client_id)
-            if client is None or not is_within(client.region_code, caller.region_code):
-                raise NotFound("client not found", reason="CLIENT_NOT_FOUND")
+            client = await self._changeable(session, caller, client_id)
             if not client.disabled:
                 client.disabled = True
                 client.not_before_ms = now_ms()
@@ -145,5 +173,33 @@ class ClientService:
                     action="client.disabled",
                     target_id=client.client_id,
                     region_code=client.region_code,
+                )
+            return client
+
+    async def update(
+        self, caller: Principal, client_id: str, requests_per_minute: int | None
+    ) -> Client:
+        """Set the client's own requests per minute (0: the gateway's default; None: as it
+        is), carried by the tokens it gets from now on (those it holds keep theirs until they
+        expire, minutes)."""
+        changes = requests_per_minute is not None
+        quota = (
+            None
+            if requests_per_minute is None
+            else validate_requests_per_minute(requests_per_minute)
+        )
+        async with self.c.db.unit_of_work() as session:
+            client = await self._changeable(session, caller, client_id)
+            if changes and client.requests_per_minute != quota:
+                client.requests_per_minute = quota
+                session.add(client)
+                repo.add_audit(
+                    session,
+                    at=utcnow(),
+                    actor_id=caller.actor_id,
+                    action="client.quota_changed",
+                    target_id=client.client_id,
+                    region_code=client.region_code,
+                    detail={"requests_per_minute": quota},
                 )
             return client

@@ -83,6 +83,7 @@ class TokenIssuer:
         scopes: list[str] | None = None,
         session_id: str = "",
         must_change_password: bool = False,
+        requests_per_minute: int | None = None,
     ) -> IssuedToken:
         now_ms = int(time.time() * 1000)
         claims = {
@@ -103,5 +104,7 @@ class TokenIssuer:
             claims["sid"] = session_id
         if must_change_password:
             claims["pwc"] = True
+        if requests_per_minute:
+            claims["rpm"] = requests_per_minute
         token = jwt.encode(claims, self._key, algorithm=ALGORITHM, headers={"kid": self.key_id})
         return IssuedToken(token=token, expires_in=self.ttl_seconds)

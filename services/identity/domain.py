@@ -33,8 +33,27 @@ def validate_mobile(mobile: str) -> str:
     return mobile
 
 
+def is_platform_client(client_id: str) -> bool:
+    return client_id.startswith(SERVICE_CLIENT_PREFIX)
+
+
 def client_role(client_id: str) -> str:
-    return "service" if client_id.startswith(SERVICE_CLIENT_PREFIX) else "integrator"
+    return "service" if is_platform_client(client_id) else "integrator"
+
+
+# An integrator's own quota at the gateway, in requests per minute.
+MAX_REQUESTS_PER_MINUTE = 1_000_000
+
+
+def validate_requests_per_minute(value: int) -> int | None:
+    """The quota to store: None for 0 (the gateway's default), else 1 ... the maximum."""
+    if not 0 <= value <= MAX_REQUESTS_PER_MINUTE:
+        raise InvalidArgument(
+            f"requests_per_minute must be between 1 and {MAX_REQUESTS_PER_MINUTE}",
+            reason="INVALID_QUOTA",
+            violations=[FieldViolation("requests_per_minute", "1 or more, or null")],
+        )
+    return value or None
 
 
 def validate_region_code(code: str, field: str = "region_code") -> str:
@@ -79,12 +98,12 @@ class Lockout:
     def is_locked(self, locked_until: datetime | None, now: datetime) -> bool:
         return locked_until is not None and locked_until > now
 
-    def after_failure(self, failed_attempts: int, now: datetime) -> tuple[int, datetime | None]:
-        """New (failed_attempts, locked_until) after one more failed login."""
-        failed = failed_attempts + 1
-        if failed >= self.threshold:
+    def after_failure(self, counted: int, now: datetime) -> tuple[int, datetime | None]:
+        """New (failed_attempts, locked_until) once a login failed, `counted` being the
+        failures in a row including this one."""
+        if counted >= self.threshold:
             return 0, now + timedelta(seconds=self.seconds)
-        return failed, None
+        return counted, None
 
 
 def check_roles_grantable(

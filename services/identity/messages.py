@@ -10,6 +10,7 @@ from kit.id_numbers import mask_mobile
 from kit.paging import stamp
 from services.identity.auth_service import TokenGrant
 from services.identity.contacts_service import Contact
+from services.identity.domain import is_platform_client
 from services.identity.models import Client, DivisionChangeRecord
 from services.identity.region_tree import RegionNode
 from services.identity.user_service import UserView
@@ -59,6 +60,8 @@ def client_message(client: Client) -> pb.Client:
         scopes=client.scopes.split(),
         disabled=client.disabled,
         created_at=stamp(client.created_at),
+        requests_per_minute=client.requests_per_minute or 0,
+        platform=is_platform_client(client.client_id),
     )
 
 

@@ -93,6 +93,8 @@ class Client(SQLModel, table=True):
     scopes: str  # space-separated
     disabled: bool = False
     not_before_ms: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    # Its own quota at the gateway (carried in its tokens); None: the gateway's default.
+    requests_per_minute: int | None = None
     created_by: str
     created_at: datetime
 

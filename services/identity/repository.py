@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, func, insert, update
+from sqlalchemy import Row, func, insert, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -78,6 +78,27 @@ async def get_user(session: AsyncSession, user_id: str) -> User | None:
 
 async def get_user_by_mobile(session: AsyncSession, mobile: str) -> User | None:
     return (await session.exec(select(User).where(User.mobile == mobile))).first()
+
+
+async def claim_login_attempt(
+    session: AsyncSession, user: User, threshold: int, now: datetime
+) -> int | None:
+    """Count one more guess at this account's password BEFORE it is checked, in one
+    conditional UPDATE (the row stays locked until the transaction ends, so concurrent logins
+    take turns): the failures in a row so far including this guess, or None when the account
+    is locked or has had its `threshold` guesses. `user` is updated from the row."""
+    statement = (
+        update(User)
+        .where(
+            col(User.id) == user.id,
+            col(User.failed_attempts) < threshold,
+            or_(col(User.locked_until).is_(None), col(User.locked_until) <= now),
+        )
+        .values(failed_attempts=col(User.failed_attempts) + 1)
+        .returning(col(User.failed_attempts))
+        .execution_options(synchronize_session="fetch")
+    )
+    return (await session.exec(statement)).scalar_one_or_none()  # type: ignore[call-overload]
 
 
 async def roles_of(session: AsyncSession, user_id: str) -> list[str]:

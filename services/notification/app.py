@@ -37,7 +37,6 @@ from services.notification.settings import NotificationSettings
 # faster than autovacuum analyzes them, and a plan made while they were small — a sequential
 # scan — was kept for every batch after (the daily-cap count took ~0.5 s a batch at 200,000).
 PLANNING = {"plan_cache_mode": "force_custom_plan", "random_page_cost": "1.1"}
-REQUEST_ACK_SECONDS = 600.0  # a province-wide broadcast is resolved in one unit of work
 # Redelivered until handled, however long identity is away: a request is dropped only when it
 # can never be sent (refused, and logged, by its handler).
 UNTIL_HANDLED = -1
@@ -87,8 +86,9 @@ def consumers(bus: Bus, db: Database, handlers: EventHandlers) -> list[Consumer]
             durable="notification-requests",
             filter_subject=NOTIFICATION_REQUESTED,
             handler=handlers.on_requested,
+            # A province-wide broadcast is resolved in one unit of work, minutes long: kept in
+            # progress while it runs, redelivered within the default ack wait after a crash.
             max_deliver=UNTIL_HANDLED,
-            ack_wait=REQUEST_ACK_SECONDS,
             batch=1,
         ),
     ]
@@ -101,9 +101,7 @@ async def run(settings: NotificationSettings, role: Role) -> None:
     identity = ServiceClient(
         common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=300
     )
-    credentials = ServiceCredentials(
-        identity, settings.identity_client_id, settings.identity_secret
-    )
+    credentials = ServiceCredentials.of(identity, settings)
     directory = Directory(identity, credentials)
     queue = QueueService(components, directory)
     policy: list[Authorizer] = []
@@ -126,7 +124,7 @@ async def run(settings: NotificationSettings, role: Role) -> None:
             await provider.close()
 
     async def load_policy() -> None:
-        policy.append(await fetch_policy_when_ready(identity))
+        policy.append(await fetch_policy_when_ready(credentials))
 
     def register(server: grpc.aio.Server) -> list[str]:
         api = NotificationApi(broadcasts, lambda: policy[0] if policy else None)

@@ -6,13 +6,13 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import CallsIdentity, ServiceSettings
 
 DEV_SECRET = "dev-only-notification-secret"
 DEV_SMPP_PASSWORD = "jz-dev"  # SMPP 3.4 passwords have at most 8 characters
 
 
-class NotificationSettings(ServiceSettings):
+class NotificationSettings(ServiceSettings, CallsIdentity):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATION_", extra="ignore")
 
     service_name: str = "notification"
@@ -21,10 +21,8 @@ class NotificationSettings(ServiceSettings):
     # the sender of a reply).
     encryption_secret: str = DEV_SECRET
     index_secret: str = DEV_SECRET + "-index"
-    # Its OAuth2 client at identity (`python -m services.identity register-service`), which
-    # may read phone numbers (users:contact).
+    # Its client at identity may also read phone numbers (users:contact).
     identity_client_id: str = "svc-notification"
-    identity_secret: str = ""
     # none: messages are recorded and stay queued (no provider connected yet).
     provider: Literal["none", "smpp", "http"] = "none"
     signature: str = "精准扶贫"
@@ -76,10 +74,10 @@ class NotificationSettings(ServiceSettings):
     @model_validator(mode="after")
     def _real_secrets_in_production(self) -> "NotificationSettings":
         if self.common.environment == "prod" and (
-            DEV_SECRET in self.encryption_secret + self.index_secret or not self.identity_secret
+            DEV_SECRET in self.encryption_secret + self.index_secret
         ):
             raise ValueError(
-                "NOTIFICATION_ENCRYPTION_SECRET, NOTIFICATION_INDEX_SECRET and "
-                "NOTIFICATION_IDENTITY_SECRET must be set in production"
+                "NOTIFICATION_ENCRYPTION_SECRET and NOTIFICATION_INDEX_SECRET must be set in "
+                "production"
             )
         return self

@@ -16,6 +16,7 @@ from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector, derive_key
+from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.registry.api_grpc import RegistryApi
 from services.registry.api_transfer import RegistryTransferApi
@@ -82,7 +83,7 @@ async def run(settings: RegistrySettings, role: Role) -> None:
     )
 
     async def load_policy() -> None:
-        policy.append(await fetch_policy_when_ready(identity))
+        policy.append(await fetch_policy_when_ready(ServiceCredentials.of(identity, settings)))
 
     def register(server: grpc.aio.Server) -> list[str]:
         access = Access(lambda: policy[0] if policy else None)

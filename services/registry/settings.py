@@ -3,15 +3,16 @@
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import CallsIdentity, ServiceSettings
 
 DEV_SECRET = "dev-only-registry-secret"
 
 
-class RegistrySettings(ServiceSettings):
+class RegistrySettings(ServiceSettings, CallsIdentity):
     model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
 
     service_name: str = "registry"
+    identity_client_id: str = "svc-registry"
     grpc_port: int = 50052
     # Keys of the personal data at rest (identity numbers): encryption, and the blind index.
     encryption_secret: str = DEV_SECRET

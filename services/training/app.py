@@ -18,6 +18,7 @@ from kit.grpc_client import ServiceClient
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector
+from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.training.api_grpc import TrainingApi
 from services.training.archives_service import ArchivesService
@@ -69,7 +70,7 @@ async def run(settings: TrainingSettings, role: Role) -> None:
     relay = OutboxRelay(components.db, bus)
 
     async def load_policy() -> None:
-        policy.append(await fetch_policy_when_ready(identity))
+        policy.append(await fetch_policy_when_ready(ServiceCredentials.of(identity, settings)))
 
     def register(server: grpc.aio.Server) -> list[str]:
         access = Access(lambda: policy[0] if policy else None)

@@ -4,16 +4,17 @@ each level, how often the scheduler looks, and the keys of candidates' personal 
 from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
-from kit.settings import ServiceSettings
+from kit.settings import CallsIdentity, ServiceSettings
 from services.training.lifecycle import MIN_NOTICE_DAYS
 
 DEV_SECRET = "dev-only-training-secret"
 
 
-class TrainingSettings(ServiceSettings):
+class TrainingSettings(ServiceSettings, CallsIdentity):
     model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore")
 
     service_name: str = "training"
+    identity_client_id: str = "svc-training"
     grpc_port: int = 50054
     # Days a public notice (公示) runs; at least 5 outside dev and test runs.
     notice_period_days: float = 7.0

@@ -44,9 +44,9 @@ async def fill_secrets(
             "migration-database-url": url,
             "encryption-secret": secrets.token_hex(16),
             "index-secret": secrets.token_hex(16),
-            "identity-secret": "",
+            "identity-secret": secrets.token_hex(16),
         }
-    values["notification-secrets"]["identity-secret"] = secrets.token_hex(16)
+    values["gateway-secrets"] = {"identity-secret": secrets.token_hex(16)}
     private, public = keypair
     values["jingzhun-jwt"] = {
         "jwt-signing.pem": private.read_text(),

@@ -189,3 +189,39 @@ def test_only_the_gateway_is_reachable_from_the_ingress_and_only_notification_re
         if "ipBlock" in peer
     }
     assert to_outside == {"notification-worker"}
+
+
+def mounted_secret_files(pod: Obj) -> dict[str, tuple[str, str]]:
+    """File name in the secrets folder -> (Secret, key), for one pod template."""
+    files = {}
+    for volume in pod["spec"].get("volumes", []):
+        for source in volume.get("projected", {}).get("sources", []):
+            secret = source.get("secret")
+            for item in (secret or {}).get("items", []):
+                files[item["path"]] = (secret["name"], item["key"])
+    return files
+
+
+def test_the_bootstrap_registers_every_process_client_with_the_secret_that_process_reads() -> None:
+    """Each process calls identity as `svc-<process>` with least scopes (kit.service_auth): the
+    bootstrap Job registers each from the very Secret key the process's pods mount."""
+    from kit.service_auth import PLATFORM_CLIENTS
+
+    rendered = render("province")
+    job = of_kind(rendered, "Job")["identity-bootstrap"]["spec"]["template"]
+    registered = {}
+    for step in job["spec"]["initContainers"]:
+        args = step["command"] + step.get("args", [])
+        if "register-service" in args:
+            name = args[args.index("--name") + 1]
+            scopes = args[args.index("--scopes") + 1 : args.index("--secret-file")]
+            secret_file = args[args.index("--secret-file") + 1].rsplit("/", 1)[1]
+            registered[name] = (tuple(scopes), mounted_secret_files(job)[secret_file])
+    assert {n: s for n, (s, _) in registered.items()} == PLATFORM_CLIENTS
+    deployments = of_kind(rendered, "Deployment")
+    for process, (_, source) in registered.items():
+        names = [n for n in deployments if n == process or n.startswith(f"{process}-")]
+        assert names, process
+        for name in names:
+            pod = deployments[name]["spec"]["template"]
+            assert mounted_secret_files(pod)[f"{process.upper()}_IDENTITY_SECRET"] == source

@@ -54,11 +54,12 @@ def running_platform(
     smsc_port: int,
     extra_env: dict[str, str] | None = None,
     services: Iterable[str] = SERVICE_PORTS,
+    database_urls: dict[str, str] | None = None,
 ) -> Iterator[LocalPlatform]:
     """A prepared and started platform of `services` on free ports, stopped and its streams
     deleted after. A service not run has an address where nothing listens, never its default
     port, which another platform on this machine may serve. Every process serves its metrics
-    on a port of its own."""
+    on a port of its own; a service not named in `database_urls` keeps a SQLite file."""
     processes = [*SERVICE_PORTS, "gateway"]
     free = iter(free_ports(len(SERVICE_PORTS) + 1 + len(processes)))
     ports = {name: next(free) for name in SERVICE_PORTS}
@@ -78,6 +79,7 @@ def running_platform(
         metrics_ports={name: next(free) for name in processes},
         extra_env={**PLATFORM_ENV, **absent, **(extra_env or {})},
         smsc_port=smsc_port,
+        database_urls=database_urls or {},
     )
     local = LocalPlatform(config)
     local.prepare()

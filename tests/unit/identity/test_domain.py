@@ -38,9 +38,9 @@ def test_the_fifth_failure_locks_the_account_for_the_configured_time() -> None:
     now = datetime.now(UTC)
     failed, locked_until = 0, None
     for _ in range(4):
-        failed, locked_until = lockout.after_failure(failed, now)
+        failed, locked_until = lockout.after_failure(failed + 1, now)
         assert locked_until is None
-    failed, locked_until = lockout.after_failure(failed, now)
+    failed, locked_until = lockout.after_failure(failed + 1, now)
     assert locked_until == now + timedelta(seconds=900)
     assert lockout.is_locked(locked_until, now + timedelta(seconds=899))
     assert not lockout.is_locked(locked_until, now + timedelta(seconds=901))

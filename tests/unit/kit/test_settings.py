@@ -61,3 +61,33 @@ def test_without_a_secrets_folder_the_defaults_hold(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv(SECRETS_DIR_ENV, raising=False)
     monkeypatch.delenv("JZ_NATS_URL", raising=False)
     assert CommonSettings().nats_url == "nats://127.0.0.1:4222"
+
+
+def test_every_process_but_identity_reads_its_own_client_secret_and_needs_it_in_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kit.service_auth import PLATFORM_CLIENTS
+    from services.assistance.settings import AssistanceSettings
+    from services.notification.settings import NotificationSettings
+    from services.training.settings import TrainingSettings
+
+    kinds = {
+        "gateway": GatewaySettings,
+        "registry": RegistrySettings,
+        "assistance": AssistanceSettings,
+        "training": TrainingSettings,
+        "notification": NotificationSettings,
+    }
+    assert set(kinds) == set(PLATFORM_CLIENTS)
+    monkeypatch.setenv(SECRETS_DIR_ENV, str(tmp_path))
+    for process, kind in kinds.items():
+        variable = f"{process.upper()}_IDENTITY_SECRET"
+        monkeypatch.delenv(variable, raising=False)
+        with pytest.raises(ValueError, match=variable):
+            kind(common=CommonSettings(environment="prod"))
+        (tmp_path / variable).write_text(f"{process}-secret")
+        settings = kind()
+        assert (settings.identity_client_id, settings.identity_secret) == (
+            f"svc-{process}",
+            f"{process}-secret",
+        )

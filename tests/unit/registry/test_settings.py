@@ -8,9 +8,12 @@ from services.registry.settings import RegistrySettings
 
 def test_production_needs_real_keys_for_personal_data() -> None:
     with pytest.raises(ValidationError, match="REGISTRY_ENCRYPTION_SECRET"):
-        RegistrySettings(common={"environment": "prod"})
+        RegistrySettings(common={"environment": "prod"}, identity_secret="s" * 40)
     ready = RegistrySettings(
-        common={"environment": "prod"}, encryption_secret="k1-real", index_secret="k2-real"
+        common={"environment": "prod"},
+        encryption_secret="k1-real",
+        index_secret="k2-real",
+        identity_secret="s" * 40,
     )
     assert ready.encryption_secret == "k1-real"
 

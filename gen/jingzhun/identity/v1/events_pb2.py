@@ -4,15 +4,18 @@
 # source: jingzhun/identity/v1/events.proto
 # Protobuf Python Version: 7.35.1
 """Generated protocol buffer code."""
-
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
-
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "jingzhun/identity/v1/events.proto"
+    _runtime_version.Domain.PUBLIC,
+    7,
+    35,
+    1,
+    '',
+    'jingzhun/identity/v1/events.proto'
 )
 # @@protoc_insertion_point(imports)
 
@@ -22,21 +25,19 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
-    b'\n!jingzhun/identity/v1/events.proto\x12\x14jingzhun.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto"\x9c\x01\n\x0bUserChanged\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x10\n\x08\x64isabled\x18\x04 \x01(\x08\x12\x0c\n\x04name\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp"5\n\x0b\x43odeMapping\x12\x12\n\nold_prefix\x18\x01 \x01(\t\x12\x12\n\nnew_prefix\x18\x02 \x01(\t"\xbe\x01\n\x0f\x44ivisionChanged\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x33\n\x08mappings\x18\x03 \x03(\x0b\x32!.jingzhun.identity.v1.CodeMapping\x12\x15\n\rretired_codes\x18\x04 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x05 \x01(\t\x12&\n\x02\x61t\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp"\xa4\x01\n\rAuditRecorded\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x11\n\ttarget_id\x18\x04 \x01(\t\x12\x13\n\x0bregion_code\x18\x05 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x06 \x01(\t\x12\x11\n\tclient_ip\x18\x07 \x01(\tb\x06proto3'
-)
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!jingzhun/identity/v1/events.proto\x12\x14jingzhun.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9c\x01\n\x0bUserChanged\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x10\n\x08\x64isabled\x18\x04 \x01(\x08\x12\x0c\n\x04name\x18\x05 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x06 \x01(\t\x12&\n\x02\x61t\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"5\n\x0b\x43odeMapping\x12\x12\n\nold_prefix\x18\x01 \x01(\t\x12\x12\n\nnew_prefix\x18\x02 \x01(\t\"\xbe\x01\n\x0f\x44ivisionChanged\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x33\n\x08mappings\x18\x03 \x03(\x0b\x32!.jingzhun.identity.v1.CodeMapping\x12\x15\n\rretired_codes\x18\x04 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x05 \x01(\t\x12&\n\x02\x61t\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa4\x01\n\rAuditRecorded\x12&\n\x02\x61t\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x11\n\ttarget_id\x18\x04 \x01(\t\x12\x13\n\x0bregion_code\x18\x05 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x06 \x01(\t\x12\x11\n\tclient_ip\x18\x07 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "jingzhun.identity.v1.events_pb2", _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jingzhun.identity.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-    DESCRIPTOR._loaded_options = None
-    _globals["_USERCHANGED"]._serialized_start = 93
-    _globals["_USERCHANGED"]._serialized_end = 249
-    _globals["_CODEMAPPING"]._serialized_start = 251
-    _globals["_CODEMAPPING"]._serialized_end = 304
-    _globals["_DIVISIONCHANGED"]._serialized_start = 307
-    _globals["_DIVISIONCHANGED"]._serialized_end = 497
-    _globals["_AUDITRECORDED"]._serialized_start = 500
-    _globals["_AUDITRECORDED"]._serialized_end = 664
+  DESCRIPTOR._loaded_options = None
+  _globals['_USERCHANGED']._serialized_start=93
+  _globals['_USERCHANGED']._serialized_end=249
+  _globals['_CODEMAPPING']._serialized_start=251
+  _globals['_CODEMAPPING']._serialized_end=304
+  _globals['_DIVISIONCHANGED']._serialized_start=307
+  _globals['_DIVISIONCHANGED']._serialized_end=497
+  _globals['_AUDITRECORDED']._serialized_start=500
+  _globals['_AUDITRECORDED']._serialized_end=664
 # @@protoc_insertion_point(module_scope)

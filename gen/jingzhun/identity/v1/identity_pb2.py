@@ -4,15 +4,18 @@
 # source: jingzhun/identity/v1/identity.proto
 # Protobuf Python Version: 7.35.1
 """Generated protocol buffer code."""
-
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
-
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "jingzhun/identity/v1/identity.proto"
+    _runtime_version.Domain.PUBLIC,
+    7,
+    35,
+    1,
+    '',
+    'jingzhun/identity/v1/identity.proto'
 )
 # @@protoc_insertion_point(imports)
 
@@ -22,107 +25,107 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
-    b'\n#jingzhun/identity/v1/identity.proto\x12\x14jingzhun.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto"J\n\x13\x41uthenticateRequest\x12\x0e\n\x06mobile\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tclient_ip\x18\x03 \x01(\t"?\n\x13RefreshTokenRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\x12\x11\n\tclient_ip\x18\x02 \x01(\t"h\n\x19\x41uthenticateClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x15\n\rclient_secret\x18\x02 \x01(\t\x12\x0e\n\x06scopes\x18\x03 \x03(\t\x12\x11\n\tclient_ip\x18\x04 \x01(\t"\x92\x01\n\rTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x12\n\ntoken_type\x18\x02 \x01(\t\x12\x12\n\nexpires_in\x18\x03 \x01(\x05\x12\x15\n\rrefresh_token\x18\x04 \x01(\t\x12\x0e\n\x06scopes\x18\x05 \x03(\t\x12\x1c\n\x14must_change_password\x18\x06 \x01(\x08"\x0f\n\rLogoutRequest"\x10\n\x0eLogoutResponse"G\n\x15\x43hangePasswordRequest\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t"\x18\n\x16SyncRevocationsRequest":\n\x17SyncRevocationsResponse\x12\r\n\x05users\x18\x01 \x01(\x05\x12\x10\n\x08sessions\x18\x02 \x01(\x05"\xf4\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06mobile\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0bregion_code\x18\x04 \x01(\t\x12\r\n\x05roles\x18\x05 \x03(\t\x12\x10\n\x08\x64isabled\x18\x06 \x01(\x08\x12\x1c\n\x14must_change_password\x18\x07 \x01(\x08\x12\x0e\n\x06locked\x18\x08 \x01(\x08\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp"U\n\x11\x43reateUserRequest\x12\x0e\n\x06mobile\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\r\n\x05roles\x18\x04 \x03(\t"X\n\x12\x43reateUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.jingzhun.identity.v1.User\x12\x18\n\x10initial_password\x18\x02 \x01(\t"\x1c\n\x0eGetUserRequest\x12\n\n\x02id\x18\x01 \x01(\t"\x17\n\x15GetCurrentUserRequest"v\n\x10ListUsersRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x18\n\x10include_disabled\x18\x03 \x01(\x08\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t"W\n\x11ListUsersResponse\x12)\n\x05users\x18\x01 \x03(\x0b\x32\x1a.jingzhun.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t"\xaf\x01\n\x11UpdateUserRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\x04name\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x15\n\x08\x64isabled\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x15\n\rreplace_roles\x18\x04 \x01(\x08\x12\r\n\x05roles\x18\x05 \x03(\t\x12\x18\n\x0bregion_code\x18\x06 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_nameB\x0b\n\t_disabledB\x0e\n\x0c_region_code""\n\x14ResetPasswordRequest\x12\n\n\x02id\x18\x01 \x01(\t"]\n\x13ListContactsRequest\x12\x10\n\x08user_ids\x18\x01 \x03(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05"M\n\x07\x43ontact\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x0e\n\x06mobile\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0bregion_code\x18\x04 \x01(\t">\n\x0b\x43ontactPage\x12/\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32\x1d.jingzhun.identity.v1.Contact"1\n\x15ResetPasswordResponse\x12\x18\n\x10initial_password\x18\x01 \x01(\t"\x90\x01\n\x06\x43lient\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x0e\n\x06scopes\x18\x04 \x03(\t\x12\x10\n\x08\x64isabled\x18\x05 \x01(\x08\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp"H\n\x13\x43reateClientRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\x0e\n\x06scopes\x18\x03 \x03(\t"[\n\x14\x43reateClientResponse\x12,\n\x06\x63lient\x18\x01 \x01(\x0b\x32\x1c.jingzhun.identity.v1.Client\x12\x15\n\rclient_secret\x18\x02 \x01(\t"P\n\x12ListClientsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t"]\n\x13ListClientsResponse\x12-\n\x07\x63lients\x18\x01 \x03(\x0b\x32\x1c.jingzhun.identity.v1.Client\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t")\n\x14\x44isableClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t"Y\n\tRegionRef\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x30\n\x05level\x18\x03 \x01(\x0e\x32!.jingzhun.identity.v1.RegionLevel"\xdd\x01\n\x06Region\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x30\n\x05level\x18\x03 \x01(\x0e\x32!.jingzhun.identity.v1.RegionLevel\x12\x13\n\x0bparent_code\x18\x04 \x01(\t\x12\x32\n\tancestors\x18\x05 \x03(\x0b\x32\x1f.jingzhun.identity.v1.RegionRef\x12\x13\n\x0b\x63hild_count\x18\x06 \x01(\x05\x12\x0f\n\x07retired\x18\x07 \x01(\x08\x12\x16\n\x0esuccessor_code\x18\x08 \x01(\t" \n\x10GetRegionRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t"e\n\x12ListRegionsRequest\x12\x13\n\x0bparent_code\x18\x01 \x01(\t\x12\x13\n\x0bname_prefix\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t"]\n\x13ListRegionsResponse\x12-\n\x07regions\x18\x01 \x03(\x0b\x32\x1c.jingzhun.identity.v1.Region\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t"D\n\x0c\x44ivisionStep\x12\x10\n\x08old_code\x18\x01 \x01(\t\x12\x10\n\x08new_code\x18\x02 \x01(\t\x12\x10\n\x08new_name\x18\x03 \x01(\t"\x9b\x01\n\x1a\x41pplyDivisionChangeRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x31\n\x05steps\x18\x03 \x03(\x0b\x32".jingzhun.identity.v1.DivisionStep\x12\x14\n\x0cretire_codes\x18\x04 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x05 \x01(\t"\x8b\x02\n\x0e\x44ivisionChange\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x31\n\x05steps\x18\x04 \x03(\x0b\x32".jingzhun.identity.v1.DivisionStep\x12\x14\n\x0cretire_codes\x18\x05 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x06 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t\x12.\n\napplied_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fregions_recoded\x18\t \x01(\x05\x12\x13\n\x0busers_moved\x18\n \x01(\x05"C\n\x1aListDivisionChangesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t"m\n\x1bListDivisionChangesResponse\x12\x35\n\x07\x63hanges\x18\x01 \x03(\x0b\x32$.jingzhun.identity.v1.DivisionChange\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t"\x1f\n\x1dGetAuthorizationPolicyRequest"<\n\nPolicyRule\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x10\n\x08resource\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t"9\n\tGrantRule\x12\x14\n\x0cgranter_role\x18\x01 \x01(\t\x12\x16\n\x0egrantable_role\x18\x02 \x01(\t"\x97\x01\n\x13\x41uthorizationPolicy\x12\r\n\x05model\x18\x01 \x01(\t\x12/\n\x05rules\x18\x02 \x03(\x0b\x32 .jingzhun.identity.v1.PolicyRule\x12/\n\x06grants\x18\x03 \x03(\x0b\x32\x1f.jingzhun.identity.v1.GrantRule\x12\x0f\n\x07version\x18\x04 \x01(\t"\xcd\x01\n\x0b\x41uditRecord\x12\n\n\x02id\x18\x01 \x01(\t\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x11\n\ttarget_id\x18\x05 \x01(\t\x12\x13\n\x0bregion_code\x18\x06 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\x12\x11\n\tclient_ip\x18\x08 \x01(\t\x12\x0f\n\x07service\x18\t \x01(\t\x12\x0c\n\x04hash\x18\n \x01(\t"\xf1\x01\n\x17ListAuditRecordsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x11\n\ttarget_id\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\x12\x0f\n\x07service\x18\x07 \x01(\t\x12)\n\x05since\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp"g\n\x18ListAuditRecordsResponse\x12\x32\n\x07records\x18\x01 \x03(\x0b\x32!.jingzhun.identity.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xa7\x01\n\x0bRegionLevel\x12\x1c\n\x18REGION_LEVEL_UNSPECIFIED\x10\x00\x12\x19\n\x15REGION_LEVEL_PROVINCE\x10\x01\x12\x15\n\x11REGION_LEVEL_CITY\x10\x02\x12\x17\n\x13REGION_LEVEL_COUNTY\x10\x03\x12\x15\n\x11REGION_LEVEL_TOWN\x10\x04\x12\x18\n\x14REGION_LEVEL_VILLAGE\x10\x05\x32\x9f\x11\n\x0fIdentityService\x12^\n\x0c\x41uthenticate\x12).jingzhun.identity.v1.AuthenticateRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12^\n\x0cRefreshToken\x12).jingzhun.identity.v1.RefreshTokenRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12j\n\x12\x41uthenticateClient\x12/.jingzhun.identity.v1.AuthenticateClientRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12S\n\x06Logout\x12#.jingzhun.identity.v1.LogoutRequest\x1a$.jingzhun.identity.v1.LogoutResponse\x12\x62\n\x0e\x43hangePassword\x12+.jingzhun.identity.v1.ChangePasswordRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12n\n\x0fSyncRevocations\x12,.jingzhun.identity.v1.SyncRevocationsRequest\x1a-.jingzhun.identity.v1.SyncRevocationsResponse\x12_\n\nCreateUser\x12\'.jingzhun.identity.v1.CreateUserRequest\x1a(.jingzhun.identity.v1.CreateUserResponse\x12K\n\x07GetUser\x12$.jingzhun.identity.v1.GetUserRequest\x1a\x1a.jingzhun.identity.v1.User\x12Y\n\x0eGetCurrentUser\x12+.jingzhun.identity.v1.GetCurrentUserRequest\x1a\x1a.jingzhun.identity.v1.User\x12\\\n\tListUsers\x12&.jingzhun.identity.v1.ListUsersRequest\x1a\'.jingzhun.identity.v1.ListUsersResponse\x12Q\n\nUpdateUser\x12\'.jingzhun.identity.v1.UpdateUserRequest\x1a\x1a.jingzhun.identity.v1.User\x12h\n\rResetPassword\x12*.jingzhun.identity.v1.ResetPasswordRequest\x1a+.jingzhun.identity.v1.ResetPasswordResponse\x12^\n\x0cListContacts\x12).jingzhun.identity.v1.ListContactsRequest\x1a!.jingzhun.identity.v1.ContactPage0\x01\x12\x65\n\x0c\x43reateClient\x12).jingzhun.identity.v1.CreateClientRequest\x1a*.jingzhun.identity.v1.CreateClientResponse\x12\x62\n\x0bListClients\x12(.jingzhun.identity.v1.ListClientsRequest\x1a).jingzhun.identity.v1.ListClientsResponse\x12Y\n\rDisableClient\x12*.jingzhun.identity.v1.DisableClientRequest\x1a\x1c.jingzhun.identity.v1.Client\x12Q\n\tGetRegion\x12&.jingzhun.identity.v1.GetRegionRequest\x1a\x1c.jingzhun.identity.v1.Region\x12\x62\n\x0bListRegions\x12(.jingzhun.identity.v1.ListRegionsRequest\x1a).jingzhun.identity.v1.ListRegionsResponse\x12m\n\x13\x41pplyDivisionChange\x12\x30.jingzhun.identity.v1.ApplyDivisionChangeRequest\x1a$.jingzhun.identity.v1.DivisionChange\x12z\n\x13ListDivisionChanges\x12\x30.jingzhun.identity.v1.ListDivisionChangesRequest\x1a\x31.jingzhun.identity.v1.ListDivisionChangesResponse\x12x\n\x16GetAuthorizationPolicy\x12\x33.jingzhun.identity.v1.GetAuthorizationPolicyRequest\x1a).jingzhun.identity.v1.AuthorizationPolicy\x12q\n\x10ListAuditRecords\x12-.jingzhun.identity.v1.ListAuditRecordsRequest\x1a..jingzhun.identity.v1.ListAuditRecordsResponseb\x06proto3'
-)
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#jingzhun/identity/v1/identity.proto\x12\x14jingzhun.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n\x13\x41uthenticateRequest\x12\x0e\n\x06mobile\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tclient_ip\x18\x03 \x01(\t\"?\n\x13RefreshTokenRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\x12\x11\n\tclient_ip\x18\x02 \x01(\t\"h\n\x19\x41uthenticateClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x15\n\rclient_secret\x18\x02 \x01(\t\x12\x0e\n\x06scopes\x18\x03 \x03(\t\x12\x11\n\tclient_ip\x18\x04 \x01(\t\"\x92\x01\n\rTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x12\n\ntoken_type\x18\x02 \x01(\t\x12\x12\n\nexpires_in\x18\x03 \x01(\x05\x12\x15\n\rrefresh_token\x18\x04 \x01(\t\x12\x0e\n\x06scopes\x18\x05 \x03(\t\x12\x1c\n\x14must_change_password\x18\x06 \x01(\x08\"\x0f\n\rLogoutRequest\"\x10\n\x0eLogoutResponse\"G\n\x15\x43hangePasswordRequest\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x18\n\x16SyncRevocationsRequest\":\n\x17SyncRevocationsResponse\x12\r\n\x05users\x18\x01 \x01(\x05\x12\x10\n\x08sessions\x18\x02 \x01(\x05\"\xf4\x01\n\x04User\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06mobile\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0bregion_code\x18\x04 \x01(\t\x12\r\n\x05roles\x18\x05 \x03(\t\x12\x10\n\x08\x64isabled\x18\x06 \x01(\x08\x12\x1c\n\x14must_change_password\x18\x07 \x01(\x08\x12\x0e\n\x06locked\x18\x08 \x01(\x08\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"U\n\x11\x43reateUserRequest\x12\x0e\n\x06mobile\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\r\n\x05roles\x18\x04 \x03(\t\"X\n\x12\x43reateUserResponse\x12(\n\x04user\x18\x01 \x01(\x0b\x32\x1a.jingzhun.identity.v1.User\x12\x18\n\x10initial_password\x18\x02 \x01(\t\"\x1c\n\x0eGetUserRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x17\n\x15GetCurrentUserRequest\"v\n\x10ListUsersRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x18\n\x10include_disabled\x18\x03 \x01(\x08\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\"W\n\x11ListUsersResponse\x12)\n\x05users\x18\x01 \x03(\x0b\x32\x1a.jingzhun.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xaf\x01\n\x11UpdateUserRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\x04name\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x15\n\x08\x64isabled\x18\x03 \x01(\x08H\x01\x88\x01\x01\x12\x15\n\rreplace_roles\x18\x04 \x01(\x08\x12\r\n\x05roles\x18\x05 \x03(\t\x12\x18\n\x0bregion_code\x18\x06 \x01(\tH\x02\x88\x01\x01\x42\x07\n\x05_nameB\x0b\n\t_disabledB\x0e\n\x0c_region_code\"\"\n\x14ResetPasswordRequest\x12\n\n\x02id\x18\x01 \x01(\t\"]\n\x13ListContactsRequest\x12\x10\n\x08user_ids\x18\x01 \x03(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\x04 \x01(\x05\"M\n\x07\x43ontact\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x0e\n\x06mobile\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0bregion_code\x18\x04 \x01(\t\">\n\x0b\x43ontactPage\x12/\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32\x1d.jingzhun.identity.v1.Contact\"1\n\x15ResetPasswordResponse\x12\x18\n\x10initial_password\x18\x01 \x01(\t\"\xbf\x01\n\x06\x43lient\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x0e\n\x06scopes\x18\x04 \x03(\t\x12\x10\n\x08\x64isabled\x18\x05 \x01(\x08\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13requests_per_minute\x18\x07 \x01(\x05\x12\x10\n\x08platform\x18\x08 \x01(\x08\"e\n\x13\x43reateClientRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bregion_code\x18\x02 \x01(\t\x12\x0e\n\x06scopes\x18\x03 \x03(\t\x12\x1b\n\x13requests_per_minute\x18\x04 \x01(\x05\"[\n\x14\x43reateClientResponse\x12,\n\x06\x63lient\x18\x01 \x01(\x0b\x32\x1c.jingzhun.identity.v1.Client\x12\x15\n\rclient_secret\x18\x02 \x01(\t\"P\n\x12ListClientsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"]\n\x13ListClientsResponse\x12-\n\x07\x63lients\x18\x01 \x03(\x0b\x32\x1c.jingzhun.identity.v1.Client\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\")\n\x14\x44isableClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\"b\n\x13UpdateClientRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12 \n\x13requests_per_minute\x18\x02 \x01(\x05H\x00\x88\x01\x01\x42\x16\n\x14_requests_per_minute\"Y\n\tRegionRef\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x30\n\x05level\x18\x03 \x01(\x0e\x32!.jingzhun.identity.v1.RegionLevel\"\xdd\x01\n\x06Region\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x30\n\x05level\x18\x03 \x01(\x0e\x32!.jingzhun.identity.v1.RegionLevel\x12\x13\n\x0bparent_code\x18\x04 \x01(\t\x12\x32\n\tancestors\x18\x05 \x03(\x0b\x32\x1f.jingzhun.identity.v1.RegionRef\x12\x13\n\x0b\x63hild_count\x18\x06 \x01(\x05\x12\x0f\n\x07retired\x18\x07 \x01(\x08\x12\x16\n\x0esuccessor_code\x18\x08 \x01(\t\" \n\x10GetRegionRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"e\n\x12ListRegionsRequest\x12\x13\n\x0bparent_code\x18\x01 \x01(\t\x12\x13\n\x0bname_prefix\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"]\n\x13ListRegionsResponse\x12-\n\x07regions\x18\x01 \x03(\x0b\x32\x1c.jingzhun.identity.v1.Region\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"D\n\x0c\x44ivisionStep\x12\x10\n\x08old_code\x18\x01 \x01(\t\x12\x10\n\x08new_code\x18\x02 \x01(\t\x12\x10\n\x08new_name\x18\x03 \x01(\t\"\x9b\x01\n\x1a\x41pplyDivisionChangeRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x31\n\x05steps\x18\x03 \x03(\x0b\x32\".jingzhun.identity.v1.DivisionStep\x12\x14\n\x0cretire_codes\x18\x04 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x05 \x01(\t\"\x8b\x02\n\x0e\x44ivisionChange\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x31\n\x05steps\x18\x04 \x03(\x0b\x32\".jingzhun.identity.v1.DivisionStep\x12\x14\n\x0cretire_codes\x18\x05 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x06 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t\x12.\n\napplied_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fregions_recoded\x18\t \x01(\x05\x12\x13\n\x0busers_moved\x18\n \x01(\x05\"C\n\x1aListDivisionChangesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"m\n\x1bListDivisionChangesResponse\x12\x35\n\x07\x63hanges\x18\x01 \x03(\x0b\x32$.jingzhun.identity.v1.DivisionChange\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x1f\n\x1dGetAuthorizationPolicyRequest\"<\n\nPolicyRule\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x10\n\x08resource\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\"9\n\tGrantRule\x12\x14\n\x0cgranter_role\x18\x01 \x01(\t\x12\x16\n\x0egrantable_role\x18\x02 \x01(\t\"\x97\x01\n\x13\x41uthorizationPolicy\x12\r\n\x05model\x18\x01 \x01(\t\x12/\n\x05rules\x18\x02 \x03(\x0b\x32 .jingzhun.identity.v1.PolicyRule\x12/\n\x06grants\x18\x03 \x03(\x0b\x32\x1f.jingzhun.identity.v1.GrantRule\x12\x0f\n\x07version\x18\x04 \x01(\t\"\xcd\x01\n\x0b\x41uditRecord\x12\n\n\x02id\x18\x01 \x01(\t\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x11\n\ttarget_id\x18\x05 \x01(\t\x12\x13\n\x0bregion_code\x18\x06 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\x12\x11\n\tclient_ip\x18\x08 \x01(\t\x12\x0f\n\x07service\x18\t \x01(\t\x12\x0c\n\x04hash\x18\n \x01(\t\"\xf1\x01\n\x17ListAuditRecordsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x03 \x01(\t\x12\x11\n\ttarget_id\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\x12\x0f\n\x07service\x18\x07 \x01(\t\x12)\n\x05since\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"g\n\x18ListAuditRecordsResponse\x12\x32\n\x07records\x18\x01 \x03(\x0b\x32!.jingzhun.identity.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xa7\x01\n\x0bRegionLevel\x12\x1c\n\x18REGION_LEVEL_UNSPECIFIED\x10\x00\x12\x19\n\x15REGION_LEVEL_PROVINCE\x10\x01\x12\x15\n\x11REGION_LEVEL_CITY\x10\x02\x12\x17\n\x13REGION_LEVEL_COUNTY\x10\x03\x12\x15\n\x11REGION_LEVEL_TOWN\x10\x04\x12\x18\n\x14REGION_LEVEL_VILLAGE\x10\x05\x32\xf8\x11\n\x0fIdentityService\x12^\n\x0c\x41uthenticate\x12).jingzhun.identity.v1.AuthenticateRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12^\n\x0cRefreshToken\x12).jingzhun.identity.v1.RefreshTokenRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12j\n\x12\x41uthenticateClient\x12/.jingzhun.identity.v1.AuthenticateClientRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12S\n\x06Logout\x12#.jingzhun.identity.v1.LogoutRequest\x1a$.jingzhun.identity.v1.LogoutResponse\x12\x62\n\x0e\x43hangePassword\x12+.jingzhun.identity.v1.ChangePasswordRequest\x1a#.jingzhun.identity.v1.TokenResponse\x12n\n\x0fSyncRevocations\x12,.jingzhun.identity.v1.SyncRevocationsRequest\x1a-.jingzhun.identity.v1.SyncRevocationsResponse\x12_\n\nCreateUser\x12\'.jingzhun.identity.v1.CreateUserRequest\x1a(.jingzhun.identity.v1.CreateUserResponse\x12K\n\x07GetUser\x12$.jingzhun.identity.v1.GetUserRequest\x1a\x1a.jingzhun.identity.v1.User\x12Y\n\x0eGetCurrentUser\x12+.jingzhun.identity.v1.GetCurrentUserRequest\x1a\x1a.jingzhun.identity.v1.User\x12\\\n\tListUsers\x12&.jingzhun.identity.v1.ListUsersRequest\x1a\'.jingzhun.identity.v1.ListUsersResponse\x12Q\n\nUpdateUser\x12\'.jingzhun.identity.v1.UpdateUserRequest\x1a\x1a.jingzhun.identity.v1.User\x12h\n\rResetPassword\x12*.jingzhun.identity.v1.ResetPasswordRequest\x1a+.jingzhun.identity.v1.ResetPasswordResponse\x12^\n\x0cListContacts\x12).jingzhun.identity.v1.ListContactsRequest\x1a!.jingzhun.identity.v1.ContactPage0\x01\x12\x65\n\x0c\x43reateClient\x12).jingzhun.identity.v1.CreateClientRequest\x1a*.jingzhun.identity.v1.CreateClientResponse\x12\x62\n\x0bListClients\x12(.jingzhun.identity.v1.ListClientsRequest\x1a).jingzhun.identity.v1.ListClientsResponse\x12Y\n\rDisableClient\x12*.jingzhun.identity.v1.DisableClientRequest\x1a\x1c.jingzhun.identity.v1.Client\x12W\n\x0cUpdateClient\x12).jingzhun.identity.v1.UpdateClientRequest\x1a\x1c.jingzhun.identity.v1.Client\x12Q\n\tGetRegion\x12&.jingzhun.identity.v1.GetRegionRequest\x1a\x1c.jingzhun.identity.v1.Region\x12\x62\n\x0bListRegions\x12(.jingzhun.identity.v1.ListRegionsRequest\x1a).jingzhun.identity.v1.ListRegionsResponse\x12m\n\x13\x41pplyDivisionChange\x12\x30.jingzhun.identity.v1.ApplyDivisionChangeRequest\x1a$.jingzhun.identity.v1.DivisionChange\x12z\n\x13ListDivisionChanges\x12\x30.jingzhun.identity.v1.ListDivisionChangesRequest\x1a\x31.jingzhun.identity.v1.ListDivisionChangesResponse\x12x\n\x16GetAuthorizationPolicy\x12\x33.jingzhun.identity.v1.GetAuthorizationPolicyRequest\x1a).jingzhun.identity.v1.AuthorizationPolicy\x12q\n\x10ListAuditRecords\x12-.jingzhun.identity.v1.ListAuditRecordsRequest\x1a..jingzhun.identity.v1.ListAuditRecordsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "jingzhun.identity.v1.identity_pb2", _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'jingzhun.identity.v1.identity_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-    DESCRIPTOR._loaded_options = None
-    _globals["_REGIONLEVEL"]._serialized_start = 4500
-    _globals["_REGIONLEVEL"]._serialized_end = 4667
-    _globals["_AUTHENTICATEREQUEST"]._serialized_start = 94
-    _globals["_AUTHENTICATEREQUEST"]._serialized_end = 168
-    _globals["_REFRESHTOKENREQUEST"]._serialized_start = 170
-    _globals["_REFRESHTOKENREQUEST"]._serialized_end = 233
-    _globals["_AUTHENTICATECLIENTREQUEST"]._serialized_start = 235
-    _globals["_AUTHENTICATECLIENTREQUEST"]._serialized_end = 339
-    _globals["_TOKENRESPONSE"]._serialized_start = 342
-    _globals["_TOKENRESPONSE"]._serialized_end = 488
-    _globals["_LOGOUTREQUEST"]._serialized_start = 490
-    _globals["_LOGOUTREQUEST"]._serialized_end = 505
-    _globals["_LOGOUTRESPONSE"]._serialized_start = 507
-    _globals["_LOGOUTRESPONSE"]._serialized_end = 523
-    _globals["_CHANGEPASSWORDREQUEST"]._serialized_start = 525
-    _globals["_CHANGEPASSWORDREQUEST"]._serialized_end = 596
-    _globals["_SYNCREVOCATIONSREQUEST"]._serialized_start = 598
-    _globals["_SYNCREVOCATIONSREQUEST"]._serialized_end = 622
-    _globals["_SYNCREVOCATIONSRESPONSE"]._serialized_start = 624
-    _globals["_SYNCREVOCATIONSRESPONSE"]._serialized_end = 682
-    _globals["_USER"]._serialized_start = 685
-    _globals["_USER"]._serialized_end = 929
-    _globals["_CREATEUSERREQUEST"]._serialized_start = 931
-    _globals["_CREATEUSERREQUEST"]._serialized_end = 1016
-    _globals["_CREATEUSERRESPONSE"]._serialized_start = 1018
-    _globals["_CREATEUSERRESPONSE"]._serialized_end = 1106
-    _globals["_GETUSERREQUEST"]._serialized_start = 1108
-    _globals["_GETUSERREQUEST"]._serialized_end = 1136
-    _globals["_GETCURRENTUSERREQUEST"]._serialized_start = 1138
-    _globals["_GETCURRENTUSERREQUEST"]._serialized_end = 1161
-    _globals["_LISTUSERSREQUEST"]._serialized_start = 1163
-    _globals["_LISTUSERSREQUEST"]._serialized_end = 1281
-    _globals["_LISTUSERSRESPONSE"]._serialized_start = 1283
-    _globals["_LISTUSERSRESPONSE"]._serialized_end = 1370
-    _globals["_UPDATEUSERREQUEST"]._serialized_start = 1373
-    _globals["_UPDATEUSERREQUEST"]._serialized_end = 1548
-    _globals["_RESETPASSWORDREQUEST"]._serialized_start = 1550
-    _globals["_RESETPASSWORDREQUEST"]._serialized_end = 1584
-    _globals["_LISTCONTACTSREQUEST"]._serialized_start = 1586
-    _globals["_LISTCONTACTSREQUEST"]._serialized_end = 1679
-    _globals["_CONTACT"]._serialized_start = 1681
-    _globals["_CONTACT"]._serialized_end = 1758
-    _globals["_CONTACTPAGE"]._serialized_start = 1760
-    _globals["_CONTACTPAGE"]._serialized_end = 1822
-    _globals["_RESETPASSWORDRESPONSE"]._serialized_start = 1824
-    _globals["_RESETPASSWORDRESPONSE"]._serialized_end = 1873
-    _globals["_CLIENT"]._serialized_start = 1876
-    _globals["_CLIENT"]._serialized_end = 2020
-    _globals["_CREATECLIENTREQUEST"]._serialized_start = 2022
-    _globals["_CREATECLIENTREQUEST"]._serialized_end = 2094
-    _globals["_CREATECLIENTRESPONSE"]._serialized_start = 2096
-    _globals["_CREATECLIENTRESPONSE"]._serialized_end = 2187
-    _globals["_LISTCLIENTSREQUEST"]._serialized_start = 2189
-    _globals["_LISTCLIENTSREQUEST"]._serialized_end = 2269
-    _globals["_LISTCLIENTSRESPONSE"]._serialized_start = 2271
-    _globals["_LISTCLIENTSRESPONSE"]._serialized_end = 2364
-    _globals["_DISABLECLIENTREQUEST"]._serialized_start = 2366
-    _globals["_DISABLECLIENTREQUEST"]._serialized_end = 2407
-    _globals["_REGIONREF"]._serialized_start = 2409
-    _globals["_REGIONREF"]._serialized_end = 2498
-    _globals["_REGION"]._serialized_start = 2501
-    _globals["_REGION"]._serialized_end = 2722
-    _globals["_GETREGIONREQUEST"]._serialized_start = 2724
-    _globals["_GETREGIONREQUEST"]._serialized_end = 2756
-    _globals["_LISTREGIONSREQUEST"]._serialized_start = 2758
-    _globals["_LISTREGIONSREQUEST"]._serialized_end = 2859
-    _globals["_LISTREGIONSRESPONSE"]._serialized_start = 2861
-    _globals["_LISTREGIONSRESPONSE"]._serialized_end = 2954
-    _globals["_DIVISIONSTEP"]._serialized_start = 2956
-    _globals["_DIVISIONSTEP"]._serialized_end = 3024
-    _globals["_APPLYDIVISIONCHANGEREQUEST"]._serialized_start = 3027
-    _globals["_APPLYDIVISIONCHANGEREQUEST"]._serialized_end = 3182
-    _globals["_DIVISIONCHANGE"]._serialized_start = 3185
-    _globals["_DIVISIONCHANGE"]._serialized_end = 3452
-    _globals["_LISTDIVISIONCHANGESREQUEST"]._serialized_start = 3454
-    _globals["_LISTDIVISIONCHANGESREQUEST"]._serialized_end = 3521
-    _globals["_LISTDIVISIONCHANGESRESPONSE"]._serialized_start = 3523
-    _globals["_LISTDIVISIONCHANGESRESPONSE"]._serialized_end = 3632
-    _globals["_GETAUTHORIZATIONPOLICYREQUEST"]._serialized_start = 3634
-    _globals["_GETAUTHORIZATIONPOLICYREQUEST"]._serialized_end = 3665
-    _globals["_POLICYRULE"]._serialized_start = 3667
-    _globals["_POLICYRULE"]._serialized_end = 3727
-    _globals["_GRANTRULE"]._serialized_start = 3729
-    _globals["_GRANTRULE"]._serialized_end = 3786
-    _globals["_AUTHORIZATIONPOLICY"]._serialized_start = 3789
-    _globals["_AUTHORIZATIONPOLICY"]._serialized_end = 3940
-    _globals["_AUDITRECORD"]._serialized_start = 3943
-    _globals["_AUDITRECORD"]._serialized_end = 4148
-    _globals["_LISTAUDITRECORDSREQUEST"]._serialized_start = 4151
-    _globals["_LISTAUDITRECORDSREQUEST"]._serialized_end = 4392
-    _globals["_LISTAUDITRECORDSRESPONSE"]._serialized_start = 4394
-    _globals["_LISTAUDITRECORDSRESPONSE"]._serialized_end = 4497
-    _globals["_IDENTITYSERVICE"]._serialized_start = 4670
-    _globals["_IDENTITYSERVICE"]._serialized_end = 6877
+  DESCRIPTOR._loaded_options = None
+  _globals['_REGIONLEVEL']._serialized_start=4676
+  _globals['_REGIONLEVEL']._serialized_end=4843
+  _globals['_AUTHENTICATEREQUEST']._serialized_start=94
+  _globals['_AUTHENTICATEREQUEST']._serialized_end=168
+  _globals['_REFRESHTOKENREQUEST']._serialized_start=170
+  _globals['_REFRESHTOKENREQUEST']._serialized_end=233
+  _globals['_AUTHENTICATECLIENTREQUEST']._serialized_start=235
+  _globals['_AUTHENTICATECLIENTREQUEST']._serialized_end=339
+  _globals['_TOKENRESPONSE']._serialized_start=342
+  _globals['_TOKENRESPONSE']._serialized_end=488
+  _globals['_LOGOUTREQUEST']._serialized_start=490
+  _globals['_LOGOUTREQUEST']._serialized_end=505
+  _globals['_LOGOUTRESPONSE']._serialized_start=507
+  _globals['_LOGOUTRESPONSE']._serialized_end=523
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=525
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=596
+  _globals['_SYNCREVOCATIONSREQUEST']._serialized_start=598
+  _globals['_SYNCREVOCATIONSREQUEST']._serialized_end=622
+  _globals['_SYNCREVOCATIONSRESPONSE']._serialized_start=624
+  _globals['_SYNCREVOCATIONSRESPONSE']._serialized_end=682
+  _globals['_USER']._serialized_start=685
+  _globals['_USER']._serialized_end=929
+  _globals['_CREATEUSERREQUEST']._serialized_start=931
+  _globals['_CREATEUSERREQUEST']._serialized_end=1016
+  _globals['_CREATEUSERRESPONSE']._serialized_start=1018
+  _globals['_CREATEUSERRESPONSE']._serialized_end=1106
+  _globals['_GETUSERREQUEST']._serialized_start=1108
+  _globals['_GETUSERREQUEST']._serialized_end=1136
+  _globals['_GETCURRENTUSERREQUEST']._serialized_start=1138
+  _globals['_GETCURRENTUSERREQUEST']._serialized_end=1161
+  _globals['_LISTUSERSREQUEST']._serialized_start=1163
+  _globals['_LISTUSERSREQUEST']._serialized_end=1281
+  _globals['_LISTUSERSRESPONSE']._serialized_start=1283
+  _globals['_LISTUSERSRESPONSE']._serialized_end=1370
+  _globals['_UPDATEUSERREQUEST']._serialized_start=1373
+  _globals['_UPDATEUSERREQUEST']._serialized_end=1548
+  _globals['_RESETPASSWORDREQUEST']._serialized_start=1550
+  _globals['_RESETPASSWORDREQUEST']._serialized_end=1584
+  _globals['_LISTCONTACTSREQUEST']._serialized_start=1586
+  _globals['_LISTCONTACTSREQUEST']._serialized_end=1679
+  _globals['_CONTACT']._serialized_start=1681
+  _globals['_CONTACT']._serialized_end=1758
+  _globals['_CONTACTPAGE']._serialized_start=1760
+  _globals['_CONTACTPAGE']._serialized_end=1822
+  _globals['_RESETPASSWORDRESPONSE']._serialized_start=1824
+  _globals['_RESETPASSWORDRESPONSE']._serialized_end=1873
+  _globals['_CLIENT']._serialized_start=1876
+  _globals['_CLIENT']._serialized_end=2067
+  _globals['_CREATECLIENTREQUEST']._serialized_start=2069
+  _globals['_CREATECLIENTREQUEST']._serialized_end=2170
+  _globals['_CREATECLIENTRESPONSE']._serialized_start=2172
+  _globals['_CREATECLIENTRESPONSE']._serialized_end=2263
+  _globals['_LISTCLIENTSREQUEST']._serialized_start=2265
+  _globals['_LISTCLIENTSREQUEST']._serialized_end=2345
+  _globals['_LISTCLIENTSRESPONSE']._serialized_start=2347
+  _globals['_LISTCLIENTSRESPONSE']._serialized_end=2440
+  _globals['_DISABLECLIENTREQUEST']._serialized_start=2442
+  _globals['_DISABLECLIENTREQUEST']._serialized_end=2483
+  _globals['_UPDATECLIENTREQUEST']._serialized_start=2485
+  _globals['_UPDATECLIENTREQUEST']._serialized_end=2583
+  _globals['_REGIONREF']._serialized_start=2585
+  _globals['_REGIONREF']._serialized_end=2674
+  _globals['_REGION']._serialized_start=2677
+  _globals['_REGION']._serialized_end=2898
+  _globals['_GETREGIONREQUEST']._serialized_start=2900
+  _globals['_GETREGIONREQUEST']._serialized_end=2932
+  _globals['_LISTREGIONSREQUEST']._serialized_start=2934
+  _globals['_LISTREGIONSREQUEST']._serialized_end=3035
+  _globals['_LISTREGIONSRESPONSE']._serialized_start=3037
+  _globals['_LISTREGIONSRESPONSE']._serialized_end=3130
+  _globals['_DIVISIONSTEP']._serialized_start=3132
+  _globals['_DIVISIONSTEP']._serialized_end=3200
+  _globals['_APPLYDIVISIONCHANGEREQUEST']._serialized_start=3203
+  _globals['_APPLYDIVISIONCHANGEREQUEST']._serialized_end=3358
+  _globals['_DIVISIONCHANGE']._serialized_start=3361
+  _globals['_DIVISIONCHANGE']._serialized_end=3628
+  _globals['_LISTDIVISIONCHANGESREQUEST']._serialized_start=3630
+  _globals['_LISTDIVISIONCHANGESREQUEST']._serialized_end=3697
+  _globals['_LISTDIVISIONCHANGESRESPONSE']._serialized_start=3699
+  _globals['_LISTDIVISIONCHANGESRESPONSE']._serialized_end=3808
+  _globals['_GETAUTHORIZATIONPOLICYREQUEST']._serialized_start=3810
+  _globals['_GETAUTHORIZATIONPOLICYREQUEST']._serialized_end=3841
+  _globals['_POLICYRULE']._serialized_start=3843
+  _globals['_POLICYRULE']._serialized_end=3903
+  _globals['_GRANTRULE']._serialized_start=3905
+  _globals['_GRANTRULE']._serialized_end=3962
+  _globals['_AUTHORIZATIONPOLICY']._serialized_start=3965
+  _globals['_AUTHORIZATIONPOLICY']._serialized_end=4116
+  _globals['_AUDITRECORD']._serialized_start=4119
+  _globals['_AUDITRECORD']._serialized_end=4324
+  _globals['_LISTAUDITRECORDSREQUEST']._serialized_start=4327
+  _globals['_LISTAUDITRECORDSREQUEST']._serialized_end=4568
+  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_start=4570
+  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_end=4673
+  _globals['_IDENTITYSERVICE']._serialized_start=4846
+  _globals['_IDENTITYSERVICE']._serialized_end=7142
 # @@protoc_insertion_point(module_scope)

@@ -629,10 +629,16 @@ class Client(_message.Message):
     SCOPES_FIELD_NUMBER: _builtins.int
     DISABLED_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
+    REQUESTS_PER_MINUTE_FIELD_NUMBER: _builtins.int
+    PLATFORM_FIELD_NUMBER: _builtins.int
     client_id: _builtins.str
     name: _builtins.str
     region_code: _builtins.str
     disabled: _builtins.bool
+    requests_per_minute: _builtins.int
+    """Its own quota at the gateway; 0: the gateway's default for every principal."""
+    platform: _builtins.bool
+    """One of the platform's own processes (`svc-*`): never disabled or changed through the API."""
     @_builtins.property
     def scopes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -646,10 +652,12 @@ class Client(_message.Message):
         scopes: _abc.Iterable[_builtins.str] | None = ...,
         disabled: _builtins.bool = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
+        requests_per_minute: _builtins.int = ...,
+        platform: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "created_at", b"created_at", "disabled", b"disabled", "name", b"name", "region_code", b"region_code", "scopes", b"scopes"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["client_id", b"client_id", "created_at", b"created_at", "disabled", b"disabled", "name", b"name", "platform", b"platform", "region_code", b"region_code", "requests_per_minute", b"requests_per_minute", "scopes", b"scopes"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -662,8 +670,11 @@ class CreateClientRequest(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     REGION_CODE_FIELD_NUMBER: _builtins.int
     SCOPES_FIELD_NUMBER: _builtins.int
+    REQUESTS_PER_MINUTE_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     region_code: _builtins.str
+    requests_per_minute: _builtins.int
+    """0: the gateway's default"""
     @_builtins.property
     def scopes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
@@ -672,10 +683,11 @@ class CreateClientRequest(_message.Message):
         name: _builtins.str = ...,
         region_code: _builtins.str = ...,
         scopes: _abc.Iterable[_builtins.str] | None = ...,
+        requests_per_minute: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "region_code", b"region_code", "scopes", b"scopes"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "region_code", b"region_code", "requests_per_minute", b"requests_per_minute", "scopes", b"scopes"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -771,6 +783,31 @@ class DisableClientRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DisableClientRequest: _TypeAlias = DisableClientRequest  # noqa: Y015
+
+@_typing.final
+class UpdateClientRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CLIENT_ID_FIELD_NUMBER: _builtins.int
+    REQUESTS_PER_MINUTE_FIELD_NUMBER: _builtins.int
+    client_id: _builtins.str
+    requests_per_minute: _builtins.int
+    """0: back to the gateway's default"""
+    def __init__(
+        self,
+        *,
+        client_id: _builtins.str = ...,
+        requests_per_minute: _builtins.int | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_requests_per_minute", b"_requests_per_minute", "requests_per_minute", b"requests_per_minute"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_requests_per_minute", b"_requests_per_minute", "client_id", b"client_id", "requests_per_minute", b"requests_per_minute"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__requests_per_minute: _TypeAlias = _typing.Literal["requests_per_minute"]  # noqa: Y015
+    _WhichOneofArgType__requests_per_minute: _TypeAlias = _typing.Literal["_requests_per_minute", b"_requests_per_minute"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__requests_per_minute) -> _WhichOneofReturnType__requests_per_minute | None: ...
+
+Global___UpdateClientRequest: _TypeAlias = UpdateClientRequest  # noqa: Y015
 
 @_typing.final
 class RegionRef(_message.Message):

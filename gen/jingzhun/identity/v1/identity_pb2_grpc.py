@@ -114,6 +114,11 @@ class IdentityServiceStub:
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.DisableClientRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
                 _registered_method=True)
+        self.UpdateClient = channel.unary_unary(
+                '/jingzhun.identity.v1.IdentityService/UpdateClient',
+                request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.UpdateClientRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+                _registered_method=True)
         self.GetRegion = channel.unary_unary(
                 '/jingzhun.identity.v1.IdentityService/GetRegion',
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.GetRegionRequest.SerializeToString,
@@ -251,6 +256,12 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateClient(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetRegion(self, request, context):
         """--- territory ---
         """
@@ -370,6 +381,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
             'DisableClient': grpc.unary_unary_rpc_method_handler(
                     servicer.DisableClient,
                     request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.DisableClientRequest.FromString,
+                    response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
+            ),
+            'UpdateClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateClient,
+                    request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.UpdateClientRequest.FromString,
                     response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.Client.SerializeToString,
             ),
             'GetRegion': grpc.unary_unary_rpc_method_handler(
@@ -834,6 +850,33 @@ class IdentityService:
             target,
             '/jingzhun.identity.v1.IdentityService/DisableClient',
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.DisableClientRequest.SerializeToString,
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.identity.v1.IdentityService/UpdateClient',
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.UpdateClientRequest.SerializeToString,
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.Client.FromString,
             options,
             channel_credentials,

@@ -57,6 +57,7 @@ class IdentityServiceStub:
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
     ListClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListClientsRequest, _identity_pb2.ListClientsResponse]
     DisableClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.DisableClientRequest, _identity_pb2.Client]
+    UpdateClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.UpdateClientRequest, _identity_pb2.Client]
     GetRegion: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetRegionRequest, _identity_pb2.Region]
     """--- territory ---"""
     ListRegions: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListRegionsRequest, _identity_pb2.ListRegionsResponse]
@@ -92,6 +93,7 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
     ListClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListClientsRequest, _identity_pb2.ListClientsResponse]  # type: ignore[assignment]
     DisableClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.DisableClientRequest, _identity_pb2.Client]  # type: ignore[assignment]
+    UpdateClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.UpdateClientRequest, _identity_pb2.Client]  # type: ignore[assignment]
     GetRegion: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetRegionRequest, _identity_pb2.Region]  # type: ignore[assignment]
     """--- territory ---"""
     ListRegions: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListRegionsRequest, _identity_pb2.ListRegionsResponse]  # type: ignore[assignment]
@@ -218,6 +220,13 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     def DisableClient(
         self,
         request: _identity_pb2.DisableClientRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]: ...
+
+    @_abc_1.abstractmethod
+    def UpdateClient(
+        self,
+        request: _identity_pb2.UpdateClientRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Client, _abc.Awaitable[_identity_pb2.Client]]: ...
 
