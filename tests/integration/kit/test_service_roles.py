@@ -4,8 +4,6 @@ create the service's stream with the configured replicas (one on this single-nod
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,13 +69,3 @@ async def test_each_role_of_a_service_runs_as_its_own_process(
     finally:
         await bus.delete_stream("training")
         await bus.close()
-
-
-def test_identity_has_no_worker_role() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "services.identity", "worker"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 2 and "invalid choice: 'worker'" in done.stderr
