@@ -53,7 +53,7 @@ def cluster(s: Service) -> Obj:
 
 
 def pooler(s: Service) -> Obj:
-    """Transaction pooling: 40 registry replicas × 10 connections share ~50 server ones.
+    """Transaction pooling: 50 registry replicas × 10 connections share ~50 server ones.
     asyncpg's prepared statements survive it (PgBouncer's max_prepared_statements); the
     per-connection settings it would send are the database's parameters instead."""
     return {

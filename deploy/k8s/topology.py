@@ -53,7 +53,9 @@ class Service:
     port: int
     secrets: tuple[str, ...]  # keys of `<name>-secrets`, mounted as files named `<NAME>_<KEY>`
     api_size: Size
-    replicas: tuple[int, int]  # the API's HPA floor and ceiling in the province tier
+    # The API's HPA floor and ceiling in the province tier; the ceilings hold the campaign peak
+    # of docs/capacity.md (the measured need plus ~15 %).
+    replicas: tuple[int, int]
     consumers: tuple[Consumer, ...] = ()
     worker: bool = False  # has a `worker` role (consumers, schedulers, the dispatcher)
     worker_ceiling: int = 1
@@ -78,7 +80,7 @@ SERVICES: tuple[Service, ...] = (
         50051,
         ("database-url",),
         Size("500m", "512Mi"),
-        (2, 10),
+        (2, 16),
         # Every service's audited acts, appended to the one log (one chain: appends take turns).
         consumers=tuple(
             Consumer(stream, f"identity-audit-{stream}")
@@ -94,7 +96,7 @@ SERVICES: tuple[Service, ...] = (
         50052,
         ("database-url", "encryption-secret", "index-secret", "identity-secret"),
         Size("500m", "1Gi"),
-        (2, 40),
+        (2, 50),
         consumers=(
             Consumer("identity", "registry-division-changes", 10),
             Consumer("assistance", "registry-confirmed-alerts"),
@@ -108,7 +110,7 @@ SERVICES: tuple[Service, ...] = (
         50053,
         ("database-url", "identity-secret"),
         Size("500m", "512Mi"),
-        (2, 20),
+        (2, 45),
         consumers=(
             Consumer("notification", "assistance-task-replies"),
             Consumer("registry", "assistance-income-rule"),
@@ -123,7 +125,7 @@ SERVICES: tuple[Service, ...] = (
         50054,
         ("database-url", "encryption-secret", "index-secret", "identity-secret"),
         Size("250m", "256Mi"),
-        (2, 5),
+        (2, 8),
         worker=True,  # the public-notice scheduler: one replica, nothing queues for it
     ),
     Service(
