@@ -48,7 +48,7 @@ class ClientCreate(RequestModel):
     requests_per_minute: Quota = None
 
 
-class ClientChanges(BaseModel):
+class ClientChanges(RequestModel):
     requests_per_minute: Quota = Field(
         None, description="its own quota; null: back to the platform's default"
     )

@@ -76,12 +76,23 @@ def own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnRedis]:
 
 
 @pytest.fixture(scope="session")
+def own_smsc() -> Iterator[SmscThread]:
+    """The own-Redis platform's SMSC: a platform living beside the shared one through the whole
+    run must not bind to its SMSC too, or the simulator hands it the other's receipts and MO
+    replies."""
+    simulator = SmscThread(receipt_delay=0.05)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture(scope="session")
 def own_redis_platform(
     tmp_path_factory: pytest.TempPathFactory,
     nats_url: str,
     bus_prefix: str,
     redis_prefix: str,
-    smsc: SmscThread,
+    own_smsc: SmscThread,
     own_redis: OwnRedis,
 ) -> Iterator[LocalPlatform]:
     """A platform on a Redis of its own (on its own subjects too), for tests that stop it."""
@@ -91,7 +102,7 @@ def own_redis_platform(
         redis_url=own_redis.url,
         bus_prefix=f"{bus_prefix}ownredis.",
         redis_prefix=redis_prefix,
-        smsc_port=smsc.port,
+        smsc_port=own_smsc.port,
         extra_env={"GATEWAY_RATE_LIMIT_PER_MINUTE": "100000"},
     ) as local:
         yield local

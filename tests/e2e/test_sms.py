@@ -49,8 +49,9 @@ def settled(api, token: str, notice_id: str) -> dict:  # type: ignore[no-untyped
     """The notice once every message has its outcome (receipts in)."""
 
     def done() -> dict | None:
-        notice = api.get(f"/api/v1/notices/{notice_id}", token).json()
-        return notice if notice["state"] == "done" else None
+        reply = api.get(f"/api/v1/notices/{notice_id}", token)
+        assert reply.status_code == 200, reply.text
+        return reply.json() if reply.json()["state"] == "done" else None
 
     return eventually(done, what=f"notice {notice_id} settled")
 
@@ -79,8 +80,9 @@ def test_a_new_cadre_is_welcomed_by_a_signed_text_that_ends_delivered(
     assert decode_text(part.message.short_message, DATA_CODING_UCS2) == welcome
 
     def delivered() -> list[dict]:
-        listed = api.get("/api/v1/messages", admin_token, region_code=VILLAGES[1]).json()
-        mine = [m for m in listed["items"] if m["user_id"] == user_id]
+        listed = api.get("/api/v1/messages", admin_token, region_code=VILLAGES[1])
+        assert listed.status_code == 200, listed.text
+        mine = [m for m in listed.json()["items"] if m["user_id"] == user_id]
         return mine if mine and mine[0]["status"] == "delivered" else []
 
     (message,) = eventually(delivered, what="the welcome delivered")
