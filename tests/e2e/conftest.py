@@ -18,13 +18,17 @@ from tests.e2e.smsc import SmscThread
 ADMIN_MOBILES = itertools.count(13800000000)
 
 
-@pytest.fixture(scope="session")
-def smsc() -> Iterator[SmscThread]:
-    """The SMSC the platform texts through; numbers ending in 4 fail (the simulator's rule)."""
+def running_smsc() -> Iterator[SmscThread]:
     simulator = SmscThread(receipt_delay=0.05)
     simulator.start()
     yield simulator
     simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def smsc() -> Iterator[SmscThread]:
+    """The SMSC the platform texts through; numbers ending in 4 fail (the simulator's rule)."""
+    yield from running_smsc()
 
 
 @pytest.fixture(scope="session")
@@ -80,10 +84,7 @@ def own_smsc() -> Iterator[SmscThread]:
     """The own-Redis platform's SMSC: a platform living beside the shared one through the whole
     run must not bind to its SMSC too, or the simulator hands it the other's receipts and MO
     replies."""
-    simulator = SmscThread(receipt_delay=0.05)
-    simulator.start()
-    yield simulator
-    simulator.stop()
+    yield from running_smsc()
 
 
 @pytest.fixture(scope="session")
