@@ -115,7 +115,7 @@ async def raise_alert(
         message = pb.RaiseAlertRequest(
             household_id=body.household_id, kind=body.kind, reason=body.reason
         )
-        return alert_out(await caller.assistance("RaiseAlert", message))
+        return alert_out(await caller.call(caller.assistance.RaiseAlert, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -136,7 +136,7 @@ async def list_alerts(
     message = pb.ListAlertsRequest(
         region_code=region_code, status=status or "", page_size=page_size, page_token=page_token
     )
-    reply = await caller.assistance("ListAlerts", message)
+    reply = await caller.call(caller.assistance.ListAlerts, message)
     page = Page[AlertOut](
         items=[alert_out(a) for a in reply.alerts], next_page_token=reply.next_page_token or None
     )
@@ -153,7 +153,7 @@ async def get_alert(
     alert_id: AlertId, caller: Annotated[Caller, caller_for("alerts", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        alert_out(await caller.assistance("GetAlert", pb.GetAlertRequest(id=alert_id)))
+        alert_out(await caller.call(caller.assistance.GetAlert, pb.GetAlertRequest(id=alert_id)))
     )
 
 
@@ -171,4 +171,4 @@ async def act_on_alert(
     message = pb.ActOnAlertRequest(
         id=alert_id, action=body.action, text=body.text, expected_version=body.expected_version
     )
-    return ModelResponse(alert_out(await caller.assistance("ActOnAlert", message)))
+    return ModelResponse(alert_out(await caller.call(caller.assistance.ActOnAlert, message)))

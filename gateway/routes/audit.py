@@ -61,7 +61,7 @@ async def list_audit_records(
         since=stamp(since) if since else None,
         until=stamp(until) if until else None,
     )
-    reply = await caller.identity("ListAuditRecords", message)
+    reply = await caller.call(caller.identity.ListAuditRecords, message)
     items = [
         AuditRecordOut(
             id=r.id,

@@ -76,7 +76,7 @@ async def record_benefit(
 ) -> ModelResponse:
     message = pb.RecordBenefitRequest(household_id=household_id, **body.model_dump())
     return ModelResponse(
-        benefit_out(await caller.registry("RecordBenefit", message)), status_code=201
+        benefit_out(await caller.call(caller.registry.RecordBenefit, message)), status_code=201
     )
 
 
@@ -92,7 +92,7 @@ async def list_benefits(
     year: Annotated[int | None, Query(ge=2013, le=2100)] = None,
 ) -> ModelResponse:
     message = pb.ListBenefitsRequest(household_id=household_id, year=year or 0)
-    reply = await caller.registry("ListBenefits", message)
+    reply = await caller.call(caller.registry.ListBenefits, message)
     return ModelResponse(
         BenefitsOut(
             items=[benefit_out(b) for b in reply.benefits],

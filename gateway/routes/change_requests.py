@@ -101,7 +101,8 @@ async def propose_change(
         change = body.member_change
         message.member_change.CopyFrom(member_update_message("", change.member_id, change))
     return ModelResponse(
-        change_request_out(await caller.registry("ProposeChange", message)), status_code=201
+        change_request_out(await caller.call(caller.registry.ProposeChange, message)),
+        status_code=201,
     )
 
 
@@ -121,7 +122,7 @@ async def list_change_requests(
     message = pb.ListChangeRequestsRequest(
         region_code=region_code, status=status, page_size=page_size, page_token=page_token
     )
-    reply = await caller.registry("ListChangeRequests", message)
+    reply = await caller.call(caller.registry.ListChangeRequests, message)
     items = [change_request_out(r) for r in reply.requests]
     return ModelResponse(
         Page[ChangeRequestOut](items=items, next_page_token=reply.next_page_token or None)
@@ -142,4 +143,6 @@ async def review_change_request(
     message = pb.ReviewChangeRequestRequest(
         id=request_id, approve=body.decision == "approve", reason=body.reason
     )
-    return ModelResponse(change_request_out(await caller.registry("ReviewChangeRequest", message)))
+    return ModelResponse(
+        change_request_out(await caller.call(caller.registry.ReviewChangeRequest, message))
+    )

@@ -91,7 +91,7 @@ async def create_client(
             scopes=body.scopes,
             requests_per_minute=body.requests_per_minute or 0,
         )
-        reply = await caller.identity("CreateClient", message)
+        reply = await caller.call(caller.identity.CreateClient, message)
         return ClientCreated(client=client_out(reply.client), client_secret=reply.client_secret)
 
     return await respond_once(request, caller, 201, produce)
@@ -112,7 +112,7 @@ async def list_clients(
     message = pb.ListClientsRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await caller.identity("ListClients", message)
+    reply = await caller.call(caller.identity.ListClients, message)
     return ModelResponse(
         Page[ClientOut](
             items=[client_out(c) for c in reply.clients],
@@ -131,7 +131,9 @@ async def disable_client(
     client_id: ClientId, caller: Annotated[Caller, caller_for("clients", "update")]
 ) -> ClientOut:
     return client_out(
-        await caller.identity("DisableClient", pb.DisableClientRequest(client_id=client_id))
+        await caller.call(
+            caller.identity.DisableClient, pb.DisableClientRequest(client_id=client_id)
+        )
     )
 
 
@@ -149,4 +151,4 @@ async def update_client(
     message = pb.UpdateClientRequest(client_id=client_id)
     if "requests_per_minute" in body.model_fields_set:
         message.requests_per_minute = body.requests_per_minute or 0
-    return client_out(await caller.identity("UpdateClient", message))
+    return client_out(await caller.call(caller.identity.UpdateClient, message))

@@ -157,7 +157,7 @@ async def publish_course(
             capacity=body.capacity,
             region_codes=body.region_codes,
         )
-        return course_out(await caller.training("PublishCourse", message))
+        return course_out(await caller.call(caller.training.PublishCourse, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -177,7 +177,7 @@ async def list_courses(
     message = pb.ListCoursesRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await caller.training("ListCourses", message)
+    reply = await caller.call(caller.training.ListCourses, message)
     return ModelResponse(
         Page[CourseOut](
             items=[course_out(c) for c in reply.courses],
@@ -196,7 +196,7 @@ async def get_course(
     course_id: ObjectId, caller: Annotated[Caller, caller_for("courses", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        course_out(await caller.training("GetCourse", pb.GetCourseRequest(id=course_id)))
+        course_out(await caller.call(caller.training.GetCourse, pb.GetCourseRequest(id=course_id)))
     )
 
 
@@ -215,7 +215,7 @@ async def enrol(
 ) -> JSONResponse:
     async def produce() -> EnrolmentOut:
         message = pb.EnrolRequest(course_id=course_id, **body.model_dump())
-        return enrolment_out(await caller.training("Enrol", message))
+        return enrolment_out(await caller.call(caller.training.Enrol, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -235,7 +235,7 @@ async def list_enrolments(
     message = pb.ListEnrolmentsRequest(
         course_id=course_id, page_size=page_size, page_token=page_token
     )
-    reply = await caller.training("ListEnrolments", message)
+    reply = await caller.call(caller.training.ListEnrolments, message)
     return ModelResponse(
         Page[EnrolmentOut](
             items=[enrolment_out(e) for e in reply.enrolments],
@@ -256,7 +256,7 @@ async def act_on_enrolment(
     caller: Annotated[Caller, caller_for("courses", "read")],
 ) -> ModelResponse:
     message = pb.ActOnEnrolmentRequest(id=enrolment_id, action=body.action)
-    return ModelResponse(enrolment_out(await caller.training("ActOnEnrolment", message)))
+    return ModelResponse(enrolment_out(await caller.call(caller.training.ActOnEnrolment, message)))
 
 
 @router.post(
@@ -271,7 +271,9 @@ async def record_attendance(
     caller: Annotated[Caller, caller_for("courses", "certify")],
 ) -> ModelResponse:
     message = pb.RecordAttendanceRequest(id=enrolment_id, date=body.date.isoformat())
-    return ModelResponse(enrolment_out(await caller.training("RecordAttendance", message)))
+    return ModelResponse(
+        enrolment_out(await caller.call(caller.training.RecordAttendance, message))
+    )
 
 
 @router.post(
@@ -286,4 +288,4 @@ async def rate_course(
     caller: Annotated[Caller, caller_for("courses", "enrol")],
 ) -> ModelResponse:
     message = pb.RateCourseRequest(id=enrolment_id, **body.model_dump())
-    return ModelResponse(enrolment_out(await caller.training("RateCourse", message)))
+    return ModelResponse(enrolment_out(await caller.call(caller.training.RateCourse, message)))

@@ -229,7 +229,7 @@ async def create_household(
         )
         if body.latitude is not None and body.longitude is not None:
             message.latitude, message.longitude = body.latitude, body.longitude
-        return household_out(await caller.registry("CreateHousehold", message))
+        return household_out(await caller.call(caller.registry.CreateHousehold, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -250,7 +250,7 @@ async def list_households(
     message = pb.ListHouseholdsRequest(
         region_code=region_code, status=status, page_size=page_size, page_token=page_token
     )
-    reply = await caller.registry("ListHouseholds", message)
+    reply = await caller.call(caller.registry.ListHouseholds, message)
     return ModelResponse(
         Page[HouseholdOut](
             items=[household_out(h) for h in reply.households],
@@ -270,7 +270,7 @@ async def get_household(
 ) -> ModelResponse:
     return ModelResponse(
         household_out(
-            await caller.registry("GetHousehold", pb.GetHouseholdRequest(id=household_id))
+            await caller.call(caller.registry.GetHousehold, pb.GetHouseholdRequest(id=household_id))
         )
     )
 
@@ -287,7 +287,7 @@ async def update_household(
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
     message = update_message(household_id, body)
-    return ModelResponse(household_out(await caller.registry("UpdateHousehold", message)))
+    return ModelResponse(household_out(await caller.call(caller.registry.UpdateHousehold, message)))
 
 
 @router.post(
@@ -307,7 +307,9 @@ async def transition_household(
         reason=body.reason,
         monitoring_category=body.monitoring_category,
     )
-    return ModelResponse(household_out(await caller.registry("TransitionHousehold", message)))
+    return ModelResponse(
+        household_out(await caller.call(caller.registry.TransitionHousehold, message))
+    )
 
 
 @router.get(
@@ -325,7 +327,7 @@ async def household_history(
     message = pb.ListHouseholdHistoryRequest(
         id=household_id, page_size=page_size, page_token=page_token
     )
-    reply = await caller.registry("ListHouseholdHistory", message)
+    reply = await caller.call(caller.registry.ListHouseholdHistory, message)
     items = [
         HistoryEntryOut(
             id=e.id,
@@ -344,13 +346,10 @@ async def household_history(
     )
 
 
-async def revealed(
-    caller: Caller, method: str, household_id: str, member_id: str, body: RevealIn
-) -> Any:
-    message = pb.RevealIdNumberRequest(
+def reveal_message(household_id: str, member_id: str, body: RevealIn) -> pb.RevealIdNumberRequest:
+    return pb.RevealIdNumberRequest(
         household_id=household_id, member_id=member_id, purpose=body.purpose
     )
-    return await caller.registry(method, message)
 
 
 @router.post(
@@ -365,7 +364,8 @@ async def reveal_id_number(
     body: RevealIn,
     caller: Annotated[Caller, caller_for("members", "reveal")],
 ) -> JSONResponse:
-    reply = await revealed(caller, "RevealIdNumber", household_id, member_id, body)
+    message = reveal_message(household_id, member_id, body)
+    reply = await caller.call(caller.registry.RevealIdNumber, message)
     return JSONResponse({"id_number": reply.id_number}, headers={"Cache-Control": "no-store"})
 
 
@@ -381,5 +381,6 @@ async def reveal_phone(
     body: RevealIn,
     caller: Annotated[Caller, caller_for("members", "reveal")],
 ) -> JSONResponse:
-    reply = await revealed(caller, "RevealPhone", household_id, member_id, body)
+    message = reveal_message(household_id, member_id, body)
+    reply = await caller.call(caller.registry.RevealPhone, message)
     return JSONResponse({"phone": reply.phone}, headers={"Cache-Control": "no-store"})

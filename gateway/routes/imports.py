@@ -134,7 +134,9 @@ async def import_template(
     caller: Annotated[Caller, caller_for("households", "read")],
 ) -> StreamingResponse:
     request = pb.GetTemplateRequest(kind=kind, file_format=file_format)
-    return await file_response(caller.transfer_stream("GetTemplate", request), file_format, kind)
+    return await file_response(
+        caller.stream(caller.transfer.GetTemplate, request), file_format, kind
+    )
 
 
 @router.post(
@@ -162,7 +164,7 @@ async def create_import(
         mode=mode,
         dry_run=dry_run,
     )
-    job = await caller.transfer("ImportFile", upload(options, file))
+    job = await caller.upload(caller.transfer.ImportFile, upload(options, file))
     return ModelResponse(job_out(job), status_code=201)
 
 
@@ -187,7 +189,7 @@ async def create_reconciliation(
         file_name=file.filename or "",
         region_code=region_code,
     )
-    job = await caller.transfer("ImportFile", upload(options, file))
+    job = await caller.upload(caller.transfer.ImportFile, upload(options, file))
     return ModelResponse(job_out(job), status_code=201)
 
 
@@ -203,8 +205,8 @@ async def list_imports(
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
-    reply = await caller.transfer(
-        "ListImportJobs",
+    reply = await caller.call(
+        caller.transfer.ListImportJobs,
         pb.ListImportJobsRequest(
             region_code=region_code, page_size=page_size, page_token=page_token
         ),
@@ -223,7 +225,7 @@ async def get_import(
     job_id: JobId, caller: Annotated[Caller, caller_for("households", "import")]
 ) -> ModelResponse:
     return ModelResponse(
-        job_out(await caller.transfer("GetImportJob", pb.GetImportJobRequest(id=job_id)))
+        job_out(await caller.call(caller.transfer.GetImportJob, pb.GetImportJobRequest(id=job_id)))
     )
 
 
@@ -239,7 +241,7 @@ async def import_report(
     caller: Annotated[Caller, caller_for("households", "import")],
 ) -> StreamingResponse:
     request = pb.GetImportReportRequest(id=job_id, file_format=file_format)
-    chunks = caller.transfer_stream("GetImportReport", request)
+    chunks = caller.stream(caller.transfer.GetImportReport, request)
     return await file_response(chunks, file_format, f"report-{job_id}")
 
 
@@ -255,5 +257,5 @@ async def export_households(
     region_code: RegionCode = "",
 ) -> StreamingResponse:
     request = pb.ExportHouseholdsRequest(region_code=region_code, file_format=file_format)
-    chunks = caller.transfer_stream("ExportHouseholds", request)
+    chunks = caller.stream(caller.transfer.ExportHouseholds, request)
     return await file_response(chunks, file_format, f"households-{region_code or 'all'}")

@@ -94,7 +94,7 @@ async def apply_institution(
 ) -> JSONResponse:
     async def produce() -> InstitutionOut:
         message = pb.ApplyInstitutionRequest(**body.model_dump())
-        return institution_out(await caller.training("ApplyInstitution", message))
+        return institution_out(await caller.call(caller.training.ApplyInstitution, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -115,7 +115,7 @@ async def list_institutions(
     message = pb.ListInstitutionsRequest(
         region_code=region_code, status=status or "", page_size=page_size, page_token=page_token
     )
-    reply = await caller.training("ListInstitutions", message)
+    reply = await caller.call(caller.training.ListInstitutions, message)
     return ModelResponse(
         Page[InstitutionOut](
             items=[institution_out(i) for i in reply.institutions],
@@ -133,7 +133,9 @@ async def list_institutions(
 async def get_institution(
     institution_id: ObjectId, caller: Annotated[Caller, caller_for("institutions", "read")]
 ) -> ModelResponse:
-    found = await caller.training("GetInstitution", pb.GetInstitutionRequest(id=institution_id))
+    found = await caller.call(
+        caller.training.GetInstitution, pb.GetInstitutionRequest(id=institution_id)
+    )
     return ModelResponse(institution_out(found))
 
 
@@ -149,4 +151,6 @@ async def screen_institution(
     caller: Annotated[Caller, caller_for("institutions", "screen")],
 ) -> ModelResponse:
     message = pb.ScreenInstitutionRequest(id=institution_id, **body.model_dump())
-    return ModelResponse(institution_out(await caller.training("ScreenInstitution", message)))
+    return ModelResponse(
+        institution_out(await caller.call(caller.training.ScreenInstitution, message))
+    )

@@ -209,7 +209,7 @@ async def register_candidate(
 ) -> JSONResponse:
     async def produce() -> CandidateOut:
         message = pb.RegisterCandidateRequest(**body.model_dump())
-        return candidate_out(await caller.training("RegisterCandidate", message))
+        return candidate_out(await caller.call(caller.training.RegisterCandidate, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -220,7 +220,7 @@ async def candidates_page(
     message = pb.ListCandidatesRequest(
         region_code=region_code, status=status, page_size=size, page_token=token
     )
-    reply = await caller.training("ListCandidates", message)
+    reply = await caller.call(caller.training.ListCandidates, message)
     return Page[CandidateOut](
         items=[candidate_out(c) for c in reply.candidates],
         next_page_token=reply.next_page_token or None,
@@ -254,7 +254,7 @@ async def list_candidates(
 async def get_candidate(
     candidate_id: CandidateId, caller: Annotated[Caller, caller_for("leaders", "read")]
 ) -> ModelResponse:
-    found = await caller.training("GetCandidate", pb.GetCandidateRequest(id=candidate_id))
+    found = await caller.call(caller.training.GetCandidate, pb.GetCandidateRequest(id=candidate_id))
     return ModelResponse(candidate_out(found))
 
 
@@ -270,7 +270,7 @@ async def act_on_candidate(
     caller: Annotated[Caller, caller_for("leaders", "review")],
 ) -> ModelResponse:
     message = pb.ActOnCandidateRequest(id=candidate_id, **body.model_dump())
-    return ModelResponse(candidate_out(await caller.training("ActOnCandidate", message)))
+    return ModelResponse(candidate_out(await caller.call(caller.training.ActOnCandidate, message)))
 
 
 @router.post(
@@ -288,4 +288,6 @@ async def resolve_objection(
     message = pb.ResolveObjectionRequest(
         candidate_id=candidate_id, objection_id=objection_id, **body.model_dump()
     )
-    return ModelResponse(candidate_out(await caller.training("ResolveObjection", message)))
+    return ModelResponse(
+        candidate_out(await caller.call(caller.training.ResolveObjection, message))
+    )

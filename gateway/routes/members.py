@@ -65,7 +65,7 @@ async def add_member(
         reason=body.reason,
     )
     return ModelResponse(
-        household_out(await caller.registry("AddMember", message)), status_code=201
+        household_out(await caller.call(caller.registry.AddMember, message)), status_code=201
     )
 
 
@@ -82,4 +82,4 @@ async def update_member(
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
     message = member_update_message(household_id, member_id, body, body.reason)
-    return ModelResponse(household_out(await caller.registry("UpdateMember", message)))
+    return ModelResponse(household_out(await caller.call(caller.registry.UpdateMember, message)))

@@ -136,7 +136,7 @@ async def file_need(
             description=body.description,
             urgent=body.urgent,
         )
-        return need_out(await caller.assistance("FileNeed", message))
+        return need_out(await caller.call(caller.assistance.FileNeed, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -150,7 +150,9 @@ async def file_need(
 async def needs_menu(
     caller: Annotated[Caller, caller_for("needs", "read")], region_code: RegionCode = ""
 ) -> ModelResponse:
-    menu = await caller.assistance("GetNeedsMenu", pb.GetNeedsMenuRequest(region_code=region_code))
+    menu = await caller.call(
+        caller.assistance.GetNeedsMenu, pb.GetNeedsMenuRequest(region_code=region_code)
+    )
     return ModelResponse(
         NeedsMenuOut(
             region_code=menu.region_code,
@@ -190,7 +192,7 @@ async def needs_ledger(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.assistance("ListNeeds", message)
+    reply = await caller.call(caller.assistance.ListNeeds, message)
     page = Page[NeedOut](
         items=[need_out(n) for n in reply.needs], next_page_token=reply.next_page_token or None
     )
@@ -207,7 +209,7 @@ async def get_need(
     need_id: NeedId, caller: Annotated[Caller, caller_for("needs", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        need_out(await caller.assistance("GetNeed", pb.GetNeedRequest(id=need_id)))
+        need_out(await caller.call(caller.assistance.GetNeed, pb.GetNeedRequest(id=need_id)))
     )
 
 
@@ -225,4 +227,4 @@ async def act_on_need(
     message = pb.ActOnNeedRequest(
         id=need_id, action=body.action, reason=body.reason, expected_version=body.expected_version
     )
-    return ModelResponse(need_out(await caller.assistance("ActOnNeed", message)))
+    return ModelResponse(need_out(await caller.call(caller.assistance.ActOnNeed, message)))

@@ -133,7 +133,7 @@ async def create_notice(
             variables=body.variables,
             urgent=body.urgent,
         )
-        return notice_out(await caller.notification("CreateBroadcast", message))
+        return notice_out(await caller.call(caller.notification.CreateBroadcast, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -147,7 +147,9 @@ async def create_notice(
 async def get_notice(
     notice_id: NoticeId, caller: Annotated[Caller, caller_for("notices", "read")]
 ) -> ModelResponse:
-    reply = await caller.notification("GetBroadcast", pb.GetBroadcastRequest(id=notice_id))
+    reply = await caller.call(
+        caller.notification.GetBroadcast, pb.GetBroadcastRequest(id=notice_id)
+    )
     return ModelResponse(notice_out(reply))
 
 
@@ -168,7 +170,7 @@ async def notice_recipients(
         broadcast_id=notice_id, status=status, page_size=page_size, page_token=page_token
     )
     return ModelResponse(
-        messages_page(await caller.notification("ListBroadcastRecipients", message))
+        messages_page(await caller.call(caller.notification.ListBroadcastRecipients, message))
     )
 
 
@@ -188,4 +190,6 @@ async def list_messages(
     message = pb.ListMessagesRequest(
         region_code=region_code, status=status, page_size=page_size, page_token=page_token
     )
-    return ModelResponse(messages_page(await caller.notification("ListMessages", message)))
+    return ModelResponse(
+        messages_page(await caller.call(caller.notification.ListMessages, message))
+    )

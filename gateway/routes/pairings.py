@@ -57,7 +57,9 @@ async def pair_helper(
     caller: Annotated[Caller, caller_for("households", "pair")],
 ) -> ModelResponse:
     message = pb.PairHelperRequest(household_id=household_id, helper_id=body.helper_id)
-    return ModelResponse(pairing_out(await caller.registry("PairHelper", message)), status_code=201)
+    return ModelResponse(
+        pairing_out(await caller.call(caller.registry.PairHelper, message)), status_code=201
+    )
 
 
 @router.get(
@@ -69,7 +71,9 @@ async def pair_helper(
 async def household_pairings(
     household_id: HouseholdId, caller: Annotated[Caller, caller_for("households", "read")]
 ) -> ModelResponse:
-    reply = await caller.registry("ListPairings", pb.ListPairingsRequest(household_id=household_id))
+    reply = await caller.call(
+        caller.registry.ListPairings, pb.ListPairingsRequest(household_id=household_id)
+    )
     return ModelResponse(Pairings(items=[pairing_out(p) for p in reply.pairings]))
 
 
@@ -84,8 +88,9 @@ async def unpair_helper(
     helper_id: UserId,
     caller: Annotated[Caller, caller_for("households", "pair")],
 ) -> Response:
-    await caller.registry(
-        "UnpairHelper", pb.UnpairHelperRequest(household_id=household_id, helper_id=helper_id)
+    await caller.call(
+        caller.registry.UnpairHelper,
+        pb.UnpairHelperRequest(household_id=household_id, helper_id=helper_id),
     )
     return Response(status_code=204)
 
@@ -100,5 +105,7 @@ async def helper_pairings(
     caller: Annotated[Caller, caller_for("households", "read")],
     helper_id: Annotated[str, Query(pattern=r"^([0-9a-f]{1,64})?$")] = "",
 ) -> ModelResponse:
-    reply = await caller.registry("ListPairings", pb.ListPairingsRequest(helper_id=helper_id))
+    reply = await caller.call(
+        caller.registry.ListPairings, pb.ListPairingsRequest(helper_id=helper_id)
+    )
     return ModelResponse(Pairings(items=[pairing_out(p) for p in reply.pairings]))

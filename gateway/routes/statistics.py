@@ -97,8 +97,8 @@ async def household_statistics(
         ),
     ] = None,
 ) -> ModelResponse:
-    s = await caller.registry(
-        "GetStatistics",
+    s = await caller.call(
+        caller.registry.GetStatistics,
         pb.GetStatisticsRequest(region_code=region_code, population=population or 0),
     )
     return ModelResponse(
@@ -134,8 +134,8 @@ async def household_trends(
     region_code: RegionCode = "",
     period: Literal["year", "month"] = "year",
 ) -> ModelResponse:
-    reply = await caller.registry(
-        "GetTrends", pb.GetTrendsRequest(region_code=region_code, period=period)
+    reply = await caller.call(
+        caller.registry.GetTrends, pb.GetTrendsRequest(region_code=region_code, period=period)
     )
     items = [
         TrendPoint(
@@ -211,10 +211,10 @@ async def household_map(
     if box is not None:
         request.west, request.south, request.east, request.north = box
     if aggregate == "village":
-        villages = await caller.registry("ListVillageAggregates", request)
+        villages = await caller.call(caller.registry.ListVillageAggregates, request)
         features, truncated = village_features(villages.villages), False
     else:
-        reply = await caller.registry("ListHouseholdLocations", request)
+        reply = await caller.call(caller.registry.ListHouseholdLocations, request)
         features, truncated = household_features(reply.locations), reply.truncated
     body = {"type": "FeatureCollection", "features": features, "truncated": truncated}
     return JSONResponse(body, media_type="application/geo+json")

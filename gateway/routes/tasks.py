@@ -108,7 +108,7 @@ async def assign_task(
             region_code=body.region_code,
             due_at=stamp(body.due_at),
         )
-        return task_out(await caller.assistance("AssignTask", message))
+        return task_out(await caller.call(caller.assistance.AssignTask, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -129,7 +129,7 @@ async def list_tasks(
     message = pb.ListTasksRequest(
         scope=scope, overdue_only=overdue, page_size=page_size, page_token=page_token
     )
-    reply = await caller.assistance("ListTasks", message)
+    reply = await caller.call(caller.assistance.ListTasks, message)
     return ModelResponse(
         Page[TaskOut](
             items=[task_out(t) for t in reply.tasks],
@@ -148,7 +148,7 @@ async def get_task(
     task_id: TaskId, caller: Annotated[Caller, caller_for("tasks", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        task_out(await caller.assistance("GetTask", pb.GetTaskRequest(id=task_id)))
+        task_out(await caller.call(caller.assistance.GetTask, pb.GetTaskRequest(id=task_id)))
     )
 
 
@@ -164,4 +164,4 @@ async def answer_task(
     caller: Annotated[Caller, caller_for("tasks", "respond")],
 ) -> ModelResponse:
     message = pb.RespondToTaskRequest(id=task_id, action=body.action)
-    return ModelResponse(task_out(await caller.assistance("RespondToTask", message)))
+    return ModelResponse(task_out(await caller.call(caller.assistance.RespondToTask, message)))

@@ -108,7 +108,9 @@ def archive_out(a: pb.TraineeArchive) -> ArchiveOut:
 
 
 async def read_archive(caller: Caller, trainee: pb.TraineeRef) -> ModelResponse:
-    reply = await caller.training("GetTraineeArchive", pb.GetTraineeArchiveRequest(trainee=trainee))
+    reply = await caller.call(
+        caller.training.GetTraineeArchive, pb.GetTraineeArchiveRequest(trainee=trainee)
+    )
     return ModelResponse(archive_out(reply))
 
 
@@ -123,7 +125,7 @@ async def record_follow_up(
             details=body.details,
             amount_yuan=body.amount_yuan,
         )
-        return archive_out(await caller.training("RecordFollowUp", message))
+        return archive_out(await caller.call(caller.training.RecordFollowUp, message))
 
     return await respond_once(request, caller, 201, produce)
 

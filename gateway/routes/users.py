@@ -91,7 +91,7 @@ async def create_user(
         message = pb.CreateUserRequest(
             mobile=body.mobile, name=body.name, region_code=body.region_code, roles=body.roles
         )
-        reply = await caller.identity("CreateUser", message)
+        reply = await caller.call(caller.identity.CreateUser, message)
         return UserCreated(user=user_out(reply.user), initial_password=reply.initial_password)
 
     return await respond_once(request, caller, 201, produce)
@@ -115,7 +115,7 @@ async def list_users(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.identity("ListUsers", message)
+    reply = await caller.call(caller.identity.ListUsers, message)
     return ModelResponse(
         Page[UserOut](
             items=[user_out(u) for u in reply.users], next_page_token=reply.next_page_token or None
@@ -127,7 +127,9 @@ async def list_users(
 async def get_user(
     user_id: UserId, caller: Annotated[Caller, caller_for("users", "read")]
 ) -> ModelResponse:
-    return ModelResponse(user_out(await caller.identity("GetUser", pb.GetUserRequest(id=user_id))))
+    return ModelResponse(
+        user_out(await caller.call(caller.identity.GetUser, pb.GetUserRequest(id=user_id)))
+    )
 
 
 @router.patch(
@@ -150,7 +152,7 @@ async def update_user(
         message.disabled = body.disabled
     if body.region_code is not None:
         message.region_code = body.region_code
-    return ModelResponse(user_out(await caller.identity("UpdateUser", message)))
+    return ModelResponse(user_out(await caller.call(caller.identity.UpdateUser, message)))
 
 
 @router.post(
@@ -165,7 +167,9 @@ async def reset_password(
     caller: Annotated[Caller, caller_for("users", "update")],
 ) -> JSONResponse:
     async def produce() -> PasswordReset:
-        reply = await caller.identity("ResetPassword", pb.ResetPasswordRequest(id=user_id))
+        reply = await caller.call(
+            caller.identity.ResetPassword, pb.ResetPasswordRequest(id=user_id)
+        )
         return PasswordReset(initial_password=reply.initial_password)
 
     return await respond_once(request, caller, 200, produce)

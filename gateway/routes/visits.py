@@ -121,7 +121,7 @@ async def log_visit(
         )
         if body.visited_at is not None:
             message.visited_at.CopyFrom(stamp(body.visited_at))
-        return visit_out(await caller.assistance("LogVisit", message))
+        return visit_out(await caller.call(caller.assistance.LogVisit, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -149,7 +149,7 @@ async def list_visits(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.assistance("ListVisits", with_period(message, since, until))
+    reply = await caller.call(caller.assistance.ListVisits, with_period(message, since, until))
     return ModelResponse(
         Page[VisitOut](
             items=[visit_out(v) for v in reply.visits],
@@ -171,7 +171,9 @@ async def visit_frequency(
     until: Until = None,
 ) -> ModelResponse:
     message = pb.GetVisitFrequencyRequest(region_code=region_code)
-    found = await caller.assistance("GetVisitFrequency", with_period(message, since, until))
+    found = await caller.call(
+        caller.assistance.GetVisitFrequency, with_period(message, since, until)
+    )
     return ModelResponse(
         VisitFrequencyOut(
             region_code=found.region_code,

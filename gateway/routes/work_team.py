@@ -119,7 +119,7 @@ async def check_in(
         message = pb.CheckInRequest(
             latitude=body.latitude, longitude=body.longitude, note=body.note
         )
-        return attendance_out(await caller.assistance("CheckIn", message))
+        return attendance_out(await caller.call(caller.assistance.CheckIn, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -136,7 +136,7 @@ async def log_work(
 ) -> JSONResponse:
     async def produce() -> WorkLogOut:
         message = pb.LogWorkRequest(day=body.day, content=body.content)
-        return work_log_out(await caller.assistance("LogWork", message))
+        return work_log_out(await caller.call(caller.assistance.LogWork, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -155,7 +155,7 @@ async def submit_report(
 ) -> JSONResponse:
     async def produce() -> MonthlyReportOut:
         message = pb.SubmitMonthlyReportRequest(month=body.month, content=body.content)
-        return report_out(await caller.assistance("SubmitMonthlyReport", message))
+        return report_out(await caller.call(caller.assistance.SubmitMonthlyReport, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -178,7 +178,7 @@ async def work_records(
     ] = "",
 ) -> ModelResponse:
     message = pb.ListWorkRecordsRequest(region_code=region_code, month=month)
-    found = await caller.assistance("ListWorkRecords", message)
+    found = await caller.call(caller.assistance.ListWorkRecords, message)
     return ModelResponse(
         WorkRecordsOut(
             attendance=[attendance_out(a) for a in found.attendance],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.clock import utcnow
@@ -69,9 +70,12 @@ def region_message(node: RegionNode, ancestors: list[RegionNode]) -> pb.Region:
     return pb.Region(
         code=node.code,
         name=node.name,
-        level=node.level,
+        level=cast("pb.RegionLevel.ValueType", node.level),
         parent_code=node.parent_code or "",
-        ancestors=[pb.RegionRef(code=a.code, name=a.name, level=a.level) for a in ancestors],
+        ancestors=[
+            pb.RegionRef(code=a.code, name=a.name, level=cast("pb.RegionLevel.ValueType", a.level))
+            for a in ancestors
+        ],
         child_count=len(node.children),
         retired=node.retired,
         successor_code=node.successor_code or "",

@@ -112,7 +112,8 @@ def new_member(m: pb.NewMember) -> NewMember:
 
 
 def member_changes(request: pb.UpdateMemberRequest) -> dict[str, str]:
-    return {name: getattr(request, name) for name in EDITABLE if request.HasField(name)}
+    present = request.HasField
+    return {name: getattr(request, name) for name in EDITABLE if present(name)}  # type: ignore[arg-type]
 
 
 def history_message(entry: HistoryEntry) -> pb.HistoryEntry:
