@@ -26,7 +26,7 @@ import typing
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, Protocol, TypeVar, Union, get_args, get_origin
 
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
@@ -34,6 +34,8 @@ from google.protobuf.message_factory import GetMessageClass
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=Message)
+M_co = TypeVar("M_co", bound=Message, covariant=True)
+S = TypeVar("S", contravariant=True)
 T = TypeVar("T")
 
 TIMESTAMP = "google.protobuf.Timestamp"
@@ -86,10 +88,16 @@ def _map_value(field: FieldDescriptor) -> FieldDescriptor:
     return field.message_type.fields_by_name["value"]
 
 
-def _compile(name: str, body: list[str], namespace: dict[str, Any]) -> Callable[[Any], Any]:
-    source = f"def {name}(s):\n" + "\n".join(f"    {line}" for line in body) + "\n"
+def _compile(
+    name: str, body: list[str], namespace: dict[str, Any], keywords: str = ""
+) -> Callable[..., Any]:
+    source = (
+        f"def {name}(s, /{', *' if keywords else ''}{keywords}):\n"
+        + "\n".join(f"    {line}" for line in body)
+        + "\n"
+    )
     exec(compile(source, f"<mapping {name}>", "exec"), namespace)
-    function: Callable[[Any], Any] = namespace[name]
+    function: Callable[..., Any] = namespace[name]
     function.__doc__ = source
     return function
 
@@ -169,37 +177,53 @@ def _read(field: FieldDescriptor, annotation: Any, namespace: dict[str, Any]) ->
     return value
 
 
+class ToMessage(Protocol[S, M_co]):
+    def __call__(self, source: S, /, **given: Any) -> M_co: ...
+
+
 def to_message(
-    source: type[T], message: type[M], **overrides: Callable[[T], Any]
-) -> Callable[[T], M]:
+    source: type[S],
+    message: type[M],
+    *,
+    given: tuple[str, ...] = (),
+    **overrides: Callable[[S], Any],
+) -> ToMessage[S, M]:
     """The function that turns a `source` (a model, a dataclass or a SQLModel row) into a
-    `message`. A message field the source lacks and no override names stays unset."""
-    return _to_descriptor(source, message.DESCRIPTOR, overrides)
+    `message`; the fields named in `given` are the function's keyword arguments (a path
+    parameter, what a view adds to its row). A message field the source lacks and nothing
+    names stays unset."""
+    return _to_descriptor(source, message.DESCRIPTOR, overrides, given)  # type: ignore[return-value]
 
 
 @cache
 def _nested_to(source: type, descriptor: Any) -> Callable[[Any], Any]:
-    return _to_descriptor(source, descriptor, {})
+    return _to_descriptor(source, descriptor, {}, ())
 
 
 def _to_descriptor(
-    source: type, descriptor: Any, overrides: dict[str, Callable[[Any], Any]]
-) -> Callable[[Any], Any]:
+    source: type,
+    descriptor: Any,
+    overrides: dict[str, Callable[[Any], Any]],
+    given: tuple[str, ...],
+) -> Callable[..., Any]:
     namespace: dict[str, Any] = {"Message": GetMessageClass(descriptor)}
     sources = _fields(source)
-    unknown = set(overrides) - set(descriptor.fields_by_name)
+    unknown = (set(overrides) | set(given)) - set(descriptor.fields_by_name)
     if unknown:
         raise TypeError(f"{descriptor.full_name} has no field {sorted(unknown)}")
     arguments = []
     for field in descriptor.fields:
         name = field.name
-        if name in overrides:
+        if name in given:
+            arguments.append(f"{name}={name}")
+        elif name in overrides:
             namespace[f"o_{name}"] = overrides[name]
             arguments.append(f"{name}=o_{name}(s)")
         elif name in sources:
             arguments.append(f"{name}={_write(field, sources[name][0], namespace)}")
     body = ["return Message(" + ", ".join(arguments) + ")"]
-    return _compile(f"{source.__name__}_to_{descriptor.name}", body, namespace)
+    name = f"{source.__name__}_to_{descriptor.name}"
+    return _compile(name, body, namespace, "".join(f", {n}" for n in given))
 
 
 def _write(field: FieldDescriptor, annotation: Any, namespace: dict[str, Any]) -> str:

@@ -20,6 +20,7 @@ from gateway.problems import UnprocessableContent, problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import transfer_pb2 as pb
 from kit.errors import FieldViolation, InvalidArgument
+from kit.mapping import from_message
 
 router = APIRouter(prefix="/api/v1", tags=["imports and exports"])
 
@@ -54,23 +55,9 @@ class ImportJobOut(BaseModel):
     finished_at: Instant
 
 
-def job_out(job: pb.ImportJob) -> ImportJobOut:
-    return ImportJobOut(
-        id=job.id,
-        kind=job.kind,
-        region_code=job.region_code,
-        file_name=job.file_name,
-        file_format=job.file_format,
-        mode=job.mode,
-        dry_run=job.dry_run,
-        outcome=job.outcome,
-        summary=dict(job.summary),
-        findings=job.findings,
-        report_url=f"/api/v1/imports/{job.id}/report.csv",
-        created_by=job.created_by,
-        created_at=job.created_at.ToDatetime(),
-        finished_at=job.finished_at.ToDatetime(),
-    )
+job_out = from_message(
+    pb.ImportJob, ImportJobOut, report_url=lambda job: f"/api/v1/imports/{job.id}/report.csv"
+)
 
 
 async def file_response(

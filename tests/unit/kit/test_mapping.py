@@ -170,3 +170,16 @@ def test_a_field_nothing_fills_is_refused_when_the_mapping_is_built() -> None:
         from_message(pb.Household, Unfillable)
     with pytest.raises(TypeError, match="colour"):
         from_message(pb.Household, HouseholdOut, colour=lambda h: "red")
+
+
+class TransitionIn(BaseModel):
+    action: str
+    reason: str
+
+
+def test_given_fields_are_the_functions_keywords() -> None:
+    message = to_message(TransitionIn, pb.TransitionHouseholdRequest, given=("id",))
+    body = TransitionIn(action="exit", reason="income above the line")
+    assert message(body, id="h1") == pb.TransitionHouseholdRequest(
+        id="h1", action="exit", reason="income above the line"
+    )
