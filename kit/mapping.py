@@ -13,7 +13,8 @@ replaces paid and nothing for reflection. The rules, by field name:
 - an unset optional field, or "" / 0 when the annotation is `X | None`, <-> None;
 - a proto enum <-> the lower-case name after the enum's prefix (REGION_LEVEL_CITY <-> "city"),
   the values a `Literal` annotation lists;
-- whatever differs is an explicit override: `name=function(source) -> value`.
+- whatever differs is an explicit override: `name=function(source) -> value` (`from_=` for a
+  proto field named `from`).
 
 A target field that has no same-named proto field, no override and no default is an error
 when the mapping is built, not when a request comes."""
@@ -21,6 +22,7 @@ when the mapping is built, not when a request comes."""
 from __future__ import annotations
 
 import dataclasses
+import keyword
 import types
 import typing
 from collections.abc import Callable
@@ -58,6 +60,16 @@ def _fields(cls: type) -> dict[str, tuple[Any, bool]]:
     raise TypeError(f"{cls.__name__} is neither a pydantic model nor a dataclass")
 
 
+def _properties(cls: type) -> dict[str, tuple[Any, bool]]:
+    """Each property of a class (read like a field when a message is made), by its return type."""
+    found = {}
+    for name in dir(cls):
+        member = getattr(cls, name, None)
+        if isinstance(member, property) and member.fget is not None:
+            found[name] = (typing.get_type_hints(member.fget).get("return", Any), True)
+    return found
+
+
 def _optional(annotation: Any) -> tuple[Any, bool]:
     """(the annotation without `| None`, whether it had it)."""
     if get_origin(annotation) in (Union, types.UnionType):
@@ -86,6 +98,22 @@ def _is_map(field: FieldDescriptor) -> bool:
 def _map_value(field: FieldDescriptor) -> FieldDescriptor:
     assert field.message_type is not None
     return field.message_type.fields_by_name["value"]
+
+
+def _proto_name(name: str) -> str:
+    """The proto field an override names: `from_` for `from`, as Python cannot say `from=`."""
+    stem = name.removesuffix("_")
+    return stem if stem != name and keyword.iskeyword(stem) else name
+
+
+def _attribute(name: str) -> str:
+    """How generated code reads the field `name` of `s` (a proto field may be `from`)."""
+    return f"getattr(s, {name!r})" if keyword.iskeyword(name) else f"s.{name}"
+
+
+def _keyword(name: str, expression: str) -> str:
+    """How generated code passes `name=expression` to a message's constructor."""
+    return f"**{{{name!r}: {expression}}}" if keyword.iskeyword(name) else f"{name}={expression}"
 
 
 def _compile(
@@ -139,7 +167,7 @@ def _from_descriptor(
 
 def _read(field: FieldDescriptor, annotation: Any, namespace: dict[str, Any]) -> str:
     """The expression that reads `field` of the message `s` as `annotation`."""
-    value = f"s.{field.name}"
+    value = _attribute(field.name)
     inner, optional = _optional(annotation)
     if _is_map(field):
         item = _map_value(field)
@@ -188,11 +216,12 @@ def to_message(
     given: tuple[str, ...] = (),
     **overrides: Callable[[S], Any],
 ) -> ToMessage[S, M]:
-    """The function that turns a `source` (a model, a dataclass or a SQLModel row) into a
-    `message`; the fields named in `given` are the function's keyword arguments (a path
+    """The function that turns a `source` (a model, a dataclass or a SQLModel row; its fields
+    and properties) into a `message`; the fields named in `given` are the function's keyword arguments (a path
     parameter, what a view adds to its row). A message field the source lacks and nothing
     names stays unset."""
-    return _to_descriptor(source, message.DESCRIPTOR, overrides, given)  # type: ignore[return-value]
+    named = {_proto_name(name): function for name, function in overrides.items()}
+    return _to_descriptor(source, message.DESCRIPTOR, named, given)  # type: ignore[return-value]
 
 
 @cache
@@ -207,7 +236,7 @@ def _to_descriptor(
     given: tuple[str, ...],
 ) -> Callable[..., Any]:
     namespace: dict[str, Any] = {"Message": GetMessageClass(descriptor)}
-    sources = _fields(source)
+    sources = _fields(source) | _properties(source)
     unknown = (set(overrides) | set(given)) - set(descriptor.fields_by_name)
     if unknown:
         raise TypeError(f"{descriptor.full_name} has no field {sorted(unknown)}")
@@ -215,12 +244,12 @@ def _to_descriptor(
     for field in descriptor.fields:
         name = field.name
         if name in given:
-            arguments.append(f"{name}={name}")
+            arguments.append(_keyword(name, name))
         elif name in overrides:
             namespace[f"o_{name}"] = overrides[name]
-            arguments.append(f"{name}=o_{name}(s)")
+            arguments.append(_keyword(name, f"o_{name}(s)"))
         elif name in sources:
-            arguments.append(f"{name}={_write(field, sources[name][0], namespace)}")
+            arguments.append(_keyword(name, _write(field, sources[name][0], namespace)))
     body = ["return Message(" + ", ".join(arguments) + ")"]
     name = f"{source.__name__}_to_{descriptor.name}"
     return _compile(name, body, namespace, "".join(f", {n}" for n in given))
@@ -228,7 +257,7 @@ def _to_descriptor(
 
 def _write(field: FieldDescriptor, annotation: Any, namespace: dict[str, Any]) -> str:
     """The expression that gives `field` its value from the attribute of `s` (None: unset)."""
-    value = f"s.{field.name}"
+    value = _attribute(field.name)
     inner, optional = _optional(annotation)
     if _is_map(field):
         item = _map_value(field)

@@ -115,12 +115,7 @@ def map_box(request: pb.ListHouseholdLocationsRequest) -> Box | None:
 
 
 location_message = to_message(Household, pb.HouseholdLocation)
-village_message = to_message(
-    VillageAggregate,
-    pb.VillageAggregate,
-    latitude=lambda village: village.latitude,
-    longitude=lambda village: village.longitude,
-)
+village_message = to_message(VillageAggregate, pb.VillageAggregate)
 statistics_message = to_message(
     RegionStatistics,
     pb.Statistics,

@@ -98,11 +98,13 @@ def test_a_message_maps_to_the_json_the_hand_copy_gave(message: pb.Household) ->
 
 
 def test_the_mapping_costs_no_more_than_the_hand_copy() -> None:
+    """The best of interleaved rounds, so a busy machine slows both alike."""
     message = household(latitude=36.5)
-    rounds = 2000
-    mapped = min(timeit.repeat(lambda: household_out(message), number=rounds, repeat=7))
-    hand = min(timeit.repeat(lambda: hand_copy(message), number=rounds, repeat=7))
-    assert mapped <= hand * 1.2, (
+    rounds, mapped, hand = 500, float("inf"), float("inf")
+    for _ in range(15):
+        mapped = min(mapped, timeit.timeit(lambda: household_out(message), number=rounds))
+        hand = min(hand, timeit.timeit(lambda: hand_copy(message), number=rounds))
+    assert mapped <= hand * 1.1, (
         f"mapped {mapped / rounds * 1e6:.1f} µs, hand {hand / rounds * 1e6:.1f} µs"
     )
 
@@ -183,3 +185,20 @@ def test_given_fields_are_the_functions_keywords() -> None:
     assert message(body, id="h1") == pb.TransitionHouseholdRequest(
         id="h1", action="exit", reason="income above the line"
     )
+
+
+@dataclass
+class Window:
+    region_code: str
+    since: datetime
+    until: datetime
+
+
+def test_a_field_named_like_a_python_keyword_is_mapped() -> None:
+    from jingzhun.assistance.v1 import assistance_pb2
+
+    window = Window(region_code="370102000000", since=CREATED, until=CREATED)
+    message = to_message(
+        Window, assistance_pb2.Performance, from_=lambda w: w.since, to=lambda w: w.until
+    )(window)
+    assert getattr(message, "from").ToDatetime(UTC) == CREATED == message.to.ToDatetime(UTC)
