@@ -20,6 +20,7 @@ from gateway.routes.users import UserOut, user_out
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.errors import DomainError
 from kit.grpc_client import ServiceClient
+from kit.mapping import from_message
 
 if TYPE_CHECKING:
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
@@ -48,14 +49,16 @@ class PasswordChange(RequestModel):
     new_password: str
 
 
+token_body = from_message(
+    pb.TokenResponse,
+    TokenOut,
+    token_type=lambda reply: "Bearer",
+    scope=lambda reply: " ".join(reply.scopes),
+)
+
+
 def token_out(reply: pb.TokenResponse) -> JSONResponse:
-    body = TokenOut(
-        access_token=reply.access_token,
-        expires_in=reply.expires_in,
-        refresh_token=reply.refresh_token or None,
-        scope=" ".join(reply.scopes),
-        must_change_password=reply.must_change_password,
-    )
+    body = token_body(reply)
     return JSONResponse(
         body.model_dump(exclude_none=True),
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},

@@ -18,6 +18,7 @@ from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
@@ -59,17 +60,9 @@ class ClientCreated(BaseModel):
     client_secret: str = Field(description="shown once; store it in the integrator's vault")
 
 
-def client_out(client: pb.Client) -> ClientOut:
-    return ClientOut(
-        client_id=client.client_id,
-        name=client.name,
-        region_code=client.region_code,
-        scopes=list(client.scopes),
-        disabled=client.disabled,
-        created_at=client.created_at.ToDatetime(),
-        requests_per_minute=client.requests_per_minute or None,
-        platform=client.platform,
-    )
+client_out = from_message(pb.Client, ClientOut)
+created_out = from_message(pb.CreateClientResponse, ClientCreated)
+create_message = to_message(ClientCreate, pb.CreateClientRequest)
 
 
 @router.post(
@@ -85,14 +78,8 @@ async def create_client(
     caller: Annotated[Caller, caller_for("clients", "create")],
 ) -> JSONResponse:
     async def produce() -> ClientCreated:
-        message = pb.CreateClientRequest(
-            name=body.name,
-            region_code=body.region_code,
-            scopes=body.scopes,
-            requests_per_minute=body.requests_per_minute or 0,
-        )
-        reply = await caller.call(caller.identity.CreateClient, message)
-        return ClientCreated(client=client_out(reply.client), client_secret=reply.client_secret)
+        reply = await caller.call(caller.identity.CreateClient, create_message(body))
+        return created_out(reply)
 
     return await respond_once(request, caller, 201, produce)
 
