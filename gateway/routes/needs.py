@@ -18,6 +18,7 @@ from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["needs"])
 
@@ -87,36 +88,11 @@ class NeedsMenuOut(BaseModel):
     cells: list[MenuCell] = Field(description="needs by category, owner level and status")
 
 
-def need_out(n: pb.Need) -> NeedOut:
-    return NeedOut(
-        id=n.id,
-        household_id=n.household_id,
-        village_code=n.village_code,
-        category=n.category,
-        description=n.description,
-        urgent=n.urgent,
-        status=n.status,
-        owner_region=n.owner_region,
-        owner_level=n.owner_level,
-        due_at=n.due_at.ToDatetime(),
-        overdue=n.overdue,
-        filed_by=n.filed_by,
-        version=n.version,
-        created_at=n.created_at.ToDatetime(),
-        updated_at=n.updated_at.ToDatetime(),
-        steps=[
-            NeedStepOut(
-                seq=s.seq,
-                action=s.action,
-                from_region=s.from_region or None,
-                to_region=s.to_region or None,
-                actor_id=s.actor_id,
-                reason=s.reason,
-                at=s.at.ToDatetime(),
-            )
-            for s in n.steps
-        ],
-    )
+need_out = from_message(pb.Need, NeedOut)
+
+
+file_need_message = to_message(NeedIn, pb.FileNeedRequest)
+act_on_need_message = to_message(NeedActionIn, pb.ActOnNeedRequest, given=("id",))
 
 
 @router.post(
@@ -130,12 +106,7 @@ async def file_need(
     body: NeedIn, request: Request, caller: Annotated[Caller, caller_for("needs", "create")]
 ) -> JSONResponse:
     async def produce() -> NeedOut:
-        message = pb.FileNeedRequest(
-            household_id=body.household_id,
-            category=body.category,
-            description=body.description,
-            urgent=body.urgent,
-        )
+        message = file_need_message(body)
         return need_out(await caller.call(caller.assistance.FileNeed, message))
 
     return await respond_once(request, caller, 201, produce)
@@ -224,7 +195,5 @@ async def act_on_need(
     body: NeedActionIn,
     caller: Annotated[Caller, caller_for("needs", "handle")],
 ) -> ModelResponse:
-    message = pb.ActOnNeedRequest(
-        id=need_id, action=body.action, reason=body.reason, expected_version=body.expected_version
-    )
+    message = act_on_need_message(body, id=need_id)
     return ModelResponse(need_out(await caller.call(caller.assistance.ActOnNeed, message)))

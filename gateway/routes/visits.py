@@ -19,6 +19,7 @@ from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.mapping import from_message
 from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["visits"])
@@ -71,21 +72,11 @@ class VisitFrequencyOut(BaseModel):
     by_household: list[VisitCount]
 
 
-def visit_out(v: pb.Visit) -> VisitOut:
-    return VisitOut(
-        id=v.id,
-        household_id=v.household_id,
-        village_code=v.village_code,
-        helper_id=v.helper_id,
-        latitude=v.latitude,
-        longitude=v.longitude,
-        visited_at=v.visited_at.ToDatetime(),
-        notes=v.notes,
-        check=v.check,
-        flag=v.flag or None,
-        distance_m=round(v.distance_m, 1) if v.HasField("distance_m") else None,
-        created_at=v.created_at.ToDatetime(),
-    )
+visit_out = from_message(
+    pb.Visit,
+    VisitOut,
+    distance_m=lambda v: round(v.distance_m, 1) if v.HasField("distance_m") else None,
+)
 
 
 def counts(rows: list[pb.VisitFrequency.Count]) -> list[VisitCount]:
