@@ -18,6 +18,7 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.leaders import RegionCode
 from jingzhun.training.v1 import training_pb2 as pb
+from kit.mapping import from_message
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -58,26 +59,10 @@ class InstitutionOut(BaseModel):
     rating: RatingOut
 
 
-def rating_out(rating: pb.Rating) -> RatingOut:
-    return RatingOut(average=rating.average, count=rating.count)
+rating_out = from_message(pb.Rating, RatingOut)
 
 
-def institution_out(i: pb.Institution) -> InstitutionOut:
-    return InstitutionOut(
-        id=i.id,
-        owner_user_id=i.owner_user_id,
-        name=i.name,
-        county_code=i.county_code,
-        contact=i.contact,
-        description=i.description,
-        status=i.status,  # type: ignore[arg-type]
-        reason=i.reason,
-        screened_by=i.screened_by or None,
-        version=i.version,
-        created_at=i.created_at.ToDatetime(),
-        updated_at=i.updated_at.ToDatetime(),
-        rating=rating_out(i.rating),
-    )
+institution_out = from_message(pb.Institution, InstitutionOut)
 
 
 @router.post(
