@@ -14,7 +14,8 @@ replaces paid and nothing for reflection. The rules, by field name:
 - a proto enum <-> the lower-case name after the enum's prefix (REGION_LEVEL_CITY <-> "city"),
   the values a `Literal` annotation lists;
 - whatever differs is an explicit override: `name=function(source) -> value` (`from_=` for a
-  proto field named `from`).
+  proto field named `from`); to a message, `given=("id",)` makes a field the function's keyword
+  argument (a path parameter, what a view adds to its row), and None leaves a field unset.
 
 A target field that has no same-named proto field, no override and no default is an error
 when the mapping is built, not when a request comes."""

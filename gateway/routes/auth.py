@@ -20,7 +20,7 @@ from gateway.routes.users import UserOut, user_out
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.errors import DomainError
 from kit.grpc_client import ServiceClient
-from kit.mapping import from_message
+from kit.mapping import from_message, to_message
 
 if TYPE_CHECKING:
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
@@ -114,6 +114,9 @@ def grant_request(
     )
 
 
+change_password_message = to_message(PasswordChange, pb.ChangePasswordRequest)
+
+
 @router.post(
     "/auth/token",
     response_model=TokenOut,
@@ -171,9 +174,7 @@ async def logout(caller: OwnAccount) -> Response:
     summary="Change your password (ends your other sessions; returns fresh tokens)",
 )
 async def change_password(body: PasswordChange, caller: OwnAccount) -> JSONResponse:
-    message = pb.ChangePasswordRequest(
-        current_password=body.current_password, new_password=body.new_password
-    )
+    message = change_password_message(body)
     return token_out(await caller.call(caller.identity.ChangePassword, message))
 
 
