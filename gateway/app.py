@@ -81,7 +81,9 @@ def build_state(settings: GatewaySettings) -> GatewayState:
 
     async def resync() -> None:
         await identity.call(
-            "SyncRevocations", pb.SyncRevocationsRequest(), token=await credentials.token()
+            identity.stub.SyncRevocations,
+            pb.SyncRevocationsRequest(),
+            token=await credentials.token(),
         )
 
     guard = Guard(

@@ -10,26 +10,38 @@ from jingzhun.training.v1 import training_pb2_grpc
 from kit.grpc_client import ServiceClient
 
 
-def identity_client(address: str, timeout: float) -> ServiceClient:
+def identity_client(
+    address: str, timeout: float
+) -> ServiceClient[identity_pb2_grpc.IdentityServiceAsyncStub]:
     return ServiceClient(address, identity_pb2_grpc.IdentityServiceStub, timeout)
 
 
-def registry_client(address: str, timeout: float) -> ServiceClient:
+def registry_client(
+    address: str, timeout: float
+) -> ServiceClient[registry_pb2_grpc.RegistryServiceAsyncStub]:
     return ServiceClient(address, registry_pb2_grpc.RegistryServiceStub, timeout)
 
 
-def notification_client(address: str, timeout: float) -> ServiceClient:
+def notification_client(
+    address: str, timeout: float
+) -> ServiceClient[notification_pb2_grpc.NotificationServiceAsyncStub]:
     return ServiceClient(address, notification_pb2_grpc.NotificationServiceStub, timeout)
 
 
-def transfer_client(address: str, timeout: float) -> ServiceClient:
+def transfer_client(
+    address: str, timeout: float
+) -> ServiceClient[transfer_pb2_grpc.RegistryTransferServiceAsyncStub]:
     """The registry's files (imports, reports, exports): long calls, their own deadline."""
     return ServiceClient(address, transfer_pb2_grpc.RegistryTransferServiceStub, timeout)
 
 
-def assistance_client(address: str, timeout: float) -> ServiceClient:
+def assistance_client(
+    address: str, timeout: float
+) -> ServiceClient[assistance_pb2_grpc.AssistanceServiceAsyncStub]:
     return ServiceClient(address, assistance_pb2_grpc.AssistanceServiceStub, timeout)
 
 
-def training_client(address: str, timeout: float) -> ServiceClient:
+def training_client(
+    address: str, timeout: float
+) -> ServiceClient[training_pb2_grpc.TrainingServiceAsyncStub]:
     return ServiceClient(address, training_pb2_grpc.TrainingServiceStub, timeout)

@@ -4,15 +4,28 @@ on the hot path, so the checks run in one function rather than a chain)."""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
+from grpc.aio import StreamUnaryMultiCallable, UnaryStreamMultiCallable, UnaryUnaryMultiCallable
 
 from gateway.state import GatewayState
 from kit.errors import PermissionDenied, Unauthenticated, Unavailable
+from kit.grpc_client import metadata
 from kit.principal import Principal
+
+if TYPE_CHECKING:
+    from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
+    from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
+    from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
+    from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
+    from jingzhun.training.v1.training_pb2_grpc import TrainingServiceAsyncStub
+
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 Token = Annotated[str | None, Depends(oauth2)]
@@ -44,40 +57,43 @@ class Caller:
     request_id: str
     state: GatewayState
 
-    async def identity(self, method: str, message: Any) -> Any:
-        return await self.state.identity.call(
-            method, message, token=self.principal.token, request_id=self.request_id
-        )
+    async def call(self, method: UnaryUnaryMultiCallable[Req, Resp], request: Req) -> Resp:
+        """One of a service's methods (`caller.registry.GetHousehold`) on the caller's behalf."""
+        return await method(request, metadata=metadata(self.principal.token, self.request_id))
 
-    async def registry(self, method: str, message: Any) -> Any:
-        return await self.state.registry.call(
-            method, message, token=self.principal.token, request_id=self.request_id
-        )
+    async def upload(
+        self, method: StreamUnaryMultiCallable[Req, Resp], requests: AsyncIterator[Req]
+    ) -> Resp:
+        return await method(requests, metadata=metadata(self.principal.token, self.request_id))
 
-    async def notification(self, method: str, message: Any) -> Any:
-        return await self.state.notification.call(
-            method, message, token=self.principal.token, request_id=self.request_id
-        )
+    def stream(
+        self, method: UnaryStreamMultiCallable[Req, Resp], request: Req
+    ) -> AsyncIterator[Resp]:
+        return aiter(method(request, metadata=metadata(self.principal.token, self.request_id)))  # type: ignore[arg-type]
 
-    async def assistance(self, method: str, message: Any) -> Any:
-        return await self.state.assistance.call(
-            method, message, token=self.principal.token, request_id=self.request_id
-        )
+    @property
+    def identity(self) -> "IdentityServiceAsyncStub":
+        return self.state.identity.stub
 
-    async def training(self, method: str, message: Any) -> Any:
-        return await self.state.training.call(
-            method, message, token=self.principal.token, request_id=self.request_id
-        )
+    @property
+    def registry(self) -> "RegistryServiceAsyncStub":
+        return self.state.registry.stub
 
-    async def transfer(self, method: str, message: Any) -> Any:
-        return await self.state.transfer.call(
-            method, message, token=self.principal.token, request_id=self.request_id
-        )
+    @property
+    def transfer(self) -> "RegistryTransferServiceAsyncStub":
+        return self.state.transfer.stub
 
-    def transfer_stream(self, method: str, message: Any) -> AsyncIterator[Any]:
-        return self.state.transfer.stream(
-            method, message, token=self.principal.token, request_id=self.request_id
-        )
+    @property
+    def notification(self) -> "NotificationServiceAsyncStub":
+        return self.state.notification.stub
+
+    @property
+    def assistance(self) -> "AssistanceServiceAsyncStub":
+        return self.state.assistance.stub
+
+    @property
+    def training(self) -> "TrainingServiceAsyncStub":
+        return self.state.training.stub
 
 
 async def authenticate(request: Request, token: str | None) -> Caller:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
 
@@ -12,17 +13,25 @@ from kit.authz import Authorizer
 from kit.grpc_client import ServiceClient
 from kit.service_auth import ServiceCredentials
 
+if TYPE_CHECKING:
+    from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
+    from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
+    from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
+    from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
+    from jingzhun.training.v1.training_pb2_grpc import TrainingServiceAsyncStub
+
 
 @dataclass
 class GatewayState:
     settings: GatewaySettings
     redis: Redis
-    identity: ServiceClient
-    registry: ServiceClient
-    transfer: ServiceClient
-    notification: ServiceClient
-    assistance: ServiceClient
-    training: ServiceClient
+    identity: ServiceClient[IdentityServiceAsyncStub]
+    registry: ServiceClient[RegistryServiceAsyncStub]
+    transfer: ServiceClient[RegistryTransferServiceAsyncStub]
+    notification: ServiceClient[NotificationServiceAsyncStub]
+    assistance: ServiceClient[AssistanceServiceAsyncStub]
+    training: ServiceClient[TrainingServiceAsyncStub]
     guard: Guard
     # Its own client at identity (svc-gateway): the policy, revocations, the public pages.
     credentials: ServiceCredentials

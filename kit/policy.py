@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 async def fetch_policy(credentials: ServiceCredentials) -> Authorizer:
     reply = await credentials.identity.call(
-        "GetAuthorizationPolicy",
+        credentials.identity.stub.GetAuthorizationPolicy,
         pb.GetAuthorizationPolicyRequest(),
         token=await credentials.token(),
     )

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import TYPE_CHECKING
 
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.grpc_client import ServiceClient
 from kit.settings import CallsIdentity
+
+if TYPE_CHECKING:
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
 
 RENEW_MARGIN_SECONDS = 60.0
 
@@ -28,7 +32,9 @@ PLATFORM_CLIENTS: dict[str, tuple[str, ...]] = {
 
 
 class ServiceCredentials:
-    def __init__(self, identity: ServiceClient, client_id: str, client_secret: str) -> None:
+    def __init__(
+        self, identity: ServiceClient[IdentityServiceAsyncStub], client_id: str, client_secret: str
+    ) -> None:
         self.identity = identity
         self.client_id = client_id
         self._secret = client_secret
@@ -37,7 +43,9 @@ class ServiceCredentials:
         self._lock = asyncio.Lock()
 
     @classmethod
-    def of(cls, identity: ServiceClient, settings: CallsIdentity) -> ServiceCredentials:
+    def of(
+        cls, identity: ServiceClient[IdentityServiceAsyncStub], settings: CallsIdentity
+    ) -> ServiceCredentials:
         """This process's own credentials, as its settings name them."""
         return cls(identity, settings.identity_client_id, settings.identity_secret)
 
@@ -46,7 +54,7 @@ class ServiceCredentials:
         async with self._lock:
             if not self._token or time.monotonic() >= self._renew_at:
                 reply = await self.identity.call(
-                    "AuthenticateClient",
+                    self.identity.stub.AuthenticateClient,
                     pb.AuthenticateClientRequest(
                         client_id=self.client_id, client_secret=self._secret
                     ),

@@ -18,6 +18,7 @@ from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
 
@@ -74,31 +75,11 @@ class AlertOut(BaseModel):
     steps: list[AlertStepOut] = Field(description="every step, in order")
 
 
-def alert_out(a: pb.Alert) -> AlertOut:
-    return AlertOut(
-        id=a.id,
-        household_id=a.household_id,
-        village_code=a.village_code,
-        kind=a.kind,
-        reason=a.reason,
-        status=a.status,
-        owner_region=a.owner_region,
-        owner_level=a.owner_level,
-        verify_due_at=a.verify_due_at.ToDatetime(),
-        verify_overdue=a.verify_overdue,
-        measures=a.measures,
-        outcome=a.outcome,
-        raised_by=a.raised_by,
-        version=a.version,
-        created_at=a.created_at.ToDatetime(),
-        updated_at=a.updated_at.ToDatetime(),
-        steps=[
-            AlertStepOut(
-                seq=s.seq, action=s.action, actor_id=s.actor_id, text=s.text, at=s.at.ToDatetime()
-            )
-            for s in a.steps
-        ],
-    )
+alert_out = from_message(pb.Alert, AlertOut)
+
+
+raise_alert_message = to_message(AlertIn, pb.RaiseAlertRequest)
+act_on_alert_message = to_message(AlertActionIn, pb.ActOnAlertRequest, given=("id",))
 
 
 @router.post(
@@ -112,10 +93,8 @@ async def raise_alert(
     body: AlertIn, request: Request, caller: Annotated[Caller, caller_for("alerts", "create")]
 ) -> JSONResponse:
     async def produce() -> AlertOut:
-        message = pb.RaiseAlertRequest(
-            household_id=body.household_id, kind=body.kind, reason=body.reason
-        )
-        return alert_out(await caller.assistance("RaiseAlert", message))
+        message = raise_alert_message(body)
+        return alert_out(await caller.call(caller.assistance.RaiseAlert, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -136,7 +115,7 @@ async def list_alerts(
     message = pb.ListAlertsRequest(
         region_code=region_code, status=status or "", page_size=page_size, page_token=page_token
     )
-    reply = await caller.assistance("ListAlerts", message)
+    reply = await caller.call(caller.assistance.ListAlerts, message)
     page = Page[AlertOut](
         items=[alert_out(a) for a in reply.alerts], next_page_token=reply.next_page_token or None
     )
@@ -153,7 +132,7 @@ async def get_alert(
     alert_id: AlertId, caller: Annotated[Caller, caller_for("alerts", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        alert_out(await caller.assistance("GetAlert", pb.GetAlertRequest(id=alert_id)))
+        alert_out(await caller.call(caller.assistance.GetAlert, pb.GetAlertRequest(id=alert_id)))
     )
 
 
@@ -168,7 +147,5 @@ async def act_on_alert(
     body: AlertActionIn,
     caller: Annotated[Caller, caller_for("alerts", "handle")],
 ) -> ModelResponse:
-    message = pb.ActOnAlertRequest(
-        id=alert_id, action=body.action, text=body.text, expected_version=body.expected_version
-    )
-    return ModelResponse(alert_out(await caller.assistance("ActOnAlert", message)))
+    message = act_on_alert_message(body, id=alert_id)
+    return ModelResponse(alert_out(await caller.call(caller.assistance.ActOnAlert, message)))

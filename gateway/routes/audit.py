@@ -17,6 +17,7 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.visits import Since, Until
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.mapping import from_message
 from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1/audit-records", tags=["audit"])
@@ -33,6 +34,11 @@ class AuditRecordOut(BaseModel):
     detail: dict[str, Any]
     client_ip: str
     hash: str = Field(description="sha256 of the previous record's hash and this record")
+
+
+audit_record_out = from_message(
+    pb.AuditRecord, AuditRecordOut, detail=lambda r: json.loads(r.detail or "{}")
+)
 
 
 @router.get(
@@ -61,22 +67,8 @@ async def list_audit_records(
         since=stamp(since) if since else None,
         until=stamp(until) if until else None,
     )
-    reply = await caller.identity("ListAuditRecords", message)
-    items = [
-        AuditRecordOut(
-            id=r.id,
-            at=r.at.ToDatetime(),
-            service=r.service,
-            actor_id=r.actor_id,
-            action=r.action,
-            target_id=r.target_id,
-            region_code=r.region_code,
-            detail=json.loads(r.detail or "{}"),
-            client_ip=r.client_ip,
-            hash=r.hash,
-        )
-        for r in reply.records
-    ]
+    reply = await caller.call(caller.identity.ListAuditRecords, message)
+    items = [audit_record_out(r) for r in reply.records]
     return ModelResponse(
         Page[AuditRecordOut](items=items, next_page_token=reply.next_page_token or None)
     )

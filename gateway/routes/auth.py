@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse
@@ -18,6 +19,11 @@ from gateway.responses import ModelResponse
 from gateway.routes.users import UserOut, user_out
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.errors import DomainError
+from kit.grpc_client import ServiceClient
+from kit.mapping import from_message, to_message
+
+if TYPE_CHECKING:
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -43,14 +49,16 @@ class PasswordChange(RequestModel):
     new_password: str
 
 
+token_body = from_message(
+    pb.TokenResponse,
+    TokenOut,
+    token_type=lambda reply: "Bearer",
+    scope=lambda reply: " ".join(reply.scopes),
+)
+
+
 def token_out(reply: pb.TokenResponse) -> JSONResponse:
-    body = TokenOut(
-        access_token=reply.access_token,
-        expires_in=reply.expires_in,
-        refresh_token=reply.refresh_token or None,
-        scope=" ".join(reply.scopes),
-        must_change_password=reply.must_change_password,
-    )
+    body = token_body(reply)
     return JSONResponse(
         body.model_dump(exclude_none=True),
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
@@ -68,22 +76,25 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
     return client_id, secret
 
 
-def grant_request(request: Request, form: dict[str, str]) -> tuple[str, object]:
+def grant_request(
+    request: Request, form: dict[str, str], identity: ServiceClient[IdentityServiceAsyncStub]
+) -> Awaitable[pb.TokenResponse]:
     """The identity call a token request stands for, or an RFC 6749 error."""
     ip = request.client.host if request.client else ""
+    stub, rid = identity.stub, request_id(request)
     grant = form.get("grant_type", "")
     if grant == "password":
         if not form.get("username") or not form.get("password"):
             raise OAuthError(400, "invalid_request", "username and password are required")
-        return "Authenticate", pb.AuthenticateRequest(
+        message = pb.AuthenticateRequest(
             mobile=form["username"], password=form["password"], client_ip=ip
         )
+        return identity.call(stub.Authenticate, message, request_id=rid)
     if grant == "refresh_token":
         if not form.get("refresh_token"):
             raise OAuthError(400, "invalid_request", "refresh_token is required")
-        return "RefreshToken", pb.RefreshTokenRequest(
-            refresh_token=form["refresh_token"], client_ip=ip
-        )
+        refresh = pb.RefreshTokenRequest(refresh_token=form["refresh_token"], client_ip=ip)
+        return identity.call(stub.RefreshToken, refresh, request_id=rid)
     if grant == "client_credentials":
         client_id, secret = basic_credentials(request) or (
             form.get("client_id", ""),
@@ -92,14 +103,18 @@ def grant_request(request: Request, form: dict[str, str]) -> tuple[str, object]:
         if not client_id or not secret:
             raise OAuthError(401, "invalid_client", "client_id and client_secret are required")
         scopes = form.get("scope", "").split()
-        return "AuthenticateClient", pb.AuthenticateClientRequest(
+        credentials = pb.AuthenticateClientRequest(
             client_id=client_id, client_secret=secret, scopes=scopes, client_ip=ip
         )
+        return identity.call(stub.AuthenticateClient, credentials, request_id=rid)
     raise OAuthError(
         400,
         "unsupported_grant_type",
         "grant_type must be password, refresh_token or client_credentials",
     )
+
+
+change_password_message = to_message(PasswordChange, pb.ChangePasswordRequest)
 
 
 @router.post(
@@ -131,9 +146,9 @@ async def token(
         "client_secret": client_secret,
         "scope": scope,
     }
-    method, message = grant_request(request, form)
+    call = grant_request(request, form, state.identity)
     try:
-        reply = await state.identity.call(method, message, request_id=request_id(request))
+        reply = await call
     except DomainError as error:
         if error.http_status >= 500:
             raise
@@ -148,7 +163,7 @@ async def token(
     "/auth/logout", status_code=204, responses=problem_responses(), summary="End this session"
 )
 async def logout(caller: OwnAccount) -> Response:
-    await caller.identity("Logout", pb.LogoutRequest())
+    await caller.call(caller.identity.Logout, pb.LogoutRequest())
     return Response(status_code=204)
 
 
@@ -159,10 +174,8 @@ async def logout(caller: OwnAccount) -> Response:
     summary="Change your password (ends your other sessions; returns fresh tokens)",
 )
 async def change_password(body: PasswordChange, caller: OwnAccount) -> JSONResponse:
-    message = pb.ChangePasswordRequest(
-        current_password=body.current_password, new_password=body.new_password
-    )
-    return token_out(await caller.identity("ChangePassword", message))
+    message = change_password_message(body)
+    return token_out(await caller.call(caller.identity.ChangePassword, message))
 
 
 @router.get(
@@ -170,5 +183,5 @@ async def change_password(body: PasswordChange, caller: OwnAccount) -> JSONRespo
 )
 async def me(caller: OwnAccount) -> ModelResponse:
     return ModelResponse(
-        user_out(await caller.identity("GetCurrentUser", pb.GetCurrentUserRequest()))
+        user_out(await caller.call(caller.identity.GetCurrentUser, pb.GetCurrentUserRequest()))
     )

@@ -13,6 +13,7 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId
 from jingzhun.registry.v1 import registry_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 Name = Annotated[str, Field(min_length=1, max_length=40)]
@@ -44,19 +45,8 @@ class BenefitsOut(BaseModel):
     totals_by_year: dict[int, int] = Field(description="yuan per year of the listed benefits")
 
 
-def benefit_out(b: pb.Benefit) -> BenefitOut:
-    return BenefitOut(
-        id=b.id,
-        household_id=b.household_id,
-        year=b.year,
-        quarter=b.quarter,
-        department=b.department,
-        program=b.program,
-        amount=b.amount,
-        recorded_by=b.recorded_by,
-        recorded_at=b.recorded_at.ToDatetime(),
-        source=b.source,
-    )
+benefit_out = from_message(pb.Benefit, BenefitOut)
+benefit_message = to_message(BenefitIn, pb.RecordBenefitRequest, given=("household_id",))
 
 
 @router.post(
@@ -74,9 +64,9 @@ async def record_benefit(
     body: BenefitIn,
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
-    message = pb.RecordBenefitRequest(household_id=household_id, **body.model_dump())
+    message = benefit_message(body, household_id=household_id)
     return ModelResponse(
-        benefit_out(await caller.registry("RecordBenefit", message)), status_code=201
+        benefit_out(await caller.call(caller.registry.RecordBenefit, message)), status_code=201
     )
 
 
@@ -92,7 +82,7 @@ async def list_benefits(
     year: Annotated[int | None, Query(ge=2013, le=2100)] = None,
 ) -> ModelResponse:
     message = pb.ListBenefitsRequest(household_id=household_id, year=year or 0)
-    reply = await caller.registry("ListBenefits", message)
+    reply = await caller.call(caller.registry.ListBenefits, message)
     return ModelResponse(
         BenefitsOut(
             items=[benefit_out(b) for b in reply.benefits],

@@ -15,8 +15,9 @@ from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId, HouseholdUpdate, MemberIn, update_message
-from gateway.routes.members import MemberFields, member_update_message
+from gateway.routes.members import MemberFields
 from jingzhun.registry.v1 import registry_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["change requests"])
 
@@ -60,20 +61,19 @@ class ReviewIn(RequestModel):
     reason: str = Field(default="", max_length=500, description="required to reject")
 
 
-def change_request_out(r: pb.ChangeRequest) -> ChangeRequestOut:
-    return ChangeRequestOut(
-        id=r.id,
-        household_id=r.household_id,
-        village_code=r.village_code,
-        requested_by=r.requested_by,
-        changes={k: v for k, v in json.loads(r.changes).items() if v},
-        base_version=r.base_version,
-        status=r.status,
-        reviewed_by=r.reviewed_by or None,
-        review_reason=r.review_reason or None,
-        created_at=r.created_at.ToDatetime(),
-        reviewed_at=r.reviewed_at.ToDatetime() if r.HasField("reviewed_at") else None,
-    )
+change_request_out = from_message(
+    pb.ChangeRequest,
+    ChangeRequestOut,
+    changes=lambda r: {k: v for k, v in json.loads(r.changes).items() if v},
+)
+proposal_message = to_message(
+    ProposalIn,
+    pb.ProposeChangeRequest,
+    given=("change",),
+    indicators=lambda body: (
+        None if body.indicators is None else pb.SetIndicatorsRequest(values=body.indicators)
+    ),
+)
 
 
 @router.post(
@@ -88,20 +88,10 @@ async def propose_change(
     body: ProposalIn,
     caller: Annotated[Caller, caller_for("households", "propose")],
 ) -> ModelResponse:
-    message = pb.ProposeChangeRequest(change=update_message(household_id, body))
-    if body.incomes is not None:
-        message.incomes.CopyFrom(
-            pb.SetIncomesRequest(year=body.incomes.year, by_source=body.incomes.by_source)
-        )
-    if body.indicators is not None:
-        message.indicators.CopyFrom(pb.SetIndicatorsRequest(values=body.indicators))
-    if body.new_member is not None:
-        message.new_member.CopyFrom(pb.NewMember(**body.new_member.model_dump()))
-    if body.member_change is not None:
-        change = body.member_change
-        message.member_change.CopyFrom(member_update_message("", change.member_id, change))
+    message = proposal_message(body, change=update_message(body, id=household_id))
     return ModelResponse(
-        change_request_out(await caller.registry("ProposeChange", message)), status_code=201
+        change_request_out(await caller.call(caller.registry.ProposeChange, message)),
+        status_code=201,
     )
 
 
@@ -121,7 +111,7 @@ async def list_change_requests(
     message = pb.ListChangeRequestsRequest(
         region_code=region_code, status=status, page_size=page_size, page_token=page_token
     )
-    reply = await caller.registry("ListChangeRequests", message)
+    reply = await caller.call(caller.registry.ListChangeRequests, message)
     items = [change_request_out(r) for r in reply.requests]
     return ModelResponse(
         Page[ChangeRequestOut](items=items, next_page_token=reply.next_page_token or None)
@@ -142,4 +132,6 @@ async def review_change_request(
     message = pb.ReviewChangeRequestRequest(
         id=request_id, approve=body.decision == "approve", reason=body.reason
     )
-    return ModelResponse(change_request_out(await caller.registry("ReviewChangeRequest", message)))
+    return ModelResponse(
+        change_request_out(await caller.call(caller.registry.ReviewChangeRequest, message))
+    )

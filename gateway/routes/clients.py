@@ -18,6 +18,7 @@ from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1/clients", tags=["clients"])
 
@@ -59,17 +60,9 @@ class ClientCreated(BaseModel):
     client_secret: str = Field(description="shown once; store it in the integrator's vault")
 
 
-def client_out(client: pb.Client) -> ClientOut:
-    return ClientOut(
-        client_id=client.client_id,
-        name=client.name,
-        region_code=client.region_code,
-        scopes=list(client.scopes),
-        disabled=client.disabled,
-        created_at=client.created_at.ToDatetime(),
-        requests_per_minute=client.requests_per_minute or None,
-        platform=client.platform,
-    )
+client_out = from_message(pb.Client, ClientOut)
+created_out = from_message(pb.CreateClientResponse, ClientCreated)
+create_message = to_message(ClientCreate, pb.CreateClientRequest)
 
 
 @router.post(
@@ -85,14 +78,8 @@ async def create_client(
     caller: Annotated[Caller, caller_for("clients", "create")],
 ) -> JSONResponse:
     async def produce() -> ClientCreated:
-        message = pb.CreateClientRequest(
-            name=body.name,
-            region_code=body.region_code,
-            scopes=body.scopes,
-            requests_per_minute=body.requests_per_minute or 0,
-        )
-        reply = await caller.identity("CreateClient", message)
-        return ClientCreated(client=client_out(reply.client), client_secret=reply.client_secret)
+        reply = await caller.call(caller.identity.CreateClient, create_message(body))
+        return created_out(reply)
 
     return await respond_once(request, caller, 201, produce)
 
@@ -112,7 +99,7 @@ async def list_clients(
     message = pb.ListClientsRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await caller.identity("ListClients", message)
+    reply = await caller.call(caller.identity.ListClients, message)
     return ModelResponse(
         Page[ClientOut](
             items=[client_out(c) for c in reply.clients],
@@ -131,7 +118,9 @@ async def disable_client(
     client_id: ClientId, caller: Annotated[Caller, caller_for("clients", "update")]
 ) -> ClientOut:
     return client_out(
-        await caller.identity("DisableClient", pb.DisableClientRequest(client_id=client_id))
+        await caller.call(
+            caller.identity.DisableClient, pb.DisableClientRequest(client_id=client_id)
+        )
     )
 
 
@@ -149,4 +138,4 @@ async def update_client(
     message = pb.UpdateClientRequest(client_id=client_id)
     if "requests_per_minute" in body.model_fields_set:
         message.requests_per_minute = body.requests_per_minute or 0
-    return client_out(await caller.identity("UpdateClient", message))
+    return client_out(await caller.call(caller.identity.UpdateClient, message))

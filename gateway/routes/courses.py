@@ -16,10 +16,10 @@ from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.institutions import ObjectId, RatingOut, rating_out
+from gateway.routes.institutions import ObjectId, RatingOut
 from gateway.routes.leaders import RegionCode
 from jingzhun.training.v1 import training_pb2 as pb
-from kit.paging import stamp
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -97,44 +97,15 @@ class EnrolmentOut(BaseModel):
     certified_by: str | None
 
 
-def course_out(c: pb.Course) -> CourseOut:
-    return CourseOut(
-        id=c.id,
-        institution_id=c.institution_id,
-        institution_name=c.institution_name,
-        county_code=c.county_code,
-        title=c.title,
-        category=c.category,
-        mode=c.mode,
-        starts_at=c.starts_at.ToDatetime(),
-        ends_at=c.ends_at.ToDatetime(),
-        capacity=c.capacity,
-        enrolled=c.enrolled,
-        waiting=c.waiting,
-        region_codes=list(c.region_codes),
-        created_at=c.created_at.ToDatetime(),
-        rating=rating_out(c.rating),
-    )
+course_out = from_message(pb.Course, CourseOut)
 
 
-def enrolment_out(e: pb.Enrolment) -> EnrolmentOut:
-    return EnrolmentOut(
-        id=e.id,
-        course_id=e.course_id,
-        user_id=e.user_id or None,
-        household_id=e.household_id or None,
-        trainee_name=e.trainee_name,
-        trainee_role=e.trainee_role,
-        region_code=e.region_code,
-        status=e.status,  # type: ignore[arg-type]
-        waiting_position=e.waiting_position or None,
-        attended_dates=list(e.attended_dates),
-        course_rating=e.course_rating or None,
-        institution_rating=e.institution_rating or None,
-        enrolled_at=e.enrolled_at.ToDatetime(),
-        completed_at=e.completed_at.ToDatetime() if e.HasField("completed_at") else None,
-        certified_by=e.certified_by or None,
-    )
+enrolment_out = from_message(pb.Enrolment, EnrolmentOut)
+
+
+publish_course_message = to_message(CourseIn, pb.PublishCourseRequest)
+act_on_enrolment_message = to_message(EnrolmentActionIn, pb.ActOnEnrolmentRequest, given=("id",))
+record_attendance_message = to_message(AttendanceIn, pb.RecordAttendanceRequest, given=("id",))
 
 
 @router.post(
@@ -148,16 +119,8 @@ async def publish_course(
     body: CourseIn, request: Request, caller: Annotated[Caller, caller_for("courses", "publish")]
 ) -> JSONResponse:
     async def produce() -> CourseOut:
-        message = pb.PublishCourseRequest(
-            title=body.title,
-            category=body.category,
-            mode=body.mode,
-            starts_at=stamp(body.starts_at),
-            ends_at=stamp(body.ends_at),
-            capacity=body.capacity,
-            region_codes=body.region_codes,
-        )
-        return course_out(await caller.training("PublishCourse", message))
+        message = publish_course_message(body)
+        return course_out(await caller.call(caller.training.PublishCourse, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -177,7 +140,7 @@ async def list_courses(
     message = pb.ListCoursesRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await caller.training("ListCourses", message)
+    reply = await caller.call(caller.training.ListCourses, message)
     return ModelResponse(
         Page[CourseOut](
             items=[course_out(c) for c in reply.courses],
@@ -196,7 +159,7 @@ async def get_course(
     course_id: ObjectId, caller: Annotated[Caller, caller_for("courses", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        course_out(await caller.training("GetCourse", pb.GetCourseRequest(id=course_id)))
+        course_out(await caller.call(caller.training.GetCourse, pb.GetCourseRequest(id=course_id)))
     )
 
 
@@ -215,7 +178,7 @@ async def enrol(
 ) -> JSONResponse:
     async def produce() -> EnrolmentOut:
         message = pb.EnrolRequest(course_id=course_id, **body.model_dump())
-        return enrolment_out(await caller.training("Enrol", message))
+        return enrolment_out(await caller.call(caller.training.Enrol, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -235,7 +198,7 @@ async def list_enrolments(
     message = pb.ListEnrolmentsRequest(
         course_id=course_id, page_size=page_size, page_token=page_token
     )
-    reply = await caller.training("ListEnrolments", message)
+    reply = await caller.call(caller.training.ListEnrolments, message)
     return ModelResponse(
         Page[EnrolmentOut](
             items=[enrolment_out(e) for e in reply.enrolments],
@@ -255,8 +218,8 @@ async def act_on_enrolment(
     body: EnrolmentActionIn,
     caller: Annotated[Caller, caller_for("courses", "read")],
 ) -> ModelResponse:
-    message = pb.ActOnEnrolmentRequest(id=enrolment_id, action=body.action)
-    return ModelResponse(enrolment_out(await caller.training("ActOnEnrolment", message)))
+    message = act_on_enrolment_message(body, id=enrolment_id)
+    return ModelResponse(enrolment_out(await caller.call(caller.training.ActOnEnrolment, message)))
 
 
 @router.post(
@@ -270,8 +233,10 @@ async def record_attendance(
     body: AttendanceIn,
     caller: Annotated[Caller, caller_for("courses", "certify")],
 ) -> ModelResponse:
-    message = pb.RecordAttendanceRequest(id=enrolment_id, date=body.date.isoformat())
-    return ModelResponse(enrolment_out(await caller.training("RecordAttendance", message)))
+    message = record_attendance_message(body, id=enrolment_id)
+    return ModelResponse(
+        enrolment_out(await caller.call(caller.training.RecordAttendance, message))
+    )
 
 
 @router.post(
@@ -286,4 +251,4 @@ async def rate_course(
     caller: Annotated[Caller, caller_for("courses", "enrol")],
 ) -> ModelResponse:
     message = pb.RateCourseRequest(id=enrolment_id, **body.model_dump())
-    return ModelResponse(enrolment_out(await caller.training("RateCourse", message)))
+    return ModelResponse(enrolment_out(await caller.call(caller.training.RateCourse, message)))

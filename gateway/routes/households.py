@@ -4,7 +4,6 @@ territory. Identity numbers are masked; revealing one is its own recorded reques
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -19,6 +18,7 @@ from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import registry_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
@@ -146,62 +146,32 @@ class RevealPhoneOut(BaseModel):
     phone: str
 
 
-def update_message(household_id: str, body: HouseholdUpdate) -> pb.UpdateHouseholdRequest:
-    message = pb.UpdateHouseholdRequest(
-        id=household_id,
-        expected_version=body.expected_version,
-        replace_secondary_causes=body.secondary_causes is not None,
-        secondary_causes=body.secondary_causes or [],
-    )
-    for name in ("attribute", "main_cause", "assistance_category", "latitude", "longitude"):
-        value = getattr(body, name)
-        if value is not None:
-            setattr(message, name, value)
-    return message
+def both_or_neither(name: str) -> Any:
+    """The body's coordinate `name`, sent only when the body gives both."""
+    return lambda body: getattr(body, name) if None not in (body.latitude, body.longitude) else None
 
 
-def household_out(h: pb.Household) -> HouseholdOut:
-    return HouseholdOut(
-        id=h.id,
-        number=h.number,
-        village_code=h.village_code,
-        latitude=h.latitude if h.HasField("latitude") else None,
-        longitude=h.longitude if h.HasField("longitude") else None,
-        attribute=h.attribute,
-        status=h.status,
-        monitoring_category=h.monitoring_category or None,
-        main_cause=h.main_cause,
-        secondary_causes=list(h.secondary_causes),
-        assistance_category=h.assistance_category or None,
-        members=[
-            MemberOut(
-                id=m.id,
-                name=m.name,
-                id_number=m.id_number,
-                relation=m.relation,
-                sex=m.sex,
-                birth_date=date.fromisoformat(m.birth_date),
-                education=m.education,
-                health=m.health,
-                disability=m.disability,
-                labour_capacity=m.labour_capacity,
-                schooling=m.schooling,
-                phone=m.phone,
-            )
-            for m in h.members
-        ],
-        incomes=[
-            YearIncomeOut(
-                year=i.year, by_source=dict(i.by_source), total=i.total, per_capita=i.per_capita
-            )
-            for i in h.incomes
-        ],
-        indicators=dict(h.indicators),
-        benefits_by_year=dict(h.benefits_by_year),
-        version=h.version,
-        created_at=h.created_at.ToDatetime(),
-        updated_at=h.updated_at.ToDatetime(),
-    )
+household_out = from_message(pb.Household, HouseholdOut)
+create_message = to_message(
+    HouseholdCreate,
+    pb.CreateHouseholdRequest,
+    latitude=both_or_neither("latitude"),
+    longitude=both_or_neither("longitude"),
+)
+update_message = to_message(
+    HouseholdUpdate,
+    pb.UpdateHouseholdRequest,
+    given=("id",),
+    replace_secondary_causes=lambda body: body.secondary_causes is not None,
+)
+transition_message = to_message(TransitionIn, pb.TransitionHouseholdRequest, given=("id",))
+history_entry_out = from_message(
+    pb.HistoryEntry,
+    HistoryEntryOut,
+    before=lambda e: json.loads(e.before),
+    after=lambda e: json.loads(e.after),
+)
+reveal_message = to_message(RevealIn, pb.RevealIdNumberRequest, given=("household_id", "member_id"))
 
 
 @router.post(
@@ -217,19 +187,8 @@ async def create_household(
     caller: Annotated[Caller, caller_for("households", "create")],
 ) -> JSONResponse:
     async def produce() -> HouseholdOut:
-        message = pb.CreateHouseholdRequest(
-            number=body.number,
-            village_code=body.village_code,
-            attribute=body.attribute,
-            main_cause=body.main_cause,
-            secondary_causes=body.secondary_causes,
-            assistance_category=body.assistance_category,
-            monitoring_category=body.monitoring_category,
-            members=[pb.NewMember(**member.model_dump()) for member in body.members],
-        )
-        if body.latitude is not None and body.longitude is not None:
-            message.latitude, message.longitude = body.latitude, body.longitude
-        return household_out(await caller.registry("CreateHousehold", message))
+        message = create_message(body)
+        return household_out(await caller.call(caller.registry.CreateHousehold, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -250,7 +209,7 @@ async def list_households(
     message = pb.ListHouseholdsRequest(
         region_code=region_code, status=status, page_size=page_size, page_token=page_token
     )
-    reply = await caller.registry("ListHouseholds", message)
+    reply = await caller.call(caller.registry.ListHouseholds, message)
     return ModelResponse(
         Page[HouseholdOut](
             items=[household_out(h) for h in reply.households],
@@ -270,7 +229,7 @@ async def get_household(
 ) -> ModelResponse:
     return ModelResponse(
         household_out(
-            await caller.registry("GetHousehold", pb.GetHouseholdRequest(id=household_id))
+            await caller.call(caller.registry.GetHousehold, pb.GetHouseholdRequest(id=household_id))
         )
     )
 
@@ -286,8 +245,8 @@ async def update_household(
     body: HouseholdUpdate,
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
-    message = update_message(household_id, body)
-    return ModelResponse(household_out(await caller.registry("UpdateHousehold", message)))
+    message = update_message(body, id=household_id)
+    return ModelResponse(household_out(await caller.call(caller.registry.UpdateHousehold, message)))
 
 
 @router.post(
@@ -301,13 +260,10 @@ async def transition_household(
     body: TransitionIn,
     caller: Annotated[Caller, caller_for("households", "transition")],
 ) -> ModelResponse:
-    message = pb.TransitionHouseholdRequest(
-        id=household_id,
-        action=body.action,
-        reason=body.reason,
-        monitoring_category=body.monitoring_category,
+    message = transition_message(body, id=household_id)
+    return ModelResponse(
+        household_out(await caller.call(caller.registry.TransitionHousehold, message))
     )
-    return ModelResponse(household_out(await caller.registry("TransitionHousehold", message)))
 
 
 @router.get(
@@ -325,32 +281,11 @@ async def household_history(
     message = pb.ListHouseholdHistoryRequest(
         id=household_id, page_size=page_size, page_token=page_token
     )
-    reply = await caller.registry("ListHouseholdHistory", message)
-    items = [
-        HistoryEntryOut(
-            id=e.id,
-            at=e.at.ToDatetime(),
-            actor_id=e.actor_id,
-            kind=e.kind,
-            field=e.field,
-            before=json.loads(e.before),
-            after=json.loads(e.after),
-            reason=e.reason,
-        )
-        for e in reply.entries
-    ]
+    reply = await caller.call(caller.registry.ListHouseholdHistory, message)
+    items = [history_entry_out(e) for e in reply.entries]
     return ModelResponse(
         Page[HistoryEntryOut](items=items, next_page_token=reply.next_page_token or None)
     )
-
-
-async def revealed(
-    caller: Caller, method: str, household_id: str, member_id: str, body: RevealIn
-) -> Any:
-    message = pb.RevealIdNumberRequest(
-        household_id=household_id, member_id=member_id, purpose=body.purpose
-    )
-    return await caller.registry(method, message)
 
 
 @router.post(
@@ -365,7 +300,8 @@ async def reveal_id_number(
     body: RevealIn,
     caller: Annotated[Caller, caller_for("members", "reveal")],
 ) -> JSONResponse:
-    reply = await revealed(caller, "RevealIdNumber", household_id, member_id, body)
+    message = reveal_message(body, household_id=household_id, member_id=member_id)
+    reply = await caller.call(caller.registry.RevealIdNumber, message)
     return JSONResponse({"id_number": reply.id_number}, headers={"Cache-Control": "no-store"})
 
 
@@ -381,5 +317,6 @@ async def reveal_phone(
     body: RevealIn,
     caller: Annotated[Caller, caller_for("members", "reveal")],
 ) -> JSONResponse:
-    reply = await revealed(caller, "RevealPhone", household_id, member_id, body)
+    message = reveal_message(body, household_id=household_id, member_id=member_id)
+    reply = await caller.call(caller.registry.RevealPhone, message)
     return JSONResponse({"phone": reply.phone}, headers={"Cache-Control": "no-store"})

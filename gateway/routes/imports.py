@@ -20,6 +20,7 @@ from gateway.problems import UnprocessableContent, problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import transfer_pb2 as pb
 from kit.errors import FieldViolation, InvalidArgument
+from kit.mapping import from_message
 
 router = APIRouter(prefix="/api/v1", tags=["imports and exports"])
 
@@ -54,23 +55,9 @@ class ImportJobOut(BaseModel):
     finished_at: Instant
 
 
-def job_out(job: pb.ImportJob) -> ImportJobOut:
-    return ImportJobOut(
-        id=job.id,
-        kind=job.kind,
-        region_code=job.region_code,
-        file_name=job.file_name,
-        file_format=job.file_format,
-        mode=job.mode,
-        dry_run=job.dry_run,
-        outcome=job.outcome,
-        summary=dict(job.summary),
-        findings=job.findings,
-        report_url=f"/api/v1/imports/{job.id}/report.csv",
-        created_by=job.created_by,
-        created_at=job.created_at.ToDatetime(),
-        finished_at=job.finished_at.ToDatetime(),
-    )
+job_out = from_message(
+    pb.ImportJob, ImportJobOut, report_url=lambda job: f"/api/v1/imports/{job.id}/report.csv"
+)
 
 
 async def file_response(
@@ -134,7 +121,9 @@ async def import_template(
     caller: Annotated[Caller, caller_for("households", "read")],
 ) -> StreamingResponse:
     request = pb.GetTemplateRequest(kind=kind, file_format=file_format)
-    return await file_response(caller.transfer_stream("GetTemplate", request), file_format, kind)
+    return await file_response(
+        caller.stream(caller.transfer.GetTemplate, request), file_format, kind
+    )
 
 
 @router.post(
@@ -162,7 +151,7 @@ async def create_import(
         mode=mode,
         dry_run=dry_run,
     )
-    job = await caller.transfer("ImportFile", upload(options, file))
+    job = await caller.upload(caller.transfer.ImportFile, upload(options, file))
     return ModelResponse(job_out(job), status_code=201)
 
 
@@ -187,7 +176,7 @@ async def create_reconciliation(
         file_name=file.filename or "",
         region_code=region_code,
     )
-    job = await caller.transfer("ImportFile", upload(options, file))
+    job = await caller.upload(caller.transfer.ImportFile, upload(options, file))
     return ModelResponse(job_out(job), status_code=201)
 
 
@@ -203,8 +192,8 @@ async def list_imports(
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
-    reply = await caller.transfer(
-        "ListImportJobs",
+    reply = await caller.call(
+        caller.transfer.ListImportJobs,
         pb.ListImportJobsRequest(
             region_code=region_code, page_size=page_size, page_token=page_token
         ),
@@ -223,7 +212,7 @@ async def get_import(
     job_id: JobId, caller: Annotated[Caller, caller_for("households", "import")]
 ) -> ModelResponse:
     return ModelResponse(
-        job_out(await caller.transfer("GetImportJob", pb.GetImportJobRequest(id=job_id)))
+        job_out(await caller.call(caller.transfer.GetImportJob, pb.GetImportJobRequest(id=job_id)))
     )
 
 
@@ -239,7 +228,7 @@ async def import_report(
     caller: Annotated[Caller, caller_for("households", "import")],
 ) -> StreamingResponse:
     request = pb.GetImportReportRequest(id=job_id, file_format=file_format)
-    chunks = caller.transfer_stream("GetImportReport", request)
+    chunks = caller.stream(caller.transfer.GetImportReport, request)
     return await file_response(chunks, file_format, f"report-{job_id}")
 
 
@@ -255,5 +244,5 @@ async def export_households(
     region_code: RegionCode = "",
 ) -> StreamingResponse:
     request = pb.ExportHouseholdsRequest(region_code=region_code, file_format=file_format)
-    chunks = caller.transfer_stream("ExportHouseholds", request)
+    chunks = caller.stream(caller.transfer.ExportHouseholds, request)
     return await file_response(chunks, file_format, f"households-{region_code or 'all'}")

@@ -18,6 +18,7 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.leaders import RegionCode
 from jingzhun.training.v1 import training_pb2 as pb
+from kit.mapping import from_message
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -58,26 +59,10 @@ class InstitutionOut(BaseModel):
     rating: RatingOut
 
 
-def rating_out(rating: pb.Rating) -> RatingOut:
-    return RatingOut(average=rating.average, count=rating.count)
+rating_out = from_message(pb.Rating, RatingOut)
 
 
-def institution_out(i: pb.Institution) -> InstitutionOut:
-    return InstitutionOut(
-        id=i.id,
-        owner_user_id=i.owner_user_id,
-        name=i.name,
-        county_code=i.county_code,
-        contact=i.contact,
-        description=i.description,
-        status=i.status,  # type: ignore[arg-type]
-        reason=i.reason,
-        screened_by=i.screened_by or None,
-        version=i.version,
-        created_at=i.created_at.ToDatetime(),
-        updated_at=i.updated_at.ToDatetime(),
-        rating=rating_out(i.rating),
-    )
+institution_out = from_message(pb.Institution, InstitutionOut)
 
 
 @router.post(
@@ -94,7 +79,7 @@ async def apply_institution(
 ) -> JSONResponse:
     async def produce() -> InstitutionOut:
         message = pb.ApplyInstitutionRequest(**body.model_dump())
-        return institution_out(await caller.training("ApplyInstitution", message))
+        return institution_out(await caller.call(caller.training.ApplyInstitution, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -115,7 +100,7 @@ async def list_institutions(
     message = pb.ListInstitutionsRequest(
         region_code=region_code, status=status or "", page_size=page_size, page_token=page_token
     )
-    reply = await caller.training("ListInstitutions", message)
+    reply = await caller.call(caller.training.ListInstitutions, message)
     return ModelResponse(
         Page[InstitutionOut](
             items=[institution_out(i) for i in reply.institutions],
@@ -133,7 +118,9 @@ async def list_institutions(
 async def get_institution(
     institution_id: ObjectId, caller: Annotated[Caller, caller_for("institutions", "read")]
 ) -> ModelResponse:
-    found = await caller.training("GetInstitution", pb.GetInstitutionRequest(id=institution_id))
+    found = await caller.call(
+        caller.training.GetInstitution, pb.GetInstitutionRequest(id=institution_id)
+    )
     return ModelResponse(institution_out(found))
 
 
@@ -149,4 +136,6 @@ async def screen_institution(
     caller: Annotated[Caller, caller_for("institutions", "screen")],
 ) -> ModelResponse:
     message = pb.ScreenInstitutionRequest(id=institution_id, **body.model_dump())
-    return ModelResponse(institution_out(await caller.training("ScreenInstitution", message)))
+    return ModelResponse(
+        institution_out(await caller.call(caller.training.ScreenInstitution, message))
+    )

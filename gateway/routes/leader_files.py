@@ -72,7 +72,7 @@ async def leader_coverage(
     caller: Annotated[Caller, caller_for("leaders", "read")], region_code: RegionCode = ""
 ) -> ModelResponse:
     message = pb.ListVillagesWithoutLeaderRequest(region_code=region_code)
-    reply = await caller.training("ListVillagesWithoutLeader", message)
+    reply = await caller.call(caller.training.ListVillagesWithoutLeader, message)
     return ModelResponse(
         CoverageOut(
             region_code=reply.region_code,
@@ -95,7 +95,7 @@ async def add_led_household(
     caller: Annotated[Caller, caller_for("leaders", "update")],
 ) -> ModelResponse:
     message = pb.AddLedHouseholdRequest(candidate_id=candidate_id, **body.model_dump())
-    return ModelResponse(candidate_out(await caller.training("AddLedHousehold", message)))
+    return ModelResponse(candidate_out(await caller.call(caller.training.AddLedHousehold, message)))
 
 
 @router.post(
@@ -112,4 +112,6 @@ async def record_leader_policy(
     message = pb.RecordLeaderPolicyRequest(
         candidate_id=candidate_id, policy=pb.LeaderPolicy(**body.model_dump())
     )
-    return ModelResponse(candidate_out(await caller.training("RecordLeaderPolicy", message)))
+    return ModelResponse(
+        candidate_out(await caller.call(caller.training.RecordLeaderPolicy, message))
+    )

@@ -61,7 +61,7 @@ async def list_notices(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
     reply = await state.training.call(
-        "ListPublicNotices",
+        state.training.stub.ListPublicNotices,
         message,
         token=await state.credentials.token(),
         request_id=request_id(request),
@@ -99,7 +99,7 @@ async def lodge_objection(
     await limit_address(request, state, "public")
     message = pb.LodgeObjectionRequest(candidate_id=candidate_id, **body.model_dump())
     reply = await state.training.call(
-        "LodgeObjection",
+        state.training.stub.LodgeObjection,
         message,
         token=await state.credentials.token(),
         request_id=request_id(request),

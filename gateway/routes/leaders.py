@@ -5,7 +5,6 @@ villages of a county still without a leader."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +19,7 @@ from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.training.v1 import training_pb2 as pb
+from kit.mapping import from_message
 
 router = APIRouter(prefix="/api/v1", tags=["leaders"])
 
@@ -125,74 +125,7 @@ class CandidateOut(BaseModel):
     policies: list[PolicyIn]
 
 
-def _time(message: pb.Candidate | pb.Objection, name: str) -> datetime | None:
-    return getattr(message, name).ToDatetime() if message.HasField(name) else None  # type: ignore[arg-type]
-
-
-def candidate_out(c: pb.Candidate) -> CandidateOut:
-    return CandidateOut(
-        id=c.id,
-        user_id=c.user_id or None,
-        nominated_by=c.nominated_by or None,
-        name=c.name,
-        id_number_masked=c.id_number_masked,
-        phone_masked=c.phone_masked,
-        village_code=c.village_code,
-        village_name=c.village_name,
-        leader_type=c.leader_type,
-        project=c.project,
-        scale=c.scale,
-        years_in_business=c.years_in_business,
-        skills=list(c.skills),
-        annual_revenue_yuan=c.annual_revenue_yuan,
-        status=c.status,
-        owner_level=c.owner_level or None,
-        notice_ends_at=_time(c, "notice_ends_at"),
-        open_objections=c.open_objections,
-        version=c.version,
-        created_at=c.created_at.ToDatetime(),
-        updated_at=c.updated_at.ToDatetime(),
-        steps=[
-            StepOut(
-                seq=s.seq,
-                action=s.action,
-                status=s.status,
-                actor_id=s.actor_id,
-                note=s.note,
-                at=s.at.ToDatetime(),
-            )
-            for s in c.steps
-        ],
-        objections=[
-            ObjectionOut(
-                id=o.id,
-                text=o.text,
-                contact_masked=o.contact_masked,
-                status=o.status,
-                upheld=o.upheld,
-                resolution=o.resolution,
-                resolved_by=o.resolved_by,
-                lodged_at=o.lodged_at.ToDatetime(),
-                resolved_at=_time(o, "resolved_at"),
-            )
-            for o in c.objections
-        ],
-        households=[
-            LedHouseholdOut(
-                household_id=h.household_id,
-                village_code=h.village_code,
-                how=h.how,
-                note=h.note,
-                added_by=h.added_by,
-                added_at=h.added_at.ToDatetime(),
-            )
-            for h in c.households
-        ],
-        policies=[
-            PolicyIn(name=p.name, year=p.year, amount_yuan=p.amount_yuan, department=p.department)
-            for p in c.policies
-        ],
-    )
+candidate_out = from_message(pb.Candidate, CandidateOut)
 
 
 @router.post(
@@ -209,7 +142,7 @@ async def register_candidate(
 ) -> JSONResponse:
     async def produce() -> CandidateOut:
         message = pb.RegisterCandidateRequest(**body.model_dump())
-        return candidate_out(await caller.training("RegisterCandidate", message))
+        return candidate_out(await caller.call(caller.training.RegisterCandidate, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -220,7 +153,7 @@ async def candidates_page(
     message = pb.ListCandidatesRequest(
         region_code=region_code, status=status, page_size=size, page_token=token
     )
-    reply = await caller.training("ListCandidates", message)
+    reply = await caller.call(caller.training.ListCandidates, message)
     return Page[CandidateOut](
         items=[candidate_out(c) for c in reply.candidates],
         next_page_token=reply.next_page_token or None,
@@ -254,7 +187,7 @@ async def list_candidates(
 async def get_candidate(
     candidate_id: CandidateId, caller: Annotated[Caller, caller_for("leaders", "read")]
 ) -> ModelResponse:
-    found = await caller.training("GetCandidate", pb.GetCandidateRequest(id=candidate_id))
+    found = await caller.call(caller.training.GetCandidate, pb.GetCandidateRequest(id=candidate_id))
     return ModelResponse(candidate_out(found))
 
 
@@ -270,7 +203,7 @@ async def act_on_candidate(
     caller: Annotated[Caller, caller_for("leaders", "review")],
 ) -> ModelResponse:
     message = pb.ActOnCandidateRequest(id=candidate_id, **body.model_dump())
-    return ModelResponse(candidate_out(await caller.training("ActOnCandidate", message)))
+    return ModelResponse(candidate_out(await caller.call(caller.training.ActOnCandidate, message)))
 
 
 @router.post(
@@ -288,4 +221,6 @@ async def resolve_objection(
     message = pb.ResolveObjectionRequest(
         candidate_id=candidate_id, objection_id=objection_id, **body.model_dump()
     )
-    return ModelResponse(candidate_out(await caller.training("ResolveObjection", message)))
+    return ModelResponse(
+        candidate_out(await caller.call(caller.training.ResolveObjection, message))
+    )

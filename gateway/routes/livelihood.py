@@ -44,7 +44,7 @@ async def set_incomes(
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
     message = pb.SetIncomesRequest(household_id=household_id, year=year, by_source=body.by_source)
-    return ModelResponse(household_out(await caller.registry("SetIncomes", message)))
+    return ModelResponse(household_out(await caller.call(caller.registry.SetIncomes, message)))
 
 
 @router.put(
@@ -59,4 +59,4 @@ async def set_indicators(
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
     message = pb.SetIndicatorsRequest(household_id=household_id, values=body.values)
-    return ModelResponse(household_out(await caller.registry("SetIndicators", message)))
+    return ModelResponse(household_out(await caller.call(caller.registry.SetIndicators, message)))

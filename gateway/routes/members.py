@@ -13,6 +13,7 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId, HouseholdOut, MemberIn, household_out
 from jingzhun.registry.v1 import registry_pb2 as pb
+from kit.mapping import to_message
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 Text = Annotated[str, Field(max_length=64)]
@@ -36,15 +37,10 @@ class MemberUpdate(MemberFields):
     reason: str = Field(min_length=1, max_length=200)
 
 
-def member_update_message(
-    household_id: str, member_id: str, body: MemberFields, reason: str = ""
-) -> pb.UpdateMemberRequest:
-    """The fields set in `body`, and only those."""
-    message = pb.UpdateMemberRequest(household_id=household_id, member_id=member_id, reason=reason)
-    for name, value in body.model_dump(include=set(MemberFields.model_fields)).items():
-        if value is not None:
-            setattr(message, name, value)
-    return message
+member_update_message = to_message(
+    MemberFields, pb.UpdateMemberRequest, given=("household_id", "member_id", "reason")
+)
+add_member_message = to_message(MemberAdd, pb.AddMemberRequest, given=("household_id",))
 
 
 @router.post(
@@ -59,13 +55,9 @@ async def add_member(
     body: MemberAdd,
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
-    message = pb.AddMemberRequest(
-        household_id=household_id,
-        member=pb.NewMember(**body.member.model_dump()),
-        reason=body.reason,
-    )
+    message = add_member_message(body, household_id=household_id)
     return ModelResponse(
-        household_out(await caller.registry("AddMember", message)), status_code=201
+        household_out(await caller.call(caller.registry.AddMember, message)), status_code=201
     )
 
 
@@ -81,5 +73,7 @@ async def update_member(
     body: MemberUpdate,
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
-    message = member_update_message(household_id, member_id, body, body.reason)
-    return ModelResponse(household_out(await caller.registry("UpdateMember", message)))
+    message = member_update_message(
+        body, household_id=household_id, member_id=member_id, reason=body.reason
+    )
+    return ModelResponse(household_out(await caller.call(caller.registry.UpdateMember, message)))

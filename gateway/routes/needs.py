@@ -18,6 +18,7 @@ from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["needs"])
 
@@ -87,36 +88,11 @@ class NeedsMenuOut(BaseModel):
     cells: list[MenuCell] = Field(description="needs by category, owner level and status")
 
 
-def need_out(n: pb.Need) -> NeedOut:
-    return NeedOut(
-        id=n.id,
-        household_id=n.household_id,
-        village_code=n.village_code,
-        category=n.category,
-        description=n.description,
-        urgent=n.urgent,
-        status=n.status,
-        owner_region=n.owner_region,
-        owner_level=n.owner_level,
-        due_at=n.due_at.ToDatetime(),
-        overdue=n.overdue,
-        filed_by=n.filed_by,
-        version=n.version,
-        created_at=n.created_at.ToDatetime(),
-        updated_at=n.updated_at.ToDatetime(),
-        steps=[
-            NeedStepOut(
-                seq=s.seq,
-                action=s.action,
-                from_region=s.from_region or None,
-                to_region=s.to_region or None,
-                actor_id=s.actor_id,
-                reason=s.reason,
-                at=s.at.ToDatetime(),
-            )
-            for s in n.steps
-        ],
-    )
+need_out = from_message(pb.Need, NeedOut)
+
+
+file_need_message = to_message(NeedIn, pb.FileNeedRequest)
+act_on_need_message = to_message(NeedActionIn, pb.ActOnNeedRequest, given=("id",))
 
 
 @router.post(
@@ -130,13 +106,8 @@ async def file_need(
     body: NeedIn, request: Request, caller: Annotated[Caller, caller_for("needs", "create")]
 ) -> JSONResponse:
     async def produce() -> NeedOut:
-        message = pb.FileNeedRequest(
-            household_id=body.household_id,
-            category=body.category,
-            description=body.description,
-            urgent=body.urgent,
-        )
-        return need_out(await caller.assistance("FileNeed", message))
+        message = file_need_message(body)
+        return need_out(await caller.call(caller.assistance.FileNeed, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -150,7 +121,9 @@ async def file_need(
 async def needs_menu(
     caller: Annotated[Caller, caller_for("needs", "read")], region_code: RegionCode = ""
 ) -> ModelResponse:
-    menu = await caller.assistance("GetNeedsMenu", pb.GetNeedsMenuRequest(region_code=region_code))
+    menu = await caller.call(
+        caller.assistance.GetNeedsMenu, pb.GetNeedsMenuRequest(region_code=region_code)
+    )
     return ModelResponse(
         NeedsMenuOut(
             region_code=menu.region_code,
@@ -190,7 +163,7 @@ async def needs_ledger(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.assistance("ListNeeds", message)
+    reply = await caller.call(caller.assistance.ListNeeds, message)
     page = Page[NeedOut](
         items=[need_out(n) for n in reply.needs], next_page_token=reply.next_page_token or None
     )
@@ -207,7 +180,7 @@ async def get_need(
     need_id: NeedId, caller: Annotated[Caller, caller_for("needs", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        need_out(await caller.assistance("GetNeed", pb.GetNeedRequest(id=need_id)))
+        need_out(await caller.call(caller.assistance.GetNeed, pb.GetNeedRequest(id=need_id)))
     )
 
 
@@ -222,7 +195,5 @@ async def act_on_need(
     body: NeedActionIn,
     caller: Annotated[Caller, caller_for("needs", "handle")],
 ) -> ModelResponse:
-    message = pb.ActOnNeedRequest(
-        id=need_id, action=body.action, reason=body.reason, expected_version=body.expected_version
-    )
-    return ModelResponse(need_out(await caller.assistance("ActOnNeed", message)))
+    message = act_on_need_message(body, id=need_id)
+    return ModelResponse(need_out(await caller.call(caller.assistance.ActOnNeed, message)))

@@ -17,6 +17,7 @@ from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.notification.v1 import notification_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["notices"])
 
@@ -76,21 +77,7 @@ class MessageOut(BaseModel):
     updated_at: Instant
 
 
-def notice_out(b: pb.Broadcast) -> NoticeOut:
-    counts = StatusCounts(**{f: getattr(b.counts, f) for f in StatusCounts.model_fields})
-    return NoticeOut(
-        id=b.id,
-        role=b.role,
-        region_code=b.region_code,
-        template=b.template,
-        text=b.text,
-        urgent=b.urgent,
-        state=b.state,
-        recipients=b.recipients,
-        counts=counts,
-        created_by=b.created_by,
-        created_at=b.created_at.ToDatetime(),
-    )
+notice_out = from_message(pb.Broadcast, NoticeOut)
 
 
 def messages_page(reply: pb.ListMessagesResponse) -> Page[MessageOut]:
@@ -114,6 +101,9 @@ def messages_page(reply: pb.ListMessagesResponse) -> Page[MessageOut]:
     return Page[MessageOut](items=items, next_page_token=reply.next_page_token or None)
 
 
+create_broadcast_message = to_message(NoticeIn, pb.CreateBroadcastRequest)
+
+
 @router.post(
     "/notices",
     status_code=201,
@@ -125,15 +115,8 @@ async def create_notice(
     body: NoticeIn, request: Request, caller: Annotated[Caller, caller_for("notices", "create")]
 ) -> JSONResponse:
     async def produce() -> NoticeOut:
-        message = pb.CreateBroadcastRequest(
-            role=body.role,
-            region_code=body.region_code,
-            template=body.template,
-            text=body.text,
-            variables=body.variables,
-            urgent=body.urgent,
-        )
-        return notice_out(await caller.notification("CreateBroadcast", message))
+        message = create_broadcast_message(body)
+        return notice_out(await caller.call(caller.notification.CreateBroadcast, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -147,7 +130,9 @@ async def create_notice(
 async def get_notice(
     notice_id: NoticeId, caller: Annotated[Caller, caller_for("notices", "read")]
 ) -> ModelResponse:
-    reply = await caller.notification("GetBroadcast", pb.GetBroadcastRequest(id=notice_id))
+    reply = await caller.call(
+        caller.notification.GetBroadcast, pb.GetBroadcastRequest(id=notice_id)
+    )
     return ModelResponse(notice_out(reply))
 
 
@@ -168,7 +153,7 @@ async def notice_recipients(
         broadcast_id=notice_id, status=status, page_size=page_size, page_token=page_token
     )
     return ModelResponse(
-        messages_page(await caller.notification("ListBroadcastRecipients", message))
+        messages_page(await caller.call(caller.notification.ListBroadcastRecipients, message))
     )
 
 
@@ -188,4 +173,6 @@ async def list_messages(
     message = pb.ListMessagesRequest(
         region_code=region_code, status=status, page_size=page_size, page_token=page_token
     )
-    return ModelResponse(messages_page(await caller.notification("ListMessages", message)))
+    return ModelResponse(
+        messages_page(await caller.call(caller.notification.ListMessages, message))
+    )

@@ -14,6 +14,7 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.households import HouseholdId
 from jingzhun.registry.v1 import registry_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["pairings"])
 
@@ -35,13 +36,8 @@ class Pairings(BaseModel):
     items: list[PairingOut]
 
 
-def pairing_out(p: pb.Pairing) -> PairingOut:
-    return PairingOut(
-        household_id=p.household_id,
-        helper_id=p.helper_id,
-        paired_by=p.paired_by,
-        paired_at=p.paired_at.ToDatetime(),
-    )
+pairing_out = from_message(pb.Pairing, PairingOut)
+pairing_message = to_message(PairingIn, pb.PairHelperRequest, given=("household_id",))
 
 
 @router.post(
@@ -56,8 +52,10 @@ async def pair_helper(
     body: PairingIn,
     caller: Annotated[Caller, caller_for("households", "pair")],
 ) -> ModelResponse:
-    message = pb.PairHelperRequest(household_id=household_id, helper_id=body.helper_id)
-    return ModelResponse(pairing_out(await caller.registry("PairHelper", message)), status_code=201)
+    message = pairing_message(body, household_id=household_id)
+    return ModelResponse(
+        pairing_out(await caller.call(caller.registry.PairHelper, message)), status_code=201
+    )
 
 
 @router.get(
@@ -69,7 +67,9 @@ async def pair_helper(
 async def household_pairings(
     household_id: HouseholdId, caller: Annotated[Caller, caller_for("households", "read")]
 ) -> ModelResponse:
-    reply = await caller.registry("ListPairings", pb.ListPairingsRequest(household_id=household_id))
+    reply = await caller.call(
+        caller.registry.ListPairings, pb.ListPairingsRequest(household_id=household_id)
+    )
     return ModelResponse(Pairings(items=[pairing_out(p) for p in reply.pairings]))
 
 
@@ -84,8 +84,9 @@ async def unpair_helper(
     helper_id: UserId,
     caller: Annotated[Caller, caller_for("households", "pair")],
 ) -> Response:
-    await caller.registry(
-        "UnpairHelper", pb.UnpairHelperRequest(household_id=household_id, helper_id=helper_id)
+    await caller.call(
+        caller.registry.UnpairHelper,
+        pb.UnpairHelperRequest(household_id=household_id, helper_id=helper_id),
     )
     return Response(status_code=204)
 
@@ -100,5 +101,7 @@ async def helper_pairings(
     caller: Annotated[Caller, caller_for("households", "read")],
     helper_id: Annotated[str, Query(pattern=r"^([0-9a-f]{1,64})?$")] = "",
 ) -> ModelResponse:
-    reply = await caller.registry("ListPairings", pb.ListPairingsRequest(helper_id=helper_id))
+    reply = await caller.call(
+        caller.registry.ListPairings, pb.ListPairingsRequest(helper_id=helper_id)
+    )
     return ModelResponse(Pairings(items=[pairing_out(p) for p in reply.pairings]))

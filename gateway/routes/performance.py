@@ -75,7 +75,7 @@ async def performance(
     until: Until = None,
 ) -> ModelResponse:
     message = pb.GetPerformanceRequest(region_code=region_code)
-    found = await caller.assistance("GetPerformance", with_period(message, since, until))
+    found = await caller.call(caller.assistance.GetPerformance, with_period(message, since, until))
     return ModelResponse(
         PerformanceOut(
             region_code=found.region_code,

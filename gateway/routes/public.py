@@ -54,8 +54,8 @@ class PublicLink(BaseModel):
 
 
 async def public_url(caller: Caller, household_id: str) -> str:
-    link = await caller.registry(
-        "GetPublicLink", pb.GetPublicLinkRequest(household_id=household_id)
+    link = await caller.call(
+        caller.registry.GetPublicLink, pb.GetPublicLinkRequest(household_id=household_id)
     )
     return f"{caller.state.settings.public_base_url}/public/households/{link.token}"
 
@@ -96,7 +96,9 @@ async def record_for(
     caller = await authenticate(request, access_token)
     try:
         require_function(caller, "households", "read")
-        found = await caller.registry("GetHousehold", pb.GetHouseholdRequest(id=household_id))
+        found = await caller.call(
+            caller.registry.GetHousehold, pb.GetHouseholdRequest(id=household_id)
+        )
     except (PermissionDenied, NotFound):
         return None
     return household_out(found)
@@ -114,7 +116,7 @@ async def public_household(
 ) -> ModelResponse:
     await limit_address(request, state, "public")
     summary = await state.registry.call(
-        "GetPublicSummary",
+        state.registry.stub.GetPublicSummary,
         pb.GetPublicSummaryRequest(token=token),
         token=await state.credentials.token(),
         request_id=request_id(request),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -16,12 +15,12 @@ from gateway.pagination import Page, PageSize, PageToken
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["regions"])
 
 Code = Annotated[str, Path(pattern=REGION_CODE, examples=["370102000000"])]
 Level = Literal["province", "city", "county", "town", "village"]
-LEVELS: dict[int, Level] = {1: "province", 2: "city", 3: "county", 4: "town", 5: "village"}
 
 
 class RegionRef(BaseModel):
@@ -60,37 +59,9 @@ class DivisionChangeOut(DivisionChangeIn):
     users_moved: int
 
 
-def region_out(region: pb.Region) -> RegionOut:
-    return RegionOut(
-        code=region.code,
-        name=region.name,
-        level=LEVELS[region.level],
-        parent_code=region.parent_code or None,
-        ancestors=[
-            RegionRef(code=a.code, name=a.name, level=LEVELS[a.level]) for a in region.ancestors
-        ],
-        child_count=region.child_count,
-        retired=region.retired,
-        successor_code=region.successor_code or None,
-    )
-
-
-def change_out(change: pb.DivisionChange) -> DivisionChangeOut:
-    return DivisionChangeOut(
-        id=change.id,
-        kind=change.kind,
-        reason=change.reason,  # type: ignore[arg-type]
-        steps=[
-            DivisionStep(old_code=s.old_code, new_code=s.new_code, new_name=s.new_name)
-            for s in change.steps
-        ],
-        retire_codes=list(change.retire_codes),
-        effective_date=date.fromisoformat(change.effective_date),
-        actor_id=change.actor_id,
-        applied_at=change.applied_at.ToDatetime(),
-        regions_recoded=change.regions_recoded,
-        users_moved=change.users_moved,
-    )
+region_out = from_message(pb.Region, RegionOut)
+change_out = from_message(pb.DivisionChange, DivisionChangeOut)
+change_message = to_message(DivisionChangeIn, pb.ApplyDivisionChangeRequest)
 
 
 @router.get(
@@ -100,7 +71,7 @@ async def get_region(
     code: Code, caller: Annotated[Caller, caller_for("regions", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        region_out(await caller.identity("GetRegion", pb.GetRegionRequest(code=code)))
+        region_out(await caller.call(caller.identity.GetRegion, pb.GetRegionRequest(code=code)))
     )
 
 
@@ -120,7 +91,7 @@ async def list_children(
     message = pb.ListRegionsRequest(
         parent_code=code, name_prefix=name_prefix, page_size=page_size, page_token=page_token
     )
-    reply = await caller.identity("ListRegions", message)
+    reply = await caller.call(caller.identity.ListRegions, message)
     return ModelResponse(
         Page[RegionOut](
             items=[region_out(r) for r in reply.regions],
@@ -142,17 +113,8 @@ async def apply_division_change(
     caller: Annotated[Caller, caller_for("regions", "change")],
 ) -> JSONResponse:
     async def produce() -> DivisionChangeOut:
-        message = pb.ApplyDivisionChangeRequest(
-            kind=body.kind,
-            reason=body.reason,
-            retire_codes=body.retire_codes,
-            effective_date=body.effective_date.isoformat(),
-            steps=[
-                pb.DivisionStep(old_code=s.old_code, new_code=s.new_code, new_name=s.new_name)
-                for s in body.steps
-            ],
-        )
-        return change_out(await caller.identity("ApplyDivisionChange", message))
+        message = change_message(body)
+        return change_out(await caller.call(caller.identity.ApplyDivisionChange, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -169,7 +131,7 @@ async def list_division_changes(
     page_token: PageToken = "",
 ) -> ModelResponse:
     message = pb.ListDivisionChangesRequest(page_size=page_size, page_token=page_token)
-    reply = await caller.identity("ListDivisionChanges", message)
+    reply = await caller.call(caller.identity.ListDivisionChanges, message)
     return ModelResponse(
         Page[DivisionChangeOut](
             items=[change_out(c) for c in reply.changes],

@@ -17,6 +17,7 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.errors import InvalidArgument
+from kit.mapping import from_message
 
 router = APIRouter(prefix="/api/v1", tags=["statistics"])
 Reader = Annotated[Caller, caller_for("households", "read")]
@@ -63,6 +64,13 @@ class HouseholdTrends(BaseModel):
     items: list[TrendPoint] = Field(description="oldest first; periods with nothing left out")
 
 
+statistics_out = from_message(pb.Statistics, HouseholdStatistics)
+trend_point = from_message(pb.TrendPoint, TrendPoint)
+trends_out = from_message(
+    pb.Trends, HouseholdTrends, items=lambda t: list(map(trend_point, t.points))
+)
+
+
 def parse_bbox(bbox: str) -> tuple[float, float, float, float] | None:
     if not bbox:
         return None
@@ -97,29 +105,11 @@ async def household_statistics(
         ),
     ] = None,
 ) -> ModelResponse:
-    s = await caller.registry(
-        "GetStatistics",
+    s = await caller.call(
+        caller.registry.GetStatistics,
         pb.GetStatisticsRequest(region_code=region_code, population=population or 0),
     )
-    return ModelResponse(
-        HouseholdStatistics(
-            region_code=s.region_code,
-            households=s.households,
-            people=s.people,
-            by_status=dict(s.by_status),
-            by_attribute=dict(s.by_attribute),
-            by_main_cause=dict(s.by_main_cause),
-            by_assistance_category=dict(s.by_assistance_category),
-            by_monitoring_category=dict(s.by_monitoring_category),
-            exits_by_year=dict(s.exits_by_year),
-            non_compliant_by_indicator=dict(s.non_compliant_by_indicator),
-            poor_households=s.poor_households,
-            poor_people=s.poor_people,
-            exited_households=s.exited_households,
-            exit_rate=s.exit_rate if s.HasField("exit_rate") else None,
-            incidence=s.incidence if s.HasField("incidence") else None,
-        )
-    )
+    return ModelResponse(statistics_out(s))
 
 
 @router.get(
@@ -134,22 +124,10 @@ async def household_trends(
     region_code: RegionCode = "",
     period: Literal["year", "month"] = "year",
 ) -> ModelResponse:
-    reply = await caller.registry(
-        "GetTrends", pb.GetTrendsRequest(region_code=region_code, period=period)
+    reply = await caller.call(
+        caller.registry.GetTrends, pb.GetTrendsRequest(region_code=region_code, period=period)
     )
-    items = [
-        TrendPoint(
-            period=p.period,
-            registered=p.registered,
-            exited=p.exited,
-            returned_to_poverty=p.returned_to_poverty,
-            entered_monitoring=p.entered_monitoring,
-        )
-        for p in reply.points
-    ]
-    return ModelResponse(
-        HouseholdTrends(region_code=reply.region_code, period=reply.period, items=items)
-    )
+    return ModelResponse(trends_out(reply))
 
 
 def point(key: str, longitude: float, latitude: float, properties: dict) -> dict[str, Any]:
@@ -211,10 +189,10 @@ async def household_map(
     if box is not None:
         request.west, request.south, request.east, request.north = box
     if aggregate == "village":
-        villages = await caller.registry("ListVillageAggregates", request)
+        villages = await caller.call(caller.registry.ListVillageAggregates, request)
         features, truncated = village_features(villages.villages), False
     else:
-        reply = await caller.registry("ListHouseholdLocations", request)
+        reply = await caller.call(caller.registry.ListHouseholdLocations, request)
         features, truncated = household_features(reply.locations), reply.truncated
     body = {"type": "FeatureCollection", "features": features, "truncated": truncated}
     return JSONResponse(body, media_type="application/geo+json")

@@ -18,7 +18,7 @@ from gateway.params import HexId
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
-from kit.paging import stamp
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
 
@@ -63,29 +63,11 @@ class TaskOut(BaseModel):
     assignments: list[AssignmentOut] = Field(description="the assigner sees all; you yours")
 
 
-def task_out(t: pb.Task) -> TaskOut:
-    return TaskOut(
-        id=t.id,
-        kind=t.kind,
-        title=t.title,
-        household_id=t.household_id or None,
-        region_code=t.region_code,
-        assigned_by=t.assigned_by,
-        due_at=t.due_at.ToDatetime(),
-        created_at=t.created_at.ToDatetime(),
-        assignments=[
-            AssignmentOut(
-                assignee_id=a.assignee_id,
-                assignee_region=a.assignee_region,
-                status=a.status,
-                accepted_at=a.accepted_at.ToDatetime() if a.HasField("accepted_at") else None,
-                completed_at=a.completed_at.ToDatetime() if a.HasField("completed_at") else None,
-                via=a.via,
-                overdue=a.overdue,
-            )
-            for a in t.assignments
-        ],
-    )
+task_out = from_message(pb.Task, TaskOut)
+
+
+assign_task_message = to_message(TaskIn, pb.AssignTaskRequest)
+respond_to_task_message = to_message(TaskAnswerIn, pb.RespondToTaskRequest, given=("id",))
 
 
 @router.post(
@@ -99,16 +81,8 @@ async def assign_task(
     body: TaskIn, request: Request, caller: Annotated[Caller, caller_for("tasks", "assign")]
 ) -> JSONResponse:
     async def produce() -> TaskOut:
-        message = pb.AssignTaskRequest(
-            kind=body.kind,
-            title=body.title,
-            household_id=body.household_id,
-            assignee_ids=body.assignee_ids,
-            role=body.role,
-            region_code=body.region_code,
-            due_at=stamp(body.due_at),
-        )
-        return task_out(await caller.assistance("AssignTask", message))
+        message = assign_task_message(body)
+        return task_out(await caller.call(caller.assistance.AssignTask, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -129,7 +103,7 @@ async def list_tasks(
     message = pb.ListTasksRequest(
         scope=scope, overdue_only=overdue, page_size=page_size, page_token=page_token
     )
-    reply = await caller.assistance("ListTasks", message)
+    reply = await caller.call(caller.assistance.ListTasks, message)
     return ModelResponse(
         Page[TaskOut](
             items=[task_out(t) for t in reply.tasks],
@@ -148,7 +122,7 @@ async def get_task(
     task_id: TaskId, caller: Annotated[Caller, caller_for("tasks", "read")]
 ) -> ModelResponse:
     return ModelResponse(
-        task_out(await caller.assistance("GetTask", pb.GetTaskRequest(id=task_id)))
+        task_out(await caller.call(caller.assistance.GetTask, pb.GetTaskRequest(id=task_id)))
     )
 
 
@@ -163,5 +137,5 @@ async def answer_task(
     body: TaskAnswerIn,
     caller: Annotated[Caller, caller_for("tasks", "respond")],
 ) -> ModelResponse:
-    message = pb.RespondToTaskRequest(id=task_id, action=body.action)
-    return ModelResponse(task_out(await caller.assistance("RespondToTask", message)))
+    message = respond_to_task_message(body, id=task_id)
+    return ModelResponse(task_out(await caller.call(caller.assistance.RespondToTask, message)))

@@ -17,9 +17,10 @@ from gateway.fields import Day, Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.courses import EnrolmentOut, enrolment_out
+from gateway.routes.courses import EnrolmentOut
 from gateway.routes.institutions import ObjectId
 from jingzhun.training.v1 import training_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -72,43 +73,13 @@ class ArchiveOut(BaseModel):
     follow_ups: list[FollowUpOut] = Field(description="newest first")
 
 
-def archive_out(a: pb.TraineeArchive) -> ArchiveOut:
-    return ArchiveOut(
-        trainee=TraineeOut(
-            user_id=a.trainee.user_id or None,
-            household_id=a.trainee.household_id or None,
-            trainee_name=a.trainee.trainee_name or None,
-        ),
-        courses=[
-            ArchivedCourseOut(
-                enrolment=enrolment_out(c.enrolment),
-                course_title=c.course_title,
-                category=c.category,
-                institution_name=c.institution_name,
-                starts_at=c.starts_at.ToDatetime(),
-                ends_at=c.ends_at.ToDatetime(),
-            )
-            for c in a.courses
-        ],
-        completed=a.completed,
-        follow_ups=[
-            FollowUpOut(
-                id=f.id,
-                kind=f.kind,
-                date=f.date,
-                details=f.details,
-                amount_yuan=f.amount_yuan if f.HasField("amount_yuan") else None,
-                region_code=f.region_code,
-                recorded_by=f.recorded_by,
-                recorded_at=f.recorded_at.ToDatetime(),
-            )
-            for f in a.follow_ups
-        ],
-    )
+archive_out = from_message(pb.TraineeArchive, ArchiveOut)
 
 
 async def read_archive(caller: Caller, trainee: pb.TraineeRef) -> ModelResponse:
-    reply = await caller.training("GetTraineeArchive", pb.GetTraineeArchiveRequest(trainee=trainee))
+    reply = await caller.call(
+        caller.training.GetTraineeArchive, pb.GetTraineeArchiveRequest(trainee=trainee)
+    )
     return ModelResponse(archive_out(reply))
 
 
@@ -116,16 +87,13 @@ async def record_follow_up(
     caller: Caller, request: Request, trainee: pb.TraineeRef, body: FollowUpIn
 ) -> JSONResponse:
     async def produce() -> ArchiveOut:
-        message = pb.RecordFollowUpRequest(
-            trainee=trainee,
-            kind=body.kind,
-            date=body.date.isoformat(),
-            details=body.details,
-            amount_yuan=body.amount_yuan,
-        )
-        return archive_out(await caller.training("RecordFollowUp", message))
+        message = record_follow_up_message(body, trainee=trainee)
+        return archive_out(await caller.call(caller.training.RecordFollowUp, message))
 
     return await respond_once(request, caller, 201, produce)
+
+
+record_follow_up_message = to_message(FollowUpIn, pb.RecordFollowUpRequest, given=("trainee",))
 
 
 @router.get(

@@ -17,6 +17,7 @@ from gateway.params import RegionCode as RegionQuery
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -60,19 +61,15 @@ class PasswordReset(BaseModel):
     initial_password: str
 
 
-def user_out(user: pb.User) -> UserOut:
-    return UserOut(
-        id=user.id,
-        mobile=user.mobile,
-        name=user.name,
-        region_code=user.region_code,
-        roles=list(user.roles),
-        disabled=user.disabled,
-        must_change_password=user.must_change_password,
-        locked=user.locked,
-        created_at=user.created_at.ToDatetime(),
-        updated_at=user.updated_at.ToDatetime(),
-    )
+user_out = from_message(pb.User, UserOut)
+created_out = from_message(pb.CreateUserResponse, UserCreated)
+create_message = to_message(UserCreate, pb.CreateUserRequest)
+update_message = to_message(
+    UserUpdate,
+    pb.UpdateUserRequest,
+    given=("id",),
+    replace_roles=lambda body: body.roles is not None,
+)
 
 
 @router.post(
@@ -88,11 +85,8 @@ async def create_user(
     caller: Annotated[Caller, caller_for("users", "create")],
 ) -> JSONResponse:
     async def produce() -> UserCreated:
-        message = pb.CreateUserRequest(
-            mobile=body.mobile, name=body.name, region_code=body.region_code, roles=body.roles
-        )
-        reply = await caller.identity("CreateUser", message)
-        return UserCreated(user=user_out(reply.user), initial_password=reply.initial_password)
+        reply = await caller.call(caller.identity.CreateUser, create_message(body))
+        return created_out(reply)
 
     return await respond_once(request, caller, 201, produce)
 
@@ -115,7 +109,7 @@ async def list_users(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.identity("ListUsers", message)
+    reply = await caller.call(caller.identity.ListUsers, message)
     return ModelResponse(
         Page[UserOut](
             items=[user_out(u) for u in reply.users], next_page_token=reply.next_page_token or None
@@ -127,7 +121,9 @@ async def list_users(
 async def get_user(
     user_id: UserId, caller: Annotated[Caller, caller_for("users", "read")]
 ) -> ModelResponse:
-    return ModelResponse(user_out(await caller.identity("GetUser", pb.GetUserRequest(id=user_id))))
+    return ModelResponse(
+        user_out(await caller.call(caller.identity.GetUser, pb.GetUserRequest(id=user_id)))
+    )
 
 
 @router.patch(
@@ -141,16 +137,8 @@ async def update_user(
     body: UserUpdate,
     caller: Annotated[Caller, caller_for("users", "update")],
 ) -> ModelResponse:
-    message = pb.UpdateUserRequest(
-        id=user_id, replace_roles=body.roles is not None, roles=body.roles or []
-    )
-    if body.name is not None:
-        message.name = body.name
-    if body.disabled is not None:
-        message.disabled = body.disabled
-    if body.region_code is not None:
-        message.region_code = body.region_code
-    return ModelResponse(user_out(await caller.identity("UpdateUser", message)))
+    message = update_message(body, id=user_id)
+    return ModelResponse(user_out(await caller.call(caller.identity.UpdateUser, message)))
 
 
 @router.post(
@@ -165,7 +153,9 @@ async def reset_password(
     caller: Annotated[Caller, caller_for("users", "update")],
 ) -> JSONResponse:
     async def produce() -> PasswordReset:
-        reply = await caller.identity("ResetPassword", pb.ResetPasswordRequest(id=user_id))
+        reply = await caller.call(
+            caller.identity.ResetPassword, pb.ResetPasswordRequest(id=user_id)
+        )
         return PasswordReset(initial_password=reply.initial_password)
 
     return await respond_once(request, caller, 200, produce)

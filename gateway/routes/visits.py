@@ -19,6 +19,7 @@ from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.mapping import from_message
 from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["visits"])
@@ -71,21 +72,11 @@ class VisitFrequencyOut(BaseModel):
     by_household: list[VisitCount]
 
 
-def visit_out(v: pb.Visit) -> VisitOut:
-    return VisitOut(
-        id=v.id,
-        household_id=v.household_id,
-        village_code=v.village_code,
-        helper_id=v.helper_id,
-        latitude=v.latitude,
-        longitude=v.longitude,
-        visited_at=v.visited_at.ToDatetime(),
-        notes=v.notes,
-        check=v.check,
-        flag=v.flag or None,
-        distance_m=round(v.distance_m, 1) if v.HasField("distance_m") else None,
-        created_at=v.created_at.ToDatetime(),
-    )
+visit_out = from_message(
+    pb.Visit,
+    VisitOut,
+    distance_m=lambda v: round(v.distance_m, 1) if v.HasField("distance_m") else None,
+)
 
 
 def counts(rows: list[pb.VisitFrequency.Count]) -> list[VisitCount]:
@@ -121,7 +112,7 @@ async def log_visit(
         )
         if body.visited_at is not None:
             message.visited_at.CopyFrom(stamp(body.visited_at))
-        return visit_out(await caller.assistance("LogVisit", message))
+        return visit_out(await caller.call(caller.assistance.LogVisit, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -149,7 +140,7 @@ async def list_visits(
         page_size=page_size,
         page_token=page_token,
     )
-    reply = await caller.assistance("ListVisits", with_period(message, since, until))
+    reply = await caller.call(caller.assistance.ListVisits, with_period(message, since, until))
     return ModelResponse(
         Page[VisitOut](
             items=[visit_out(v) for v in reply.visits],
@@ -171,7 +162,9 @@ async def visit_frequency(
     until: Until = None,
 ) -> ModelResponse:
     message = pb.GetVisitFrequencyRequest(region_code=region_code)
-    found = await caller.assistance("GetVisitFrequency", with_period(message, since, until))
+    found = await caller.call(
+        caller.assistance.GetVisitFrequency, with_period(message, since, until)
+    )
     return ModelResponse(
         VisitFrequencyOut(
             region_code=found.region_code,

@@ -17,6 +17,7 @@ from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import assistance_pb2 as pb
+from kit.mapping import from_message, to_message
 
 router = APIRouter(prefix="/api/v1/work-team", tags=["work team"])
 
@@ -72,37 +73,18 @@ class WorkRecordsOut(BaseModel):
     reports: list[MonthlyReportOut]
 
 
-def attendance_out(a: pb.Attendance) -> AttendanceOut:
-    return AttendanceOut(
-        user_id=a.user_id,
-        village_code=a.village_code,
-        day=a.day,
-        checked_in_at=a.checked_in_at.ToDatetime(),
-        latitude=a.latitude,
-        longitude=a.longitude,
-        note=a.note,
-    )
+attendance_out = from_message(pb.Attendance, AttendanceOut)
 
 
-def work_log_out(e: pb.WorkLog) -> WorkLogOut:
-    return WorkLogOut(
-        id=e.id,
-        user_id=e.user_id,
-        village_code=e.village_code,
-        day=e.day,
-        content=e.content,
-        created_at=e.created_at.ToDatetime(),
-    )
+work_log_out = from_message(pb.WorkLog, WorkLogOut)
 
 
-def report_out(r: pb.MonthlyReport) -> MonthlyReportOut:
-    return MonthlyReportOut(
-        village_code=r.village_code,
-        month=r.month,
-        content=r.content,
-        submitted_by=r.submitted_by,
-        submitted_at=r.submitted_at.ToDatetime(),
-    )
+report_out = from_message(pb.MonthlyReport, MonthlyReportOut)
+
+
+check_in_message = to_message(CheckInIn, pb.CheckInRequest)
+log_work_message = to_message(WorkLogIn, pb.LogWorkRequest)
+submit_monthly_report_message = to_message(MonthlyReportIn, pb.SubmitMonthlyReportRequest)
 
 
 @router.post(
@@ -116,10 +98,8 @@ async def check_in(
     body: CheckInIn, request: Request, caller: Annotated[Caller, caller_for("work_logs", "create")]
 ) -> JSONResponse:
     async def produce() -> AttendanceOut:
-        message = pb.CheckInRequest(
-            latitude=body.latitude, longitude=body.longitude, note=body.note
-        )
-        return attendance_out(await caller.assistance("CheckIn", message))
+        message = check_in_message(body)
+        return attendance_out(await caller.call(caller.assistance.CheckIn, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -135,8 +115,8 @@ async def log_work(
     body: WorkLogIn, request: Request, caller: Annotated[Caller, caller_for("work_logs", "create")]
 ) -> JSONResponse:
     async def produce() -> WorkLogOut:
-        message = pb.LogWorkRequest(day=body.day, content=body.content)
-        return work_log_out(await caller.assistance("LogWork", message))
+        message = log_work_message(body)
+        return work_log_out(await caller.call(caller.assistance.LogWork, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -154,8 +134,8 @@ async def submit_report(
     caller: Annotated[Caller, caller_for("work_logs", "create")],
 ) -> JSONResponse:
     async def produce() -> MonthlyReportOut:
-        message = pb.SubmitMonthlyReportRequest(month=body.month, content=body.content)
-        return report_out(await caller.assistance("SubmitMonthlyReport", message))
+        message = submit_monthly_report_message(body)
+        return report_out(await caller.call(caller.assistance.SubmitMonthlyReport, message))
 
     return await respond_once(request, caller, 201, produce)
 
@@ -178,7 +158,7 @@ async def work_records(
     ] = "",
 ) -> ModelResponse:
     message = pb.ListWorkRecordsRequest(region_code=region_code, month=month)
-    found = await caller.assistance("ListWorkRecords", message)
+    found = await caller.call(caller.assistance.ListWorkRecords, message)
     return ModelResponse(
         WorkRecordsOut(
             attendance=[attendance_out(a) for a in found.attendance],

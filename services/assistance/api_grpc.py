@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from grpc.aio import ServicerContext
+
 from jingzhun.assistance.v1 import assistance_pb2 as pb
 from jingzhun.assistance.v1 import assistance_pb2_grpc
 from kit.access import Access
@@ -53,7 +55,7 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
         self.performance = performance
         self._access = access
 
-    async def FileNeed(self, request, context):  # type: ignore[no-untyped-def]
+    async def FileNeed(self, request: pb.FileNeedRequest, context: ServicerContext) -> pb.Need:
         view = await self.needs.file(
             self._access.caller("needs", "create"),
             request.household_id,
@@ -63,10 +65,10 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
         )
         return need_message(view)
 
-    async def GetNeed(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetNeed(self, request: pb.GetNeedRequest, context: ServicerContext) -> pb.Need:
         return need_message(await self.needs.get(self._access.caller("needs", "read"), request.id))
 
-    async def ActOnNeed(self, request, context):  # type: ignore[no-untyped-def]
+    async def ActOnNeed(self, request: pb.ActOnNeedRequest, context: ServicerContext) -> pb.Need:
         view = await self.needs.act(
             self._access.caller("needs", "handle"),
             request.id,
@@ -76,7 +78,9 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
         )
         return need_message(view)
 
-    async def ListNeeds(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListNeeds(
+        self, request: pb.ListNeedsRequest, context: ServicerContext
+    ) -> pb.ListNeedsResponse:
         limit = page_size(request.page_size)
         wanted = repo.NeedFilter(
             region_code=request.region_code,
@@ -95,24 +99,30 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
             needs=[need_message(v) for v in views], next_page_token=next_token
         )
 
-    async def GetNeedsMenu(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetNeedsMenu(
+        self, request: pb.GetNeedsMenuRequest, context: ServicerContext
+    ) -> pb.NeedsMenu:
         menu = await self.needs.menu(self._access.caller("needs", "read"), request.region_code)
         return menu_message(menu)
 
-    async def AssignTask(self, request, context):  # type: ignore[no-untyped-def]
+    async def AssignTask(self, request: pb.AssignTaskRequest, context: ServicerContext) -> pb.Task:
         view = await self.tasks.assign(self._access.caller("tasks", "assign"), new_task(request))
         return task_message(view)
 
-    async def GetTask(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetTask(self, request: pb.GetTaskRequest, context: ServicerContext) -> pb.Task:
         return task_message(await self.tasks.get(self._access.caller("tasks", "read"), request.id))
 
-    async def RespondToTask(self, request, context):  # type: ignore[no-untyped-def]
+    async def RespondToTask(
+        self, request: pb.RespondToTaskRequest, context: ServicerContext
+    ) -> pb.Task:
         view = await self.tasks.respond(
             self._access.caller("tasks", "respond"), request.id, request.action
         )
         return task_message(view)
 
-    async def ListTasks(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListTasks(
+        self, request: pb.ListTasksRequest, context: ServicerContext
+    ) -> pb.ListTasksResponse:
         limit = page_size(request.page_size)
         views = await self.tasks.list_tasks(
             self._access.caller("tasks", "read"),
@@ -126,11 +136,13 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
             tasks=[task_message(v) for v in views], next_page_token=next_token
         )
 
-    async def LogVisit(self, request, context):  # type: ignore[no-untyped-def]
+    async def LogVisit(self, request: pb.LogVisitRequest, context: ServicerContext) -> pb.Visit:
         visit = await self.visits.log(self._access.caller("visits", "create"), new_visit(request))
         return visit_message(visit)
 
-    async def ListVisits(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListVisits(
+        self, request: pb.ListVisitsRequest, context: ServicerContext
+    ) -> pb.ListVisitsResponse:
         limit = page_size(request.page_size)
         visits = await self.visits.list_visits(
             self._access.caller("visits", "read"),
@@ -146,13 +158,15 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
             visits=[visit_message(v) for v in visits], next_page_token=next_token
         )
 
-    async def GetVisitFrequency(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetVisitFrequency(
+        self, request: pb.GetVisitFrequencyRequest, context: ServicerContext
+    ) -> pb.VisitFrequency:
         found = await self.visits.frequency(
             self._access.caller("visits", "read"), request.region_code, period(request)
         )
         return frequency_message(found)
 
-    async def RaiseAlert(self, request, context):  # type: ignore[no-untyped-def]
+    async def RaiseAlert(self, request: pb.RaiseAlertRequest, context: ServicerContext) -> pb.Alert:
         view = await self.alerts.raise_alert(
             self._access.caller("alerts", "create"),
             request.household_id,
@@ -161,11 +175,11 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
         )
         return alert_message(view)
 
-    async def GetAlert(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetAlert(self, request: pb.GetAlertRequest, context: ServicerContext) -> pb.Alert:
         caller = self._access.caller("alerts", "read")
         return alert_message(await self.alerts.get(caller, request.id))
 
-    async def ActOnAlert(self, request, context):  # type: ignore[no-untyped-def]
+    async def ActOnAlert(self, request: pb.ActOnAlertRequest, context: ServicerContext) -> pb.Alert:
         view = await self.alerts.act(
             self._access.caller("alerts", "handle"),
             request.id,
@@ -175,7 +189,9 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
         )
         return alert_message(view)
 
-    async def ListAlerts(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListAlerts(
+        self, request: pb.ListAlertsRequest, context: ServicerContext
+    ) -> pb.ListAlertsResponse:
         limit = page_size(request.page_size)
         views = await self.alerts.list_alerts(
             self._access.caller("alerts", "read"),
@@ -189,7 +205,7 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
             alerts=[alert_message(v) for v in views], next_page_token=next_token
         )
 
-    async def CheckIn(self, request, context):  # type: ignore[no-untyped-def]
+    async def CheckIn(self, request: pb.CheckInRequest, context: ServicerContext) -> pb.Attendance:
         attendance = await self.work_team.check_in(
             self._access.caller("work_logs", "create"),
             request.latitude if request.HasField("latitude") else None,
@@ -198,19 +214,23 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
         )
         return attendance_message(attendance)
 
-    async def LogWork(self, request, context):  # type: ignore[no-untyped-def]
+    async def LogWork(self, request: pb.LogWorkRequest, context: ServicerContext) -> pb.WorkLog:
         entry = await self.work_team.log_work(
             self._access.caller("work_logs", "create"), request.day, request.content
         )
         return work_log_message(entry)
 
-    async def SubmitMonthlyReport(self, request, context):  # type: ignore[no-untyped-def]
+    async def SubmitMonthlyReport(
+        self, request: pb.SubmitMonthlyReportRequest, context: ServicerContext
+    ) -> pb.MonthlyReport:
         report = await self.work_team.submit_report(
             self._access.caller("work_logs", "create"), request.month, request.content
         )
         return report_message(report)
 
-    async def ListWorkRecords(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListWorkRecords(
+        self, request: pb.ListWorkRecordsRequest, context: ServicerContext
+    ) -> pb.WorkRecords:
         caller = self._access.caller("work_logs", "read")
         region, month = request.region_code, request.month
         return pb.WorkRecords(
@@ -224,7 +244,9 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
             ],
         )
 
-    async def GetPerformance(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetPerformance(
+        self, request: pb.GetPerformanceRequest, context: ServicerContext
+    ) -> pb.Performance:
         found = await self.performance.performance(
             self._access.caller("performance", "read"), request.region_code, period(request)
         )

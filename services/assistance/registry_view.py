@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from jingzhun.identity.v1 import identity_pb2
 from jingzhun.registry.v1 import registry_pb2
@@ -14,6 +15,11 @@ from kit.errors import NotFound
 from kit.grpc_client import ServiceClient
 from kit.principal import Principal
 from kit.scope import Scope
+
+if TYPE_CHECKING:
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
+    from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
+
 
 PAGE = 200
 
@@ -34,7 +40,11 @@ class HouseholdRef:
 
 
 class RegistryView:
-    def __init__(self, registry: ServiceClient, identity: ServiceClient) -> None:
+    def __init__(
+        self,
+        registry: ServiceClient[RegistryServiceAsyncStub],
+        identity: ServiceClient[IdentityServiceAsyncStub],
+    ) -> None:
         self.registry = registry
         self.identity = identity
 
@@ -44,12 +54,14 @@ class RegistryView:
         """The household as the caller may see it (out of their scope: NotFound); with
         `named`, its village's name too (one more call, for the texts that quote it)."""
         found = await self.registry.call(
-            "GetHousehold", registry_pb2.GetHouseholdRequest(id=household_id), token=caller.token
+            self.registry.stub.GetHousehold,
+            registry_pb2.GetHouseholdRequest(id=household_id),
+            token=caller.token,
         )
         village_name = ""
         if named:
             region = await self.identity.call(
-                "GetRegion",
+                self.identity.stub.GetRegion,
                 identity_pb2.GetRegionRequest(code=found.village_code),
                 token=caller.token,
             )
@@ -69,7 +81,7 @@ class RegistryView:
         as the registry answers for a household that does not exist."""
         household = await self.household(caller, household_id, named=named)
         reply = await self.registry.call(
-            "ListPairings",
+            self.registry.stub.ListPairings,
             registry_pb2.ListPairingsRequest(household_id=household_id),
             token=caller.token,
         )
@@ -84,7 +96,7 @@ class RegistryView:
         if not scope.is_paired_only:
             return scope
         reply = await self.registry.call(
-            "ListPairings", registry_pb2.ListPairingsRequest(), token=caller.token
+            self.registry.stub.ListPairings, registry_pb2.ListPairingsRequest(), token=caller.token
         )
         return replace(scope, households=frozenset(p.household_id for p in reply.pairings))
 
@@ -98,7 +110,9 @@ class RegistryView:
             answers = await asyncio.gather(
                 *(
                     self.identity.call(
-                        "GetUser", identity_pb2.GetUserRequest(id=user_id), token=caller.token
+                        self.identity.stub.GetUser,
+                        identity_pb2.GetUserRequest(id=user_id),
+                        token=caller.token,
                     )
                     for user_id in dict.fromkeys(user_ids)
                 ),
@@ -117,7 +131,9 @@ class RegistryView:
             request = identity_pb2.ListUsersRequest(
                 region_code=region_code, role=role, page_size=PAGE, page_token=page_token
             )
-            reply = await self.identity.call("ListUsers", request, token=caller.token)
+            reply = await self.identity.call(
+                self.identity.stub.ListUsers, request, token=caller.token
+            )
             found += [Cadre(u.id, u.region_code) for u in reply.users if not u.disabled]
             if not reply.next_page_token:
                 return found

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC
+
+from grpc.aio import ServicerContext
 
 from jingzhun.identity.v1 import identity_pb2 as pb
 from jingzhun.identity.v1 import identity_pb2_grpc
@@ -58,38 +61,52 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
 
     # ------------------------------------------------------------------ tokens
 
-    async def Authenticate(self, request, context):  # type: ignore[no-untyped-def]
+    async def Authenticate(
+        self, request: pb.AuthenticateRequest, context: ServicerContext
+    ) -> pb.TokenResponse:
         return token_response(
             await self.auth.authenticate(request.mobile, request.password, request.client_ip)
         )
 
-    async def RefreshToken(self, request, context):  # type: ignore[no-untyped-def]
+    async def RefreshToken(
+        self, request: pb.RefreshTokenRequest, context: ServicerContext
+    ) -> pb.TokenResponse:
         return token_response(await self.auth.refresh(request.refresh_token, request.client_ip))
 
-    async def AuthenticateClient(self, request, context):  # type: ignore[no-untyped-def]
+    async def AuthenticateClient(
+        self, request: pb.AuthenticateClientRequest, context: ServicerContext
+    ) -> pb.TokenResponse:
         grant = await self.auth.authenticate_client(
             request.client_id, request.client_secret, list(request.scopes), request.client_ip
         )
         return token_response(grant)
 
-    async def Logout(self, request, context):  # type: ignore[no-untyped-def]
+    async def Logout(
+        self, request: pb.LogoutRequest, context: ServicerContext
+    ) -> pb.LogoutResponse:
         await self.auth.logout(require_principal())
         return pb.LogoutResponse()
 
-    async def ChangePassword(self, request, context):  # type: ignore[no-untyped-def]
+    async def ChangePassword(
+        self, request: pb.ChangePasswordRequest, context: ServicerContext
+    ) -> pb.TokenResponse:
         grant = await self.auth.change_password(
             require_principal(), request.current_password, request.new_password
         )
         return token_response(grant)
 
-    async def SyncRevocations(self, request, context):  # type: ignore[no-untyped-def]
+    async def SyncRevocations(
+        self, request: pb.SyncRevocationsRequest, context: ServicerContext
+    ) -> pb.SyncRevocationsResponse:
         self._caller("revocations", "sync")
         users, sessions = await self.auth.sync_revocations()
         return pb.SyncRevocationsResponse(users=users, sessions=sessions)
 
     # ------------------------------------------------------------------ users
 
-    async def CreateUser(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateUser(
+        self, request: pb.CreateUserRequest, context: ServicerContext
+    ) -> pb.CreateUserResponse:
         view, password = await self.users.create(
             self._caller("users", "create"),
             request.mobile,
@@ -99,18 +116,22 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         )
         return pb.CreateUserResponse(user=user_message(view), initial_password=password)
 
-    async def GetUser(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetUser(self, request: pb.GetUserRequest, context: ServicerContext) -> pb.User:
         caller = self._caller("users", "read")
         view = await self.users.get(caller, request.id)
         return user_message(view, reveal_mobile=view.user.id == caller.subject)
 
-    async def GetCurrentUser(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetCurrentUser(
+        self, request: pb.GetCurrentUserRequest, context: ServicerContext
+    ) -> pb.User:
         caller = require_principal()
         if caller.kind != USER:
             raise InvalidArgument("an integrator client is not a user", reason="NOT_A_USER")
         return user_message(await self.users.get(caller, caller.subject), reveal_mobile=True)
 
-    async def ListUsers(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListUsers(
+        self, request: pb.ListUsersRequest, context: ServicerContext
+    ) -> pb.ListUsersResponse:
         limit = page_size(request.page_size)
         views = await self.users.list_users(
             self._caller("users", "read"),
@@ -125,7 +146,9 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             users=[user_message(v) for v in views], next_page_token=next_token
         )
 
-    async def ListContacts(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListContacts(
+        self, request: pb.ListContactsRequest, context: ServicerContext
+    ) -> AsyncIterator[pb.ContactPage]:
         pages = self.contacts.contacts(
             self._caller("users", "contact"),
             user_ids=list(request.user_ids),
@@ -136,7 +159,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         async for page in pages:
             yield pb.ContactPage(contacts=[contact_message(c) for c in page])
 
-    async def UpdateUser(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateUser(self, request: pb.UpdateUserRequest, context: ServicerContext) -> pb.User:
         changes = UserChanges(
             name=request.name if request.HasField("name") else None,
             disabled=request.disabled if request.HasField("disabled") else None,
@@ -147,13 +170,17 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             await self.users.update(self._caller("users", "update"), request.id, changes)
         )
 
-    async def ResetPassword(self, request, context):  # type: ignore[no-untyped-def]
+    async def ResetPassword(
+        self, request: pb.ResetPasswordRequest, context: ServicerContext
+    ) -> pb.ResetPasswordResponse:
         password = await self.users.reset_password(self._caller("users", "update"), request.id)
         return pb.ResetPasswordResponse(initial_password=password)
 
     # ------------------------------------------------------------------ clients
 
-    async def CreateClient(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateClient(
+        self, request: pb.CreateClientRequest, context: ServicerContext
+    ) -> pb.CreateClientResponse:
         client, secret = await self.clients.create(
             self._caller("clients", "create"),
             request.name,
@@ -163,7 +190,9 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         )
         return pb.CreateClientResponse(client=client_message(client), client_secret=secret)
 
-    async def ListClients(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListClients(
+        self, request: pb.ListClientsRequest, context: ServicerContext
+    ) -> pb.ListClientsResponse:
         limit = page_size(request.page_size)
         found = await self.clients.list_clients(
             self._caller("clients", "read"),
@@ -176,12 +205,16 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             clients=[client_message(c) for c in found], next_page_token=next_token
         )
 
-    async def DisableClient(self, request, context):  # type: ignore[no-untyped-def]
+    async def DisableClient(
+        self, request: pb.DisableClientRequest, context: ServicerContext
+    ) -> pb.Client:
         return client_message(
             await self.clients.disable(self._caller("clients", "update"), request.client_id)
         )
 
-    async def UpdateClient(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateClient(
+        self, request: pb.UpdateClientRequest, context: ServicerContext
+    ) -> pb.Client:
         quota = request.requests_per_minute if request.HasField("requests_per_minute") else None
         return client_message(
             await self.clients.update(self._caller("clients", "update"), request.client_id, quota)
@@ -189,11 +222,13 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
 
     # ------------------------------------------------------------------ territory
 
-    async def GetRegion(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetRegion(self, request: pb.GetRegionRequest, context: ServicerContext) -> pb.Region:
         node = self.regions.visible(self._caller("regions", "read"), request.code)
         return region_message(node, self.regions.c.regions.ancestors(node.code))
 
-    async def ListRegions(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListRegions(
+        self, request: pb.ListRegionsRequest, context: ServicerContext
+    ) -> pb.ListRegionsResponse:
         limit = page_size(request.page_size)
         found = self.regions.children(
             self._caller("regions", "read"),
@@ -207,7 +242,9 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             regions=[region_message(n, []) for n in found], next_page_token=next_token
         )
 
-    async def ApplyDivisionChange(self, request, context):  # type: ignore[no-untyped-def]
+    async def ApplyDivisionChange(
+        self, request: pb.ApplyDivisionChangeRequest, context: ServicerContext
+    ) -> pb.DivisionChange:
         change = DivisionRequest(
             kind=request.kind,
             reason=request.reason,
@@ -219,7 +256,9 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             await self.regions.apply_change(self._caller("regions", "change"), change)
         )
 
-    async def ListDivisionChanges(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListDivisionChanges(
+        self, request: pb.ListDivisionChangesRequest, context: ServicerContext
+    ) -> pb.ListDivisionChangesResponse:
         self._caller("regions", "read")
         limit = page_size(request.page_size)
         found = await self.regions.list_changes(decode_number_token(request.page_token), limit)
@@ -230,7 +269,9 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
 
     # ------------------------------------------------------------------ policy and audit
 
-    async def GetAuthorizationPolicy(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetAuthorizationPolicy(
+        self, request: pb.GetAuthorizationPolicyRequest, context: ServicerContext
+    ) -> pb.AuthorizationPolicy:
         self._caller("policy", "read")
         authorizer = self.auth.c.authorizer
         return pb.AuthorizationPolicy(
@@ -240,7 +281,9 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             grants=[pb.GrantRule(granter_role=g, grantable_role=r) for g, r in authorizer.grants],
         )
 
-    async def ListAuditRecords(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListAuditRecords(
+        self, request: pb.ListAuditRecordsRequest, context: ServicerContext
+    ) -> pb.ListAuditRecordsResponse:
         limit = page_size(request.page_size)
         before = decode_number_token(request.page_token)
         filters = AuditFilters(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from grpc.aio import ServicerContext
+
 from jingzhun.notification.v1 import notification_pb2 as pb
 from jingzhun.notification.v1 import notification_pb2_grpc
 from kit.access import Access
@@ -28,7 +30,9 @@ class NotificationApi(notification_pb2_grpc.NotificationServiceServicer):
         self.broadcasts = broadcasts
         self._access = Access(authorizer)
 
-    async def CreateBroadcast(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateBroadcast(
+        self, request: pb.CreateBroadcastRequest, context: ServicerContext
+    ) -> pb.Broadcast:
         new = NewBroadcast(
             role=request.role,
             region_code=request.region_code,
@@ -40,11 +44,15 @@ class NotificationApi(notification_pb2_grpc.NotificationServiceServicer):
         view = await self.broadcasts.create(self._access.caller("notices", "create"), new)
         return broadcast_message(view)
 
-    async def GetBroadcast(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetBroadcast(
+        self, request: pb.GetBroadcastRequest, context: ServicerContext
+    ) -> pb.Broadcast:
         caller = self._access.caller("notices", "read")
         return broadcast_message(await self.broadcasts.get(caller, request.id))
 
-    async def ListBroadcastRecipients(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListBroadcastRecipients(
+        self, request: pb.ListBroadcastRecipientsRequest, context: ServicerContext
+    ) -> pb.ListMessagesResponse:
         limit = page_size(request.page_size)
         found = await self.broadcasts.recipients(
             self._access.caller("notices", "read"),
@@ -55,7 +63,9 @@ class NotificationApi(notification_pb2_grpc.NotificationServiceServicer):
         )
         return page(found, limit)
 
-    async def ListMessages(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListMessages(
+        self, request: pb.ListMessagesRequest, context: ServicerContext
+    ) -> pb.ListMessagesResponse:
         limit = page_size(request.page_size)
         found = await self.broadcasts.messages(
             self._access.caller("messages", "read"),

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jingzhun.identity.v1 import identity_pb2 as pb
 from kit.grpc_client import ServiceClient
 from kit.principal import Principal
 from kit.service_auth import ServiceCredentials
+
+if TYPE_CHECKING:
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
+
 
 PAGE = 2000
 
@@ -25,7 +30,9 @@ class Audience:
 
 
 class Directory:
-    def __init__(self, identity: ServiceClient, credentials: ServiceCredentials) -> None:
+    def __init__(
+        self, identity: ServiceClient[IdentityServiceAsyncStub], credentials: ServiceCredentials
+    ) -> None:
         self.identity = identity
         self.credentials = credentials
 
@@ -38,11 +45,13 @@ class Directory:
             page_size=PAGE,
         )
         token = await self.credentials.token()
-        async for page in self.identity.stream("ListContacts", request, token=token):
+        async for page in self.identity.stream(
+            self.identity.stub.ListContacts, request, token=token
+        ):
             yield list(page.contacts)
 
     async def check_region(self, caller: Principal, region_code: str) -> None:
         """NotFound unless the region exists and lies in the caller's territory."""
         await self.identity.call(
-            "GetRegion", pb.GetRegionRequest(code=region_code), token=caller.token
+            self.identity.stub.GetRegion, pb.GetRegionRequest(code=region_code), token=caller.token
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from grpc.aio import ServicerContext
+
 from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
@@ -57,18 +59,24 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self.statistics = statistics
         self._caller = access.caller
 
-    async def CreateHousehold(self, request, context):  # type: ignore[no-untyped-def]
+    async def CreateHousehold(
+        self, request: pb.CreateHouseholdRequest, context: ServicerContext
+    ) -> pb.Household:
         view = await self.households.create(
             self._caller("households", "create"), new_household(request)
         )
         return household_message(view)
 
-    async def GetHousehold(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetHousehold(
+        self, request: pb.GetHouseholdRequest, context: ServicerContext
+    ) -> pb.Household:
         return household_message(
             await self.households.get(self._caller("households", "read"), request.id)
         )
 
-    async def ListHouseholds(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListHouseholds(
+        self, request: pb.ListHouseholdsRequest, context: ServicerContext
+    ) -> pb.ListHouseholdsResponse:
         limit = page_size(request.page_size)
         views = await self.households.list_households(
             self._caller("households", "read"),
@@ -82,14 +90,18 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             households=[household_message(v) for v in views], next_page_token=next_token
         )
 
-    async def UpdateHousehold(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateHousehold(
+        self, request: pb.UpdateHouseholdRequest, context: ServicerContext
+    ) -> pb.Household:
         wanted = household_changes(request)
         view = await self.households.update(
             self._caller("households", "update"), request.id, request.expected_version, wanted
         )
         return household_message(view)
 
-    async def TransitionHousehold(self, request, context):  # type: ignore[no-untyped-def]
+    async def TransitionHousehold(
+        self, request: pb.TransitionHouseholdRequest, context: ServicerContext
+    ) -> pb.Household:
         view = await self.households.transition(
             self._caller("households", "transition"),
             request.id,
@@ -99,7 +111,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
         return household_message(view)
 
-    async def ListHouseholdHistory(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListHouseholdHistory(
+        self, request: pb.ListHouseholdHistoryRequest, context: ServicerContext
+    ) -> pb.ListHouseholdHistoryResponse:
         limit = page_size(request.page_size)
         after = decode_number_token(request.page_token)
         entries = await self.households.history(
@@ -110,11 +124,15 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             entries=[history_message(e) for e in entries], next_page_token=next_token
         )
 
-    async def RevealIdNumber(self, request, context):  # type: ignore[no-untyped-def]
+    async def RevealIdNumber(
+        self, request: pb.RevealIdNumberRequest, context: ServicerContext
+    ) -> pb.RevealIdNumberResponse:
         number = await self._reveal(request, "id_number")
         return pb.RevealIdNumberResponse(id_number=number)
 
-    async def RevealPhone(self, request, context):  # type: ignore[no-untyped-def]
+    async def RevealPhone(
+        self, request: pb.RevealIdNumberRequest, context: ServicerContext
+    ) -> pb.RevealPhoneResponse:
         return pb.RevealPhoneResponse(phone=await self._reveal(request, "phone"))
 
     async def _reveal(self, request: pb.RevealIdNumberRequest, what: str) -> str:
@@ -126,13 +144,17 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             what,
         )
 
-    async def PairHelper(self, request, context):  # type: ignore[no-untyped-def]
+    async def PairHelper(
+        self, request: pb.PairHelperRequest, context: ServicerContext
+    ) -> pb.Pairing:
         pairing = await self.pairings.pair(
             self._caller("households", "pair"), request.household_id, request.helper_id
         )
         return pairing_message(pairing)
 
-    async def ListPairings(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListPairings(
+        self, request: pb.ListPairingsRequest, context: ServicerContext
+    ) -> pb.ListPairingsResponse:
         caller = self._caller("households", "read")
         if request.household_id:
             found = await self.pairings.of_household(caller, request.household_id)
@@ -140,13 +162,17 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             found = await self.pairings.of_helper(caller, request.helper_id or caller.subject)
         return pb.ListPairingsResponse(pairings=[pairing_message(p) for p in found])
 
-    async def UnpairHelper(self, request, context):  # type: ignore[no-untyped-def]
+    async def UnpairHelper(
+        self, request: pb.UnpairHelperRequest, context: ServicerContext
+    ) -> pb.UnpairHelperResponse:
         await self.pairings.unpair(
             self._caller("households", "pair"), request.household_id, request.helper_id
         )
         return pb.UnpairHelperResponse()
 
-    async def ProposeChange(self, request, context):  # type: ignore[no-untyped-def]
+    async def ProposeChange(
+        self, request: pb.ProposeChangeRequest, context: ServicerContext
+    ) -> pb.ChangeRequest:
         change = request.change
         incomes = (
             YearIncomes(request.incomes.year, dict(request.incomes.by_source))
@@ -169,7 +195,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
         return change_request_message(proposal)
 
-    async def ListChangeRequests(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListChangeRequests(
+        self, request: pb.ListChangeRequestsRequest, context: ServicerContext
+    ) -> pb.ListChangeRequestsResponse:
         limit = page_size(request.page_size)
         found = await self.reviews.list_requests(
             self._caller("households", "read"),
@@ -183,19 +211,23 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             requests=[change_request_message(r) for r in found], next_page_token=next_token
         )
 
-    async def ReviewChangeRequest(self, request, context):  # type: ignore[no-untyped-def]
+    async def ReviewChangeRequest(
+        self, request: pb.ReviewChangeRequestRequest, context: ServicerContext
+    ) -> pb.ChangeRequest:
         reviewed = await self.reviews.review(
             self._caller("households", "review"), request.id, request.approve, request.reason
         )
         return change_request_message(reviewed)
 
-    async def GetStatistics(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetStatistics(
+        self, request: pb.GetStatisticsRequest, context: ServicerContext
+    ) -> pb.Statistics:
         found = await self.statistics.region(
             self._caller("households", "read"), request.region_code, request.population
         )
         return statistics_message(found)
 
-    async def GetTrends(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetTrends(self, request: pb.GetTrendsRequest, context: ServicerContext) -> pb.Trends:
         found = await self.statistics.trends(
             self._caller("households", "read"), request.region_code, request.period
         )
@@ -205,7 +237,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             points=[pb.TrendPoint(**asdict(point)) for point in found.points],
         )
 
-    async def ListHouseholdLocations(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListHouseholdLocations(
+        self, request: pb.ListHouseholdLocationsRequest, context: ServicerContext
+    ) -> pb.ListHouseholdLocationsResponse:
         found, truncated = await self.statistics.locations(
             self._caller("households", "read"),
             request.region_code,
@@ -217,7 +251,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             locations=[location_message(h) for h in found], truncated=truncated
         )
 
-    async def ListVillageAggregates(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListVillageAggregates(
+        self, request: pb.ListHouseholdLocationsRequest, context: ServicerContext
+    ) -> pb.ListVillageAggregatesResponse:
         found = await self.statistics.villages(
             self._caller("households", "read"),
             request.region_code,
@@ -226,13 +262,17 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
         return pb.ListVillageAggregatesResponse(villages=[village_message(v) for v in found])
 
-    async def GetPublicLink(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetPublicLink(
+        self, request: pb.GetPublicLinkRequest, context: ServicerContext
+    ) -> pb.PublicLink:
         household = await self.households.get(
             self._caller("households", "read"), request.household_id
         )
         return pb.PublicLink(token=self.links.token_for(household.household.id))
 
-    async def GetPublicSummary(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetPublicSummary(
+        self, request: pb.GetPublicSummaryRequest, context: ServicerContext
+    ) -> pb.PublicSummary:
         found = await self.links.summary(request.token)
         return pb.PublicSummary(
             household_id=found.household_id,
@@ -245,7 +285,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             helpers=found.helpers,
         )
 
-    async def SetIncomes(self, request, context):  # type: ignore[no-untyped-def]
+    async def SetIncomes(
+        self, request: pb.SetIncomesRequest, context: ServicerContext
+    ) -> pb.Household:
         view = await self.livelihood.set_incomes(
             self._caller("households", "update"),
             request.household_id,
@@ -254,13 +296,17 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
         return household_message(view)
 
-    async def SetIndicators(self, request, context):  # type: ignore[no-untyped-def]
+    async def SetIndicators(
+        self, request: pb.SetIndicatorsRequest, context: ServicerContext
+    ) -> pb.Household:
         view = await self.livelihood.set_indicators(
             self._caller("households", "update"), request.household_id, dict(request.values)
         )
         return household_message(view)
 
-    async def AddMember(self, request, context):  # type: ignore[no-untyped-def]
+    async def AddMember(
+        self, request: pb.AddMemberRequest, context: ServicerContext
+    ) -> pb.Household:
         view = await self.members.add(
             self._caller("households", "update"),
             request.household_id,
@@ -269,7 +315,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
         return household_message(view)
 
-    async def UpdateMember(self, request, context):  # type: ignore[no-untyped-def]
+    async def UpdateMember(
+        self, request: pb.UpdateMemberRequest, context: ServicerContext
+    ) -> pb.Household:
         view = await self.members.update(
             self._caller("households", "update"),
             request.household_id,
@@ -279,7 +327,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
         return household_message(view)
 
-    async def RecordBenefit(self, request, context):  # type: ignore[no-untyped-def]
+    async def RecordBenefit(
+        self, request: pb.RecordBenefitRequest, context: ServicerContext
+    ) -> pb.Benefit:
         new = NewBenefit(
             year=request.year,
             quarter=request.quarter,
@@ -292,7 +342,9 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         )
         return benefit_message(benefit)
 
-    async def ListBenefits(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListBenefits(
+        self, request: pb.ListBenefitsRequest, context: ServicerContext
+    ) -> pb.ListBenefitsResponse:
         found = await self.benefits.list_benefits(
             self._caller("households", "read"), request.household_id, request.year or None
         )

@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from grpc.aio import ServicerContext
+
 from jingzhun.registry.v1 import transfer_pb2 as pb
 from jingzhun.registry.v1 import transfer_pb2_grpc
 from kit.access import Access
@@ -44,13 +46,17 @@ class RegistryTransferApi(transfer_pb2_grpc.RegistryTransferServiceServicer):
         self.imports, self.exports = imports, exports
         self._caller = access.caller
 
-    async def GetTemplate(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetTemplate(
+        self, request: pb.GetTemplateRequest, context: ServicerContext
+    ) -> AsyncIterator[pb.FileChunk]:
         self._caller("households", "read")
         kind = parse(request.kind, TemplateKind, "kind")
         async for chunk in chunks(rows_of(template_rows(kind)), request.file_format, kind):
             yield chunk
 
-    async def ImportFile(self, request_iterator, context):  # type: ignore[no-untyped-def]
+    async def ImportFile(
+        self, request_iterator: AsyncIterator[pb.ImportChunk], context: ServicerContext
+    ) -> pb.ImportJob:
         first = await anext(aiter(request_iterator), None)
         if first is None or not first.HasField("options"):
             raise InvalidArgument(
@@ -67,12 +73,16 @@ class RegistryTransferApi(transfer_pb2_grpc.RegistryTransferServiceServicer):
             job = await self.imports.import_file(caller, request, path)
         return import_job_message(job)
 
-    async def GetImportJob(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetImportJob(
+        self, request: pb.GetImportJobRequest, context: ServicerContext
+    ) -> pb.ImportJob:
         return import_job_message(
             await self.imports.job(self._caller("households", "import"), request.id)
         )
 
-    async def ListImportJobs(self, request, context):  # type: ignore[no-untyped-def]
+    async def ListImportJobs(
+        self, request: pb.ListImportJobsRequest, context: ServicerContext
+    ) -> pb.ListImportJobsResponse:
         limit = page_size(request.page_size)
         jobs = await self.imports.jobs(
             self._caller("households", "import"),
@@ -85,7 +95,9 @@ class RegistryTransferApi(transfer_pb2_grpc.RegistryTransferServiceServicer):
             next_page_token=encode_token(jobs[-1].id) if len(jobs) == limit else "",
         )
 
-    async def GetImportReport(self, request, context):  # type: ignore[no-untyped-def]
+    async def GetImportReport(
+        self, request: pb.GetImportReportRequest, context: ServicerContext
+    ) -> AsyncIterator[pb.FileChunk]:
         caller = self._caller("households", "import")
         await self.imports.job(caller, request.id)  # a missing job fails before any byte
         async for chunk in chunks(
@@ -93,7 +105,9 @@ class RegistryTransferApi(transfer_pb2_grpc.RegistryTransferServiceServicer):
         ):
             yield chunk
 
-    async def ExportHouseholds(self, request, context):  # type: ignore[no-untyped-def]
+    async def ExportHouseholds(
+        self, request: pb.ExportHouseholdsRequest, context: ServicerContext
+    ) -> AsyncIterator[pb.FileChunk]:
         caller = self._caller("households", "export")
         rows = self.exports.household_rows(caller, request.region_code)
         async for chunk in chunks(rows, request.file_format, "households"):

@@ -4,6 +4,8 @@ covers the household's village."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.identity.v1 import identity_pb2
@@ -18,6 +20,9 @@ from services.registry.components import Components
 from services.registry.events import SERVICE
 from services.registry.households_service import HouseholdsService
 from services.registry.models import Household, Pairing
+
+if TYPE_CHECKING:
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
 
 
 def record_pairing(
@@ -36,7 +41,10 @@ def record_pairing(
 
 class PairingsService:
     def __init__(
-        self, components: Components, households: HouseholdsService, identity: ServiceClient
+        self,
+        components: Components,
+        households: HouseholdsService,
+        identity: ServiceClient[IdentityServiceAsyncStub],
     ) -> None:
         self.c = components
         self.households = households
@@ -112,7 +120,9 @@ class PairingsService:
         """The helper's account as identity shows it to the caller (out of scope: not found)."""
         try:
             return await self.identity.call(
-                "GetUser", identity_pb2.GetUserRequest(id=helper_id), token=caller.token
+                self.identity.stub.GetUser,
+                identity_pb2.GetUserRequest(id=helper_id),
+                token=caller.token,
             )
         except NotFound:
             raise NotFound("helper not found", reason="HELPER_NOT_FOUND") from None

@@ -5,12 +5,18 @@ registry household."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from jingzhun.identity.v1 import identity_pb2
 from jingzhun.registry.v1 import registry_pb2
 from kit.grpc_client import ServiceClient
 from kit.principal import Principal
 from kit.territory import Level, level_of
+
+if TYPE_CHECKING:
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
+    from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
+
 
 PAGE = 200
 
@@ -28,14 +34,20 @@ class HouseholdRef:
 
 
 class Directory:
-    def __init__(self, identity: ServiceClient, registry: ServiceClient) -> None:
+    def __init__(
+        self,
+        identity: ServiceClient[IdentityServiceAsyncStub],
+        registry: ServiceClient[RegistryServiceAsyncStub],
+    ) -> None:
         self.identity = identity
         self.registry = registry
 
     async def region(self, caller: Principal, code: str) -> RegionRef:
         """The region as the caller may see it (out of their territory: NotFound)."""
         found = await self.identity.call(
-            "GetRegion", identity_pb2.GetRegionRequest(code=code), token=caller.token
+            self.identity.stub.GetRegion,
+            identity_pb2.GetRegionRequest(code=code),
+            token=caller.token,
         )
         return RegionRef(found.code, found.name)
 
@@ -54,7 +66,9 @@ class Directory:
     async def household(self, caller: Principal, household_id: str) -> HouseholdRef:
         """The registry household as the caller may see it (out of their territory: NotFound)."""
         found = await self.registry.call(
-            "GetHousehold", registry_pb2.GetHouseholdRequest(id=household_id), token=caller.token
+            self.registry.stub.GetHousehold,
+            registry_pb2.GetHouseholdRequest(id=household_id),
+            token=caller.token,
         )
         return HouseholdRef(found.id, found.village_code)
 
@@ -65,7 +79,9 @@ class Directory:
             request = identity_pb2.ListRegionsRequest(
                 parent_code=code, page_size=PAGE, page_token=page_token
             )
-            reply = await self.identity.call("ListRegions", request, token=caller.token)
+            reply = await self.identity.call(
+                self.identity.stub.ListRegions, request, token=caller.token
+            )
             found += [RegionRef(r.code, r.name) for r in reply.regions if not r.retired]
             if not reply.next_page_token:
                 return found

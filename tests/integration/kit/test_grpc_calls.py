@@ -63,7 +63,9 @@ async def test_the_callee_sees_the_callers_trace_identity_and_request_id(
         subject="u-1", kind="user", region_code="370100000000", roles=["admin"]
     ).token
     with trace.get_tracer(__name__).start_as_current_span("gateway request") as span:
-        await client.call("Check", health_pb2.HealthCheckRequest(), token=token, request_id="r-1")
+        await client.call(
+            client.stub.Check, health_pb2.HealthCheckRequest(), token=token, request_id="r-1"
+        )
         trace_id = format(span.get_span_context().trace_id, "032x")
     assert witness.seen == [(trace_id, "u-1", "r-1")]
 
@@ -71,7 +73,7 @@ async def test_the_callee_sees_the_callers_trace_identity_and_request_id(
 async def test_a_domain_error_crosses_grpc_as_itself(served: tuple[ServiceClient, Witness]) -> None:
     client, _ = served
     with pytest.raises(NotFound) as raised:
-        await client.call("Check", health_pb2.HealthCheckRequest(service="missing"))
+        await client.call(client.stub.Check, health_pb2.HealthCheckRequest(service="missing"))
     assert (raised.value.message, raised.value.reason) == ("no such thing", "THING_NOT_FOUND")
 
 
@@ -87,8 +89,8 @@ async def test_every_call_is_counted_by_the_code_it_ended_with_and_timed(
     timed = {"service": "grpc.health.v1.Health", "method": "Check"}
     before = (handled("OK"), handled("NOT_FOUND"))
     calls = REGISTRY.get_sample_value("jz_grpc_server_handling_seconds_count", timed) or 0.0
-    await client.call("Check", health_pb2.HealthCheckRequest())
+    await client.call(client.stub.Check, health_pb2.HealthCheckRequest())
     with pytest.raises(NotFound):
-        await client.call("Check", health_pb2.HealthCheckRequest(service="missing"))
+        await client.call(client.stub.Check, health_pb2.HealthCheckRequest(service="missing"))
     assert (handled("OK"), handled("NOT_FOUND")) == (before[0] + 1, before[1] + 1)
     assert REGISTRY.get_sample_value("jz_grpc_server_handling_seconds_count", timed) == calls + 2
