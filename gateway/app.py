@@ -135,6 +135,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         description="The precision poverty-alleviation platform. Every resource is limited to the "
         "caller's territory; errors are RFC 9457 problem details.",
         lifespan=lifespan,
+        # One span per request (its trace goes on to the services); FastAPI's spans of the
+        # dependencies, endpoint and serialisation inside it would cost every request.
+        telemetry={"operation_spans": False},
     )
     install_problem_handlers(app)
     uploads = dict.fromkeys(imports.UPLOAD_PATHS, settings.max_upload_bytes)
