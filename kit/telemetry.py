@@ -18,7 +18,12 @@ from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorServer
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ParentBased,
+    Sampler,
+    TraceIdRatioBased,
+)
 
 # The OTLP protocols, most specific variable first (the OpenTelemetry SDK's own names).
 PROTOCOL_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
@@ -52,6 +57,12 @@ def span_exporter(name: str) -> SpanExporter | None:
     return None if name == "none" else EXPORTERS[name]()
 
 
+def sampler(exporter: SpanExporter | None, sample_ratio: float) -> Sampler:
+    """What is recorded: a `sample_ratio` of the traces that start here, the sampled ones of
+    those that arrive — and nothing when no exporter would send it anywhere."""
+    return ParentBased(TraceIdRatioBased(sample_ratio)) if exporter is not None else ALWAYS_OFF
+
+
 def configure_tracing(service: str, exporter: str = "none", sample_ratio: float = 1.0) -> None:
     """Install the tracer provider and gRPC instrumentation once per process. A trace that
     starts here is recorded with probability `sample_ratio`; one that arrives follows its
@@ -64,7 +75,7 @@ def configure_tracing(service: str, exporter: str = "none", sample_ratio: float 
     chosen = span_exporter(exporter)
     provider = TracerProvider(
         resource=Resource.create({"service.name": service}),
-        sampler=ParentBased(TraceIdRatioBased(sample_ratio)) if chosen is not None else ALWAYS_OFF,
+        sampler=sampler(chosen, sample_ratio),
     )
     if chosen is not None:
         provider.add_span_processor(BatchSpanProcessor(chosen))
