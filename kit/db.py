@@ -84,6 +84,7 @@ _held: ContextVar[tuple[Database, AsyncSession] | None] = ContextVar("held_sessi
 class Database:
     def __init__(self, url: str, server_settings: dict[str, str] | None = None) -> None:
         self.url = url
+        self.is_postgres = not is_sqlite(url)
         self.engine = create_engine(url, server_settings)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
@@ -92,10 +93,6 @@ class Database:
         self._server_settings = server_settings
         self._pool: asyncpg.Pool | None = None
         self._pool_lock = asyncio.Lock()
-
-    @property
-    def is_postgres(self) -> bool:
-        return not is_sqlite(self.url)
 
     async def fetch_row(self, query: str, *args: Any) -> asyncpg.Record | None:
         """One read-only statement's first row (PostgreSQL only), on a pool of plain asyncpg

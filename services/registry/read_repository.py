@@ -46,8 +46,12 @@ BENEFIT_TOTALS = (
 )
 
 
+def _names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns)
+
+
 def _row(table: Table, alias: str) -> str:
-    return f"ROW({', '.join(f'{alias}.{c.name}' for c in table.columns)})"
+    return f"ROW({', '.join(f'{alias}.{name}' for name in _names(table))})"
 
 
 _SCOPED_HOUSEHOLD = f"""
@@ -86,17 +90,19 @@ async def household_with_parts(
     fields = dict(row.items())
     members, incomes, indicators, benefits = (fields.pop(name) for name in _PARTS)
     return Household.model_construct(**fields), HouseholdParts(
-        members=_rows(Member, _members, members),
-        incomes=_rows(Income, _incomes, incomes),
-        indicators=_rows(Indicator, _indicators, indicators),
+        members=_rows(Member, _MEMBER_NAMES, members),
+        incomes=_rows(Income, _INCOME_NAMES, incomes),
+        indicators=_rows(Indicator, _INDICATOR_NAMES, indicators),
         benefits_by_year={int(year): int(total) for year, total in benefits},
     )
 
 
-def _rows(model: type[M], table: Table, values: list[tuple]) -> list[M]:
+def _rows(model: type[M], names: tuple[str, ...], values: list[tuple]) -> list[M]:
     """Rows of our own table, from the tuples of `_row`: constructed without validation."""
-    names = [c.name for c in table.columns]
     return [model.model_construct(**dict(zip(names, v, strict=True))) for v in values]
+
+
+_MEMBER_NAMES, _INCOME_NAMES, _INDICATOR_NAMES = map(_names, (_members, _incomes, _indicators))
 
 
 @dataclass(frozen=True)
