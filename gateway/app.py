@@ -53,6 +53,7 @@ from gateway.routes import (
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
 from jingzhun.identity.v1 import identity_pb2 as pb
+from kit.heap import freeze_startup_heap
 from kit.metrics import HttpMetricsMiddleware
 from kit.policy import fetch_policy_when_ready
 from kit.redis_client import redis_client
@@ -119,6 +120,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         state = build_state(settings)
         app.state.gateway = state
         loader = asyncio.create_task(keep_policy_loaded(state))
+        freeze_startup_heap()
         yield
         loader.cancel()
         with suppress(asyncio.CancelledError):
@@ -137,6 +139,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         description="The precision poverty-alleviation platform. Every resource is limited to the "
         "caller's territory; errors are RFC 9457 problem details.",
         lifespan=lifespan,
+        # One span per request (its trace goes on to the services); FastAPI's spans of the
+        # dependencies, endpoint and serialisation inside it would cost every request, and
+        # so would its look-ups, per request, of OpenTelemetry meter and logger providers this
+        # platform never installs (metrics: kit.metrics; logs: kit.logs).
+        telemetry={"operation_spans": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
     uploads = dict.fromkeys(imports.UPLOAD_PATHS, settings.max_upload_bytes)

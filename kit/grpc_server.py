@@ -20,6 +20,7 @@ from grpc_reflection.v1alpha import reflection
 from kit.anonymous_methods import is_anonymous
 from kit.errors import DomainError, Internal, Unauthenticated
 from kit.grpc_errors import to_grpc_status
+from kit.heap import freeze_startup_heap
 from kit.metrics import GrpcMethodMetrics
 from kit.principal import current_principal
 from kit.tokens import TokenVerifier
@@ -173,6 +174,7 @@ async def serve(
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("serving gRPC", extra={"address": address, "services": names})
+    freeze_startup_heap()
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

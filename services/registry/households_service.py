@@ -175,9 +175,15 @@ class HouseholdsService:
 
     async def get(self, caller: Principal, household_id: str) -> HouseholdView:
         """The hottest read, on the lean path of `read_repository`."""
-        async with self.c.db.engine.connect() as connection:
-            household = found(await reads.household(connection, caller.scope, household_id))
-            parts = await reads.parts_of(connection, household_id)
+        if self.c.db.is_postgres:
+            read = await reads.household_with_parts(self.c.db, caller.scope, household_id)
+            if read is None:
+                raise not_found()
+            household, parts = read
+        else:
+            async with self.c.db.engine.connect() as connection:
+                household = found(await reads.household(connection, caller.scope, household_id))
+                parts = await reads.parts_of(connection, household_id)
         return HouseholdView(
             household,
             parts.members,

@@ -1,18 +1,29 @@
 """The SQL of the registry's hottest read, one household with its parts (GET a household, the
 public page, the reply to every edit): Core statements built once, run on a plain connection.
 The ORM session, its identity map and IN-list expansion cost over twice the CPU of this path
-(benchmarks/gateway_household.py; BASELINES.md: give the hottest reads a lean query path)."""
+(benchmarks/gateway_household.py; BASELINES.md: give the hottest reads a lean query path).
+
+On PostgreSQL a caller's read is ONE statement on the driver (`household_with_parts`): the
+parts come back as arrays of rows beside the household, so a read is one round trip instead
+of eight (pre-ping, BEGIN, five queries, ROLLBACK) — the socket writes of those round trips
+were the registry's largest cost. SQLite, in process, has no round trips to save."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import SQLModel
 
+from kit.db import Database
 from kit.scope import Scope
-from services.registry.models import Benefit, Household, Income, Indicator, Member
+from kit.territory import subtree_range
+from services.registry.models import Benefit, Household, Income, Indicator, Member, Pairing
 from services.registry.repository import scoped
+
+M = TypeVar("M", bound=SQLModel)
 
 _households: Table = Household.__table__  # type: ignore[attr-defined]
 _members: Table = Member.__table__  # type: ignore[attr-defined]
@@ -33,6 +44,65 @@ BENEFIT_TOTALS = (
     .where(_benefits.c.household_id == bindparam("id"))
     .group_by(_benefits.c.year)
 )
+
+
+def _names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns)
+
+
+def _row(table: Table, alias: str) -> str:
+    return f"ROW({', '.join(f'{alias}.{name}' for name in _names(table))})"
+
+
+_SCOPED_HOUSEHOLD = f"""
+SELECT h.*,
+  ARRAY(SELECT {_row(_members, "m")} FROM {_members.name} m
+        WHERE m.household_id = h.id ORDER BY m.position) AS parts_members,
+  ARRAY(SELECT {_row(_incomes, "i")} FROM {_incomes.name} i
+        WHERE i.household_id = h.id ORDER BY i.year) AS parts_incomes,
+  ARRAY(SELECT {_row(_indicators, "x")} FROM {_indicators.name} x
+        WHERE x.household_id = h.id) AS parts_indicators,
+  ARRAY(SELECT ROW(b.year, sum(b.amount)) FROM {_benefits.name} b
+        WHERE b.household_id = h.id GROUP BY b.year) AS parts_benefits
+FROM {_households.name} h
+WHERE h.id = $1 AND h.village_code >= $2 AND h.village_code <= $3"""
+# The scope's condition, by its two shapes: a territory, or a helper's pairings within it.
+IN_TERRITORY = _SCOPED_HOUSEHOLD
+IN_PAIRINGS = (
+    f"{_SCOPED_HOUSEHOLD}\n  AND h.id IN (SELECT household_id FROM {Pairing.__tablename__}"
+    " WHERE helper_id = $4)"
+)
+_PARTS = ("parts_members", "parts_incomes", "parts_indicators", "parts_benefits")
+
+
+async def household_with_parts(
+    db: Database, scope: Scope, household_id: str
+) -> tuple[Household, HouseholdParts] | None:
+    """The household and its parts if the caller's scope covers it, in one statement
+    (PostgreSQL)."""
+    low, high = subtree_range(scope.region_code)
+    if scope.is_paired_only:
+        row = await db.fetch_row(IN_PAIRINGS, household_id, low, high, scope.paired_helper)
+    else:
+        row = await db.fetch_row(IN_TERRITORY, household_id, low, high)
+    if row is None:
+        return None
+    fields = dict(row.items())
+    members, incomes, indicators, benefits = (fields.pop(name) for name in _PARTS)
+    return Household.model_construct(**fields), HouseholdParts(
+        members=_rows(Member, _MEMBER_NAMES, members),
+        incomes=_rows(Income, _INCOME_NAMES, incomes),
+        indicators=_rows(Indicator, _INDICATOR_NAMES, indicators),
+        benefits_by_year={int(year): int(total) for year, total in benefits},
+    )
+
+
+def _rows(model: type[M], names: tuple[str, ...], values: list[tuple]) -> list[M]:
+    """Rows of our own table, from the tuples of `_row`: constructed without validation."""
+    return [model.model_construct(**dict(zip(names, v, strict=True))) for v in values]
+
+
+_MEMBER_NAMES, _INCOME_NAMES, _INDICATOR_NAMES = map(_names, (_members, _incomes, _indicators))
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,15 @@ from kit.principal import Principal
 from kit.protection import FieldProtector
 from services.registry.components import Components
 from services.registry.events import on_alert_confirmed, on_division_changed
-from services.registry.households_service import HouseholdsService, NewHousehold, NewMember
+from services.registry.households_service import (
+    HouseholdsService,
+    NewHousehold,
+    NewMember,
+    views_of,
+)
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
-from services.registry.models import Member
+from services.registry.models import Benefit, Household, Member, Pairing
 from services.registry.statistics_service import StatisticsService
 
 COUNTY_OFFICER = Principal(
@@ -219,3 +224,63 @@ async def test_a_confirmed_alert_the_lifecycle_refuses_is_only_recorded(
     assert (found.status, found.monitoring_category, found.version) == ("identified", None, 1)
     last = (await service.history(COUNTY_OFFICER, created.household.id, None, 10))[-1]
     assert last.kind == "alert_not_applied" and "a1" in last.reason
+
+
+async def test_a_household_is_read_whole_and_only_in_the_callers_scope(
+    service: HouseholdsService,
+) -> None:
+    """The hottest read (one statement on PostgreSQL) gives what the ORM gives, in register
+    order, and nothing outside the caller's territory or a helper's pairings."""
+    livelihood = LivelihoodService(service.c, service, load_indicator_sets())
+    created = await service.create(COUNTY_OFFICER, household("G-1", "370102001002", 51, 52, 53))
+    other = await service.create(COUNTY_OFFICER, household("G-2", "370102001003", 54))
+    hid = created.household.id
+    await livelihood.set_incomes(COUNTY_OFFICER, hid, 2024, {"wage": 5000, "property": 100})
+    await livelihood.set_incomes(COUNTY_OFFICER, hid, 2023, {"wage": 4000})
+    await livelihood.set_indicators(COUNTY_OFFICER, hid, {"food": True, "safe_housing": False})
+    now = datetime.now(UTC)
+    async with service.c.db.unit_of_work() as session:
+        for quarter, amount in ((1, 300), (2, 200)):
+            session.add(
+                Benefit(
+                    id=f"b{quarter}",
+                    household_id=hid,
+                    year=2024,
+                    quarter=quarter,
+                    department="民政",
+                    program="低保",
+                    amount=amount,
+                    recorded_by="u1",
+                    recorded_at=now,
+                )
+            )
+        session.add(
+            Pairing(household_id=other.household.id, helper_id="h1", paired_by="u1", paired_at=now)
+        )
+
+    view = await service.get(COUNTY_OFFICER, hid)
+    async with service.c.db.read_only() as session:
+        stored = await session.get(Household, hid)
+        assert stored is not None
+        (expected,) = await views_of(session, [stored])
+    assert view.household.model_dump() == expected.household.model_dump()
+    assert [m.model_dump() for m in view.members] == [m.model_dump() for m in expected.members]
+    assert [m.name for m in view.members] == ["成员51", "成员52", "成员53"]
+    assert [(i.year, i.source, i.amount) for i in view.incomes] == [
+        (i.year, i.source, i.amount) for i in expected.incomes
+    ]
+    assert {i.indicator: i.compliant for i in view.indicators} == {
+        "food": True,
+        "safe_housing": False,
+    }
+    assert view.benefits_by_year == expected.benefits_by_year == {2024: 500}
+
+    elsewhere = dataclasses.replace(COUNTY_OFFICER, region_code="370103000000")
+    helper = Principal(
+        subject="h1", kind="user", region_code="370102000000", roles=("helper",), paired_only=True
+    )
+    with pytest.raises(NotFound):
+        await service.get(elsewhere, hid)
+    with pytest.raises(NotFound):  # in the helper's territory, but not paired with them
+        await service.get(helper, hid)
+    assert (await service.get(helper, other.household.id)).household.number == "G-2"

@@ -7,10 +7,11 @@ from typing import get_args
 
 import pytest
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.trace.sampling import Decision
 from pydantic import ValidationError
 
 from kit.settings import CommonSettings
-from kit.telemetry import EXPORTERS, PROTOCOL_VARIABLES, span_exporter
+from kit.telemetry import EXPORTERS, PROTOCOL_VARIABLES, sampler, span_exporter
 
 CHOICES = get_args(CommonSettings.model_fields["otel_exporter"].annotation)
 
@@ -68,3 +69,11 @@ def test_the_traces_protocol_variable_overrides_the_general_one(
     exporter = span_exporter("otlp")
     assert isinstance(exporter, OTLPSpanExporter)
     exporter.shutdown()
+
+
+def test_spans_are_recorded_only_when_an_exporter_sends_them() -> None:
+    trace_id = 0x5CE0E9A56015FEC5AADFA328AE398115  # a trace starting here
+    with_exporter = sampler(span_exporter("console"), 1.0).should_sample(None, trace_id, "GET")
+    without = sampler(span_exporter("none"), 1.0).should_sample(None, trace_id, "GET")
+    assert with_exporter.decision == Decision.RECORD_AND_SAMPLE
+    assert without.decision == Decision.DROP
