@@ -10,13 +10,11 @@ import asyncio
 import os
 from pathlib import Path
 
-from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.bus import Bus
 from kit.db import Database
 from kit.inbox import Consumer
-from kit.outbox import InboxMessage
 
 STREAM, DURABLE, SUBJECT = "slowwork", "slow-worker", "slowwork.requested"
 
@@ -27,9 +25,7 @@ def note(journal: Path, line: str) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
-    database = Database(args.db_url)
-    async with database.engine.begin() as connection:
-        await connection.run_sync(SQLModel.metadata.create_all, tables=[InboxMessage.__table__])
+    database = Database(args.db_url)  # its inbox table made by the test, once for all workers
     bus = await Bus.connect(args.nats_url, args.prefix, name="slow-worker")
 
     async def work(session: AsyncSession, subject: str, payload: bytes, headers: dict) -> None:

@@ -9,15 +9,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from nats.js.api import AckPolicy, ConsumerConfig
+from sqlmodel import SQLModel
 
 from kit.bus import Bus
+from kit.db import Database
 from kit.inbox import Consumer
+from kit.outbox import InboxMessage
 from tests.integration.kit.slow_worker import DURABLE, STREAM, SUBJECT
 
 ACK_WAIT = 2.0
@@ -38,7 +41,8 @@ class Workers:
     """Worker processes sharing one durable consumer and one journal of what they did."""
 
     def __init__(self, nats_url: str, bus: Bus, folder: Path) -> None:
-        self.args = [nats_url, bus.prefix, f"sqlite+aiosqlite:///{folder / 'inbox.db'}"]
+        self.db_url = f"sqlite+aiosqlite:///{folder / 'inbox.db'}"
+        self.args = [nats_url, bus.prefix, self.db_url]
         self.journal = folder / "journal"
         self.journal.touch()
         self.processes: list[subprocess.Popen] = []
@@ -73,8 +77,13 @@ class Workers:
 
 
 @pytest.fixture
-def workers(nats_url: str, bus: Bus, tmp_path: Path) -> Iterator[Workers]:
+async def workers(nats_url: str, bus: Bus, tmp_path: Path) -> AsyncIterator[Workers]:
     started = Workers(nats_url, bus, tmp_path)
+    # The inbox table, made once here: two workers starting together would race to create it.
+    database = Database(started.db_url)
+    async with database.engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all, tables=[InboxMessage.__table__])
+    await database.dispose()
     yield started
     started.stop()
 
