@@ -14,7 +14,7 @@ from prometheus_client import REGISTRY
 
 from kit.errors import NotFound
 from kit.grpc_client import ServiceClient
-from kit.grpc_server import CallContextInterceptor
+from kit.grpc_server import CallContext, WrappingServer
 from kit.principal import current_principal
 from kit.telemetry import configure_tracing
 from kit.tokens import TokenVerifier
@@ -41,9 +41,10 @@ class Witness(health_pb2_grpc.HealthServicer):
 async def served(keypair: tuple[Path, Path]) -> AsyncIterator[tuple[ServiceClient, Witness]]:
     configure_tracing("kit-tests")
     verifier = TokenVerifier.from_file(keypair[1], issuer="jingzhun", audience="jingzhun")
-    server = grpc.aio.server(interceptors=[CallContextInterceptor(verifier)])
+    server = grpc.aio.server()
+    wrapped = WrappingServer(server, CallContext(verifier).wrap)
     witness = Witness()
-    health_pb2_grpc.add_HealthServicer_to_server(witness, server)
+    health_pb2_grpc.add_HealthServicer_to_server(witness, wrapped)  # type: ignore[arg-type]
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     client = ServiceClient(f"127.0.0.1:{port}", health_pb2_grpc.HealthStub, timeout=5)
