@@ -95,3 +95,35 @@ async def test_every_call_is_counted_by_the_code_it_ended_with_and_timed(
         await client.call(client.stub.Check, health_pb2.HealthCheckRequest(service="missing"))
     assert (handled("OK"), handled("NOT_FOUND")) == (before[0] + 1, before[1] + 1)
     assert REGISTRY.get_sample_value("jz_grpc_server_handling_seconds_count", timed) == calls + 2
+
+
+async def test_a_method_known_only_to_a_generic_handler_is_wrapped_too(
+    keypair: tuple[Path, Path],
+) -> None:
+    """The generated servicers register each method twice (generic and pre-registered); a
+    method only a generic handler knows still refuses a call without a token."""
+    ran: list[bytes] = []
+
+    async def echo(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        ran.append(request)
+        return request
+
+    verifier = TokenVerifier.from_file(keypair[1], issuer="jingzhun", audience="jingzhun")
+    server = grpc.aio.server()
+    WrappingServer(server, CallContext(verifier).wrap).add_generic_rpc_handlers(
+        [
+            grpc.method_handlers_generic_handler(
+                "test.Probe", {"Echo": grpc.unary_unary_rpc_method_handler(echo)}
+            )
+        ]
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await channel.unary_unary("/test.Probe/Echo")(b"hello", timeout=5)
+    finally:
+        await server.stop(grace=None)
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert ran == []
