@@ -121,8 +121,11 @@ async def test_a_method_known_only_to_a_generic_handler_is_wrapped_too(
     await server.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            call = channel.unary_unary(
+                "/test.Probe/Echo", request_serializer=bytes, response_deserializer=bytes
+            )
             with pytest.raises(grpc.aio.AioRpcError) as refused:
-                await channel.unary_unary("/test.Probe/Echo")(b"hello", timeout=5)
+                await call(b"hello", timeout=5)
     finally:
         await server.stop(grace=None)
     assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
