@@ -4,8 +4,8 @@ the same key is answered with the first reply, whatever became of the gateway's 
 a cache in front of this).
 
 The gateway sets `forwarded_key` around the one call a keyed request makes; `kit.grpc_client`
-sends it as `idempotency-key` metadata. In the service, `IdempotencyInterceptor` (inside the
-interceptor that sets the caller's principal) answers a repeated call from the table, refuses
+sends it as `idempotency-key` metadata. In the service, `IdempotentCalls` (a layer inside the
+one that sets the caller's principal, `kit.grpc_server.CallContext`) answers a repeated call from the table, refuses
 the same key for another request, and otherwise runs the call in one transaction
 (`Database.one_transaction`) that also stores the reply.
 """
@@ -100,26 +100,26 @@ def _key_of(metadata: Any) -> str:
     return ""
 
 
-class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
+class IdempotentCalls:
+    """A layer (`kit.grpc_server.Wrap`) around each unary method: a call that carries an
+    idempotency key runs once per (caller, key); one without runs as it is."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
-        handler = await continuation(handler_call_details)
-        key = _key_of(handler_call_details.invocation_metadata)
-        if handler is None or handler.unary_unary is None or not key:
+    def wrap(self, method: str, handler: Any) -> Any:
+        if handler.unary_unary is None:
             return handler
-        unary, method, serialize = (
-            handler.unary_unary,
-            handler_call_details.method,
-            handler.response_serializer,
-        )
+        unary, serialize = handler.unary_unary, handler.response_serializer
 
-        async def once(request: Message, context: grpc.aio.ServicerContext) -> Message | bytes:
+        async def keyed(request: Message, context: grpc.aio.ServicerContext) -> Message | bytes:
+            key = _key_of(context.invocation_metadata())
+            if not key:
+                return await unary(request, context)
             return await self.once(method, key, request, lambda: unary(request, context))
 
         return grpc.unary_unary_rpc_method_handler(
-            once,
+            keyed,
             request_deserializer=handler.request_deserializer,
             # a stored reply is sent as it was stored
             response_serializer=lambda reply: (

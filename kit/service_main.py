@@ -28,7 +28,7 @@ from kit.bus import Bus
 from kit.db import Database
 from kit.errors import DomainError
 from kit.grpc_server import Register, serve
-from kit.idempotency import IdempotencyInterceptor, forget_expired_forever
+from kit.idempotency import IdempotentCalls, forget_expired_forever
 from kit.logs import configure_logging
 from kit.metrics import serve_metrics
 from kit.settings import ServiceSettings
@@ -108,7 +108,7 @@ async def run_service(settings: ServiceSettings, process: ServiceProcess, role: 
             *([] if role is Role.API else [lambda: forget_expired_forever(process.database)]),
         ],
         on_stop=process.on_stop,
-        interceptors=[IdempotencyInterceptor(process.database)] if serves_api else [],
+        wrappers=[IdempotentCalls(process.database).wrap] if serves_api else [],
     )
     await asyncio.to_thread(shutdown_tracing)
 

@@ -1,7 +1,8 @@
-"""OpenTelemetry set-up: one tracer provider per process, gRPC servers instrumented, spans
+"""OpenTelemetry set-up: one tracer provider per process, spans
 exported to an OTLP collector over gRPC (or the console, or nowhere).
 
-Trace context crosses gRPC in metadata (`kit.grpc_client`) and NATS in message headers
+Trace context crosses gRPC in metadata (`kit.grpc_client` injects it; `kit.grpc_server.CallContext`
+makes each call's server span from it) and NATS in message headers
 (`kit.outbox`, `kit.inbox`), so one request can be followed from the gateway to the SMS it
 caused. Every exporter a setting can name is imported here, at start: a missing package fails
 the import (and the unit tests), never a pod in production.
@@ -14,7 +15,6 @@ from collections.abc import Callable
 
 from opentelemetry import propagate, trace
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorServer
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
@@ -64,7 +64,7 @@ def sampler(exporter: SpanExporter | None, sample_ratio: float) -> Sampler:
 
 
 def configure_tracing(service: str, exporter: str = "none", sample_ratio: float = 1.0) -> None:
-    """Install the tracer provider and gRPC instrumentation once per process. A trace that
+    """Install the tracer provider once per process. A trace that
     starts here is recorded with probability `sample_ratio`; one that arrives follows its
     parent's decision, so a trace is whole or absent across processes. Without an exporter
     nothing is recorded (a recorded span nobody exports costs a request about 0.1 ms of CPU
@@ -80,7 +80,6 @@ def configure_tracing(service: str, exporter: str = "none", sample_ratio: float 
     if chosen is not None:
         provider.add_span_processor(BatchSpanProcessor(chosen))
     trace.set_tracer_provider(provider)
-    GrpcAioInstrumentorServer().instrument()  # clients inject context themselves: kit.grpc_client
     _provider = provider
 
 

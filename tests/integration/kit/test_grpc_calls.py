@@ -14,7 +14,7 @@ from prometheus_client import REGISTRY
 
 from kit.errors import NotFound
 from kit.grpc_client import ServiceClient
-from kit.grpc_server import CallContextInterceptor
+from kit.grpc_server import CallContext, WrappingServer
 from kit.principal import current_principal
 from kit.telemetry import configure_tracing
 from kit.tokens import TokenVerifier
@@ -41,9 +41,10 @@ class Witness(health_pb2_grpc.HealthServicer):
 async def served(keypair: tuple[Path, Path]) -> AsyncIterator[tuple[ServiceClient, Witness]]:
     configure_tracing("kit-tests")
     verifier = TokenVerifier.from_file(keypair[1], issuer="jingzhun", audience="jingzhun")
-    server = grpc.aio.server(interceptors=[CallContextInterceptor(verifier)])
+    server = grpc.aio.server()
+    wrapped = WrappingServer(server, CallContext(verifier).wrap)
     witness = Witness()
-    health_pb2_grpc.add_HealthServicer_to_server(witness, server)
+    health_pb2_grpc.add_HealthServicer_to_server(witness, wrapped)  # type: ignore[arg-type]
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     client = ServiceClient(f"127.0.0.1:{port}", health_pb2_grpc.HealthStub, timeout=5)
@@ -94,3 +95,38 @@ async def test_every_call_is_counted_by_the_code_it_ended_with_and_timed(
         await client.call(client.stub.Check, health_pb2.HealthCheckRequest(service="missing"))
     assert (handled("OK"), handled("NOT_FOUND")) == (before[0] + 1, before[1] + 1)
     assert REGISTRY.get_sample_value("jz_grpc_server_handling_seconds_count", timed) == calls + 2
+
+
+async def test_a_method_known_only_to_a_generic_handler_is_wrapped_too(
+    keypair: tuple[Path, Path],
+) -> None:
+    """The generated servicers register each method twice (generic and pre-registered); a
+    method only a generic handler knows still refuses a call without a token."""
+    ran: list[bytes] = []
+
+    async def echo(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        ran.append(request)
+        return request
+
+    verifier = TokenVerifier.from_file(keypair[1], issuer="jingzhun", audience="jingzhun")
+    server = grpc.aio.server()
+    WrappingServer(server, CallContext(verifier).wrap).add_generic_rpc_handlers(
+        [
+            grpc.method_handlers_generic_handler(
+                "test.Probe", {"Echo": grpc.unary_unary_rpc_method_handler(echo)}
+            )
+        ]
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            call = channel.unary_unary(
+                "/test.Probe/Echo", request_serializer=bytes, response_deserializer=bytes
+            )
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await call(b"hello", timeout=5)
+    finally:
+        await server.stop(grace=None)
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert ran == []

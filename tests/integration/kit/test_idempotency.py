@@ -16,7 +16,7 @@ from sqlmodel import SQLModel, select
 from kit.clock import utcnow
 from kit.db import Database
 from kit.errors import FailedPrecondition, InvalidArgument
-from kit.idempotency import KEPT_FOR, IdempotencyInterceptor, IdempotentReply, forget_expired
+from kit.idempotency import KEPT_FOR, IdempotentCalls, IdempotentReply, forget_expired
 from kit.outbox import OutboxMessage, enqueue
 from kit.principal import Principal, current_principal
 
@@ -76,7 +76,7 @@ def serialized(reply: object) -> bytes:
 
 
 async def test_a_call_made_again_answers_its_stored_reply_and_writes_nothing(db: Database) -> None:
-    once = IdempotencyInterceptor(db).once
+    once = IdempotentCalls(db).once
     request = HealthCheckRequest(service="a")
     first = await once(METHOD, "k1", request, writer(db))
     again = await once(METHOD, "k1", request, writer(db))
@@ -92,7 +92,7 @@ async def test_a_call_made_again_answers_its_stored_reply_and_writes_nothing(db:
 
 
 async def test_a_failed_call_keeps_nothing_and_may_be_made_again(db: Database) -> None:
-    once = IdempotencyInterceptor(db).once
+    once = IdempotentCalls(db).once
 
     async def refuse() -> None:
         raise FailedPrecondition("not now")
@@ -107,7 +107,7 @@ async def test_a_failed_call_keeps_nothing_and_may_be_made_again(db: Database) -
 async def test_replies_kept_past_their_time_are_forgotten_and_their_keys_free(
     db: Database,
 ) -> None:
-    once = IdempotencyInterceptor(db).once
+    once = IdempotentCalls(db).once
     await once(METHOD, "old", HealthCheckRequest(service="a"), writer(db))
     await once(METHOD, "new", HealthCheckRequest(service="a"), writer(db))
     async with db.unit_of_work() as session:
@@ -132,7 +132,7 @@ async def test_two_calls_with_one_key_at_once_write_once(
             tables=[OutboxMessage.__table__, IdempotentReply.__table__],
         )
     try:
-        once = IdempotencyInterceptor(database).once
+        once = IdempotentCalls(database).once
         both_written = asyncio.Barrier(2)  # neither has committed when the other writes
         replies = await asyncio.gather(
             *(

@@ -20,7 +20,7 @@ from jingzhun.identity.v1 import identity_pb2_grpc
 from kit import migrations
 from kit.bus import Bus
 from kit.grpc_client import ServiceClient
-from kit.grpc_server import CallContextInterceptor
+from kit.grpc_server import CallContext, WrappingServer
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.principal import Principal
@@ -165,8 +165,9 @@ async def identity_service(
     )
     verifier = TokenVerifier.from_file(keypair[1], issuer="jingzhun", audience="jingzhun")
     admin, cadres = await populate(identity, verifier)
-    server = grpc.aio.server(interceptors=[CallContextInterceptor(verifier)])
-    identity_pb2_grpc.add_IdentityServiceServicer_to_server(identity.api(), server)
+    server = grpc.aio.server()
+    wrapped = WrappingServer(server, CallContext(verifier).wrap)
+    identity_pb2_grpc.add_IdentityServiceServicer_to_server(identity.api(), wrapped)  # type: ignore[arg-type]
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     yield IdentityUnderTest(f"127.0.0.1:{port}", admin, cadres)
