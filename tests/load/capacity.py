@@ -10,6 +10,8 @@ import math
 import sys
 from pathlib import Path
 
+import yaml
+
 from tests.load.scenarios.accounts import THINK_SECONDS
 
 # People at once at the peak of a province's campaign (SPEC §9: tens of thousands of cadres).
@@ -21,15 +23,32 @@ PEAK = {
     "administrator": 150,
     "integrator": 200,
 }
-# Tier -> (CPU a pod requests, the HPA's CPU target): deploy/k8s/base.
-TIERS = {
-    "gateway": (1.0, 0.65),
-    "identity": (0.5, 0.70),
-    "registry": (0.5, 0.70),
-    "assistance": (0.5, 0.70),
-    "training": (0.25, 0.70),
-    "notification": (0.5, 0.70),
-}
+BASE = Path(__file__).resolve().parents[2] / "deploy/k8s/base"
+TIER_NAMES = ("gateway", "identity", "registry", "assistance", "training", "notification")
+
+
+def cores(quantity: str) -> float:
+    """A Kubernetes CPU quantity ("500m", "1") in cores."""
+    return float(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
+
+
+def tiers() -> dict[str, tuple[float, float]]:
+    """Tier -> (CPU its API pod requests, its HPA's CPU target), as deploy/k8s/base has them."""
+    found: dict[str, tuple[float, float]] = {}
+    for tier in TIER_NAMES:
+        objects = list(yaml.safe_load_all((BASE / f"{tier}.yaml").read_text()))
+        (deployment,) = [
+            o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == tier
+        ]
+        (scaler,) = [
+            o
+            for o in objects
+            if o["kind"] == "HorizontalPodAutoscaler" and o["metadata"]["name"] == tier
+        ]
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        target = scaler["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"]
+        found[tier] = (cores(container["resources"]["requests"]["cpu"]), target / 100)
+    return found
 
 
 def per_person_per_second(journey: dict, scale: float, group: str) -> float:
@@ -50,16 +69,17 @@ def model(summary: dict) -> str:
         "| group | people at the peak | req/s per person | req/s | CPU-ms/req (platform) |",
         "|---|---|---|---|---|",
     ]
-    cores = dict.fromkeys(TIERS, 0.0)
+    sizes = tiers()
+    busy_cores = dict.fromkeys(sizes, 0.0)
     total_rps = 0.0
     for group, people in PEAK.items():
         journey = journeys[group]
         rate = per_person_per_second(journey, scale, group)
         rps = people * rate
         total_rps += rps
-        cpu = {t: journey["busy_cpu_ms_per_request"].get(t, 0.0) for t in TIERS}
+        cpu = {t: journey["busy_cpu_ms_per_request"].get(t, 0.0) for t in sizes}
         for tier, ms in cpu.items():
-            cores[tier] += rps * ms / 1000
+            busy_cores[tier] += rps * ms / 1000
         lines.append(
             f"| {group} | {people:,} | {rate:.3f} | {rps:,.0f} | {sum(cpu.values()):.1f} |"
         )
@@ -69,11 +89,11 @@ def model(summary: dict) -> str:
         "| tier | cores busy at the peak | pod's CPU request | HPA target | replicas (ceiling) |",
         "|---|---|---|---|---|",
     ]
-    for tier, busy in cores.items():
-        request, target = TIERS[tier]
+    for tier, busy in busy_cores.items():
+        request, target = sizes[tier]
         replicas = max(2, math.ceil(busy / (request * target)))
         lines.append(f"| {tier} | {busy:.1f} | {request:g} | {target:.0%} | {replicas} |")
-    lines.append(f"| **all** | **{sum(cores.values()):.1f}** | | | |")
+    lines.append(f"| **all** | **{sum(busy_cores.values()):.1f}** | | | |")
     return "\n".join(lines) + "\n"
 
 
