@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.clock import utcnow
 from kit.errors import InvalidArgument, Unauthenticated
 from kit.principal import CLIENT, USER, Principal
@@ -112,8 +113,9 @@ class AuthService:
             valid = await self.c.passwords.verify(client.secret_hash if client else None, secret)
             if client is not None and valid and not client.disabled:
                 return self._client_grant(client, scopes)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=utcnow(),
                 actor_id=f"client:{client_id}",
                 action="client.login_failed",
@@ -149,8 +151,9 @@ class AuthService:
             )
             if login is not None and login.revoked_at is None:
                 await self._revoke_session(session, login)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=utcnow(),
                 actor_id=caller.actor_id,
                 action="logout",
@@ -236,8 +239,9 @@ class AuthService:
     def _audit(
         session: AsyncSession, actor_id: str, action: str, user: User | None, client_ip: str
     ) -> None:
-        repo.add_audit(
+        audit.record(
             session,
+            repo.SERVICE,
             at=utcnow(),
             actor_id=actor_id,
             action=action,

@@ -8,6 +8,7 @@ import secrets
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.authz import scope_of
 from kit.clock import utcnow
 from kit.db import lock_for_transaction
@@ -72,8 +73,9 @@ class ClientService:
         )
         async with self.c.db.unit_of_work() as session:
             session.add(client)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=client.created_at,
                 actor_id=caller.actor_id,
                 action="client.created",
@@ -119,8 +121,9 @@ class ClientService:
             client.secret_hash = await self.c.passwords.hash(secret)
             client.region_code, client.scopes = region_code, wanted
             session.add(client)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=utcnow(),
                 actor_id="operator",
                 action="client.registered",
@@ -166,8 +169,9 @@ class ClientService:
                 await self.c.revocations.set_not_before(
                     f"client:{client.client_id}", client.not_before_ms
                 )
-                repo.add_audit(
+                audit.record(
                     session,
+                    repo.SERVICE,
                     at=utcnow(),
                     actor_id=caller.actor_id,
                     action="client.disabled",
@@ -193,8 +197,9 @@ class ClientService:
             if changes and client.requests_per_minute != quota:
                 client.requests_per_minute = quota
                 session.add(client)
-                repo.add_audit(
+                audit.record(
                     session,
+                    repo.SERVICE,
                     at=utcnow(),
                     actor_id=caller.actor_id,
                     action="client.quota_changed",

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.clock import utcnow
 from kit.db import lock_for_transaction
 from kit.errors import FailedPrecondition, NotFound, PermissionDenied
@@ -168,8 +169,9 @@ class RegionService:
                 users_moved=moved,
             )
             session.add(record)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=record.applied_at,
                 actor_id=caller.actor_id,
                 action="division.changed",
@@ -266,8 +268,9 @@ class RegionService:
                 user.region_code = recode(old_code, step.old_prefix, step.new_prefix)
                 await repo.move_user_roles(session, user.id, user.region_code)
                 await self.auth.revoke_all_tokens(session, user)
-                repo.add_audit(
+                audit.record(
                     session,
+                    repo.SERVICE,
                     at=utcnow(),
                     actor_id=caller.actor_id,
                     action="user.region_recoded",

@@ -10,7 +10,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit import audit
 from kit.db import in_subtree
 from services.identity.domain import AuditFilters
 from services.identity.models import (
@@ -234,31 +233,6 @@ async def list_clients(
 
 
 # ------------------------------------------------------------------ audit
-
-
-def add_audit(
-    session: AsyncSession,
-    *,
-    at: datetime,
-    actor_id: str,
-    action: str,
-    target_id: str,
-    region_code: str,
-    detail: dict | None = None,
-    client_ip: str = "",
-) -> None:
-    """Identity's own act, for the one audit log like every service's (kit.audit)."""
-    audit.record(
-        session,
-        SERVICE,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        target_id=target_id,
-        region_code=region_code,
-        detail=detail,
-        client_ip=client_ip,
-    )
 
 
 async def last_audit(session: AsyncSession) -> AuditRecord | None:

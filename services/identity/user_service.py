@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit import audit
 from kit.clock import utcnow
 from kit.db import lock_for_transaction
 from kit.errors import AlreadyExists, NotFound
@@ -70,8 +71,9 @@ class UserService:
                     "an account with this mobile number exists", reason="MOBILE_TAKEN"
                 )
             user = await self._insert(session, mobile, name, region_code, roles, password)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=user.created_at,
                 actor_id=caller.actor_id,
                 action="user.created",
@@ -101,8 +103,9 @@ class UserService:
             if await repo.get_user_by_mobile(session, mobile) is not None:
                 return None
             user = await self._insert(session, mobile, name, region_code, ["admin"], password)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=user.created_at,
                 actor_id="bootstrap",
                 action="user.created",
@@ -202,8 +205,9 @@ class UserService:
             user.must_change_password = True
             user.failed_attempts, user.locked_until = 0, None
             await self.auth.revoke_all_tokens(session, user)
-            repo.add_audit(
+            audit.record(
                 session,
+                repo.SERVICE,
                 at=utcnow(),
                 actor_id=caller.actor_id,
                 action="user.password_reset",
@@ -250,8 +254,9 @@ class UserService:
         }
         for key, action in actions.items():
             if before[key] != after[key]:
-                repo.add_audit(
+                audit.record(
                     session,
+                    repo.SERVICE,
                     at=user.updated_at,
                     actor_id=caller.actor_id,
                     action=action,
