@@ -12,23 +12,24 @@ import httpx
 import pytest
 
 from devstack.platform import LocalPlatform
-from tests.e2e.harness import Api, OwnRedis, running_platform
+from tests.e2e.harness import (
+    Api,
+    OwnPlatform,
+    OwnPlatforms,
+    OwnRedis,
+    closing_smsc,
+    running_platform,
+)
 from tests.e2e.smsc import SmscThread
 
 ADMIN_MOBILES = itertools.count(13800000000)
 
 
-def running_smsc() -> Iterator[SmscThread]:
-    simulator = SmscThread(receipt_delay=0.05)
-    simulator.start()
-    yield simulator
-    simulator.stop()
-
-
 @pytest.fixture(scope="session")
 def smsc() -> Iterator[SmscThread]:
     """The SMSC the platform texts through; numbers ending in 4 fail (the simulator's rule)."""
-    yield from running_smsc()
+    with closing_smsc() as simulator:
+        yield simulator
 
 
 @pytest.fixture(scope="session")
@@ -80,36 +81,33 @@ def own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnRedis]:
 
 
 @pytest.fixture(scope="session")
-def own_smsc() -> Iterator[SmscThread]:
-    """The own-Redis platform's SMSC: a platform living beside the shared one through the whole
-    run must not bind to its SMSC too, or the simulator hands it the other's receipts and MO
-    replies."""
-    yield from running_smsc()
-
-
-@pytest.fixture(scope="session")
-def own_redis_platform(
+def own_platforms(
     tmp_path_factory: pytest.TempPathFactory,
     nats_url: str,
+    redis_url: str,
     bus_prefix: str,
     redis_prefix: str,
-    own_smsc: SmscThread,
-    own_redis: OwnRedis,
-) -> Iterator[LocalPlatform]:
-    """A platform on a Redis of its own (on its own subjects too), for tests that stop it."""
-    with running_platform(
-        tmp_path_factory.mktemp("own-redis-platform"),
-        nats_url=nats_url,
-        redis_url=own_redis.url,
-        bus_prefix=f"{bus_prefix}ownredis.",
-        redis_prefix=redis_prefix,
-        smsc_port=own_smsc.port,
-        extra_env={"GATEWAY_RATE_LIMIT_PER_MINUTE": "100000"},
-    ) as local:
-        yield local
+) -> OwnPlatforms:
+    return OwnPlatforms(tmp_path_factory, nats_url, redis_url, bus_prefix, redis_prefix)
 
 
 @pytest.fixture(scope="session")
-def own_api(own_redis_platform: LocalPlatform) -> Iterator[Api]:
-    with httpx.Client(base_url=own_redis_platform.config.gateway_url, timeout=30) as http:
+def own_redis_platform(own_platforms: OwnPlatforms, own_redis: OwnRedis) -> Iterator[OwnPlatform]:
+    """A platform on a Redis of its own, for tests that stop it."""
+    with own_platforms.start(
+        "ownredis",
+        redis_url=own_redis.url,
+        extra_env={"GATEWAY_RATE_LIMIT_PER_MINUTE": "100000"},
+    ) as own:
+        yield own
+
+
+@pytest.fixture(scope="session")
+def own_smsc(own_redis_platform: OwnPlatform) -> SmscThread:
+    return own_redis_platform.smsc
+
+
+@pytest.fixture(scope="session")
+def own_api(own_redis_platform: OwnPlatform) -> Iterator[Api]:
+    with httpx.Client(base_url=own_redis_platform.local.config.gateway_url, timeout=30) as http:
         yield Api(http)

@@ -7,14 +7,18 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 import redis
 
 from devstack.infra import Started, ensure_redis
 from devstack.platform import SERVICE_PORTS, LocalPlatform, PlatformConfig
 from devstack.processes import free_port, free_ports
+from tests.e2e.smsc import SmscThread
 
 STRONG_PASSWORD = "Passw0rd-for-e2e"
 LOCKOUT_THRESHOLD = 3
@@ -89,6 +93,57 @@ def running_platform(
     finally:
         local.stop()
         local.delete_streams()
+
+
+@contextmanager
+def closing_smsc() -> Iterator[SmscThread]:
+    simulator = SmscThread(receipt_delay=0.05)
+    simulator.start()
+    try:
+        yield simulator
+    finally:
+        simulator.stop()
+
+
+@dataclass(frozen=True)
+class OwnPlatform:
+    local: LocalPlatform
+    smsc: SmscThread
+
+
+class OwnPlatforms:
+    """Platforms beside the shared one, each on subjects, Redis keys, a folder and an SMSC of its
+    own: a second platform bound to the shared simulator would take the other's receipts and MO
+    replies, and one on the shared subjects would consume the other's events."""
+
+    def __init__(
+        self,
+        tmp_path_factory: pytest.TempPathFactory,
+        nats_url: str,
+        redis_url: str,
+        bus_prefix: str,
+        redis_prefix: str,
+    ) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.nats_url, self.redis_url = nats_url, redis_url
+        self.bus_prefix, self.redis_prefix = bus_prefix, redis_prefix
+
+    @contextmanager
+    def start(self, name: str, *, redis_url: str = "", **options: Any) -> Iterator[OwnPlatform]:
+        """`options` as running_platform's: services, extra_env, database_urls."""
+        with (
+            closing_smsc() as smsc,
+            running_platform(
+                self.tmp_path_factory.mktemp(name),
+                nats_url=self.nats_url,
+                redis_url=redis_url or self.redis_url,
+                bus_prefix=f"{self.bus_prefix}{name}.",
+                redis_prefix=f"{self.redis_prefix}{name}:",
+                smsc_port=smsc.port,
+                **options,
+            ) as local,
+        ):
+            yield OwnPlatform(local, smsc)
 
 
 class OwnRedis:

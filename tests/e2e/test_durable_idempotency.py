@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from devstack.platform import LocalPlatform
 from kit.id_numbers import check_character
-from tests.e2e.harness import Api, OwnRedis
+from tests.e2e.harness import Api, OwnPlatform, OwnRedis
 from tests.e2e.smsc import SmscThread, eventually
 
 pytestmark = pytest.mark.e2e
@@ -27,8 +26,8 @@ TODAY = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture(scope="module")
-def admin(own_redis_platform: LocalPlatform, own_api: Api) -> str:
-    created = own_redis_platform.bootstrap_admin("13822220000", "省管理员")
+def admin(own_redis_platform: OwnPlatform, own_api: Api) -> str:
+    created = own_redis_platform.local.bootstrap_admin("13822220000", "省管理员")
     return own_api.activate("13822220000", created["initial_password"])
 
 

@@ -15,8 +15,7 @@ import httpx
 import pytest
 
 from devstack.platform import LocalPlatform
-from tests.e2e.harness import LOCKOUT_THRESHOLD, Api, running_platform
-from tests.e2e.smsc import SmscThread
+from tests.e2e.harness import LOCKOUT_THRESHOLD, Api, OwnPlatforms
 
 pytestmark = [pytest.mark.postgres]
 PROBLEM = "application/problem+json"
@@ -30,20 +29,13 @@ async def identity_url(postgres_database) -> str:  # type: ignore[no-untyped-def
 
 
 @pytest.fixture(scope="module")
-def identity_only(  # type: ignore[no-untyped-def]
-    tmp_path_factory, nats_url, redis_url, bus_prefix, redis_prefix, smsc: SmscThread, identity_url
-) -> Iterator[LocalPlatform]:
-    with running_platform(
-        tmp_path_factory.mktemp("identity-only"),
-        nats_url=nats_url,
-        redis_url=redis_url,
-        bus_prefix=f"{bus_prefix}hardening.",
-        redis_prefix=f"{redis_prefix}hardening:",
-        smsc_port=smsc.port,
+def identity_only(own_platforms: OwnPlatforms, identity_url: str) -> Iterator[LocalPlatform]:
+    with own_platforms.start(
+        "hardening",
         services=("identity",),
         database_urls={"identity": identity_url},
-    ) as local:
-        yield local
+    ) as own:
+        yield own.local
 
 
 @pytest.fixture(scope="module")

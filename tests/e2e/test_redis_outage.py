@@ -11,8 +11,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from devstack.platform import LocalPlatform
-from tests.e2e.harness import STRONG_PASSWORD, Api, OwnRedis, bearer
+from tests.e2e.harness import STRONG_PASSWORD, Api, OwnPlatform, OwnRedis, bearer
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +20,8 @@ AFTER_RESTART = 20
 
 
 @pytest.fixture(scope="module")
-def own_admin(own_redis_platform: LocalPlatform, own_api: Api) -> str:
-    created = own_redis_platform.bootstrap_admin("13811110000", "省管理员")
+def own_admin(own_redis_platform: OwnPlatform, own_api: Api) -> str:
+    created = own_redis_platform.local.bootstrap_admin("13811110000", "省管理员")
     return own_api.activate("13811110000", created["initial_password"])
 
 
@@ -37,16 +36,16 @@ async def statuses(base_url: str, token: str, count: int) -> Counter[int]:
 
 
 async def test_a_burst_larger_than_the_pool_gets_no_server_error(
-    own_redis_platform: LocalPlatform, own_admin: str
+    own_redis_platform: OwnPlatform, own_admin: str
 ) -> None:
-    burst = await statuses(own_redis_platform.config.gateway_url, own_admin, BURST)
+    burst = await statuses(own_redis_platform.local.config.gateway_url, own_admin, BURST)
     assert burst == {200: BURST}
 
 
 async def test_redis_away_is_a_503_with_retry_after_and_back_serves_every_request(
-    own_redis_platform: LocalPlatform, own_api: Api, own_admin: str, own_redis: OwnRedis
+    own_redis_platform: OwnPlatform, own_api: Api, own_admin: str, own_redis: OwnRedis
 ) -> None:
-    base_url = own_redis_platform.config.gateway_url
+    base_url = own_redis_platform.local.config.gateway_url
     _, mobile, _ = own_api.new_user(own_admin, "370115001001", "helper")
     logged_out = own_api.login(mobile, STRONG_PASSWORD)
     assert own_api.http.post("/api/v1/auth/logout", headers=bearer(logged_out)).status_code == 204

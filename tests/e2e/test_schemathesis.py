@@ -36,8 +36,7 @@ import pytest
 
 from devstack.platform import LocalPlatform
 from gateway.routes.statistics import POLYGON_LENGTH
-from tests.e2e.harness import STRONG_PASSWORD, Api, running_platform
-from tests.e2e.smsc import SmscThread
+from tests.e2e.harness import STRONG_PASSWORD, Api, OwnPlatforms
 
 pytestmark = pytest.mark.e2e
 
@@ -50,21 +49,14 @@ SEED = os.environ.get("JZ_CONTRACT_SEED", "20261207")
 
 
 @pytest.fixture(scope="module")
-def fuzzed_platform(  # type: ignore[no-untyped-def]
-    tmp_path_factory, nats_url, redis_url, bus_prefix, redis_prefix, smsc: SmscThread
-) -> Iterator[LocalPlatform]:
+def fuzzed_platform(own_platforms: OwnPlatforms) -> Iterator[LocalPlatform]:
     """A platform of its own, on its own subjects and keys: a fuzzer writes everywhere, and the
     per-account rate limit (tested in test_api_contract) would answer it 429 after a second."""
-    with running_platform(
-        tmp_path_factory.mktemp("fuzzed"),
-        nats_url=nats_url,
-        redis_url=redis_url,
-        bus_prefix=f"{bus_prefix}fuzzed.",
-        redis_prefix=f"{redis_prefix}fuzzed:",
-        smsc_port=smsc.port,
+    with own_platforms.start(
+        "fuzzed",
         extra_env={"GATEWAY_RATE_LIMIT_PER_MINUTE": "10000000"},
-    ) as local:
-        yield local
+    ) as own:
+        yield own.local
 
 
 def run_schemathesis(url: str, env: dict[str, str], report: Path) -> subprocess.CompletedProcess:

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from devstack.platform import LocalPlatform
-from tests.e2e.harness import Api, running_platform
+from tests.e2e.harness import Api, OwnPlatform, OwnPlatforms
 from tests.e2e.otlp import OtlpReceiver, ReceivedSpan
-from tests.e2e.smsc import SmscThread, eventually
+from tests.e2e.smsc import eventually
 
 ADMIN, CADRE = "13798760000", "13798760001"
 VILLAGE = "370115001001"
@@ -32,18 +31,11 @@ def receiver() -> Iterator[OtlpReceiver]:
 
 
 @pytest.fixture(scope="module")
-def traced_platform(  # type: ignore[no-untyped-def]
-    tmp_path_factory, nats_url, redis_url, bus_prefix, redis_prefix, smsc, receiver
-) -> Iterator[LocalPlatform]:
+def traced_platform(own_platforms: OwnPlatforms, receiver: OtlpReceiver) -> Iterator[OwnPlatform]:
     """A platform of its own (the shared one does not export), on its own subjects and keys,
     with only the services a welcome passes through (the others cost start-up time)."""
-    with running_platform(
-        tmp_path_factory.mktemp("traced"),
-        nats_url=nats_url,
-        redis_url=redis_url,
-        bus_prefix=f"{bus_prefix}traced.",
-        redis_prefix=f"{redis_prefix}traced:",
-        smsc_port=smsc.port,
+    with own_platforms.start(
+        "traced",
         services=("identity", "notification"),
         extra_env={
             "JZ_OTEL_EXPORTER": "otlp",
@@ -54,18 +46,17 @@ def traced_platform(  # type: ignore[no-untyped-def]
             "OTEL_BSP_MAX_QUEUE_SIZE": "65536",
             "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "65536",
         },
-    ) as local:
-        yield local
+    ) as own:
+        yield own
 
 
 @pytest.fixture(scope="module")
-def welcome_trace(
-    traced_platform: LocalPlatform, receiver: OtlpReceiver, smsc: SmscThread
-) -> list[ReceivedSpan]:
+def welcome_trace(traced_platform: OwnPlatform, receiver: OtlpReceiver) -> list[ReceivedSpan]:
     """The spans of the trace that creating a cadre started, once the platform has stopped."""
-    with httpx.Client(base_url=traced_platform.config.gateway_url, timeout=30) as http:
+    local, smsc = traced_platform.local, traced_platform.smsc
+    with httpx.Client(base_url=local.config.gateway_url, timeout=30) as http:
         api = Api(http)
-        bootstrapped = traced_platform.bootstrap_admin(ADMIN, "省管理员")
+        bootstrapped = local.bootstrap_admin(ADMIN, "省管理员")
         token = api.activate(ADMIN, bootstrapped["initial_password"])
         body = {"mobile": CADRE, "name": "测试用户", "region_code": VILLAGE, "roles": ["helper"]}
         headers = {**api.auth(token), "X-Request-ID": REQUEST_ID}
@@ -79,7 +70,7 @@ def welcome_trace(
 
         eventually(recorded, what="the welcome's submission recorded")
     assert receiver.spans() == [], "spans were exported before the shutdown"
-    traced_platform.stop()
+    local.stop()
     spans = receiver.spans()
     requests = [s for s in spans if s.attributes.get("jingzhun.request_id") == REQUEST_ID]
     assert len(requests) == 1, sorted({(s.service, s.name) for s in spans})

@@ -6,43 +6,29 @@ peer the header is ignored and the peer's own address counts."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from devstack.platform import LocalPlatform
-from tests.e2e.harness import running_platform
-from tests.e2e.smsc import SmscThread
+from tests.e2e.harness import OwnPlatforms
 
 LIMIT = 3
 INGRESS, STRANGER = "127.0.0.2", "127.0.0.3"  # loopback addresses other than the gateway's own
 
 
 @pytest.fixture(scope="module")
-def gateway(
-    tmp_path_factory: pytest.TempPathFactory,
-    nats_url: str,
-    redis_url: str,
-    bus_prefix: str,
-    redis_prefix: str,
-    smsc: SmscThread,
-) -> Iterator[LocalPlatform]:
+def gateway(own_platforms: OwnPlatforms) -> Iterator[LocalPlatform]:
     """A gateway (and identity) trusting only the ingress's network, with a tight limit."""
-    with running_platform(
-        Path(tmp_path_factory.mktemp("proxied")),
-        nats_url=nats_url,
-        redis_url=redis_url,
-        bus_prefix=f"{bus_prefix}proxied.",
-        redis_prefix=f"{redis_prefix}proxied:",
-        smsc_port=smsc.port,
+    with own_platforms.start(
+        "proxied",
         services=("identity",),
         extra_env={
             "GATEWAY_TOKEN_RATE_LIMIT_PER_MINUTE": str(LIMIT),
             "GATEWAY_TRUSTED_PROXIES": f"{INGRESS}/32",
         },
-    ) as local:
-        yield local
+    ) as own:
+        yield own.local
 
 
 def token_attempt(gateway: LocalPlatform, peer: str, forwarded_for: str) -> int:

@@ -15,8 +15,7 @@ import pytest
 
 from devstack.platform import LocalPlatform
 from tests.conftest import POSTGRES_ADMIN_URL
-from tests.e2e.harness import Api, running_platform
-from tests.e2e.smsc import SmscThread
+from tests.e2e.harness import Api, OwnPlatforms
 
 pytestmark = [pytest.mark.postgres]
 COUNTY, VILLAGE = "370126000000", "370126001001"
@@ -30,21 +29,13 @@ async def notification_url(postgres_database) -> str:  # type: ignore[no-untyped
 
 
 @pytest.fixture(scope="module")
-def crashable(  # type: ignore[no-untyped-def]
-    tmp_path_factory, nats_url, redis_url, bus_prefix, redis_prefix, smsc: SmscThread,
-    notification_url,
-) -> Iterator[LocalPlatform]:  # fmt: skip
-    with running_platform(
-        tmp_path_factory.mktemp("crash"),
-        nats_url=nats_url,
-        redis_url=redis_url,
-        bus_prefix=f"{bus_prefix}crash.",
-        redis_prefix=f"{redis_prefix}crash:",
-        smsc_port=smsc.port,
+def crashable(own_platforms: OwnPlatforms, notification_url: str) -> Iterator[LocalPlatform]:
+    with own_platforms.start(
+        "crash",
         services=("identity", "notification"),
         database_urls={"notification": notification_url},
-    ) as local:
-        yield local
+    ) as own:
+        yield own.local
 
 
 def plain(url: str) -> str:
