@@ -13,8 +13,6 @@ from kit.checks import required_text
 from kit.errors import FailedPrecondition, PermissionDenied
 from kit.territory import Level, level_of
 
-MIN_NOTICE_DAYS = 5.0  # the documents' shortest public notice
-
 
 class CandidateStatus(StrEnum):
     REGISTERED = "registered"
