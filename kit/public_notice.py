@@ -148,6 +148,13 @@ def is_running(notice: PublicNotice, now: datetime) -> bool:
     return notice.state == NoticeState.RUNNING and aware(notice.ends_at) > now
 
 
+def state_at(notice: PublicNotice, now: datetime) -> NoticeState:
+    """The notice's state as a reader sees it now (a period over is ended, closed or not)."""
+    if notice.state == NoticeState.RUNNING and aware(notice.ends_at) <= now:
+        return NoticeState.ENDED
+    return NoticeState(notice.state)
+
+
 def require_may_proceed(notice: PublicNotice, now: datetime) -> None:
     """May the subject proceed? Only once the period has ended and no objection is open."""
     if notice.state == NoticeState.DECIDED:

@@ -7,6 +7,7 @@ approval is the household's lifecycle transition, with the notice as its record.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,11 +41,8 @@ MAX_PUBLISHED = 200
 @dataclass(frozen=True)
 class NoticeView:
     notice: PublicNotice
+    state: str
     objections: list[NoticeObjection] = field(default_factory=list)
-
-    @property
-    def kind(self) -> str:
-        return self.notice.kind.removeprefix(PREFIX)
 
 
 def require_level(caller: Principal, needed: Level) -> None:
@@ -109,7 +107,7 @@ class HouseholdNotices:
                     region_code=household.village_code,
                     detail={"household_id": household.id, "ends_at": notice.ends_at.isoformat()},
                 )
-                published.append(NoticeView(notice))
+                published.append(NoticeView(notice, notices.NoticeState.RUNNING))
         return published
 
     async def in_scope(
@@ -122,7 +120,8 @@ class HouseholdNotices:
                 await notices.listed(session, KINDS, region, after_id=after_id, limit=limit)
             )
             objections = await notices.objections_of(session, [n.id for n in found_notices])
-        return [NoticeView(n, objections[n.id]) for n in found_notices]
+        now = self.c.clock()
+        return [NoticeView(n, notices.state_at(n, now), objections[n.id]) for n in found_notices]
 
     async def running(
         self, region_code: str, *, after_id: str | None, limit: int
@@ -171,7 +170,7 @@ class HouseholdNotices:
                 region_code=notice.region_code,
                 detail={"objection_id": objection.id, "upheld": upheld},
             )
-            return await self.view(session, notice)
+            return await self.view(session, notice, self.c.clock())
 
     async def approve(self, caller: Principal, notice_id: str, note: str) -> NoticeView:
         """The county's approval, once the notice ended with no open objection: the household's
@@ -198,7 +197,7 @@ class HouseholdNotices:
                 region_code=notice.region_code,
                 detail={"household_id": household.id, "status": after.status},
             )
-            return await self.view(session, notice)
+            return await self.view(session, notice, now)
 
     @staticmethod
     async def visible(session: AsyncSession, caller: Principal, notice_id: str) -> PublicNotice:
@@ -208,5 +207,6 @@ class HouseholdNotices:
         return notice
 
     @staticmethod
-    async def view(session: AsyncSession, notice: PublicNotice) -> NoticeView:
-        return NoticeView(notice, (await notices.objections_of(session, [notice.id]))[notice.id])
+    async def view(session: AsyncSession, notice: PublicNotice, now: datetime) -> NoticeView:
+        objections = (await notices.objections_of(session, [notice.id]))[notice.id]
+        return NoticeView(notice, notices.state_at(notice, now), objections)

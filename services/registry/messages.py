@@ -131,7 +131,7 @@ objection_message = to_message(NoticeObjection, pb.NoticeObjection)
 notice_row_message = to_message(
     PublicNotice,
     pb.HouseholdNotice,
-    given=("objections",),
+    given=("objections", "state"),
     kind=lambda n: n.kind.removeprefix(PREFIX),
     household_id=lambda n: n.subject_id,
     head_name=lambda n: n.title,
@@ -148,5 +148,5 @@ public_notice_message = to_message(
 
 def notice_message(view: NoticeView) -> pb.HouseholdNotice:
     return notice_row_message(
-        view.notice, objections=[objection_message(o) for o in view.objections]
+        view.notice, objections=[objection_message(o) for o in view.objections], state=view.state
     )
