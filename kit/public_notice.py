@@ -30,7 +30,7 @@ from kit.errors import FailedPrecondition, NotFound
 from kit.id_numbers import mask_mobile, normalize_mobile
 from kit.protection import FieldProtector
 
-CONTACT_FIELD = "public_notice.contact"
+CONTACT_FIELD = "objection.contact"  # the field of the contact's encryption key
 MAX_OBJECTION_LENGTH = 2000
 PUBLIC = "public"  # the actor of an objection: anyone
 MIN_NOTICE_DAYS = 5.0  # the documents' shortest public notice
