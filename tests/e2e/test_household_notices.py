@@ -65,7 +65,11 @@ def test_identification_and_exit_are_noticed_objected_resolved_and_approved(
     (identification,) = published.json()
     assert (identification["head_name"], identification["state"]) == ("张1民", "running")
     assert publish(town, "identification", proposed).status_code == 409  # noticed already
-    (exit_notice,) = publish(town, "exit", exiting).json()
+    keyed = {**api.auth(town), "Idempotency-Key": f"exit-{exiting}"}
+    body = {"kind": "exit", "household_ids": [exiting]}
+    (exit_notice,) = post(NOTICES, json=body, headers=keyed).json()
+    retried = post(NOTICES, json=body, headers=keyed)  # a retry: the same list, not a second
+    assert retried.status_code == 201 and retried.json() == [exit_notice]
 
     public = api.http.get(PUBLIC, params={"region_code": TOWN})  # no login
     assert public.status_code == 200, public.text
@@ -131,3 +135,15 @@ def test_identification_and_exit_are_noticed_objected_resolved_and_approved(
     exited = post(f"{NOTICES}/{exit_notice['id']}/approval", json={}, headers=api.auth(county))
     assert exited.status_code == 200, exited.text
     assert api.get(f"/api/v1/households/{exiting}", county).json()["status"] == "exited"
+
+    acts = {
+        "household_notice.published.identification",
+        "household_notice.objection_resolved",
+        "household_notice.approved.identification",
+    }
+
+    def audited() -> bool:
+        found = api.get("/api/v1/audit-records", admin_token, target_id=identification["id"])
+        return acts <= {record["action"] for record in found.json()["items"]}
+
+    eventually(audited, what="the publication, resolution and approval in the audit log")
