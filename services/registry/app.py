@@ -4,6 +4,8 @@ authorization policy fetched from identity."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
@@ -29,6 +31,7 @@ from services.registry.events import (
     on_division_changed,
 )
 from services.registry.exports import Exports
+from services.registry.household_notices import HouseholdNotices
 from services.registry.households_service import HouseholdsService
 from services.registry.imports_service import ImportsService
 from services.registry.indicator_sets import load_indicator_sets
@@ -46,6 +49,7 @@ def build_components(settings: RegistrySettings) -> Components:
         db=Database(settings.database_url),
         protector=FieldProtector.from_secrets(settings.encryption_secret, settings.index_secret),
         monitoring_line=settings.monitoring_line,
+        notice_period=timedelta(days=settings.notice_period_days),
     )
 
 
@@ -97,6 +101,7 @@ async def run(settings: RegistrySettings, role: Role) -> None:
             members,
             access,
             benefits=BenefitsService(components, households),
+            notices=HouseholdNotices(components),
         )
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
         transfer = RegistryTransferApi(ImportsService(components), Exports(components), access)

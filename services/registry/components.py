@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from kit.clock import utcnow
 from kit.db import Database
 from kit.protection import FieldProtector
 
@@ -18,3 +21,6 @@ class Components:
     # Yuan a year per person under which a household's latest income raises an alert (the
     # services take it from RegistrySettings.monitoring_line).
     monitoring_line: int = 6000
+    # How long the public notice (公示) of identification or exit runs.
+    notice_period: timedelta = timedelta(days=7)
+    clock: Callable[[], datetime] = field(default=utcnow)  # tests move time on

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import transfer_pb2
 from kit.mapping import from_message, to_message
+from kit.public_notice import NoticeObjection, PublicNotice
 from services.registry.edits import HouseholdChanges
+from services.registry.household_notices import PREFIX, NoticeView
 from services.registry.households_service import HouseholdView, NewHousehold, NewMember
 from services.registry.map_areas import Box, VillageAggregate
 from services.registry.member_proposals import shown_changes
@@ -123,3 +125,28 @@ statistics_message = to_message(
     exited_households=lambda found: found.progress.exited_households,
     exit_rate=lambda found: found.progress.exit_rate,
 )
+
+
+objection_message = to_message(NoticeObjection, pb.NoticeObjection)
+notice_row_message = to_message(
+    PublicNotice,
+    pb.HouseholdNotice,
+    given=("objections", "state"),
+    kind=lambda n: n.kind.removeprefix(PREFIX),
+    household_id=lambda n: n.subject_id,
+    head_name=lambda n: n.title,
+    village_code=lambda n: n.region_code,
+)
+public_notice_message = to_message(
+    PublicNotice,
+    pb.PublicHouseholdNotice,
+    kind=lambda n: n.kind.removeprefix(PREFIX),
+    head_name=lambda n: n.title,
+    village_code=lambda n: n.region_code,
+)
+
+
+def notice_message(view: NoticeView) -> pb.HouseholdNotice:
+    return notice_row_message(
+        view.notice, objections=[objection_message(o) for o in view.objections], state=view.state
+    )

@@ -3,6 +3,7 @@
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from kit.public_notice import MIN_NOTICE_DAYS
 from kit.settings import CallsIdentity, ServiceSettings
 
 DEV_SECRET = "dev-only-registry-secret"
@@ -20,6 +21,9 @@ class RegistrySettings(ServiceSettings, CallsIdentity):
     # The poverty standard (yuan a year per person); the monitoring line is `ratio` times it.
     poverty_standard_yuan: int = Field(default=4000, gt=0)
     monitoring_line_ratio: float = Field(default=1.5, gt=0)
+    # Days the public notice (公示) of households proposed for identification or exit runs; at
+    # least MIN_NOTICE_DAYS outside dev and test runs.
+    notice_period_days: float = Field(default=7.0, gt=0)
 
     @property
     def monitoring_line(self) -> int:
@@ -33,4 +37,6 @@ class RegistrySettings(ServiceSettings, CallsIdentity):
             raise ValueError(
                 "REGISTRY_ENCRYPTION_SECRET and REGISTRY_INDEX_SECRET must be set in production"
             )
+        if self.common.environment == "prod" and self.notice_period_days < MIN_NOTICE_DAYS:
+            raise ValueError(f"a public notice runs at least {MIN_NOTICE_DAYS:g} days")
         return self

@@ -137,7 +137,7 @@ class TrainingApi(training_pb2_grpc.TrainingServiceServicer):
         notices = await self.notices.running(
             request.region_code, after_id=decode_token(request.page_token), limit=limit
         )
-        next_token = encode_token(notices[-1].candidate_id) if len(notices) == limit else ""
+        next_token = encode_token(notices[-1].notice_id) if len(notices) == limit else ""
         return pb.ListPublicNoticesResponse(
             notices=[notice_message(n) for n in notices], next_page_token=next_token
         )

@@ -13,11 +13,13 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit import audit
+from kit import public_notice as notices
 from kit.checks import parse, required_text
 from kit.clock import aware
 from kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import mask_id_number, mask_mobile, normalize_id_number, normalize_mobile
 from kit.principal import Principal
+from kit.public_notice import NoticeObjection, PublicNotice
 from kit.territory import Level, is_valid_code, is_within, level_of
 from services.training import repository as repo
 from services.training.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
@@ -33,16 +35,12 @@ from services.training.lifecycle import (
     needed_level,
     require_level,
 )
-from services.training.models import (
-    Candidate,
-    CandidateStep,
-    LeaderPolicy,
-    LedHousehold,
-    Objection,
-)
+from services.training.models import Candidate, CandidateStep, LeaderPolicy, LedHousehold
 
 SELF_SERVICE_ROLES = {"leader_candidate"}
 SCHEDULER = "scheduler"
+LEADER_NOTICE = "leader_candidate"  # the kind of a candidate's kit.public_notice
+FINAL = (CandidateStatus.APPROVED, CandidateStatus.REJECTED)
 
 
 @dataclass(frozen=True)
@@ -63,9 +61,10 @@ class NewCandidate:
 class CandidateView:
     candidate: Candidate
     steps: list[CandidateStep] = field(default_factory=list)
-    objections: list[Objection] = field(default_factory=list)
+    objections: list[NoticeObjection] = field(default_factory=list)
     households: list[LedHousehold] = field(default_factory=list)
     policies: list[LeaderPolicy] = field(default_factory=list)
+    notice: PublicNotice | None = None  # kit.public_notice's, once published
 
 
 def not_found() -> NotFound:
@@ -173,8 +172,11 @@ class CandidatesService:
         wanted = parse(action, CandidateAction, "action")
         async with self.c.db.unit_of_work() as session:
             candidate = in_scope(caller, await repo.get_candidate(session, candidate_id))
-            await self.close_if_ended(session, candidate)
-            state = CandidateState(CandidateStatus(candidate.status), candidate.open_objections)
+            notice = await self.notice_of(session, candidate)
+            await self.close_if_ended(session, candidate, notice)
+            state = CandidateState(
+                CandidateStatus(candidate.status), notice.open_objections if notice else 0
+            )
             require_level(caller.region_code, needed_level(state, wanted))
             if expected_version and expected_version != candidate.version:
                 raise Aborted(
@@ -185,11 +187,13 @@ class CandidatesService:
             target = decide(state, wanted, note)
             now = self.c.clock()
             values: dict[str, Any] = {"status": target.value, "updated_at": now}
-            if target is CandidateStatus.IN_NOTICE:
-                values |= {"notice_starts_at": now, "notice_ends_at": now + self.c.notice_period}
             step = STEP_NAMES[wanted]
             if not await self.advance(session, candidate, values, step, caller.actor_id, note):
                 raise Aborted("the candidate changed meanwhile; read it again", reason="CONFLICT")
+            if target is CandidateStatus.IN_NOTICE:
+                await self.publish(session, candidate, caller.actor_id, now)
+            elif notice is not None and target in FINAL:
+                await notices.decide(session, notice, target.value, caller.actor_id, now)
             audit.record(
                 session,
                 SERVICE,
@@ -201,20 +205,48 @@ class CandidatesService:
             )
             return await self.view(session, candidate)
 
-    async def close_if_ended(self, session: AsyncSession, candidate: Candidate) -> bool:
+    async def publish(
+        self, session: AsyncSession, candidate: Candidate, actor_id: str, now: datetime
+    ) -> None:
+        """The candidate's public notice: the name, village and project, nothing personal."""
+        await notices.publish(
+            session,
+            kind=LEADER_NOTICE,
+            subject_id=candidate.id,
+            region_code=candidate.village_code,
+            region_name=candidate.village_name,
+            title=candidate.name,
+            fields={
+                "leader_type": candidate.leader_type,
+                "project": candidate.project,
+                "scale": candidate.scale,
+                "years_in_business": candidate.years_in_business,
+            },
+            period=self.c.notice_period,
+            actor_id=actor_id,
+            now=now,
+        )
+
+    async def notice_of(self, session: AsyncSession, candidate: Candidate) -> PublicNotice | None:
+        """The candidate's public notice, once the town has published it."""
+        return (await notices.latest_of(session, LEADER_NOTICE, [candidate.id])).get(candidate.id)
+
+    async def close_if_ended(
+        self, session: AsyncSession, candidate: Candidate, notice: PublicNotice | None = None
+    ) -> bool:
         """Close the candidate's notice if it has ended (the scheduler's move, done here when
         someone acts first): exactly once, whoever gets there first."""
+        if candidate.status != CandidateStatus.IN_NOTICE:
+            return False
+        notice = notice or await self.notice_of(session, candidate)
         now = self.c.clock()
-        ends = candidate.notice_ends_at
-        if candidate.status != CandidateStatus.IN_NOTICE or ends is None or aware(ends) > now:
+        if notice is None or not await notices.close_if_ended(session, notice, now):
+            await session.refresh(candidate)  # another replica may have closed it first
             return False
         values = {"status": CandidateStatus.NOTICE_CLOSED.value, "updated_at": now}
-        closed = await self.advance(
-            session, candidate, values, "notice_closed", SCHEDULER, "", ended_by=now
+        return await self.advance(
+            session, candidate, values, "notice_closed", SCHEDULER, "", same_version=False
         )
-        if not closed:  # another replica closed it first: read what it became
-            await session.refresh(candidate)
-        return closed
 
     async def advance(
         self,
@@ -224,10 +256,12 @@ class CandidatesService:
         step: str,
         actor_id: str,
         note: str,
-        **conditions: datetime,
+        *,
+        same_version: bool = True,
     ) -> bool:
-        """Record the candidate's move if nobody moved it first (False: somebody did)."""
-        if not await repo.move_candidate(session, candidate, values, **conditions):
+        """Record the candidate's move if nobody moved it first (False: somebody did);
+        `same_version=False`: moves that may come together (objections) each count."""
+        if not await repo.move_candidate(session, candidate, values, same_version=same_version):
             return False
         await session.refresh(candidate)
         session.add(
@@ -247,11 +281,19 @@ class CandidatesService:
     async def views(self, session: AsyncSession, found: list[Candidate]) -> list[CandidateView]:
         ids = [c.id for c in found]
         steps = await repo.rows_of(session, CandidateStep, ids, *repo.ORDER[CandidateStep])
-        objections = await repo.rows_of(session, Objection, ids, *repo.ORDER[Objection])
+        noticed = await notices.latest_of(session, LEADER_NOTICE, ids)
+        objections = await notices.objections_of(session, [n.id for n in noticed.values()])
         households = await repo.rows_of(session, LedHousehold, ids, *repo.ORDER[LedHousehold])
         policies = await repo.rows_of(session, LeaderPolicy, ids, *repo.ORDER[LeaderPolicy])
         return [
-            CandidateView(c, steps[c.id], objections[c.id], households[c.id], policies[c.id])
+            CandidateView(
+                c,
+                steps[c.id],
+                objections[noticed[c.id].id] if c.id in noticed else [],
+                households[c.id],
+                policies[c.id],
+                noticed.get(c.id),
+            )
             for c in found
         ]
 

@@ -12,7 +12,6 @@ from kit.protection import FieldProtector
 
 ID_NUMBER_FIELD = "candidate.id_number"
 PHONE_FIELD = "candidate.phone"
-CONTACT_FIELD = "objection.contact"
 
 
 @dataclass

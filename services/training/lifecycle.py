@@ -6,14 +6,11 @@ county decides only after the notice has ended and every objection is resolved. 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from kit.checks import required_text
 from kit.errors import FailedPrecondition, PermissionDenied
 from kit.territory import Level, level_of
-
-MIN_NOTICE_DAYS = 5.0  # the documents' shortest public notice
 
 
 class CandidateStatus(StrEnum):
@@ -111,12 +108,3 @@ def needed_level(state: CandidateState, action: CandidateAction) -> Level:
     if action is CandidateAction.APPROVE:
         return Level.COUNTY
     return OWNER.get(state.status, Level.COUNTY)
-
-
-def accepts_objections(status: CandidateStatus, ends_at: datetime | None, now: datetime) -> None:
-    """Objections are lodged only while the notice runs."""
-    if status is not CandidateStatus.IN_NOTICE or ends_at is None or now >= ends_at:
-        raise FailedPrecondition(
-            "this candidate is not in public notice: objections are closed",
-            reason="NOTICE_NOT_RUNNING",
-        )

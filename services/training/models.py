@@ -1,7 +1,8 @@
 """Training's tables: leader candidates (their protected identity number and phone, their
-project), every step of their path, objections to their public notice, and an approved
-leader's file (households they lead, policies received); training institutions, their courses,
-the trainees enrolled on them and the outcomes followed up after."""
+project), every step of their path (their public notice and its objections are the tables of
+kit.public_notice), and an approved leader's file (households they lead, policies received);
+training institutions, their courses, the trainees enrolled on them and the outcomes followed
+up after."""
 
 from __future__ import annotations
 
@@ -15,11 +16,7 @@ class Candidate(SQLModel, table=True):
     """A leader candidate (致富带头人候选人); once approved, a leader and their file (一人一档)."""
 
     __tablename__ = "leader_candidates"
-    __table_args__ = (
-        Index("ix_leader_candidates_village_status", "village_code", "status"),
-        # The scheduler's look for notices that have ended.
-        Index("ix_leader_candidates_status_notice", "status", "notice_ends_at"),
-    )
+    __table_args__ = (Index("ix_leader_candidates_village_status", "village_code", "status"),)
     id: str = Field(primary_key=True)
     user_id: str = Field(default="", index=True)
     nominated_by: str = ""
@@ -38,11 +35,6 @@ class Candidate(SQLModel, table=True):
     skills: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     annual_revenue_yuan: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     status: str
-    notice_starts_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True))
-    )
-    notice_ends_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
-    open_objections: int = 0
     version: int = 1
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
@@ -59,23 +51,6 @@ class CandidateStep(SQLModel, table=True):
     actor_id: str
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-
-
-class Objection(SQLModel, table=True):
-    """An objection anyone lodged during the public notice, and the town's finding on it."""
-
-    __tablename__ = "leader_objections"
-    id: str = Field(primary_key=True)
-    candidate_id: str = Field(foreign_key="leader_candidates.id", index=True)
-    text: str = Field(sa_column=Column(Text, nullable=False))
-    contact_cipher: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
-    contact_masked: str = ""
-    status: str = "open"
-    upheld: bool = False
-    resolution: str = Field(default="", sa_column=Column(Text, nullable=False))
-    resolved_by: str = ""
-    lodged_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    resolved_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 class LedHousehold(SQLModel, table=True):

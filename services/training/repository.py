@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import update
@@ -19,11 +18,9 @@ from services.training.models import (
     CandidateStep,
     LeaderPolicy,
     LedHousehold,
-    Objection,
 )
 
 Row = TypeVar("Row", bound=SQLModel)
-IN_NOTICE = "in_notice"
 
 
 @dataclass(frozen=True)
@@ -46,28 +43,18 @@ async def active_with_index(session: AsyncSession, index: bytes) -> Candidate | 
 
 
 async def move_candidate(
-    session: AsyncSession,
-    candidate: Candidate,
-    values: dict[str, Any],
-    *,
-    ended_by: datetime | None = None,
-    running_at: datetime | None = None,
+    session: AsyncSession, candidate: Candidate, values: dict[str, Any], *, same_version: bool
 ) -> bool:
-    """Apply `values` (and the next version) only if the candidate is still at the version
-    and status it was read with; `ended_by`: only a notice ended by then, `running_at`: only a
-    notice still running then."""
+    """Apply `values` (and the next version) only if the candidate is still at the status (and,
+    if `same_version`, the version) it was read with."""
     statement = (
         update(Candidate)
         .where(col(Candidate.id) == candidate.id, col(Candidate.status) == candidate.status)
         .values(**values, version=Candidate.version + 1)  # type: ignore[operator]
         .execution_options(synchronize_session=False)  # the caller refreshes what it holds
     )
-    if running_at is None:
+    if same_version:
         statement = statement.where(col(Candidate.version) == candidate.version)
-    else:  # objections may arrive together: each adds to the count
-        statement = statement.where(col(Candidate.notice_ends_at) > running_at)
-    if ended_by is not None:
-        statement = statement.where(col(Candidate.notice_ends_at) <= ended_by)
     result = await session.exec(statement)  # type: ignore[call-overload]
     return bool(result.rowcount == 1)
 
@@ -85,35 +72,6 @@ async def list_candidates(
     return (await session.exec(statement.order_by(col(Candidate.id)).limit(limit))).all()
 
 
-async def ended_notices(session: AsyncSession, now: datetime, limit: int) -> Sequence[Candidate]:
-    statement = (
-        select(Candidate)
-        .where(col(Candidate.status) == IN_NOTICE, col(Candidate.notice_ends_at) <= now)
-        .order_by(col(Candidate.notice_ends_at))
-        .limit(limit)
-    )
-    return (await session.exec(statement)).all()
-
-
-async def running_notices(
-    session: AsyncSession,
-    region_code: str | None,
-    now: datetime,
-    *,
-    after_id: str | None,
-    limit: int,
-) -> Sequence[Candidate]:
-    """Candidates whose notice runs now (in a region, or everywhere)."""
-    statement = select(Candidate).where(
-        col(Candidate.status) == IN_NOTICE, col(Candidate.notice_ends_at) > now
-    )
-    if region_code is not None:
-        statement = statement.where(in_subtree(col(Candidate.village_code), region_code))
-    if after_id is not None:
-        statement = statement.where(col(Candidate.id) > after_id)
-    return (await session.exec(statement.order_by(col(Candidate.id)).limit(limit))).all()
-
-
 async def rows_of(
     session: AsyncSession, model: type[Row], candidate_ids: Sequence[str], *order: Any
 ) -> dict[str, list[Row]]:
@@ -125,10 +83,6 @@ async def rows_of(
         for row in (await session.exec(statement)).all():
             found[row.candidate_id].append(row)  # type: ignore[attr-defined]
     return found
-
-
-async def get_objection(session: AsyncSession, objection_id: str) -> Objection | None:
-    return await session.get(Objection, objection_id)
 
 
 async def get_led_household(
@@ -157,7 +111,6 @@ async def villages_with_leader(session: AsyncSession, region_code: str) -> set[s
 
 ORDER: dict[type[SQLModel], tuple[Any, ...]] = {
     CandidateStep: (col(CandidateStep.seq),),
-    Objection: (col(Objection.lodged_at), col(Objection.id)),
     LedHousehold: (col(LedHousehold.added_at), col(LedHousehold.household_id)),
     LeaderPolicy: (col(LeaderPolicy.year), col(LeaderPolicy.name)),
 }

@@ -4,8 +4,8 @@ each level, how often the scheduler looks, and the keys of candidates' personal 
 from pydantic import model_validator
 from pydantic_settings import SettingsConfigDict
 
+from kit.public_notice import MIN_NOTICE_DAYS
 from kit.settings import CallsIdentity, ServiceSettings
-from services.training.lifecycle import MIN_NOTICE_DAYS
 
 DEV_SECRET = "dev-only-training-secret"
 

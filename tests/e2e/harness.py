@@ -43,6 +43,8 @@ PLATFORM_ENV = {
     # A leader candidate's public notice runs 8 seconds (5 days at least in prod).
     "TRAINING_NOTICE_PERIOD_DAYS": str(8 / 86400),
     "TRAINING_SCHEDULER_INTERVAL_SECONDS": "0.5",
+    # A household's public notice of identification or exit runs 6 seconds (5 days in prod).
+    "REGISTRY_NOTICE_PERIOD_DAYS": str(6 / 86400),
     "JZ_METRICS_SAMPLE_SECONDS": "1",  # backlog gauges within a second, not 15
 }
 

@@ -102,7 +102,7 @@ async def test_each_level_acts_only_at_its_stage_and_in_its_territory(service: T
         await service.candidates.act(VILLAGE_TEAM, candidate_id, "publish_notice", "好", 0)
     view = await service.candidates.act(TOWN_ADMIN, candidate_id, "publish_notice", "同意", 0)
     assert view.candidate.status == "in_notice"
-    assert view.candidate.notice_ends_at is not None
+    assert view.notice is not None and view.notice.ends_at is not None
     texts = [t.audience.region_code for t in await service.texts_requested()]
     assert texts == [VILLAGE, TOWN]  # nominated: the village; recommended: the town
 
@@ -125,7 +125,11 @@ async def test_the_county_cannot_decide_before_the_notice_ends_or_with_an_object
         TOWN_ADMIN, candidate_id, objection.id, False, "已核实，工资已结清"
     )
     (found,) = resolved.objections
-    assert (found.status, found.contact_masked, resolved.candidate.open_objections) == (
+    assert (
+        found.status,
+        found.contact_masked,
+        resolved.notice and resolved.notice.open_objections,
+    ) == (
         "resolved",
         "137****1111",
         0,
@@ -176,6 +180,7 @@ async def test_the_public_notice_shows_no_personal_data_and_only_while_it_runs(
     shown = " ".join(str(value) for value in vars(notice).values())
     assert notice.candidate_id == candidate_id and notice.ends_at == START + timedelta(days=5)
     assert set(vars(notice)) == {
+        "notice_id",
         "candidate_id",
         "name",
         "village_code",

@@ -1,10 +1,9 @@
 """The leader candidate's state machine: each stage's action, the county's decision only after
-the notice and with no objection open, each level at its own stage, objections only while the
-notice runs."""
+the notice and with no objection open, each level at its own stage."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +13,6 @@ from services.training.lifecycle import (
     CandidateAction,
     CandidateState,
     CandidateStatus,
-    accepts_objections,
     decide,
     needed_level,
     require_level,
@@ -75,12 +73,3 @@ def test_each_level_acts_at_its_own_stage_or_from_above() -> None:
         require_level("370102001000", Level.COUNTY)
     with pytest.raises(PermissionDenied):
         require_level("370102001001", Level.TOWN)
-
-
-def test_objections_are_lodged_only_while_the_notice_runs() -> None:
-    ends = NOW + timedelta(days=5)
-    accepts_objections(S.IN_NOTICE, ends, NOW)
-    with pytest.raises(FailedPrecondition):
-        accepts_objections(S.IN_NOTICE, ends, ends)
-    with pytest.raises(FailedPrecondition):
-        accepts_objections(S.NOTICE_CLOSED, ends, NOW)

@@ -22,6 +22,344 @@ else:
 DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
+class PublishHouseholdNoticesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    HOUSEHOLD_IDS_FIELD_NUMBER: _builtins.int
+    kind: _builtins.str
+    """identification | exit"""
+    @_builtins.property
+    def household_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        kind: _builtins.str = ...,
+        household_ids: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_ids", b"household_ids", "kind", b"kind"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PublishHouseholdNoticesRequest: _TypeAlias = PublishHouseholdNoticesRequest  # noqa: Y015
+
+@_typing.final
+class NoticeObjection(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
+    CONTACT_MASKED_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    UPHELD_FIELD_NUMBER: _builtins.int
+    RESOLUTION_FIELD_NUMBER: _builtins.int
+    RESOLVED_BY_FIELD_NUMBER: _builtins.int
+    LODGED_AT_FIELD_NUMBER: _builtins.int
+    RESOLVED_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    text: _builtins.str
+    contact_masked: _builtins.str
+    status: _builtins.str
+    """open | resolved"""
+    upheld: _builtins.bool
+    resolution: _builtins.str
+    resolved_by: _builtins.str
+    @_builtins.property
+    def lodged_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def resolved_at(self) -> _timestamp_pb2.Timestamp:
+        """unset while open"""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        text: _builtins.str = ...,
+        contact_masked: _builtins.str = ...,
+        status: _builtins.str = ...,
+        upheld: _builtins.bool = ...,
+        resolution: _builtins.str = ...,
+        resolved_by: _builtins.str = ...,
+        lodged_at: _timestamp_pb2.Timestamp | None = ...,
+        resolved_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["lodged_at", b"lodged_at", "resolved_at", b"resolved_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contact_masked", b"contact_masked", "id", b"id", "lodged_at", b"lodged_at", "resolution", b"resolution", "resolved_at", b"resolved_at", "resolved_by", b"resolved_by", "status", b"status", "text", b"text", "upheld", b"upheld"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___NoticeObjection: _TypeAlias = NoticeObjection  # noqa: Y015
+
+@_typing.final
+class HouseholdNotice(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    HEAD_NAME_FIELD_NUMBER: _builtins.int
+    VILLAGE_CODE_FIELD_NUMBER: _builtins.int
+    STARTS_AT_FIELD_NUMBER: _builtins.int
+    ENDS_AT_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    OPEN_OBJECTIONS_FIELD_NUMBER: _builtins.int
+    PUBLISHED_BY_FIELD_NUMBER: _builtins.int
+    DECIDED_BY_FIELD_NUMBER: _builtins.int
+    DECISION_FIELD_NUMBER: _builtins.int
+    OBJECTIONS_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    kind: _builtins.str
+    household_id: _builtins.str
+    head_name: _builtins.str
+    village_code: _builtins.str
+    state: _builtins.str
+    """running | ended | decided"""
+    open_objections: _builtins.int
+    published_by: _builtins.str
+    decided_by: _builtins.str
+    decision: _builtins.str
+    @_builtins.property
+    def starts_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def ends_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def objections(self) -> _containers.RepeatedCompositeFieldContainer[Global___NoticeObjection]: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        household_id: _builtins.str = ...,
+        head_name: _builtins.str = ...,
+        village_code: _builtins.str = ...,
+        starts_at: _timestamp_pb2.Timestamp | None = ...,
+        ends_at: _timestamp_pb2.Timestamp | None = ...,
+        state: _builtins.str = ...,
+        open_objections: _builtins.int = ...,
+        published_by: _builtins.str = ...,
+        decided_by: _builtins.str = ...,
+        decision: _builtins.str = ...,
+        objections: _abc.Iterable[Global___NoticeObjection] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["decided_by", b"decided_by", "decision", b"decision", "ends_at", b"ends_at", "head_name", b"head_name", "household_id", b"household_id", "id", b"id", "kind", b"kind", "objections", b"objections", "open_objections", b"open_objections", "published_by", b"published_by", "starts_at", b"starts_at", "state", b"state", "village_code", b"village_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HouseholdNotice: _TypeAlias = HouseholdNotice  # noqa: Y015
+
+@_typing.final
+class ListHouseholdNoticesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    page_size: _builtins.int
+    page_token: _builtins.str
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListHouseholdNoticesRequest: _TypeAlias = ListHouseholdNoticesRequest  # noqa: Y015
+
+@_typing.final
+class ListHouseholdNoticesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTICES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    @_builtins.property
+    def notices(self) -> _containers.RepeatedCompositeFieldContainer[Global___HouseholdNotice]: ...
+    def __init__(
+        self,
+        *,
+        notices: _abc.Iterable[Global___HouseholdNotice] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "notices", b"notices"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListHouseholdNoticesResponse: _TypeAlias = ListHouseholdNoticesResponse  # noqa: Y015
+
+@_typing.final
+class ResolveHouseholdObjectionRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTICE_ID_FIELD_NUMBER: _builtins.int
+    OBJECTION_ID_FIELD_NUMBER: _builtins.int
+    UPHELD_FIELD_NUMBER: _builtins.int
+    RESOLUTION_FIELD_NUMBER: _builtins.int
+    notice_id: _builtins.str
+    objection_id: _builtins.str
+    upheld: _builtins.bool
+    resolution: _builtins.str
+    def __init__(
+        self,
+        *,
+        notice_id: _builtins.str = ...,
+        objection_id: _builtins.str = ...,
+        upheld: _builtins.bool = ...,
+        resolution: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["notice_id", b"notice_id", "objection_id", b"objection_id", "resolution", b"resolution", "upheld", b"upheld"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResolveHouseholdObjectionRequest: _TypeAlias = ResolveHouseholdObjectionRequest  # noqa: Y015
+
+@_typing.final
+class ApproveHouseholdNoticeRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTICE_ID_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    notice_id: _builtins.str
+    note: _builtins.str
+    def __init__(
+        self,
+        *,
+        notice_id: _builtins.str = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["note", b"note", "notice_id", b"notice_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ApproveHouseholdNoticeRequest: _TypeAlias = ApproveHouseholdNoticeRequest  # noqa: Y015
+
+@_typing.final
+class PublicHouseholdNotice(_message.Message):
+    """What anyone sees: the head's name and the village, nothing else personal."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    HEAD_NAME_FIELD_NUMBER: _builtins.int
+    VILLAGE_CODE_FIELD_NUMBER: _builtins.int
+    STARTS_AT_FIELD_NUMBER: _builtins.int
+    ENDS_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    kind: _builtins.str
+    head_name: _builtins.str
+    village_code: _builtins.str
+    @_builtins.property
+    def starts_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def ends_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        head_name: _builtins.str = ...,
+        village_code: _builtins.str = ...,
+        starts_at: _timestamp_pb2.Timestamp | None = ...,
+        ends_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "head_name", b"head_name", "id", b"id", "kind", b"kind", "starts_at", b"starts_at", "village_code", b"village_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PublicHouseholdNotice: _TypeAlias = PublicHouseholdNotice  # noqa: Y015
+
+@_typing.final
+class ListPublicHouseholdNoticesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTICES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    @_builtins.property
+    def notices(self) -> _containers.RepeatedCompositeFieldContainer[Global___PublicHouseholdNotice]: ...
+    def __init__(
+        self,
+        *,
+        notices: _abc.Iterable[Global___PublicHouseholdNotice] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "notices", b"notices"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPublicHouseholdNoticesResponse: _TypeAlias = ListPublicHouseholdNoticesResponse  # noqa: Y015
+
+@_typing.final
+class LodgeHouseholdObjectionRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NOTICE_ID_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
+    CONTACT_FIELD_NUMBER: _builtins.int
+    notice_id: _builtins.str
+    text: _builtins.str
+    contact: _builtins.str
+    def __init__(
+        self,
+        *,
+        notice_id: _builtins.str = ...,
+        text: _builtins.str = ...,
+        contact: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contact", b"contact", "notice_id", b"notice_id", "text", b"text"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LodgeHouseholdObjectionRequest: _TypeAlias = LodgeHouseholdObjectionRequest  # noqa: Y015
+
+@_typing.final
+class LodgeHouseholdObjectionResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OBJECTION_ID_FIELD_NUMBER: _builtins.int
+    LODGED_AT_FIELD_NUMBER: _builtins.int
+    objection_id: _builtins.str
+    @_builtins.property
+    def lodged_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        objection_id: _builtins.str = ...,
+        lodged_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["lodged_at", b"lodged_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["lodged_at", b"lodged_at", "objection_id", b"objection_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LodgeHouseholdObjectionResponse: _TypeAlias = LodgeHouseholdObjectionResponse  # noqa: Y015
+
+@_typing.final
 class Member(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -164,6 +164,36 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicSummaryRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicSummary.FromString,
                 _registered_method=True)
+        self.PublishHouseholdNotices = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/PublishHouseholdNotices',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublishHouseholdNoticesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesResponse.FromString,
+                _registered_method=True)
+        self.ListHouseholdNotices = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListHouseholdNotices',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesResponse.FromString,
+                _registered_method=True)
+        self.ResolveHouseholdObjection = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ResolveHouseholdObjection',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ResolveHouseholdObjectionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.HouseholdNotice.FromString,
+                _registered_method=True)
+        self.ApproveHouseholdNotice = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ApproveHouseholdNotice',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ApproveHouseholdNoticeRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.HouseholdNotice.FromString,
+                _registered_method=True)
+        self.ListPublicHouseholdNotices = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListPublicHouseholdNotices',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPublicHouseholdNoticesResponse.FromString,
+                _registered_method=True)
+        self.LodgeHouseholdObjection = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/LodgeHouseholdObjection',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.LodgeHouseholdObjectionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.LodgeHouseholdObjectionResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -336,6 +366,45 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PublishHouseholdNotices(self, request, context):
+        """Public notice (公示) of households proposed for identification or exit: the town
+        publishes, anyone reads and objects (the gateway calls with its own token), the town
+        resolves objections, the county approves once the notice ended with none open.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHouseholdNotices(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveHouseholdObjection(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveHouseholdNotice(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPublicHouseholdNotices(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LodgeHouseholdObjection(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -468,6 +537,36 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.GetPublicSummary,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicSummaryRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicSummary.SerializeToString,
+            ),
+            'PublishHouseholdNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishHouseholdNotices,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublishHouseholdNoticesRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesResponse.SerializeToString,
+            ),
+            'ListHouseholdNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHouseholdNotices,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesResponse.SerializeToString,
+            ),
+            'ResolveHouseholdObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveHouseholdObjection,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ResolveHouseholdObjectionRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.HouseholdNotice.SerializeToString,
+            ),
+            'ApproveHouseholdNotice': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveHouseholdNotice,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ApproveHouseholdNoticeRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.HouseholdNotice.SerializeToString,
+            ),
+            'ListPublicHouseholdNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPublicHouseholdNotices,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPublicHouseholdNoticesResponse.SerializeToString,
+            ),
+            'LodgeHouseholdObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.LodgeHouseholdObjection,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.LodgeHouseholdObjectionRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.LodgeHouseholdObjectionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1172,6 +1271,168 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/GetPublicSummary',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetPublicSummaryRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublicSummary.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishHouseholdNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/PublishHouseholdNotices',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.PublishHouseholdNoticesRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHouseholdNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListHouseholdNotices',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveHouseholdObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ResolveHouseholdObjection',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ResolveHouseholdObjectionRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.HouseholdNotice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveHouseholdNotice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ApproveHouseholdNotice',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ApproveHouseholdNoticeRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.HouseholdNotice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPublicHouseholdNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListPublicHouseholdNotices',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdNoticesRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListPublicHouseholdNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LodgeHouseholdObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/LodgeHouseholdObjection',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.LodgeHouseholdObjectionRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.LodgeHouseholdObjectionResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -71,6 +71,16 @@ class RegistryServiceStub:
     """The QR code on a household's door: a signed public link, and what anyone may see by it."""
     GetPublicSummary: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetPublicSummaryRequest, _registry_pb2.PublicSummary]
     """no token needed"""
+    PublishHouseholdNotices: _grpc.UnaryUnaryMultiCallable[_registry_pb2.PublishHouseholdNoticesRequest, _registry_pb2.ListHouseholdNoticesResponse]
+    """Public notice (公示) of households proposed for identification or exit: the town
+    publishes, anyone reads and objects (the gateway calls with its own token), the town
+    resolves objections, the county approves once the notice ended with none open.
+    """
+    ListHouseholdNotices: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdNoticesRequest, _registry_pb2.ListHouseholdNoticesResponse]
+    ResolveHouseholdObjection: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ResolveHouseholdObjectionRequest, _registry_pb2.HouseholdNotice]
+    ApproveHouseholdNotice: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ApproveHouseholdNoticeRequest, _registry_pb2.HouseholdNotice]
+    ListPublicHouseholdNotices: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdNoticesRequest, _registry_pb2.ListPublicHouseholdNoticesResponse]
+    LodgeHouseholdObjection: _grpc.UnaryUnaryMultiCallable[_registry_pb2.LodgeHouseholdObjectionRequest, _registry_pb2.LodgeHouseholdObjectionResponse]
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -113,6 +123,16 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     """The QR code on a household's door: a signed public link, and what anyone may see by it."""
     GetPublicSummary: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetPublicSummaryRequest, _registry_pb2.PublicSummary]  # type: ignore[assignment]
     """no token needed"""
+    PublishHouseholdNotices: _aio.UnaryUnaryMultiCallable[_registry_pb2.PublishHouseholdNoticesRequest, _registry_pb2.ListHouseholdNoticesResponse]  # type: ignore[assignment]
+    """Public notice (公示) of households proposed for identification or exit: the town
+    publishes, anyone reads and objects (the gateway calls with its own token), the town
+    resolves objections, the county approves once the notice ended with none open.
+    """
+    ListHouseholdNotices: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdNoticesRequest, _registry_pb2.ListHouseholdNoticesResponse]  # type: ignore[assignment]
+    ResolveHouseholdObjection: _aio.UnaryUnaryMultiCallable[_registry_pb2.ResolveHouseholdObjectionRequest, _registry_pb2.HouseholdNotice]  # type: ignore[assignment]
+    ApproveHouseholdNotice: _aio.UnaryUnaryMultiCallable[_registry_pb2.ApproveHouseholdNoticeRequest, _registry_pb2.HouseholdNotice]  # type: ignore[assignment]
+    ListPublicHouseholdNotices: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdNoticesRequest, _registry_pb2.ListPublicHouseholdNoticesResponse]  # type: ignore[assignment]
+    LodgeHouseholdObjection: _aio.UnaryUnaryMultiCallable[_registry_pb2.LodgeHouseholdObjectionRequest, _registry_pb2.LodgeHouseholdObjectionResponse]  # type: ignore[assignment]
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -308,5 +328,51 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.PublicSummary, _abc.Awaitable[_registry_pb2.PublicSummary]]:
         """no token needed"""
+
+    @_abc_1.abstractmethod
+    def PublishHouseholdNotices(
+        self,
+        request: _registry_pb2.PublishHouseholdNoticesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListHouseholdNoticesResponse, _abc.Awaitable[_registry_pb2.ListHouseholdNoticesResponse]]:
+        """Public notice (公示) of households proposed for identification or exit: the town
+        publishes, anyone reads and objects (the gateway calls with its own token), the town
+        resolves objections, the county approves once the notice ended with none open.
+        """
+
+    @_abc_1.abstractmethod
+    def ListHouseholdNotices(
+        self,
+        request: _registry_pb2.ListHouseholdNoticesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListHouseholdNoticesResponse, _abc.Awaitable[_registry_pb2.ListHouseholdNoticesResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ResolveHouseholdObjection(
+        self,
+        request: _registry_pb2.ResolveHouseholdObjectionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.HouseholdNotice, _abc.Awaitable[_registry_pb2.HouseholdNotice]]: ...
+
+    @_abc_1.abstractmethod
+    def ApproveHouseholdNotice(
+        self,
+        request: _registry_pb2.ApproveHouseholdNoticeRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.HouseholdNotice, _abc.Awaitable[_registry_pb2.HouseholdNotice]]: ...
+
+    @_abc_1.abstractmethod
+    def ListPublicHouseholdNotices(
+        self,
+        request: _registry_pb2.ListHouseholdNoticesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListPublicHouseholdNoticesResponse, _abc.Awaitable[_registry_pb2.ListPublicHouseholdNoticesResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def LodgeHouseholdObjection(
+        self,
+        request: _registry_pb2.LodgeHouseholdObjectionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.LodgeHouseholdObjectionResponse, _abc.Awaitable[_registry_pb2.LodgeHouseholdObjectionResponse]]: ...
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
