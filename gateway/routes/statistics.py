@@ -149,6 +149,8 @@ def village_features(villages: Iterable[pb.VillageAggregate]) -> list[dict[str, 
                 "village_code": v.village_code,
                 "households": v.households,
                 "by_status": dict(v.by_status),
+                "is_poor_village": v.is_poor_village,
+                "has_exited": v.has_exited,
             },
         )
         for v in villages
@@ -170,7 +172,8 @@ def household_features(locations: Iterable[pb.HouseholdLocation]) -> list[dict[s
     description="`polygon` is a GeoJSON Polygon geometry as JSON text (longitude, latitude "
     "degrees); an invalid one is a 400 INVALID_POLYGON. With `aggregate=village` each feature "
     "is a village at the mean position of its located households in the area, with "
-    "`households` and `by_status`; `limit` applies to households only.",
+    "`households`, `by_status`, and `is_poor_village` / `has_exited` from its village record; "
+    "`limit` applies to households only.",
 )
 async def household_map(
     caller: Reader,
