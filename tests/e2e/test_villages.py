@@ -9,6 +9,7 @@ import itertools
 import time
 
 from kit.id_numbers import check_character
+from tests.e2e.test_audit import audited
 
 COUNTY, OTHER_COUNTY = "370203000000", "370281000000"  # 市北区, 胶州市: used by no other test
 _serial = itertools.count(100)
@@ -86,20 +87,18 @@ def test_a_poor_village_is_recorded_checked_and_exits_by_the_countys_decision(
     register(api, admin_token, village, people=2)  # still poor: 2 poor people
 
     assert api.get(f"/api/v1/villages/{village}", county).status_code == 404
-    designated = put(
-        api,
-        county,
-        village,
-        {
-            "is_poor": True,
-            "poor_since": 2016,
-            "first_secretary_id": secretary_id,
-            "profile": {**PROFILE, "year": 2025, "population": 50, "broadband": False},
-        },
-        **{"Idempotency-Key": f"village-{village}"},
-    )
+    designation = {
+        "is_poor": True,
+        "poor_since": 2016,
+        "first_secretary_id": secretary_id,
+        "profile": {**PROFILE, "year": 2025, "population": 50, "broadband": False},
+    }
+    key = {"Idempotency-Key": f"village-{village}"}
+    designated = put(api, county, village, designation, **key)
     assert designated.status_code == 200, designated.text
     record = designated.json()
+    replayed = put(api, county, village, designation, **key)  # a retry: the same reply
+    assert (replayed.json(), replayed.headers.get("Idempotent-Replayed")) == (record, "true")
     assert (record["is_poor"], record["poor_since"], record["has_exited"]) == (True, 2016, False)
     assert record["first_secretary"] == {"user_id": secretary_id, "name": "测试用户"}
     assert (record["registered_households"], record["registered_people"]) == (2, 5)
@@ -161,6 +160,8 @@ def test_a_poor_village_is_recorded_checked_and_exits_by_the_countys_decision(
     assert all(c["passed"] for c in exit_entry["after"]["criteria"])
     assert history[4]["reason"] == "抽查发现漏评"
     assert history[0]["after"]["first_secretary_id"] == secretary_id
+    acts = audited(api, admin_token, "the exit and its revocation", target_id=village)
+    assert sorted(a["action"] for a in acts) == ["village.exit_revoked", "village.exited"]
 
 
 def test_villages_are_listed_filtered_and_flagged_on_the_map_within_territory(
