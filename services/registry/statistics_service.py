@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from kit.errors import FieldViolation, InvalidArgument
 from kit.principal import Principal
 from kit.scope import Scope
+from kit.territory import Level, level_of
 from services.registry import repository as repo
 from services.registry import village_repository as village_repo
 from services.registry.components import Components
@@ -115,7 +116,8 @@ class StatisticsService:
     async def region(
         self, caller: Principal, region_code: str, population: int = 0
     ) -> RegionStatistics:
-        """`population` (the region's rural population, 0 when unknown) gives the incidence."""
+        """`population` (the region's rural population, 0 when unknown) gives the incidence;
+        a village without it takes its latest profile's (村情)."""
         if population < 0:
             raise InvalidArgument(
                 "population must be a positive number of people",
@@ -134,6 +136,8 @@ class StatisticsService:
                 session, scope, "year", {"exited": TREND_EVENTS["exited"]}
             )
             by_column = {name: counted(profile, i) for name, i in COUNTED_COLUMNS.items()}
+            if not population and level_of(scope.region_code) is Level.VILLAGE:
+                population = await village_repo.latest_population(session, scope.region_code)
             return RegionStatistics(
                 region_code=scope.region_code,
                 households=sum(statuses.values()),

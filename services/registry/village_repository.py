@@ -80,6 +80,17 @@ async def household_counts(
     return {code: (*by_household.get(code, (0, 0)), *by_person.get(code, (0, 0))) for code in codes}
 
 
+async def latest_population(session: AsyncSession, code: str) -> int:
+    """The population of the village's latest profile; 0 without one."""
+    statement = (
+        select(VillageProfile.population)
+        .where(VillageProfile.village_code == code)
+        .order_by(col(VillageProfile.year).desc())
+        .limit(1)
+    )
+    return (await session.exec(statement)).first() or 0
+
+
 async def flags_of(session: AsyncSession, codes: Sequence[str]) -> dict[str, tuple[bool, bool]]:
     """(is a poor village, has exited) of the villages that have a record."""
     if not codes:
