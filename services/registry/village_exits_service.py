@@ -90,7 +90,7 @@ class VillageExitsService:
             raise InvalidArgument("action is exit or revoke", reason="INVALID_ACTION")
         now = utcnow()
         async with self.c.db.unit_of_work() as session:
-            village = await self.villages.visible(session, caller, code)
+            village = await self.villages.visible(session, caller, code, for_update=True)
             if level_of(caller.region_code) is not Level.COUNTY:
                 raise PermissionDenied(
                     "a village's exit is decided by its county", reason="EXIT_BY_COUNTY"

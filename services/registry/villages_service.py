@@ -141,8 +141,12 @@ class VillagesService:
         self.c = components
         self.identity = identity
 
-    async def visible(self, session: AsyncSession, caller: Principal, code: str) -> Village:
-        village = await session.get(Village, village_code(caller, code))
+    async def visible(
+        self, session: AsyncSession, caller: Principal, code: str, *, for_update: bool = False
+    ) -> Village:
+        """The village's record in the caller's territory; `for_update` locks it (PostgreSQL)
+        so that concurrent decisions about one village take turns."""
+        village = await session.get(Village, village_code(caller, code), with_for_update=for_update)
         if village is None:
             raise not_found()
         return village
@@ -196,7 +200,7 @@ class VillagesService:
         secretary = await self._cadre(caller, code, wanted.first_secretary_id)
         leader = await self._cadre(caller, code, wanted.team_leader_id)
         async with self.c.db.unit_of_work() as session:
-            village = await session.get(Village, code)
+            village = await session.get(Village, code, with_for_update=True)
             if village is None:
                 village = Village(code=code, updated_at=now, version=0)
             elif wanted.expected_version and wanted.expected_version != village.version:

@@ -74,7 +74,7 @@ def test_a_poor_village_is_recorded_checked_and_exits_by_the_countys_decision(
 ) -> None:
     town, village = first_village(api, admin_token, COUNTY)
     _, _, county = api.new_user(admin_token, COUNTY, "info_officer")
-    _, _, town_officer = api.new_user(admin_token, town, "info_officer")
+    town_officer_id, _, town_officer = api.new_user(admin_token, town, "info_officer")
     secretary_id, _, work_team = api.new_user(admin_token, village, "work_team")
     exited = register(api, admin_token, village, people=3)
     for action in ("start_assistance", "exit"):
@@ -124,6 +124,8 @@ def test_a_poor_village_is_recorded_checked_and_exits_by_the_countys_decision(
     recorded = put(api, work_team, village, {**mine, "profile": this_year})
     assert recorded.status_code == 200, recorded.text
     assert [p["year"] for p in recorded.json()["profiles"]] == [2026, 2025]
+    not_a_member = put(api, county, village, {**mine, "team_leader_id": town_officer_id})
+    assert (not_a_member.status_code, kind(not_a_member)) == (409, "not-a-work-team-member")
     undesignate = put(api, work_team, village, {"is_poor": False})
     assert (undesignate.status_code, kind(undesignate)) == (409, "designation-by-county")
 
