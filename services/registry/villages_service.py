@@ -95,29 +95,34 @@ def village_code(caller: Principal, code: str) -> str:
     return code
 
 
+def view_of(
+    village: Village, profiles: list[VillageProfile], counts: tuple[int, int, int, int]
+) -> VillageView:
+    households, poor_households, people, poor_people = counts
+    return VillageView(
+        code=village.code,
+        is_poor=village.is_poor,
+        poor_since=village.poor_since,
+        has_exited=village.has_exited,
+        exit_year=village.exit_year,
+        first_secretary=Cadre(village.first_secretary_id, village.first_secretary_name),
+        team_leader=Cadre(village.team_leader_id, village.team_leader_name),
+        profiles=profiles,
+        registered_households=households,
+        poor_households=poor_households,
+        registered_people=people,
+        poor_people=poor_people,
+        version=village.version,
+        updated_at=village.updated_at,
+    )
+
+
 async def views_of(session: AsyncSession, villages: list[Village]) -> list[VillageView]:
+    """The villages with their profiles and the counts of their registered households."""
     codes = [v.code for v in villages]
     profiles = await repo.profiles_of(session, codes)
     counts = await repo.household_counts(session, codes, POOR)
-    return [
-        VillageView(
-            code=v.code,
-            is_poor=v.is_poor,
-            poor_since=v.poor_since,
-            has_exited=v.has_exited,
-            exit_year=v.exit_year,
-            first_secretary=Cadre(v.first_secretary_id, v.first_secretary_name),
-            team_leader=Cadre(v.team_leader_id, v.team_leader_name),
-            profiles=profiles[v.code],
-            registered_households=counts.get(v.code, (0, 0, 0, 0))[0],
-            poor_households=counts.get(v.code, (0, 0, 0, 0))[1],
-            registered_people=counts.get(v.code, (0, 0, 0, 0))[2],
-            poor_people=counts.get(v.code, (0, 0, 0, 0))[3],
-            version=v.version,
-            updated_at=v.updated_at,
-        )
-        for v in villages
-    ]
+    return [view_of(v, profiles[v.code], counts[v.code]) for v in villages]
 
 
 def checked_year(year: int | None, name: str, now: datetime) -> int | None:
