@@ -15,6 +15,7 @@ from gateway.clients import (
     registry_client,
     training_client,
     transfer_client,
+    villages_client,
 )
 from gateway.guard import Guard, RateLimiter
 from gateway.limits import BodyLimitMiddleware
@@ -48,6 +49,7 @@ from gateway.routes import (
     tasks,
     trainees,
     users,
+    villages,
     visits,
     work_team,
 )
@@ -102,6 +104,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         identity=identity,
         registry=registry,
         transfer=transfer_client(common.registry_address, settings.transfer_timeout_seconds),
+        villages=villages_client(common.registry_address, settings.grpc_timeout_seconds),
         notification=notification_client(
             common.notification_address, settings.grpc_timeout_seconds
         ),
@@ -129,6 +132,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.identity.close()
         await state.registry.close()
         await state.transfer.close()
+        await state.villages.close()
         await state.notification.close()
         await state.assistance.close()
         await state.training.close()
@@ -180,6 +184,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         work_team,
         performance,
         statistics,
+        villages,
         public,
     ):
         app.include_router(module.router)

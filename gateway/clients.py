@@ -5,7 +5,7 @@ from __future__ import annotations
 from jingzhun.assistance.v1 import assistance_pb2_grpc
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
-from jingzhun.registry.v1 import registry_pb2_grpc, transfer_pb2_grpc
+from jingzhun.registry.v1 import registry_pb2_grpc, transfer_pb2_grpc, villages_pb2_grpc
 from jingzhun.training.v1 import training_pb2_grpc
 from kit.grpc_client import ServiceClient
 
@@ -33,6 +33,12 @@ def transfer_client(
 ) -> ServiceClient[transfer_pb2_grpc.RegistryTransferServiceAsyncStub]:
     """The registry's files (imports, reports, exports): long calls, their own deadline."""
     return ServiceClient(address, transfer_pb2_grpc.RegistryTransferServiceStub, timeout)
+
+
+def villages_client(
+    address: str, timeout: float
+) -> ServiceClient[villages_pb2_grpc.RegistryVillageServiceAsyncStub]:
+    return ServiceClient(address, villages_pb2_grpc.RegistryVillageServiceStub, timeout)
 
 
 def assistance_client(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
+    from jingzhun.registry.v1.villages_pb2_grpc import RegistryVillageServiceAsyncStub
     from jingzhun.training.v1.training_pb2_grpc import TrainingServiceAsyncStub
 
 Req = TypeVar("Req")
@@ -82,6 +83,10 @@ class Caller:
     @property
     def transfer(self) -> "RegistryTransferServiceAsyncStub":
         return self.state.transfer.stub
+
+    @property
+    def villages(self) -> "RegistryVillageServiceAsyncStub":
+        return self.state.villages.stub
 
     @property
     def notification(self) -> "NotificationServiceAsyncStub":

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
+    from jingzhun.registry.v1.villages_pb2_grpc import RegistryVillageServiceAsyncStub
     from jingzhun.training.v1.training_pb2_grpc import TrainingServiceAsyncStub
 
 
@@ -29,6 +30,7 @@ class GatewayState:
     identity: ServiceClient[IdentityServiceAsyncStub]
     registry: ServiceClient[RegistryServiceAsyncStub]
     transfer: ServiceClient[RegistryTransferServiceAsyncStub]
+    villages: ServiceClient[RegistryVillageServiceAsyncStub]
     notification: ServiceClient[NotificationServiceAsyncStub]
     assistance: ServiceClient[AssistanceServiceAsyncStub]
     training: ServiceClient[TrainingServiceAsyncStub]

@@ -46,7 +46,8 @@ class HouseholdStatistics(BaseModel):
         description="exited / (poor + exited), 0..1; null when the region has neither"
     )
     incidence: float | None = Field(
-        description="贫困发生率: poor people / the `population` given; null without it"
+        description="贫困发生率: poor people / the `population` given (a village: its 村情's); "
+        "null without it"
     )
 
 
@@ -89,9 +90,9 @@ def parse_bbox(bbox: str) -> tuple[float, float, float, float] | None:
     responses=problem_responses(),
     summary="Households and people of a region by status, attribute, cause, category; exits by "
     "year; incidence and exit progress",
-    description="The platform does not hold rural populations yet: pass the region's rural "
-    "population as `population` to get the incidence (poor people / population); without it "
-    "`incidence` is null.",
+    description="Pass the region's rural population as `population` to get the incidence (poor "
+    "people / population); a village without it takes its latest profile's (村情, "
+    "docs/villages.md); otherwise `incidence` is null.",
 )
 async def household_statistics(
     caller: Reader,
@@ -149,6 +150,8 @@ def village_features(villages: Iterable[pb.VillageAggregate]) -> list[dict[str, 
                 "village_code": v.village_code,
                 "households": v.households,
                 "by_status": dict(v.by_status),
+                "is_poor_village": v.is_poor_village,
+                "has_exited": v.has_exited,
             },
         )
         for v in villages
@@ -170,7 +173,8 @@ def household_features(locations: Iterable[pb.HouseholdLocation]) -> list[dict[s
     description="`polygon` is a GeoJSON Polygon geometry as JSON text (longitude, latitude "
     "degrees); an invalid one is a 400 INVALID_POLYGON. With `aggregate=village` each feature "
     "is a village at the mean position of its located households in the area, with "
-    "`households` and `by_status`; `limit` applies to households only.",
+    "`households`, `by_status`, and `is_poor_village` / `has_exited` from its village record; "
+    "`limit` applies to households only.",
 )
 async def household_map(
     caller: Reader,

@@ -9,7 +9,14 @@ from datetime import timedelta
 import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.registry.v1 import registry_pb2, registry_pb2_grpc, transfer_pb2, transfer_pb2_grpc
+from jingzhun.registry.v1 import (
+    registry_pb2,
+    registry_pb2_grpc,
+    transfer_pb2,
+    transfer_pb2_grpc,
+    villages_pb2,
+    villages_pb2_grpc,
+)
 from kit.access import Access
 from kit.authz import Authorizer
 from kit.db import Database
@@ -22,6 +29,7 @@ from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.registry.api_grpc import RegistryApi
 from services.registry.api_transfer import RegistryTransferApi
+from services.registry.api_villages import RegistryVillageApi
 from services.registry.benefits_service import BenefitsService
 from services.registry.components import Components
 from services.registry.events import (
@@ -42,6 +50,9 @@ from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import ReviewsService
 from services.registry.settings import RegistrySettings
 from services.registry.statistics_service import StatisticsService
+from services.registry.village_exit import load_criteria
+from services.registry.village_exits_service import VillageExitsService
+from services.registry.villages_service import VillagesService
 
 
 def build_components(settings: RegistrySettings) -> Components:
@@ -67,6 +78,8 @@ async def run(settings: RegistrySettings, role: Role) -> None:
     reviews = ReviewsService(components, households, livelihood.indicators)
     members = MembersService(components, households)
     links = PublicLinks(components, derive_key(settings.index_secret, "public-links"))
+    villages = VillagesService(components, identity)
+    exits = VillageExitsService(components, villages, load_criteria())
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
     division_changes = Consumer(
@@ -106,9 +119,12 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         registry_pb2_grpc.add_RegistryServiceServicer_to_server(api, server)
         transfer = RegistryTransferApi(ImportsService(components), Exports(components), access)
         transfer_pb2_grpc.add_RegistryTransferServiceServicer_to_server(transfer, server)
+        villages_api = RegistryVillageApi(villages, exits, access)
+        villages_pb2_grpc.add_RegistryVillageServiceServicer_to_server(villages_api, server)
         return [
             registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
             transfer_pb2.DESCRIPTOR.services_by_name["RegistryTransferService"].full_name,
+            villages_pb2.DESCRIPTOR.services_by_name["RegistryVillageService"].full_name,
         ]
 
     async def stop() -> None:

@@ -103,6 +103,8 @@ class VillageAggregate:
     latitude_sum: float = 0.0
     longitude_sum: float = 0.0
     by_status: dict[str, int] = field(default_factory=dict)
+    is_poor_village: bool = False  # from the village's record, when it has one
+    has_exited: bool = False
 
     @property
     def latitude(self) -> float:

@@ -180,3 +180,56 @@ class ImportFinding(SQLModel, table=True):
     message: str = Field(sa_column=Column(Text, nullable=False))
     registry_value: str = ""
     file_value: str = ""
+
+
+class Village(SQLModel, table=True):
+    """A village's own record: 贫困村 or not, its first secretary and work-team leader (identity
+    accounts, named as identity named them when recorded) and its exit (出列)."""
+
+    __tablename__ = "villages"
+    __table_args__ = (Index("ix_villages_poor_exited", "is_poor", "has_exited"),)
+    code: str = Field(sa_column=Column(String(12), primary_key=True))
+    is_poor: bool = False
+    poor_since: int | None = None
+    has_exited: bool = False
+    exit_year: int | None = None
+    first_secretary_id: str = ""
+    first_secretary_name: str = ""
+    team_leader_id: str = ""
+    team_leader_name: str = ""
+    version: int = 1
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class VillageProfile(SQLModel, table=True):
+    """村情 of one year: a new year adds a row, so the history of the figures is kept."""
+
+    __tablename__ = "village_profiles"
+    village_code: str = Field(sa_column=Column(String(12), primary_key=True))
+    year: int = Field(primary_key=True)
+    population: int
+    households: int
+    arable_land_mu: float
+    collective_income: int
+    roads_hardened: bool
+    drinking_water: bool
+    broadband: bool
+    clinic: bool
+    school: bool
+    recorded_by: str
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class VillageHistoryEntry(SQLModel, table=True):
+    """Every change of a village's record and every exit decision, with its evidence."""
+
+    __tablename__ = "village_history"
+    __table_args__ = (Index("ix_village_history_village", "village_code", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    actor_id: str
+    kind: str
+    before: str = Field(default="null", sa_column=Column(Text, nullable=False))
+    after: str = Field(default="null", sa_column=Column(Text, nullable=False))
+    reason: str = ""

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from kit.errors import FieldViolation, InvalidArgument
 from kit.principal import Principal
 from kit.scope import Scope
+from kit.territory import Level, level_of
 from services.registry import repository as repo
+from services.registry import village_repository as village_repo
 from services.registry.components import Components
 from services.registry.lifecycle import Action
 from services.registry.map_areas import Box, VillageAggregate, area_of, inside, village_aggregates
@@ -114,7 +116,8 @@ class StatisticsService:
     async def region(
         self, caller: Principal, region_code: str, population: int = 0
     ) -> RegionStatistics:
-        """`population` (the region's rural population, 0 when unknown) gives the incidence."""
+        """`population` (the region's rural population, 0 when unknown) gives the incidence;
+        a village without it takes its latest profile's (村情)."""
         if population < 0:
             raise InvalidArgument(
                 "population must be a positive number of people",
@@ -133,6 +136,8 @@ class StatisticsService:
                 session, scope, "year", {"exited": TREND_EVENTS["exited"]}
             )
             by_column = {name: counted(profile, i) for name, i in COUNTED_COLUMNS.items()}
+            if not population and level_of(scope.region_code) is Level.VILLAGE:
+                population = await village_repo.latest_population(session, scope.region_code)
             return RegionStatistics(
                 region_code=scope.region_code,
                 households=sum(statuses.values()),
@@ -192,11 +197,20 @@ class StatisticsService:
             return []
         async with self.c.db.read_only() as session:
             if area.shape is None:
-                return village_aggregates(await repo.village_sums(session, scope, area.bounds))
-            points = await repo.located_points(session, scope, area.bounds)
-        hits = inside(area, [(longitude, latitude) for _, _, latitude, longitude in points])
-        return village_aggregates(
-            (village, status, 1, latitude, longitude)
-            for (village, status, latitude, longitude), hit in zip(points, hits, strict=True)
-            if hit
-        )
+                found = village_aggregates(await repo.village_sums(session, scope, area.bounds))
+            else:
+                points = await repo.located_points(session, scope, area.bounds)
+                hits = inside(area, [(lon, lat) for _, _, lat, lon in points])
+                found = village_aggregates(
+                    (village, status, 1, latitude, longitude)
+                    for (village, status, latitude, longitude), hit in zip(
+                        points, hits, strict=True
+                    )
+                    if hit
+                )
+            flags = await village_repo.flags_of(session, [v.village_code for v in found])
+        for village in found:
+            village.is_poor_village, village.has_exited = flags.get(
+                village.village_code, (False, False)
+            )
+        return found

@@ -19,7 +19,10 @@ from kit.anonymous_methods import ANONYMOUS_METHODS
 
 SERVICES = ("identity", "registry", "assistance", "training", "notification")
 # The generated modules whose descriptors the servers register (imported for the pool).
-MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + ["jingzhun.registry.v1.transfer_pb2"]
+MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
+    "jingzhun.registry.v1.transfer_pb2",
+    "jingzhun.registry.v1.villages_pb2",
+]
 
 
 def listed_services(channel: grpc.Channel) -> list[str]:

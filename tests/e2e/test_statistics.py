@@ -132,6 +132,8 @@ def test_villages_and_polygons_on_the_map(api, admin_token) -> None:
         "village_code": a,
         "households": 2,
         "by_status": {"identified": 1, "under_assistance": 1},
+        "is_poor_village": False,  # no village record says 贫困村
+        "has_exited": False,
     }
     assert (second["properties"]["village_code"], second["properties"]["households"]) == (b, 1)
 

@@ -1715,11 +1715,17 @@ class VillageAggregate(_message.Message):
     LONGITUDE_FIELD_NUMBER: _builtins.int
     HOUSEHOLDS_FIELD_NUMBER: _builtins.int
     BY_STATUS_FIELD_NUMBER: _builtins.int
+    IS_POOR_VILLAGE_FIELD_NUMBER: _builtins.int
+    HAS_EXITED_FIELD_NUMBER: _builtins.int
     village_code: _builtins.str
     latitude: _builtins.float
     """mean of its located households in the area"""
     longitude: _builtins.float
     households: _builtins.int
+    is_poor_village: _builtins.bool
+    """the village's registry record says 贫困村"""
+    has_exited: _builtins.bool
+    """and its exit (出列) is recorded"""
     @_builtins.property
     def by_status(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
     def __init__(
@@ -1730,10 +1736,12 @@ class VillageAggregate(_message.Message):
         longitude: _builtins.float = ...,
         households: _builtins.int = ...,
         by_status: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        is_poor_village: _builtins.bool = ...,
+        has_exited: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_status", b"by_status", "households", b"households", "latitude", b"latitude", "longitude", b"longitude", "village_code", b"village_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by_status", b"by_status", "has_exited", b"has_exited", "households", b"households", "is_poor_village", b"is_poor_village", "latitude", b"latitude", "longitude", b"longitude", "village_code", b"village_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
