@@ -9,11 +9,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_subtree
 from services.registry.models import Household, Member, Village, VillageHistoryEntry, VillageProfile
+
+
+async def locked_village(session: AsyncSession, code: str, now: datetime) -> Village:
+    """The village's row, locked till the end of the transaction: created first (version 0, no
+    record yet) when absent, so two first saves at once take turns instead of colliding."""
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    absent = insert(Village.__table__).values(code=code, version=0, updated_at=now)  # type: ignore[attr-defined]
+    await session.exec(absent.on_conflict_do_nothing(index_elements=["code"]))
+    village = await session.get(Village, code, with_for_update=True, populate_existing=True)
+    assert village is not None
+    return village
 
 
 async def list_villages(

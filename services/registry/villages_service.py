@@ -205,10 +205,8 @@ class VillagesService:
         secretary = await self._cadre(caller, code, wanted.first_secretary_id)
         leader = await self._cadre(caller, code, wanted.team_leader_id)
         async with self.c.db.unit_of_work() as session:
-            village = await session.get(Village, code, with_for_update=True)
-            if village is None:
-                village = Village(code=code, updated_at=now, version=0)
-            elif wanted.expected_version and wanted.expected_version != village.version:
+            village = await repo.locked_village(session, code, now)
+            if wanted.expected_version and wanted.expected_version != village.version:
                 raise FailedPrecondition(
                     "the village changed since you read it", reason="VERSION_MISMATCH"
                 )

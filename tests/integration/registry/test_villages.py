@@ -4,6 +4,7 @@ all kept in the village's history."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -74,3 +75,19 @@ async def test_a_village_exits_by_the_countys_decision_and_keeps_its_history(
     ]
     with pytest.raises(NotFound):
         await records.get(OTHER_COUNTY, VILLAGE)
+
+
+async def test_two_first_saves_at_once_both_land_one_after_the_other(
+    service: HouseholdsService, villages: tuple[VillagesService, VillageExitsService]
+) -> None:
+    records, _ = villages
+    first = VillageUpdate(is_poor=True, poor_since=2016, profile=figures(2025, 50))
+    second = VillageUpdate(is_poor=True, poor_since=2016, profile=figures(2024, 40))
+    await asyncio.gather(
+        records.update(COUNTY_OFFICER, VILLAGE, first),
+        records.update(COUNTY_OFFICER, VILLAGE, second),
+    )
+    view = await records.get(COUNTY_OFFICER, VILLAGE)
+    assert (view.version, [p.year for p in view.profiles]) == (1, [2025, 2024])
+    history = await records.history(COUNTY_OFFICER, VILLAGE, None, 50)
+    assert sorted(e.kind for e in history) == ["created", "profile_recorded", "profile_recorded"]
