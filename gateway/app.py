@@ -48,6 +48,7 @@ from gateway.routes import (
     trainees,
     users,
     visits,
+    vocabularies,
     work_team,
 )
 from gateway.settings import GatewaySettings
@@ -179,6 +180,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         performance,
         statistics,
         public,
+        vocabularies,
     ):
         app.include_router(module.router)
     return app

@@ -19,11 +19,13 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.mapping import from_message, to_message
+from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
 HouseholdId = HexId
 Text = Annotated[str, Field(max_length=64)]
+Standard = dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=40)]]
 
 
 class MemberIn(RequestModel):
@@ -40,6 +42,11 @@ class MemberIn(RequestModel):
     labour_capacity: Text = ""
     schooling: Text = ""
     phone: str = Field(default="", max_length=20, description="mobile number, optional")
+    standard: Standard = Field(
+        default_factory=dict,
+        description="the national standard's member fields (ethnicity, education_level, schooling_status, health_status, labour_skill, employment_status, employment_months, medical_insurance, critical_illness_insurance, pension_insurance, disability_grade) as text: codes of GET /api/v1/vocabularies, "
+        "whole numbers, numbers, true/false",
+    )
 
 
 class MemberOut(BaseModel):
@@ -55,6 +62,7 @@ class MemberOut(BaseModel):
     labour_capacity: str
     schooling: str
     phone: str = Field(description="masked: 3 + **** + 4; empty when unknown")
+    standard: dict[str, str] = Field(description="the national standard's fields recorded")
 
 
 class HouseholdCreate(RequestModel):
@@ -71,6 +79,17 @@ class HouseholdCreate(RequestModel):
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     monitoring_category: str = Field(
         default="", description="only for a household entering monitoring directly"
+    )
+    standard: Standard = Field(
+        default_factory=dict,
+        description="the national standard's household fields (identification_standard, identification_year, exit_year, arable_land_mu, forest_land_mu, housing_area_m2, dilapidated_grade, safe_drinking_water, drinking_water_difficulty, has_electricity, road_type, distance_to_road_km) as text: codes of GET /api/v1/vocabularies, "
+        "whole numbers, numbers, true/false",
+    )
+    bank_account: str = Field(
+        default="", max_length=40, description="the account subsidies are paid into (digits)"
+    )
+    assistance_categories: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list, max_length=10, description="五个一批: every channel, as codes"
     )
 
 
@@ -97,6 +116,9 @@ class HouseholdOut(BaseModel):
     incomes: list[YearIncomeOut]
     indicators: dict[str, bool]
     benefits_by_year: dict[int, int] = Field(description="yuan of policy benefits per year")
+    standard: dict[str, str] = Field(description="the national standard's fields recorded")
+    bank_account: str = Field(description="masked: 4 + **** + 4; empty when unknown")
+    assistance_categories: list[str]
     version: int
     created_at: Instant
     updated_at: Instant
@@ -110,6 +132,13 @@ class HouseholdUpdate(ProtoModel, proto=pb.UpdateHouseholdRequest):
     assistance_category: str | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
+    standard: Standard | None = Field(
+        default=None, description='the fields given change; "" clears one'
+    )
+    bank_account: str | None = Field(default=None, max_length=40, description='"" removes it')
+    assistance_categories: list[Annotated[str, Field(max_length=40)]] | None = Field(
+        default=None, max_length=10
+    )
 
 
 class TransitionIn(RequestModel):
@@ -146,6 +175,19 @@ class RevealPhoneOut(BaseModel):
     phone: str
 
 
+class RevealBankAccountOut(BaseModel):
+    bank_account: str
+
+
+class HouseholdChangeOut(BaseModel):
+    household_id: str
+    number: str
+    village_code: str
+    kinds: list[str] = Field(description="created, changed, transitioned")
+    fields: list[str] = Field(description="the fields changed since")
+    changed_at: Instant
+
+
 def both_or_neither(name: str) -> Any:
     """The body's coordinate `name`, sent only when the body gives both."""
     return lambda body: getattr(body, name) if None not in (body.latitude, body.longitude) else None
@@ -163,6 +205,7 @@ update_message = to_message(
     pb.UpdateHouseholdRequest,
     given=("id",),
     replace_secondary_causes=lambda body: body.secondary_causes is not None,
+    replace_assistance_categories=lambda body: body.assistance_categories is not None,
 )
 transition_message = to_message(TransitionIn, pb.TransitionHouseholdRequest, given=("id",))
 history_entry_out = from_message(
@@ -172,6 +215,8 @@ history_entry_out = from_message(
     after=lambda e: json.loads(e.after),
 )
 reveal_message = to_message(RevealIn, pb.RevealIdNumberRequest, given=("household_id", "member_id"))
+reveal_account_message = to_message(RevealIn, pb.RevealBankAccountRequest, given=("household_id",))
+household_change_out = from_message(pb.HouseholdChange, HouseholdChangeOut)
 
 
 @router.post(
@@ -213,6 +258,31 @@ async def list_households(
     return ModelResponse(
         Page[HouseholdOut](
             items=[household_out(h) for h in reply.households],
+            next_page_token=reply.next_page_token or None,
+        )
+    )
+
+
+@router.get(
+    "/changes",
+    response_model=Page[HouseholdChangeOut],
+    responses=problem_responses(),
+    summary="Households changed since an instant, for re-entry in the national system",
+)
+async def household_changes(
+    caller: Annotated[Caller, caller_for("households", "read")],
+    since: Annotated[Instant, Query(description="inclusive")],
+    region_code: RegionCode = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListHouseholdChangesRequest(
+        region_code=region_code, since=stamp(since), page_size=page_size, page_token=page_token
+    )
+    reply = await caller.call(caller.registry.ListHouseholdChanges, message)
+    return ModelResponse(
+        Page[HouseholdChangeOut](
+            items=[household_change_out(c) for c in reply.changes],
             next_page_token=reply.next_page_token or None,
         )
     )
@@ -320,3 +390,19 @@ async def reveal_phone(
     message = reveal_message(body, household_id=household_id, member_id=member_id)
     reply = await caller.call(caller.registry.RevealPhone, message)
     return JSONResponse({"phone": reply.phone}, headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/{household_id}/bank-account",
+    response_model=RevealBankAccountOut,
+    responses=problem_responses(),
+    summary="Reveal the household's full bank account (permission-checked and recorded)",
+)
+async def reveal_bank_account(
+    household_id: HouseholdId,
+    body: RevealIn,
+    caller: Annotated[Caller, caller_for("members", "reveal")],
+) -> JSONResponse:
+    message = reveal_account_message(body, household_id=household_id)
+    reply = await caller.call(caller.registry.RevealBankAccount, message)
+    return JSONResponse({"bank_account": reply.bank_account}, headers={"Cache-Control": "no-store"})

@@ -14,18 +14,13 @@ from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView
-from services.registry.income_rule import check_income
+from services.registry.income_rule import INCOME_SOURCES, TRANSFER_ITEMS, check_income, net_income
 from services.registry.models import Household, Indicator
 
-INCOME_SOURCES = (
-    "wage",
-    "production",
-    "property",
-    "transfer",
-)  # 工资性, 生产经营性, 财产性, 转移性
 
-
-def check_incomes(year: int, by_source: dict[str, int]) -> None:
+def check_incomes(year: int, by_source: dict[str, int]) -> dict[str, int]:
+    """The year's figures once valid; 转移性收入 derived from its items when only they are given
+    (given both, they must agree)."""
     if not 2000 <= year <= date.today().year:
         raise InvalidArgument(
             "year is out of range",
@@ -39,6 +34,16 @@ def check_incomes(year: int, by_source: dict[str, int]) -> None:
             reason="INVALID_INCOME",
             violations=[FieldViolation(f"by_source.{s}", "unknown source") for s in unknown],
         )
+    items = [by_source[item] for item in TRANSFER_ITEMS if item in by_source]
+    if not items:
+        return by_source
+    if "transfer" in by_source and by_source["transfer"] != sum(items):
+        raise InvalidArgument(
+            "transfer must be the sum of its items (transfer_subsistence, ...)",
+            reason="TRANSFER_ITEMS_DIFFER",
+            violations=[FieldViolation("by_source.transfer", f"the items sum to {sum(items)}")],
+        )
+    return {**by_source, "transfer": sum(items)}
 
 
 def check_indicators(values: dict[str, bool], known: set[str]) -> None:
@@ -74,7 +79,7 @@ async def apply_incomes(
         return
     difference = [(f"incomes.{year}", before, after)]
     record_changes(session, household, actor_id, difference, reason, proposed_by=proposed_by)
-    total = sum(by_source.values())
+    total = net_income(by_source)
     await check_income(
         session, household, year, total, years=years, line=monitoring_line, actor_id=actor_id
     )
@@ -124,7 +129,7 @@ class LivelihoodService:
     async def set_incomes(
         self, caller: Principal, household_id: str, year: int, by_source: dict[str, int]
     ) -> HouseholdView:
-        check_incomes(year, by_source)
+        by_source = check_incomes(year, by_source)
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
             await apply_incomes(
