@@ -114,7 +114,10 @@ class HouseholdOut(BaseModel):
     assistance_category: str | None
     members: list[MemberOut]
     incomes: list[YearIncomeOut]
-    indicators: dict[str, bool]
+    indicators: dict[str, bool] = Field(description="those of the latest assessed year")
+    indicators_by_year: dict[int, dict[str, bool]] = Field(
+        description="every assessed year's guarantee indicators"
+    )
     benefits_by_year: dict[int, int] = Field(description="yuan of policy benefits per year")
     standard: dict[str, str] = Field(description="the national standard's fields recorded")
     bank_account: str = Field(description="masked: 4 + **** + 4; empty when unknown")
@@ -193,7 +196,13 @@ def both_or_neither(name: str) -> Any:
     return lambda body: getattr(body, name) if None not in (body.latitude, body.longitude) else None
 
 
-household_out = from_message(pb.Household, HouseholdOut)
+household_out = from_message(
+    pb.Household,
+    HouseholdOut,
+    indicators_by_year=lambda h: {
+        year: dict(found.values) for year, found in h.indicators_by_year.items()
+    },
+)
 create_message = to_message(
     HouseholdCreate,
     pb.CreateHouseholdRequest,
@@ -271,13 +280,17 @@ async def list_households(
 )
 async def household_changes(
     caller: Annotated[Caller, caller_for("households", "read")],
-    since: Annotated[Instant, Query(description="inclusive")],
+    # required; `| None` keeps the field an Instant (RFC 3339) once FastAPI reads the query
+    since: Annotated[Instant | None, Query(description="inclusive")],
     region_code: RegionCode = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
     message = pb.ListHouseholdChangesRequest(
-        region_code=region_code, since=stamp(since), page_size=page_size, page_token=page_token
+        region_code=region_code,
+        since=stamp(since) if since else None,
+        page_size=page_size,
+        page_token=page_token,
     )
     reply = await caller.call(caller.registry.ListHouseholdChanges, message)
     return ModelResponse(

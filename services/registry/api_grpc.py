@@ -338,7 +338,10 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.SetIndicatorsRequest, context: ServicerContext
     ) -> pb.Household:
         view = await self.livelihood.set_indicators(
-            self._caller("households", "update"), request.household_id, dict(request.values)
+            self._caller("households", "update"),
+            request.household_id,
+            dict(request.values),
+            request.year,
         )
         return household_message(view)
 

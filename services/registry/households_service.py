@@ -44,7 +44,14 @@ from services.registry.edits import (
     set_standard,
 )
 from services.registry.lifecycle import Action, Lifecycle, apply
-from services.registry.models import HistoryEntry, Household, Income, Indicator, Member
+from services.registry.models import (
+    HistoryEntry,
+    Household,
+    Income,
+    Indicator,
+    IndicatorYear,
+    Member,
+)
 from services.registry.national_changes import HouseholdChange, changed_households
 from services.registry.national_codes import checked
 from services.registry.vocabulary import (
@@ -94,6 +101,7 @@ class HouseholdView:
     incomes: list[Income] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     benefits_by_year: dict[int, int] = field(default_factory=dict)  # yuan per year
+    indicator_years: list[IndicatorYear] = field(default_factory=list)
 
 
 async def views_of(session: AsyncSession, households: list[Household]) -> list[HouseholdView]:
@@ -104,8 +112,11 @@ async def views_of(session: AsyncSession, households: list[Household]) -> list[H
     incomes = await repo.incomes_of(session, ids)
     indicators = await repo.indicators_of(session, ids)
     benefits = await repo.benefit_totals_of(session, ids)
+    years = await repo.indicator_years_of(session, ids)
     return [
-        HouseholdView(h, members[h.id], incomes[h.id], indicators[h.id], benefits[h.id])
+        HouseholdView(
+            h, members[h.id], incomes[h.id], indicators[h.id], benefits[h.id], years[h.id]
+        )
         for h in households
     ]
 
@@ -217,6 +228,7 @@ class HouseholdsService:
             parts.incomes,
             parts.indicators,
             benefits_by_year=parts.benefits_by_year,
+            indicator_years=parts.indicator_years,
         )
 
     async def list_households(

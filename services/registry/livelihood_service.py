@@ -15,7 +15,7 @@ from services.registry.components import Components
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView
 from services.registry.income_rule import INCOME_SOURCES, TRANSFER_ITEMS, check_income, net_income
-from services.registry.models import Household, Indicator
+from services.registry.models import Household, Indicator, IndicatorYear
 
 
 def check_incomes(year: int, by_source: dict[str, int]) -> dict[str, int]:
@@ -85,6 +85,19 @@ async def apply_incomes(
     )
 
 
+def check_year(year: int) -> int:
+    """An assessment year: 0 is this year."""
+    if year == 0:
+        return date.today().year
+    if not 2000 <= year <= date.today().year:
+        raise InvalidArgument(
+            "year is out of range",
+            reason="INVALID_YEAR",
+            violations=[FieldViolation("year", "2000 to this year")],
+        )
+    return year
+
+
 async def apply_indicators(
     session: AsyncSession,
     household: Household,
@@ -92,24 +105,38 @@ async def apply_indicators(
     actor_id: str,
     reason: str = "",
     *,
+    year: int = 0,
     proposed_by: str = "",
 ) -> None:
-    current = {
-        i.indicator: i for i in (await repo.indicators_of(session, [household.id]))[household.id]
-    }
-    before = {name: current[name].compliant for name in values if name in current}
+    """Record the year's assessment; when it is the latest year assessed, the household's
+    current indicators (statistics, filters) follow it."""
+    year = check_year(year)
+    recorded = (await repo.indicator_years_of(session, [household.id]))[household.id]
+    of_year = {i.indicator: i for i in recorded if i.year == year}
+    before = {name: of_year[name].compliant for name in values if name in of_year}
     for name, compliant in values.items():
-        row = current.get(name) or Indicator(
-            household_id=household.id, indicator=name, compliant=compliant
+        row = of_year.get(name) or IndicatorYear(
+            household_id=household.id, year=year, indicator=name, compliant=compliant
         )
         row.compliant = compliant
         session.add(row)
+    if all(i.year <= year for i in recorded):
+        current = {
+            i.indicator: i
+            for i in (await repo.indicators_of(session, [household.id]))[household.id]
+        }
+        for name, compliant in values.items():
+            latest = current.get(name) or Indicator(
+                household_id=household.id, indicator=name, compliant=compliant
+            )
+            latest.compliant = compliant
+            session.add(latest)
     after = dict(sorted(values.items()))
     record_changes(
         session,
         household,
         actor_id,
-        [("indicators", before, after)] if before != after else [],
+        [(f"indicators.{year}", before, after)] if before != after else [],
         reason,
         proposed_by=proposed_by,
     )
@@ -143,10 +170,11 @@ class LivelihoodService:
         return await self.households.get(caller, household_id)
 
     async def set_indicators(
-        self, caller: Principal, household_id: str, values: dict[str, bool]
+        self, caller: Principal, household_id: str, values: dict[str, bool], year: int = 0
     ) -> HouseholdView:
         check_indicators(values, self.indicators)
+        check_year(year)
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
-            await apply_indicators(session, household, values, caller.actor_id)
+            await apply_indicators(session, household, values, caller.actor_id, year=year)
         return await self.households.get(caller, household_id)

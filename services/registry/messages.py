@@ -60,7 +60,7 @@ def year_incomes(view: HouseholdView) -> list[pb.YearIncome]:
 household_row_message = to_message(
     Household,
     pb.Household,
-    given=("members", "incomes", "indicators", "benefits_by_year"),
+    given=("members", "incomes", "indicators", "benefits_by_year", "indicators_by_year"),
     secondary_causes=lambda h: json.loads(h.secondary_causes),
     assistance_categories=lambda h: json.loads(h.assistance_categories),
     standard=lambda h: as_text(HOUSEHOLD_FIELDS, h),
@@ -77,7 +77,15 @@ def household_message(view: HouseholdView) -> pb.Household:
         incomes=year_incomes(view),
         indicators={i.indicator: i.compliant for i in view.indicators},
         benefits_by_year=view.benefits_by_year,
+        indicators_by_year=indicators_by_year(view),
     )
+
+
+def indicators_by_year(view: HouseholdView) -> dict[int, pb.YearIndicators]:
+    by_year: dict[int, dict[str, bool]] = {}
+    for i in view.indicator_years:
+        by_year.setdefault(i.year, {})[i.indicator] = i.compliant
+    return {year: pb.YearIndicators(values=values) for year, values in by_year.items()}
 
 
 new_household = from_message(pb.CreateHouseholdRequest, NewHousehold)

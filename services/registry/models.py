@@ -152,6 +152,17 @@ class Indicator(SQLModel, table=True):
     compliant: bool
 
 
+class IndicatorYear(SQLModel, table=True):
+    """A household's guarantee indicators as assessed in one year (年度); `household_indicators`
+    holds those of its latest assessed year (what statistics and filters read)."""
+
+    __tablename__ = "household_indicator_years"
+    household_id: str = Field(foreign_key="households.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    indicator: str = Field(primary_key=True)
+    compliant: bool
+
+
 class Benefit(SQLModel, table=True):
     """One policy benefit (享受政策) a department paid a household in one quarter, in yuan."""
 

@@ -230,3 +230,26 @@ def test_households_changed_since_are_listed_and_exported_for_the_national_syste
     assert numbers == {c["number"] for c in seen}
     road = lines[0].index("入户路类型")
     assert next(line for line in lines if line[0] == before["number"])[road] == "沥青路"
+
+
+def test_guarantee_indicators_are_recorded_per_year(api, admin_token) -> None:
+    household = register(api, admin_token).json()
+    path = f"/api/v1/households/{household['id']}/indicators"
+    this_year = datetime.now(UTC).year
+
+    def assess(year: int, housing: bool):  # type: ignore[no-untyped-def]
+        body = {"year": year, "values": {"safe_housing": housing, "drinking_water": True}}
+        reply = api.http.put(path, json=body, headers=api.auth(admin_token))
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    assess(this_year, True)
+    corrected = assess(this_year - 1, False)  # an earlier year's record does not move today's
+    assert corrected["indicators"]["safe_housing"] is True
+    assert corrected["indicators_by_year"][str(this_year - 1)]["safe_housing"] is False
+    assert corrected["indicators_by_year"][str(this_year)]["safe_housing"] is True
+    assert api.get(f"/api/v1/households/{household['id']}", admin_token).json() == corrected
+    future = api.http.put(
+        path, json={"year": this_year + 1, "values": {"food": True}}, headers=api.auth(admin_token)
+    )
+    assert future.status_code == 400

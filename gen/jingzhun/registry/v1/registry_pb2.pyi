@@ -170,6 +170,27 @@ class Household(_message.Message):
         def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
         def WhichOneof(self, oneof_group: _Never) -> None: ...
 
+    @_typing.final
+    class IndicatorsByYearEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.int
+        @_builtins.property
+        def value(self) -> Global___YearIndicators: ...
+        def __init__(
+            self,
+            *,
+            key: _builtins.int = ...,
+            value: Global___YearIndicators | None = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _typing.Literal["value", b"value"]  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ID_FIELD_NUMBER: _builtins.int
     NUMBER_FIELD_NUMBER: _builtins.int
     VILLAGE_CODE_FIELD_NUMBER: _builtins.int
@@ -191,6 +212,7 @@ class Household(_message.Message):
     STANDARD_FIELD_NUMBER: _builtins.int
     BANK_ACCOUNT_FIELD_NUMBER: _builtins.int
     ASSISTANCE_CATEGORIES_FIELD_NUMBER: _builtins.int
+    INDICATORS_BY_YEAR_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     number: _builtins.str
     """the household's archive number (户编号), unique"""
@@ -236,6 +258,10 @@ class Household(_message.Message):
     def assistance_categories(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """五个一批: every channel the household is in"""
 
+    @_builtins.property
+    def indicators_by_year(self) -> _containers.MessageMap[_builtins.int, Global___YearIndicators]:
+        """The guarantee indicators of every assessed year; `indicators` are those of the latest."""
+
     def __init__(
         self,
         *,
@@ -260,10 +286,11 @@ class Household(_message.Message):
         standard: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
         bank_account: _builtins.str = ...,
         assistance_categories: _abc.Iterable[_builtins.str] | None = ...,
+        indicators_by_year: _abc.Mapping[_builtins.int, Global___YearIndicators] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "created_at", b"created_at", "latitude", b"latitude", "longitude", b"longitude", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_categories", b"assistance_categories", "assistance_category", b"assistance_category", "attribute", b"attribute", "bank_account", b"bank_account", "benefits_by_year", b"benefits_by_year", "created_at", b"created_at", "id", b"id", "incomes", b"incomes", "indicators", b"indicators", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "standard", b"standard", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_categories", b"assistance_categories", "assistance_category", b"assistance_category", "attribute", b"attribute", "bank_account", b"bank_account", "benefits_by_year", b"benefits_by_year", "created_at", b"created_at", "id", b"id", "incomes", b"incomes", "indicators", b"indicators", "indicators_by_year", b"indicators_by_year", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "standard", b"standard", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__latitude: _TypeAlias = _typing.Literal["latitude"]  # noqa: Y015
     _WhichOneofArgType__latitude: _TypeAlias = _typing.Literal["_latitude", b"_latitude"]  # noqa: Y015
@@ -275,6 +302,46 @@ class Household(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__longitude) -> _WhichOneofReturnType__longitude | None: ...
 
 Global___Household: _TypeAlias = Household  # noqa: Y015
+
+@_typing.final
+class YearIndicators(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.bool
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.bool = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    VALUES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.bool]: ...
+    def __init__(
+        self,
+        *,
+        values: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___YearIndicators: _TypeAlias = YearIndicators  # noqa: Y015
 
 @_typing.final
 class YearIncome(_message.Message):
@@ -2070,7 +2137,10 @@ class SetIndicatorsRequest(_message.Message):
 
     HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
     VALUES_FIELD_NUMBER: _builtins.int
+    YEAR_FIELD_NUMBER: _builtins.int
     household_id: _builtins.str
+    year: _builtins.int
+    """the year of the assessment; 0: this year"""
     @_builtins.property
     def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.bool]:
         """indicators of the configured sets; others are refused"""
@@ -2080,10 +2150,11 @@ class SetIndicatorsRequest(_message.Message):
         *,
         household_id: _builtins.str = ...,
         values: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
+        year: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "values", b"values"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "values", b"values", "year", b"year"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

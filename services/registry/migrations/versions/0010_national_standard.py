@@ -74,9 +74,25 @@ def upgrade() -> None:
     with op.batch_alter_table("members") as batch:
         for name, kind in MEMBER_COLUMNS:
             batch.add_column(sa.Column(name, kind, nullable=True))
+    op.create_table(
+        "household_indicator_years",
+        sa.Column("household_id", sa.String(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("indicator", sa.String(), nullable=False),
+        sa.Column("compliant", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["household_id"], ["households.id"]),
+        sa.PrimaryKeyConstraint("household_id", "year", "indicator"),
+    )
+    # Indicators recorded before they were per year: the year of the household's last change.
+    op.execute(
+        "INSERT INTO household_indicator_years (household_id, year, indicator, compliant)"
+        f" SELECT x.household_id, {year.replace('created_at', 'h.updated_at')}, x.indicator,"
+        " x.compliant FROM household_indicators x JOIN households h ON h.id = x.household_id"
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("household_indicator_years")
     with op.batch_alter_table("members") as batch:
         for name, _ in reversed(MEMBER_COLUMNS):
             batch.drop_column(name)
