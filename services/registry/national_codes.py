@@ -37,11 +37,14 @@ def vocabularies() -> dict[str, tuple[Term, ...]]:
     return found
 
 
-@cache
 def codes(vocabulary: str) -> dict[str, str]:
     """code -> label of the terms in force today; a Chinese label is accepted for its code."""
-    today = date.today()
-    return {t.code: t.label for t in vocabularies()[vocabulary] if t.valid_from <= today}
+    return _codes_on(vocabulary, date.today())
+
+
+@cache
+def _codes_on(vocabulary: str, day: date) -> dict[str, str]:
+    return {t.code: t.label for t in vocabularies()[vocabulary] if t.valid_from <= day}
 
 
 def code_of(vocabulary: str, value: str, field: str) -> str:
