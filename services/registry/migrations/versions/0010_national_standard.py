@@ -68,7 +68,7 @@ def upgrade() -> None:
     year = (
         "CAST(EXTRACT(YEAR FROM created_at) AS INTEGER)"
         if op.get_bind().dialect.name == "postgresql"
-        else "CAST(strftime('%Y', created_at) AS INTEGER)"
+        else "CAST(substr(created_at, 1, 4) AS INTEGER)"  # ISO text on SQLite
     )
     op.execute(f"UPDATE households SET identification_year = {year}")
     with op.batch_alter_table("members") as batch:
