@@ -10,7 +10,7 @@ BANK_ACCOUNT_FIELD = "household.bank_account"
 
 def normalize_bank_account(value: str, *, field: str = "bank_account") -> str:
     digits = value.replace(" ", "").replace("-", "")
-    if not (digits.isdigit() and 12 <= len(digits) <= 30):
+    if not (digits.isascii() and digits.isdigit() and 12 <= len(digits) <= 30):
         raise InvalidArgument(
             f"{field} must be 12 to 30 digits",
             reason="INVALID_BANK_ACCOUNT",

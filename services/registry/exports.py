@@ -75,6 +75,7 @@ class Exports:
                 action="households.exported",
                 target_id=scope.region_code,
                 region_code=scope.region_code,
+                detail={"changed_since": changed_since.isoformat()} if changed_since else None,
             )
         yield [c.header for c in HOUSEHOLD_COLUMNS]
         after = ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
@@ -31,7 +31,8 @@ class HouseholdChange:
 
     @property
     def cursor(self) -> str:
-        return f"{self.changed_at.isoformat()}|{self.household_id}"
+        at = self.changed_at if self.changed_at.tzinfo else self.changed_at.replace(tzinfo=UTC)
+        return f"{at.isoformat()}|{self.household_id}"
 
 
 def after_cursor(cursor: str | None) -> tuple[datetime, str] | None:
@@ -39,9 +40,12 @@ def after_cursor(cursor: str | None) -> tuple[datetime, str] | None:
         return None
     at, _, household_id = cursor.partition("|")
     try:
-        return datetime.fromisoformat(at), household_id
+        instant = datetime.fromisoformat(at)
     except ValueError:
-        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN") from None
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise InvalidArgument("page_token is not valid", reason="INVALID_PAGE_TOKEN")
+    return instant, household_id
 
 
 async def changed_households(

@@ -113,7 +113,7 @@ def _value(spec: StandardField, text: str, field: str) -> Any:
         return FLAGS[text]
     if spec.kind in ("year", "months"):
         low, high = (2000, date.today().year) if spec.kind == "year" else (0, 12)
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
             raise refuse(f"a whole number from {low} to {high}")
         return int(text)
     if spec.kind == "number":
