@@ -10,6 +10,7 @@ from grpc.aio import ServicerContext
 from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
+from kit.errors import FieldViolation, InvalidArgument
 from kit.paging import decode_number_token, decode_token, encode_token, page_size
 from services.registry.benefits_service import BenefitsService, NewBenefit
 from services.registry.households_service import HouseholdsService
@@ -212,6 +213,12 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.ProposeChangeRequest, context: ServicerContext
     ) -> pb.ChangeRequest:
         change = request.change
+        if change.HasField("bank_account"):
+            raise InvalidArgument(
+                "a bank account is recorded by an officer, not proposed",
+                reason="BANK_ACCOUNT_NOT_PROPOSED",
+                violations=[FieldViolation("bank_account", "not part of a proposal")],
+            )
         incomes = (
             YearIncomes(request.incomes.year, dict(request.incomes.by_source))
             if request.HasField("incomes")

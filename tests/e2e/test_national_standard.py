@@ -322,3 +322,41 @@ def test_imports_and_reconciliation_follow_the_national_standard(api, admin_toke
     assert differences["民族"] == ["汉族", "回族"]
     assert differences["危房等级"] == ["D级", "C级"]
     assert "补贴发放银行账号" not in differences  # compared masked, and the same
+
+
+def test_a_helper_proposes_national_codes_and_never_a_bank_account(api, admin_token) -> None:
+    household = register(api, admin_token).json()
+    helper_id, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    paired = api.http.post(
+        f"/api/v1/households/{household['id']}/pairings",
+        json={"helper_id": helper_id},
+        headers=api.auth(admin_token),
+    )
+    assert paired.status_code == 201, paired.text
+    path = f"/api/v1/households/{household['id']}/change-requests"
+    head = household["members"][0]["id"]
+    proposed = api.http.post(
+        path,
+        json={
+            "expected_version": 1,
+            "standard": {"road_type": "cement"},
+            "member_change": {"member_id": head, "standard": {"health_status": "chronic_illness"}},
+        },
+        headers=api.auth(helper),
+    )
+    assert proposed.status_code == 201, proposed.text
+    account = api.http.post(
+        path,
+        json={"expected_version": 1, "bank_account": "6217001234567890123"},
+        headers=api.auth(helper),
+    )
+    assert account.status_code == 400 and account.json()["type"].endswith("not-proposed")
+    reviewed = api.http.post(
+        f"/api/v1/change-requests/{proposed.json()['id']}/review",
+        json={"decision": "approve"},
+        headers=api.auth(admin_token),
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    after = api.get(f"/api/v1/households/{household['id']}", admin_token).json()
+    assert after["standard"]["road_type"] == "cement"
+    assert after["members"][0]["standard"]["health_status"] == "chronic_illness"
