@@ -29,6 +29,7 @@ from gateway.routes import (
     clients,
     courses,
     health,
+    household_changes,
     households,
     imports,
     institutions,
@@ -181,6 +182,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         statistics,
         public,
         vocabularies,
+        household_changes,
     ):
         app.include_router(module.router)
     return app

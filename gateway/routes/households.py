@@ -19,7 +19,6 @@ from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.mapping import from_message, to_message
-from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
@@ -182,15 +181,6 @@ class RevealBankAccountOut(BaseModel):
     bank_account: str
 
 
-class HouseholdChangeOut(BaseModel):
-    household_id: str
-    number: str
-    village_code: str
-    kinds: list[str] = Field(description="created, changed, transitioned")
-    fields: list[str] = Field(description="the fields changed since")
-    changed_at: Instant
-
-
 def both_or_neither(name: str) -> Any:
     """The body's coordinate `name`, sent only when the body gives both."""
     return lambda body: getattr(body, name) if None not in (body.latitude, body.longitude) else None
@@ -225,7 +215,6 @@ history_entry_out = from_message(
 )
 reveal_message = to_message(RevealIn, pb.RevealIdNumberRequest, given=("household_id", "member_id"))
 reveal_account_message = to_message(RevealIn, pb.RevealBankAccountRequest, given=("household_id",))
-household_change_out = from_message(pb.HouseholdChange, HouseholdChangeOut)
 
 
 @router.post(
@@ -267,35 +256,6 @@ async def list_households(
     return ModelResponse(
         Page[HouseholdOut](
             items=[household_out(h) for h in reply.households],
-            next_page_token=reply.next_page_token or None,
-        )
-    )
-
-
-@router.get(
-    "/changes",
-    response_model=Page[HouseholdChangeOut],
-    responses=problem_responses(),
-    summary="Households changed since an instant, for re-entry in the national system",
-)
-async def household_changes(
-    caller: Annotated[Caller, caller_for("households", "read")],
-    # required; `| None` keeps the field an Instant (RFC 3339) once FastAPI reads the query
-    since: Annotated[Instant | None, Query(description="inclusive")],
-    region_code: RegionCode = "",
-    page_size: PageSize = 50,
-    page_token: PageToken = "",
-) -> ModelResponse:
-    message = pb.ListHouseholdChangesRequest(
-        region_code=region_code,
-        since=stamp(since) if since else None,
-        page_size=page_size,
-        page_token=page_token,
-    )
-    reply = await caller.call(caller.registry.ListHouseholdChanges, message)
-    return ModelResponse(
-        Page[HouseholdChangeOut](
-            items=[household_change_out(c) for c in reply.changes],
             next_page_token=reply.next_page_token or None,
         )
     )

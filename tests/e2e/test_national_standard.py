@@ -202,7 +202,7 @@ def test_households_changed_since_are_listed_and_exported_for_the_national_syste
     while True:
         params = {"since": since, "region_code": COUNTY, "page_size": 1}
         page = api.get(
-            "/api/v1/households/changes",
+            "/api/v1/household-changes",
             admin_token,
             **params,
             **({"page_token": token} if token else {}),
@@ -218,7 +218,7 @@ def test_households_changed_since_are_listed_and_exported_for_the_national_syste
     assert [c["household_id"] for c in seen][-1] == before["id"]  # oldest change first
 
     _, _, other = api.new_user(admin_token, OTHER_COUNTY, "info_officer")
-    theirs = api.get("/api/v1/households/changes", other, since=since).json()
+    theirs = api.get("/api/v1/household-changes", other, since=since).json()
     assert not {c["household_id"] for c in theirs["items"]} & set(by_id)
 
     exported = api.get(
