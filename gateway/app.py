@@ -30,6 +30,7 @@ from gateway.routes import (
     clients,
     courses,
     health,
+    household_changes,
     household_notices,
     households,
     imports,
@@ -51,6 +52,7 @@ from gateway.routes import (
     users,
     villages,
     visits,
+    vocabularies,
     work_team,
 )
 from gateway.settings import GatewaySettings
@@ -186,6 +188,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         statistics,
         villages,
         public,
+        vocabularies,
+        household_changes,
     ):
         app.include_router(module.router)
     return app

@@ -24,6 +24,7 @@ router = APIRouter(prefix="/api/v1/households", tags=["households"])
 
 HouseholdId = HexId
 Text = Annotated[str, Field(max_length=64)]
+Standard = dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=40)]]
 
 
 class MemberIn(RequestModel):
@@ -40,6 +41,11 @@ class MemberIn(RequestModel):
     labour_capacity: Text = ""
     schooling: Text = ""
     phone: str = Field(default="", max_length=20, description="mobile number, optional")
+    standard: Standard = Field(
+        default_factory=dict,
+        description="the national standard's member fields (ethnicity, education_level, schooling_status, health_status, labour_skill, employment_status, employment_months, medical_insurance, critical_illness_insurance, pension_insurance, disability_grade) as text: codes of GET /api/v1/vocabularies, "
+        "whole numbers, numbers, true/false",
+    )
 
 
 class MemberOut(BaseModel):
@@ -55,6 +61,7 @@ class MemberOut(BaseModel):
     labour_capacity: str
     schooling: str
     phone: str = Field(description="masked: 3 + **** + 4; empty when unknown")
+    standard: dict[str, str] = Field(description="the national standard's fields recorded")
 
 
 class HouseholdCreate(RequestModel):
@@ -71,6 +78,17 @@ class HouseholdCreate(RequestModel):
     members: list[MemberIn] = Field(min_length=1, max_length=30)
     monitoring_category: str = Field(
         default="", description="only for a household entering monitoring directly"
+    )
+    standard: Standard = Field(
+        default_factory=dict,
+        description="the national standard's household fields (identification_standard, identification_year, exit_year, arable_land_mu, forest_land_mu, housing_area_m2, dilapidated_grade, safe_drinking_water, drinking_water_difficulty, has_electricity, road_type, distance_to_road_km) as text: codes of GET /api/v1/vocabularies, "
+        "whole numbers, numbers, true/false",
+    )
+    bank_account: str = Field(
+        default="", max_length=40, description="the account subsidies are paid into (digits)"
+    )
+    assistance_categories: list[Annotated[str, Field(max_length=40)]] = Field(
+        default_factory=list, max_length=10, description="五个一批: every channel, as codes"
     )
 
 
@@ -95,8 +113,14 @@ class HouseholdOut(BaseModel):
     assistance_category: str | None
     members: list[MemberOut]
     incomes: list[YearIncomeOut]
-    indicators: dict[str, bool]
+    indicators: dict[str, bool] = Field(description="those of the latest assessed year")
+    indicators_by_year: dict[int, dict[str, bool]] = Field(
+        description="every assessed year's guarantee indicators"
+    )
     benefits_by_year: dict[int, int] = Field(description="yuan of policy benefits per year")
+    standard: dict[str, str] = Field(description="the national standard's fields recorded")
+    bank_account: str = Field(description="masked: 4 + **** + 4; empty when unknown")
+    assistance_categories: list[str]
     version: int
     created_at: Instant
     updated_at: Instant
@@ -110,6 +134,13 @@ class HouseholdUpdate(ProtoModel, proto=pb.UpdateHouseholdRequest):
     assistance_category: str | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
+    standard: Standard | None = Field(
+        default=None, description='the fields given change; "" clears one'
+    )
+    bank_account: str | None = Field(default=None, max_length=40, description='"" removes it')
+    assistance_categories: list[Annotated[str, Field(max_length=40)]] | None = Field(
+        default=None, max_length=10
+    )
 
 
 class TransitionIn(RequestModel):
@@ -146,12 +177,22 @@ class RevealPhoneOut(BaseModel):
     phone: str
 
 
+class RevealBankAccountOut(BaseModel):
+    bank_account: str
+
+
 def both_or_neither(name: str) -> Any:
     """The body's coordinate `name`, sent only when the body gives both."""
     return lambda body: getattr(body, name) if None not in (body.latitude, body.longitude) else None
 
 
-household_out = from_message(pb.Household, HouseholdOut)
+household_out = from_message(
+    pb.Household,
+    HouseholdOut,
+    indicators_by_year=lambda h: {
+        year: dict(found.values) for year, found in h.indicators_by_year.items()
+    },
+)
 create_message = to_message(
     HouseholdCreate,
     pb.CreateHouseholdRequest,
@@ -163,6 +204,7 @@ update_message = to_message(
     pb.UpdateHouseholdRequest,
     given=("id",),
     replace_secondary_causes=lambda body: body.secondary_causes is not None,
+    replace_assistance_categories=lambda body: body.assistance_categories is not None,
 )
 transition_message = to_message(TransitionIn, pb.TransitionHouseholdRequest, given=("id",))
 history_entry_out = from_message(
@@ -172,6 +214,7 @@ history_entry_out = from_message(
     after=lambda e: json.loads(e.after),
 )
 reveal_message = to_message(RevealIn, pb.RevealIdNumberRequest, given=("household_id", "member_id"))
+reveal_account_message = to_message(RevealIn, pb.RevealBankAccountRequest, given=("household_id",))
 
 
 @router.post(
@@ -320,3 +363,19 @@ async def reveal_phone(
     message = reveal_message(body, household_id=household_id, member_id=member_id)
     reply = await caller.call(caller.registry.RevealPhone, message)
     return JSONResponse({"phone": reply.phone}, headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/{household_id}/bank-account",
+    response_model=RevealBankAccountOut,
+    responses=problem_responses(),
+    summary="Reveal the household's full bank account (permission-checked and recorded)",
+)
+async def reveal_bank_account(
+    household_id: HouseholdId,
+    body: RevealIn,
+    caller: Annotated[Caller, caller_for("members", "reveal")],
+) -> JSONResponse:
+    message = reveal_account_message(body, household_id=household_id)
+    reply = await caller.call(caller.registry.RevealBankAccount, message)
+    return JSONResponse({"bank_account": reply.bank_account}, headers={"Cache-Control": "no-store"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import transfer_pb2 as pb
 from kit.errors import FieldViolation, InvalidArgument
 from kit.mapping import from_message
+from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["imports and exports"])
 
@@ -242,7 +243,15 @@ async def export_households(
     file_format: FileFormat,
     caller: Annotated[Caller, caller_for("households", "export")],
     region_code: RegionCode = "",
+    changed_since: Annotated[
+        Instant | None,
+        Query(description="only the households changed since (for the national system)"),
+    ] = None,
 ) -> StreamingResponse:
-    request = pb.ExportHouseholdsRequest(region_code=region_code, file_format=file_format)
+    request = pb.ExportHouseholdsRequest(
+        region_code=region_code,
+        file_format=file_format,
+        changed_since=stamp(changed_since) if changed_since else None,
+    )
     chunks = caller.stream(caller.transfer.ExportHouseholds, request)
     return await file_response(chunks, file_format, f"households-{region_code or 'all'}")

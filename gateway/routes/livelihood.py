@@ -20,7 +20,10 @@ router = APIRouter(prefix="/api/v1/households", tags=["households"])
 class IncomesIn(ProtoModel, proto=pb.SetIncomesRequest):
     by_source: dict[str, int] = Field(
         examples=[{"wage": 12000, "production": 3000, "transfer": 2400}],
-        description="yuan by source: wage, production, property, transfer; replaces the year's figures",
+        description="yuan by source: wage, production, property, transfer, production_expense "
+        "(生产经营性支出), and transfer's items transfer_subsistence, transfer_destitute, "
+        "transfer_pension, transfer_ecological, transfer_other (summed into transfer when it is "
+        "not given); replaces the year's figures. The total is the net income (纯收入).",
     )
 
 
@@ -29,6 +32,7 @@ class IndicatorsIn(RequestModel):
         examples=[{"safe_housing": True, "drinking_water": False}],
         description="indicator -> met; indicators of the configured sets (两不愁三保障, 八有一超)",
     )
+    year: int = Field(default=0, ge=0, le=2100, description="the assessment year; 0: this year")
 
 
 @router.put(
@@ -58,5 +62,5 @@ async def set_indicators(
     body: IndicatorsIn,
     caller: Annotated[Caller, caller_for("households", "update")],
 ) -> ModelResponse:
-    message = pb.SetIndicatorsRequest(household_id=household_id, values=body.values)
+    message = pb.SetIndicatorsRequest(household_id=household_id, values=body.values, year=body.year)
     return ModelResponse(household_out(await caller.call(caller.registry.SetIndicators, message)))

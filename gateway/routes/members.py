@@ -11,7 +11,13 @@ from gateway.deps import Caller, caller_for
 from gateway.fields import RequestModel
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.households import HouseholdId, HouseholdOut, MemberIn, household_out
+from gateway.routes.households import (
+    HouseholdId,
+    HouseholdOut,
+    MemberIn,
+    Standard,
+    household_out,
+)
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.mapping import to_message
 
@@ -31,6 +37,9 @@ class MemberFields(RequestModel):
     disability: Text | None = None
     labour_capacity: Text | None = None
     schooling: Text | None = None
+    standard: Standard | None = Field(
+        default=None, description='the national standard\'s fields given change; "" clears one'
+    )
 
 
 class MemberUpdate(MemberFields):

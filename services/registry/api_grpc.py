@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC
 
 from grpc.aio import ServicerContext
 
@@ -10,6 +11,7 @@ from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
 from kit.clock import aware
+from kit.errors import FieldViolation, InvalidArgument
 from kit.paging import decode_number_token, decode_token, encode_token, page_size, stamp
 from services.registry.benefits_service import BenefitsService, NewBenefit
 from services.registry.household_notices import HouseholdNotices
@@ -22,6 +24,7 @@ from services.registry.messages import (
     benefits_message,
     change_request_message,
     history_message,
+    household_change_message,
     household_changes,
     household_message,
     location_message,
@@ -34,7 +37,9 @@ from services.registry.messages import (
     public_notice_message,
     statistics_message,
     village_message,
+    vocabularies_message,
 )
+from services.registry.national_codes import vocabularies
 from services.registry.pairings_service import PairingsService
 from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import Proposal, ReviewsService, YearIncomes
@@ -101,7 +106,11 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
     ) -> pb.Household:
         wanted = household_changes(request)
         view = await self.households.update(
-            self._caller("households", "update"), request.id, request.expected_version, wanted
+            self._caller("households", "update"),
+            request.id,
+            request.expected_version,
+            wanted,
+            request.bank_account if request.HasField("bank_account") else None,
         )
         return household_message(view)
 
@@ -150,6 +159,36 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             what,
         )
 
+    async def RevealBankAccount(
+        self, request: pb.RevealBankAccountRequest, context: ServicerContext
+    ) -> pb.RevealBankAccountResponse:
+        account = await self.households.reveal_bank_account(
+            self._caller("members", "reveal"), request.household_id, request.purpose
+        )
+        return pb.RevealBankAccountResponse(bank_account=account)
+
+    async def ListVocabularies(
+        self, request: pb.ListVocabulariesRequest, context: ServicerContext
+    ) -> pb.ListVocabulariesResponse:
+        self._caller("households", "read")
+        return vocabularies_message(vocabularies())
+
+    async def ListHouseholdChanges(
+        self, request: pb.ListHouseholdChangesRequest, context: ServicerContext
+    ) -> pb.ListHouseholdChangesResponse:
+        limit = page_size(request.page_size)
+        found = await self.households.changes_since(
+            self._caller("households", "read"),
+            region_code=request.region_code,
+            since=request.since.ToDatetime(tzinfo=UTC),
+            after=decode_token(request.page_token),
+            limit=limit,
+        )
+        next_token = encode_token(found[-1].cursor) if len(found) == limit else ""
+        return pb.ListHouseholdChangesResponse(
+            changes=[household_change_message(c) for c in found], next_page_token=next_token
+        )
+
     async def PairHelper(
         self, request: pb.PairHelperRequest, context: ServicerContext
     ) -> pb.Pairing:
@@ -180,6 +219,12 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.ProposeChangeRequest, context: ServicerContext
     ) -> pb.ChangeRequest:
         change = request.change
+        if change.HasField("bank_account"):
+            raise InvalidArgument(
+                "a bank account is recorded by an officer, not proposed",
+                reason="BANK_ACCOUNT_NOT_PROPOSED",
+                violations=[FieldViolation("bank_account", "not part of a proposal")],
+            )
         incomes = (
             YearIncomes(request.incomes.year, dict(request.incomes.by_source))
             if request.HasField("incomes")
@@ -306,7 +351,10 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.SetIndicatorsRequest, context: ServicerContext
     ) -> pb.Household:
         view = await self.livelihood.set_indicators(
-            self._caller("households", "update"), request.household_id, dict(request.values)
+            self._caller("households", "update"),
+            request.household_id,
+            dict(request.values),
+            request.year,
         )
         return household_message(view)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator
+from datetime import UTC
 from pathlib import Path
 
 from grpc.aio import ServicerContext
@@ -109,7 +110,12 @@ class RegistryTransferApi(transfer_pb2_grpc.RegistryTransferServiceServicer):
         self, request: pb.ExportHouseholdsRequest, context: ServicerContext
     ) -> AsyncIterator[pb.FileChunk]:
         caller = self._caller("households", "export")
-        rows = self.exports.household_rows(caller, request.region_code)
+        changed_since = (
+            request.changed_since.ToDatetime(tzinfo=UTC)
+            if request.HasField("changed_since")
+            else None
+        )
+        rows = self.exports.household_rows(caller, request.region_code, changed_since)
         async for chunk in chunks(rows, request.file_format, "households"):
             yield chunk
 

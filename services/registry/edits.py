@@ -17,6 +17,7 @@ from services.registry import events
 from services.registry import repository as repo
 from services.registry.domain import changes, check_location, parse_all
 from services.registry.models import Household
+from services.registry.national_codes import HOUSEHOLD_FIELDS, checked, code_of
 from services.registry.vocabulary import AssistanceCategory, Attribute, PovertyCause
 
 
@@ -28,10 +29,24 @@ class HouseholdChanges:
     assistance_category: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    standard: dict[str, Any] | None = None  # national_codes.HOUSEHOLD_FIELDS, as text
+    assistance_categories: list[str] | None = None
+
+
+def assistance_categories(values: list[str]) -> list[str]:
+    """五个一批 as a set, each of the province's list (vocabularies/assistance_category.csv)."""
+    return sorted({code_of("assistance_category", v, "assistance_categories") for v in values if v})
+
+
+def set_standard(household: Household, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(household, name, value)
 
 
 def editable_fields(household: Household) -> dict[str, object]:
     return {
+        **{spec.name: getattr(household, spec.name) for spec in HOUSEHOLD_FIELDS},
+        "assistance_categories": json.loads(household.assistance_categories),
         "attribute": household.attribute,
         "main_cause": household.main_cause,
         "secondary_causes": json.loads(household.secondary_causes),
@@ -64,6 +79,12 @@ def validate(wanted: HouseholdChanges) -> HouseholdChanges:
         else None,
         latitude=wanted.latitude,
         longitude=wanted.longitude,
+        standard=checked(HOUSEHOLD_FIELDS, wanted.standard, "standard.")
+        if wanted.standard
+        else None,
+        assistance_categories=assistance_categories(wanted.assistance_categories)
+        if wanted.assistance_categories is not None
+        else None,
     )
 
 
@@ -101,6 +122,10 @@ def apply_changes(household: Household, wanted: HouseholdChanges) -> list[tuple[
         household.secondary_causes = json.dumps(valid.secondary_causes)
     if valid.latitude is not None:
         household.latitude, household.longitude = valid.latitude, valid.longitude
+    if valid.standard:
+        set_standard(household, valid.standard)
+    if valid.assistance_categories is not None:
+        household.assistance_categories = json.dumps(valid.assistance_categories)
     return changes(before, editable_fields(household))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 from kit import audit
 from kit.principal import Principal
@@ -13,6 +14,7 @@ from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.events import SERVICE
 from services.registry.models import Household, Member
+from services.registry.national_codes import HOUSEHOLD_FIELDS, MEMBER_FIELDS, codes, label
 from services.registry.statistics_service import scope_of
 from services.registry.templates import HOUSEHOLD_COLUMNS, label_of
 
@@ -31,6 +33,12 @@ def household_cells(household: Household) -> list[str]:
         label_of("monitoring_category", household.monitoring_category or ""),
         "" if household.latitude is None else str(household.latitude),
         "" if household.longitude is None else str(household.longitude),
+        *(label(spec, getattr(household, spec.name)) for spec in HOUSEHOLD_FIELDS),
+        household.bank_account_masked,
+        "、".join(
+            codes("assistance_category").get(code, code)
+            for code in json.loads(household.assistance_categories)
+        ),
     ]
 
 
@@ -45,6 +53,7 @@ def member_cells(member: Member) -> list[str]:
         member.labour_capacity,
         member.schooling,
         member.phone_masked,
+        *(label(spec, getattr(member, spec.name)) for spec in MEMBER_FIELDS),
     ]
 
 
@@ -52,8 +61,11 @@ class Exports:
     def __init__(self, components: Components) -> None:
         self.c = components
 
-    async def household_rows(self, caller: Principal, region_code: str) -> AsyncIterator[list[str]]:
-        """The header, then one row per member of every household in the subtree."""
+    async def household_rows(
+        self, caller: Principal, region_code: str, changed_since: datetime | None = None
+    ) -> AsyncIterator[list[str]]:
+        """The header, then one row per member of every household in the subtree (of those
+        changed since `changed_since`, when given: changes for the national system)."""
         scope = scope_of(caller, region_code)
         async with self.c.db.unit_of_work() as session:
             audit.record(
@@ -63,12 +75,13 @@ class Exports:
                 action="households.exported",
                 target_id=scope.region_code,
                 region_code=scope.region_code,
+                detail={"changed_since": changed_since.isoformat()} if changed_since else None,
             )
         yield [c.header for c in HOUSEHOLD_COLUMNS]
         after = ""
         while True:
             async with self.c.db.read_only() as session:
-                page = list(await bulk.households_page(session, scope, after, PAGE))
+                page = list(await bulk.households_page(session, scope, after, PAGE, changed_since))
                 members = await repo.members_of(session, [h.id for h in page])
             for household in page:
                 cells = household_cells(household)

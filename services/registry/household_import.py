@@ -19,6 +19,7 @@ from kit.principal import Principal
 from kit.protection import random_bytes
 from services.registry import bulk_repository as bulk
 from services.registry import repository as repo
+from services.registry.bank_accounts import BANK_ACCOUNT_FIELD, mask_bank_account
 from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
 from services.registry.household_reimport import Reimport, reimport_household
 from services.registry.household_rows import (
@@ -32,6 +33,7 @@ from services.registry.household_rows import (
 )
 from services.registry.lifecycle import Lifecycle
 from services.registry.models import HistoryEntry, Household, Member
+from services.registry.national_codes import HOUSEHOLD_FIELDS as HOUSEHOLD_STANDARD
 from services.registry.protected_members import Protected, member_row
 from services.registry.vocabulary import MonitoringCategory
 
@@ -174,6 +176,15 @@ class HouseholdImport:
             protector.encrypt(member.phone, PHONE_FIELD) if member.phone else None,
         )
 
+    def bank_account(self, account: str) -> dict[str, Any]:
+        """The columns of a household's bank account, encrypted and masked."""
+        if not account:
+            return {"bank_account_cipher": None, "bank_account_masked": ""}
+        return {
+            "bank_account_cipher": self.c.protector.encrypt(account, BANK_ACCOUNT_FIELD),
+            "bank_account_masked": mask_bank_account(account),
+        }
+
     @staticmethod
     def conflicts(
         household: ParsedHousehold,
@@ -219,6 +230,9 @@ class HouseholdImport:
                 "main_cause": household.main_cause,
                 "secondary_causes": json.dumps(household.secondary_causes),
                 "assistance_category": household.assistance_category,
+                "assistance_categories": json.dumps(household.assistance_categories),
+                **{spec.name: household.standard.get(spec.name) for spec in HOUSEHOLD_STANDARD},
+                **self.bank_account(household.bank_account),
                 "version": 1,
                 "created_at": now,
                 "updated_at": now,

@@ -98,8 +98,8 @@ def member_changes(
         member = by_index.get(p.index)
         if member is None:
             continue
-        wanted = {name: getattr(p.member, name) for name in EDITABLE}
-        found = changes({name: getattr(member, name) for name in EDITABLE}, wanted)
+        wanted = {name: getattr(p.member, name) for name in EDITABLE} | p.member.standard
+        found = changes({name: getattr(member, name) for name in wanted}, wanted)
         for name, before, after in found:
             setattr(member, name, after)
             differences.append((f"members.{member.id}.{name}", before, after))
@@ -116,4 +116,6 @@ def household_changes(household: ParsedHousehold) -> HouseholdChanges:
         assistance_category=household.assistance_category,
         latitude=household.latitude,
         longitude=household.longitude,
+        standard=household.standard or None,
+        assistance_categories=household.assistance_categories,
     )

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from kit.checks import parse
 from kit.errors import InvalidArgument
 from kit.id_numbers import normalize_id_number, normalize_mobile
 from kit.territory import Level, is_valid_code, is_within, level_of
+from services.registry import national_codes
+from services.registry.bank_accounts import normalize_bank_account
 from services.registry.domain import check_location, check_members, check_relation
+from services.registry.edits import assistance_categories
 from services.registry.lifecycle import Lifecycle
 from services.registry.templates import HOUSEHOLD_FIELDS, LABELS, from_label
 from services.registry.vocabulary import (
@@ -61,6 +65,7 @@ class ParsedMember:
     labour_capacity: str = ""
     schooling: str = ""
     phone: str = ""
+    standard: dict[str, Any] = field(default_factory=dict)  # national_codes.MEMBER_FIELDS
 
 
 @dataclass
@@ -76,6 +81,9 @@ class ParsedHousehold:
     longitude: float | None
     first_line: int
     members: list[ParsedMember] = field(default_factory=list)
+    standard: dict[str, Any] = field(default_factory=dict)  # national_codes.HOUSEHOLD_FIELDS
+    bank_account: str = ""  # plain digits: encrypted before it is stored
+    assistance_categories: list[str] = field(default_factory=list)
 
 
 def cells_by_key(cells: list[str], positions: dict[str, int]) -> dict[str, str]:
@@ -183,7 +191,25 @@ def _household_fields(checker: _Checker, row: Row, number: str) -> ParsedHouseho
             lambda: Lifecycle.registered_for_monitoring(MonitoringCategory(monitoring)),
         )
     location = checker.check(line, "latitude", lambda: _location(values))
-    if checker.findings or attribute is None or main_cause is None or location is None:
+    standard = _standard(checker, row, national_codes.HOUSEHOLD_FIELDS)
+    account = values.get("bank_account", "")
+    if account:
+        account = checker.check(line, "bank_account", lambda: normalize_bank_account(account))
+    channels = checker.check(
+        line,
+        "assistance_categories",
+        lambda: assistance_categories(
+            [*_split(values.get("assistance_categories", ""), None), category or ""]
+        ),
+    )
+    if (
+        checker.findings
+        or attribute is None
+        or main_cause is None
+        or location is None
+        or account is None
+        or channels is None
+    ):
         return None
     return ParsedHousehold(
         number=number,
@@ -196,17 +222,40 @@ def _household_fields(checker: _Checker, row: Row, number: str) -> ParsedHouseho
         latitude=location[0],
         longitude=location[1],
         first_line=line,
+        standard=standard,
+        bank_account=account,
+        assistance_categories=channels,
     )
+
+
+def _standard(
+    checker: _Checker, row: Row, specs: tuple[national_codes.StandardField, ...]
+) -> dict[str, Any]:
+    """The national standard's cells of a row (codes or their Chinese labels, 是/否), checked;
+    an empty cell is not recorded."""
+    found: dict[str, Any] = {}
+    for spec in specs:
+        text = row.values.get(spec.name, "")
+        if text:
+            value = checker.check(
+                row.line,
+                spec.name,
+                lambda s=spec, t=text: national_codes.checked((s,), {s.name: t}),
+            )
+            if value is not None:
+                found.update(value)
+    return found
 
 
 def one_of(labels: str, vocabulary: type[StrEnum]) -> str:
     return f"must be one of: {'、'.join(LABELS[labels])} (or {', '.join(vocabulary)})"
 
 
-def _split(text: str) -> list[str]:
+def _split(text: str, labels: str | None = "cause") -> list[str]:
     for separator in CAUSE_SEPARATORS[1:]:
         text = text.replace(separator, CAUSE_SEPARATORS[0])
-    return [from_label("cause", part.strip()) for part in text.split(CAUSE_SEPARATORS[0]) if part]
+    parts = [part.strip() for part in text.split(CAUSE_SEPARATORS[0]) if part.strip()]
+    return [from_label(labels, part) for part in parts] if labels else parts
 
 
 def _location(values: dict[str, str]) -> tuple[float | None, float | None]:
@@ -232,7 +281,16 @@ def _member(checker: _Checker, row: Row) -> ParsedMember | None:
     phone = values.get("phone", "")
     if phone:
         phone = checker.check(line, "phone", lambda: normalize_mobile(phone))
-    if not name or len(name) > 64 or number is None or relation is None or phone is None:
+    before = len(checker.findings)
+    standard = _standard(checker, row, national_codes.MEMBER_FIELDS)
+    if (
+        not name
+        or len(name) > 64
+        or number is None
+        or relation is None
+        or phone is None
+        or len(checker.findings) > before
+    ):
         return None
     texts = {key: values.get(key, "")[:64] for key in MEMBER_TEXT_FIELDS}
-    return ParsedMember(line, name, number, relation, phone=phone, **texts)
+    return ParsedMember(line, name, number, relation, phone=phone, standard=standard, **texts)

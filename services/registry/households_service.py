@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,14 +25,35 @@ from kit.id_numbers import (
 )
 from kit.principal import Principal
 from kit.territory import Level, is_valid_code, level_of
-from services.registry import events
+from services.registry import events, national_codes
 from services.registry import read_repository as reads
 from services.registry import repository as repo
+from services.registry.bank_accounts import (
+    BANK_ACCOUNT_FIELD,
+    mask_bank_account,
+    normalize_bank_account,
+)
 from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
 from services.registry.domain import check_location, check_members, check_relation, parse_all
-from services.registry.edits import HouseholdChanges, commit_changes
+from services.registry.edits import (
+    HouseholdChanges,
+    apply_changes,
+    assistance_categories,
+    check_version,
+    record_changes,
+    set_standard,
+)
 from services.registry.lifecycle import Action, Lifecycle, apply
-from services.registry.models import HistoryEntry, Household, Income, Indicator, Member
+from services.registry.models import (
+    HistoryEntry,
+    Household,
+    Income,
+    Indicator,
+    IndicatorYear,
+    Member,
+)
+from services.registry.national_changes import HouseholdChange, changed_households
+from services.registry.national_codes import checked
 from services.registry.vocabulary import (
     AssistanceCategory,
     Attribute,
@@ -52,6 +74,7 @@ class NewMember:
     labour_capacity: str = ""
     schooling: str = ""
     phone: str = ""
+    standard: dict[str, str] = field(default_factory=dict)  # national_codes.MEMBER_FIELDS
 
 
 @dataclass(frozen=True)
@@ -66,6 +89,9 @@ class NewHousehold:
     latitude: float | None = None
     longitude: float | None = None
     monitoring_category: str = ""
+    standard: dict[str, str] = field(default_factory=dict)  # national_codes.HOUSEHOLD_FIELDS
+    bank_account: str = ""
+    assistance_categories: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,7 @@ class HouseholdView:
     incomes: list[Income] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     benefits_by_year: dict[int, int] = field(default_factory=dict)  # yuan per year
+    indicator_years: list[IndicatorYear] = field(default_factory=list)
 
 
 async def views_of(session: AsyncSession, households: list[Household]) -> list[HouseholdView]:
@@ -85,8 +112,11 @@ async def views_of(session: AsyncSession, households: list[Household]) -> list[H
     incomes = await repo.incomes_of(session, ids)
     indicators = await repo.indicators_of(session, ids)
     benefits = await repo.benefit_totals_of(session, ids)
+    years = await repo.indicator_years_of(session, ids)
     return [
-        HouseholdView(h, members[h.id], incomes[h.id], indicators[h.id], benefits[h.id])
+        HouseholdView(
+            h, members[h.id], incomes[h.id], indicators[h.id], benefits[h.id], years[h.id]
+        )
         for h in households
     ]
 
@@ -144,9 +174,17 @@ class HouseholdsService:
             )
             if new.assistance_category
             else None,
+            assistance_categories=json.dumps(
+                assistance_categories(
+                    [*new.assistance_categories, *filter(None, [new.assistance_category])]
+                )
+            ),
             created_at=now,
             updated_at=now,
         )
+        set_standard(household, checked(national_codes.HOUSEHOLD_FIELDS, new.standard))
+        if new.bank_account:
+            self.set_bank_account(household, new.bank_account)
         members = [self.build_member(household.id, i, m) for i, m in enumerate(new.members)]
         async with self.c.db.unit_of_work() as session:
             if await repo.household_number_taken(session, household.number):
@@ -190,6 +228,7 @@ class HouseholdsService:
             parts.incomes,
             parts.indicators,
             benefits_by_year=parts.benefits_by_year,
+            indicator_years=parts.indicator_years,
         )
 
     async def list_households(
@@ -204,11 +243,25 @@ class HouseholdsService:
             return await views_of(session, list(households))
 
     async def update(
-        self, caller: Principal, household_id: str, expected_version: int, wanted: HouseholdChanges
+        self,
+        caller: Principal,
+        household_id: str,
+        expected_version: int,
+        wanted: HouseholdChanges,
+        bank_account: str | None = None,
     ) -> HouseholdView:
+        """Edit the household's fields; a new bank account is recorded masked in the history
+        (an officer's edit only: a helper's proposal never carries one)."""
         async with self.c.db.unit_of_work() as session:
             household = await self.visible(session, caller, household_id)
-            commit_changes(session, household, wanted, expected_version, caller.actor_id)
+            check_version(household, expected_version)
+            differences = apply_changes(household, wanted)
+            if bank_account is not None:
+                before = household.bank_account_masked
+                self.set_bank_account(household, bank_account)
+                if before != household.bank_account_masked:
+                    differences.append(("bank_account", before, household.bank_account_masked))
+            record_changes(session, household, caller.actor_id, differences)
             (view,) = await views_of(session, [household])
         return view
 
@@ -235,6 +288,14 @@ class HouseholdsService:
             )
             (view,) = await views_of(session, [household])
         return view
+
+    async def changes_since(
+        self, caller: Principal, *, region_code: str, since: datetime, after: str | None, limit: int
+    ) -> list[HouseholdChange]:
+        """Households of the caller's scope (within `region_code`) changed since `since`."""
+        scope = caller.scope.within(region_code)
+        async with self.c.db.read_only() as session:
+            return await changed_households(session, scope, since, after, limit)
 
     async def history(
         self, caller: Principal, household_id: str, after_id: int | None, limit: int
@@ -286,7 +347,42 @@ class HouseholdsService:
                 return self.c.protector.decrypt(member.phone_cipher, PHONE_FIELD)
             return self.c.protector.decrypt(member.id_number_cipher, ID_NUMBER_FIELD)
 
+    async def reveal_bank_account(self, caller: Principal, household_id: str, purpose: str) -> str:
+        """The only way to the household's full bank account; recorded like RevealIdNumber."""
+        async with self.c.db.unit_of_work() as session:
+            household = await self.visible(session, caller, household_id)
+            if household.bank_account_cipher is None:
+                raise NotFound("the household has no bank account", reason="BANK_ACCOUNT_NOT_FOUND")
+            repo.record(
+                session,
+                household_id=household.id,
+                at=utcnow(),
+                actor_id=caller.actor_id,
+                kind="revealed",
+                field="bank_account",
+                reason=purpose.strip(),
+            )
+            audit.record(
+                session,
+                events.SERVICE,
+                actor_id=caller.actor_id,
+                action="household.bank_account_revealed",
+                target_id=household.id,
+                region_code=household.village_code,
+                detail={"purpose": purpose.strip()},
+            )
+            return self.c.protector.decrypt(household.bank_account_cipher, BANK_ACCOUNT_FIELD)
+
     # ------------------------------------------------------------------ internals
+
+    def set_bank_account(self, household: Household, value: str) -> None:
+        """Encrypt and mask the account; "" removes it."""
+        if not value:
+            household.bank_account_cipher, household.bank_account_masked = None, ""
+            return
+        account = normalize_bank_account(value)
+        household.bank_account_cipher = self.c.protector.encrypt(account, BANK_ACCOUNT_FIELD)
+        household.bank_account_masked = mask_bank_account(account)
 
     @staticmethod
     async def visible(session: AsyncSession, caller: Principal, household_id: str) -> Household:
@@ -314,4 +410,7 @@ class HouseholdsService:
             disability=new.disability,
             labour_capacity=new.labour_capacity,
             schooling=new.schooling,
+            **checked(
+                national_codes.MEMBER_FIELDS, new.standard, prefix=f"members[{position}].standard."
+            ),
         )

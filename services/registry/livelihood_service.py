@@ -14,18 +14,13 @@ from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView
-from services.registry.income_rule import check_income
-from services.registry.models import Household, Indicator
-
-INCOME_SOURCES = (
-    "wage",
-    "production",
-    "property",
-    "transfer",
-)  # 工资性, 生产经营性, 财产性, 转移性
+from services.registry.income_rule import INCOME_SOURCES, TRANSFER_ITEMS, check_income, net_income
+from services.registry.models import Household, Indicator, IndicatorYear
 
 
-def check_incomes(year: int, by_source: dict[str, int]) -> None:
+def check_incomes(year: int, by_source: dict[str, int]) -> dict[str, int]:
+    """The year's figures once valid; 转移性收入 derived from its items when only they are given
+    (given both, they must agree)."""
     if not 2000 <= year <= date.today().year:
         raise InvalidArgument(
             "year is out of range",
@@ -39,6 +34,16 @@ def check_incomes(year: int, by_source: dict[str, int]) -> None:
             reason="INVALID_INCOME",
             violations=[FieldViolation(f"by_source.{s}", "unknown source") for s in unknown],
         )
+    items = [by_source[item] for item in TRANSFER_ITEMS if item in by_source]
+    if not items:
+        return by_source
+    if "transfer" in by_source and by_source["transfer"] != sum(items):
+        raise InvalidArgument(
+            "transfer must be the sum of its items (transfer_subsistence, ...)",
+            reason="TRANSFER_ITEMS_DIFFER",
+            violations=[FieldViolation("by_source.transfer", f"the items sum to {sum(items)}")],
+        )
+    return {**by_source, "transfer": sum(items)}
 
 
 def check_indicators(values: dict[str, bool], known: set[str]) -> None:
@@ -74,10 +79,23 @@ async def apply_incomes(
         return
     difference = [(f"incomes.{year}", before, after)]
     record_changes(session, household, actor_id, difference, reason, proposed_by=proposed_by)
-    total = sum(by_source.values())
+    total = net_income(by_source)
     await check_income(
         session, household, year, total, years=years, line=monitoring_line, actor_id=actor_id
     )
+
+
+def check_year(year: int) -> int:
+    """An assessment year: 0 is this year."""
+    if year == 0:
+        return date.today().year
+    if not 2000 <= year <= date.today().year:
+        raise InvalidArgument(
+            "year is out of range",
+            reason="INVALID_YEAR",
+            violations=[FieldViolation("year", "2000 to this year")],
+        )
+    return year
 
 
 async def apply_indicators(
@@ -87,24 +105,38 @@ async def apply_indicators(
     actor_id: str,
     reason: str = "",
     *,
+    year: int = 0,
     proposed_by: str = "",
 ) -> None:
-    current = {
-        i.indicator: i for i in (await repo.indicators_of(session, [household.id]))[household.id]
-    }
-    before = {name: current[name].compliant for name in values if name in current}
+    """Record the year's assessment; when it is the latest year assessed, the household's
+    current indicators (statistics, filters) follow it."""
+    year = check_year(year)
+    recorded = (await repo.indicator_years_of(session, [household.id]))[household.id]
+    of_year = {i.indicator: i for i in recorded if i.year == year}
+    before = {name: of_year[name].compliant for name in values if name in of_year}
     for name, compliant in values.items():
-        row = current.get(name) or Indicator(
-            household_id=household.id, indicator=name, compliant=compliant
+        row = of_year.get(name) or IndicatorYear(
+            household_id=household.id, year=year, indicator=name, compliant=compliant
         )
         row.compliant = compliant
         session.add(row)
+    if all(i.year <= year for i in recorded):
+        current = {
+            i.indicator: i
+            for i in (await repo.indicators_of(session, [household.id]))[household.id]
+        }
+        for name, compliant in values.items():
+            latest = current.get(name) or Indicator(
+                household_id=household.id, indicator=name, compliant=compliant
+            )
+            latest.compliant = compliant
+            session.add(latest)
     after = dict(sorted(values.items()))
     record_changes(
         session,
         household,
         actor_id,
-        [("indicators", before, after)] if before != after else [],
+        [(f"indicators.{year}", before, after)] if before != after else [],
         reason,
         proposed_by=proposed_by,
     )
@@ -124,7 +156,7 @@ class LivelihoodService:
     async def set_incomes(
         self, caller: Principal, household_id: str, year: int, by_source: dict[str, int]
     ) -> HouseholdView:
-        check_incomes(year, by_source)
+        by_source = check_incomes(year, by_source)
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
             await apply_incomes(
@@ -138,10 +170,11 @@ class LivelihoodService:
         return await self.households.get(caller, household_id)
 
     async def set_indicators(
-        self, caller: Principal, household_id: str, values: dict[str, bool]
+        self, caller: Principal, household_id: str, values: dict[str, bool], year: int = 0
     ) -> HouseholdView:
         check_indicators(values, self.indicators)
+        check_year(year)
         async with self.c.db.unit_of_work() as session:
             household = await self.households.visible(session, caller, household_id)
-            await apply_indicators(session, household, values, caller.actor_id)
+            await apply_indicators(session, household, values, caller.actor_id, year=year)
         return await self.households.get(caller, household_id)

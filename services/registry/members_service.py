@@ -5,6 +5,8 @@ through `add_member` and `update_member`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.errors import AlreadyExists, NotFound
@@ -15,8 +17,19 @@ from services.registry.domain import check_members, check_relation
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView, NewMember
 from services.registry.models import Household, Member
+from services.registry.national_codes import MEMBER_FIELDS, checked
 
 EDITABLE = ("relation", "education", "health", "disability", "labour_capacity", "schooling")
+
+
+def standard_changes(changes: dict[str, str]) -> dict[str, Any]:
+    """The national standard's fields among a member's `changes`, checked and typed (names
+    that are neither editable text nor a field of the standard are refused)."""
+    return checked(
+        MEMBER_FIELDS,
+        {name: value for name, value in changes.items() if name not in EDITABLE},
+        prefix="standard.",
+    )
 
 
 async def checked_new_member(
@@ -57,6 +70,7 @@ async def checked_member(
     session: AsyncSession, household: Household, member_id: str, changes: dict[str, str]
 ) -> Member:
     """The member `changes` apply to, once the changed household still has one head."""
+    standard_changes(changes)
     if "relation" in changes:
         check_relation(changes["relation"], "relation")
     members = (await repo.members_of(session, [household.id]))[household.id]
@@ -79,13 +93,12 @@ async def update_member(
     proposed_by: str = "",
 ) -> None:
     member = await checked_member(session, household, member_id, changes)
+    wanted = {**{n: changes[n] for n in EDITABLE if n in changes}, **standard_changes(changes)}
     differences = []
-    for name in EDITABLE:
-        if name in changes and getattr(member, name) != changes[name]:
-            differences.append(
-                (f"members.{member.id}.{name}", getattr(member, name), changes[name])
-            )
-            setattr(member, name, changes[name])
+    for name, value in wanted.items():
+        if getattr(member, name) != value:
+            differences.append((f"members.{member.id}.{name}", getattr(member, name), value))
+            setattr(member, name, value)
     session.add(member)
     record_changes(session, household, actor_id, differences, reason, proposed_by=proposed_by)
 

@@ -12,6 +12,7 @@ from kit.public_notice import NoticeObjection, PublicNotice
 from services.registry.edits import HouseholdChanges
 from services.registry.household_notices import PREFIX, NoticeView
 from services.registry.households_service import HouseholdView, NewHousehold, NewMember
+from services.registry.income_rule import net_income
 from services.registry.map_areas import Box, VillageAggregate
 from services.registry.member_proposals import shown_changes
 from services.registry.members_service import EDITABLE
@@ -24,6 +25,8 @@ from services.registry.models import (
     Member,
     Pairing,
 )
+from services.registry.national_changes import HouseholdChange
+from services.registry.national_codes import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Term, as_text
 from services.registry.statistics_service import RegionStatistics
 
 member_message = to_message(
@@ -31,6 +34,7 @@ member_message = to_message(
     pb.Member,
     id_number=lambda member: member.id_number_masked,
     phone=lambda member: member.phone_masked,
+    standard=lambda member: as_text(MEMBER_FIELDS, member),
 )
 
 
@@ -48,8 +52,8 @@ def year_incomes(view: HouseholdView) -> list[pb.YearIncome]:
         pb.YearIncome(
             year=year,
             by_source=sources,
-            total=sum(sources.values()),
-            per_capita=sum(sources.values()) // people,
+            total=net_income(sources),
+            per_capita=net_income(sources) // people,
         )
         for year, sources in sorted(by_year.items())
     ]
@@ -58,8 +62,11 @@ def year_incomes(view: HouseholdView) -> list[pb.YearIncome]:
 household_row_message = to_message(
     Household,
     pb.Household,
-    given=("members", "incomes", "indicators", "benefits_by_year"),
+    given=("members", "incomes", "indicators", "benefits_by_year", "indicators_by_year"),
     secondary_causes=lambda h: json.loads(h.secondary_causes),
+    assistance_categories=lambda h: json.loads(h.assistance_categories),
+    standard=lambda h: as_text(HOUSEHOLD_FIELDS, h),
+    bank_account=lambda h: h.bank_account_masked,
     latitude=both_or_neither("latitude"),
     longitude=both_or_neither("longitude"),
 )
@@ -72,7 +79,15 @@ def household_message(view: HouseholdView) -> pb.Household:
         incomes=year_incomes(view),
         indicators={i.indicator: i.compliant for i in view.indicators},
         benefits_by_year=view.benefits_by_year,
+        indicators_by_year=indicators_by_year(view),
     )
+
+
+def indicators_by_year(view: HouseholdView) -> dict[int, pb.YearIndicators]:
+    by_year: dict[int, dict[str, bool]] = {}
+    for i in view.indicator_years:
+        by_year.setdefault(i.year, {})[i.indicator] = i.compliant
+    return {year: pb.YearIndicators(values=values) for year, values in by_year.items()}
 
 
 new_household = from_message(pb.CreateHouseholdRequest, NewHousehold)
@@ -81,14 +96,32 @@ new_member = from_message(pb.NewMember, NewMember)
 
 def member_changes(request: pb.UpdateMemberRequest) -> dict[str, str]:
     present = request.HasField
-    return {name: getattr(request, name) for name in EDITABLE if present(name)}  # type: ignore[arg-type]
+    given = {name: getattr(request, name) for name in EDITABLE if present(name)}  # type: ignore[arg-type]
+    return {**given, **request.standard}
 
 
+household_change_message = to_message(HouseholdChange, pb.HouseholdChange)
+
+
+def vocabularies_message(found: dict[str, tuple[Term, ...]]) -> pb.ListVocabulariesResponse:
+    return pb.ListVocabulariesResponse(
+        vocabularies=[
+            pb.Vocabulary(name=name, terms=[term_message(t) for t in terms])
+            for name, terms in found.items()
+        ]
+    )
+
+
+term_message = to_message(Term, pb.VocabularyTerm)
 history_message = to_message(HistoryEntry, pb.HistoryEntry, id=lambda entry: str(entry.id))
 household_changes = from_message(
     pb.UpdateHouseholdRequest,
     HouseholdChanges,
     secondary_causes=lambda r: list(r.secondary_causes) if r.replace_secondary_causes else None,
+    standard=lambda r: dict(r.standard) or None,
+    assistance_categories=lambda r: (
+        list(r.assistance_categories) if r.replace_assistance_categories else None
+    ),
 )
 pairing_message = to_message(Pairing, pb.Pairing)
 change_request_message = to_message(

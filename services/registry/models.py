@@ -14,6 +14,8 @@ class Household(SQLModel, table=True):
     # Statistics of a subtree read only this index (range on village_code; status, exits).
     __table_args__ = (
         Index("ix_households_village_status", "village_code", "status", "has_exited"),
+        # Changes for the national system: households changed since a date (households/changes).
+        Index("ix_households_updated_at", "updated_at"),
     )
     id: str = Field(primary_key=True)
     number: str = Field(unique=True)
@@ -27,6 +29,23 @@ class Household(SQLModel, table=True):
     main_cause: str
     secondary_causes: str = "[]"  # JSON list
     assistance_category: str | None = None
+    assistance_categories: str = "[]"  # JSON list: 五个一批, a household in several channels
+    # The national 建档立卡 standard (national_codes.HOUSEHOLD_FIELDS); None: not recorded.
+    identification_standard: str | None = None
+    identification_year: int | None = None
+    exit_year: int | None = None
+    arable_land_mu: float | None = None
+    forest_land_mu: float | None = None
+    housing_area_m2: float | None = None
+    dilapidated_grade: str | None = None
+    safe_drinking_water: bool | None = None
+    drinking_water_difficulty: bool | None = None
+    has_electricity: bool | None = None
+    road_type: str | None = None
+    distance_to_road_km: float | None = None
+    # The bank account subsidies are paid into: encrypted, shown masked, revealed on purpose.
+    bank_account_cipher: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    bank_account_masked: str = ""
     version: int = 1
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
@@ -51,6 +70,18 @@ class Member(SQLModel, table=True):
     disability: str = ""
     labour_capacity: str = ""
     schooling: str = ""
+    # The national standard's codes (national_codes.MEMBER_FIELDS); None: not recorded.
+    ethnicity: str | None = None
+    education_level: str | None = None
+    schooling_status: str | None = None
+    health_status: str | None = None
+    labour_skill: str | None = None
+    employment_status: str | None = None
+    employment_months: int | None = None
+    medical_insurance: bool | None = None
+    critical_illness_insurance: bool | None = None
+    pension_insurance: bool | None = None
+    disability_grade: str | None = None
 
 
 class HistoryEntry(SQLModel, table=True):
@@ -117,6 +148,17 @@ class Indicator(SQLModel, table=True):
     __tablename__ = "household_indicators"
     __table_args__ = (Index("ix_household_indicators_indicator", "indicator", "compliant"),)
     household_id: str = Field(foreign_key="households.id", primary_key=True)
+    indicator: str = Field(primary_key=True)
+    compliant: bool
+
+
+class IndicatorYear(SQLModel, table=True):
+    """A household's guarantee indicators as assessed in one year (年度); `household_indicators`
+    holds those of its latest assessed year (what statistics and filters read)."""
+
+    __tablename__ = "household_indicator_years"
+    household_id: str = Field(foreign_key="households.id", primary_key=True)
+    year: int = Field(primary_key=True)
     indicator: str = Field(primary_key=True)
     compliant: bool
 

@@ -10,6 +10,7 @@ from kit.id_numbers import birth_date_of, is_female, mask_id_number, mask_mobile
 from kit.protection import random_bytes
 from services.registry.household_rows import ParsedMember
 from services.registry.members_service import EDITABLE
+from services.registry.national_codes import MEMBER_FIELDS
 
 
 @dataclass
@@ -36,4 +37,5 @@ def member_row(household_id: str, position: int, p: Protected) -> dict[str, Any]
         **{name: getattr(p.member, name) for name in EDITABLE if name != "relation"},
         "phone_cipher": p.phone_cipher,
         "phone_masked": mask_mobile(p.member.phone) if p.member.phone else "",
+        **{spec.name: p.member.standard.get(spec.name) for spec in MEMBER_FIELDS},
     }

@@ -20,7 +20,15 @@ from sqlmodel import SQLModel
 from kit.db import Database
 from kit.scope import Scope
 from kit.territory import subtree_range
-from services.registry.models import Benefit, Household, Income, Indicator, Member, Pairing
+from services.registry.models import (
+    Benefit,
+    Household,
+    Income,
+    Indicator,
+    IndicatorYear,
+    Member,
+    Pairing,
+)
 from services.registry.repository import scoped
 
 M = TypeVar("M", bound=SQLModel)
@@ -30,6 +38,7 @@ _members: Table = Member.__table__  # type: ignore[attr-defined]
 _incomes: Table = Income.__table__  # type: ignore[attr-defined]
 _indicators: Table = Indicator.__table__  # type: ignore[attr-defined]
 _benefits: Table = Benefit.__table__  # type: ignore[attr-defined]
+_indicator_years: Table = IndicatorYear.__table__  # type: ignore[attr-defined]
 
 HOUSEHOLD = select(_households).where(_households.c.id == bindparam("id"))
 MEMBERS = (
@@ -39,6 +48,11 @@ INCOMES = (
     select(_incomes).where(_incomes.c.household_id == bindparam("id")).order_by(_incomes.c.year)
 )
 INDICATORS = select(_indicators).where(_indicators.c.household_id == bindparam("id"))
+INDICATOR_YEARS = (
+    select(_indicator_years)
+    .where(_indicator_years.c.household_id == bindparam("id"))
+    .order_by(_indicator_years.c.year)
+)
 BENEFIT_TOTALS = (
     select(_benefits.c.year, func.sum(_benefits.c.amount))
     .where(_benefits.c.household_id == bindparam("id"))
@@ -63,7 +77,9 @@ SELECT h.*,
   ARRAY(SELECT {_row(_indicators, "x")} FROM {_indicators.name} x
         WHERE x.household_id = h.id) AS parts_indicators,
   ARRAY(SELECT ROW(b.year, sum(b.amount)) FROM {_benefits.name} b
-        WHERE b.household_id = h.id GROUP BY b.year) AS parts_benefits
+        WHERE b.household_id = h.id GROUP BY b.year) AS parts_benefits,
+  ARRAY(SELECT {_row(_indicator_years, "y")} FROM {_indicator_years.name} y
+        WHERE y.household_id = h.id ORDER BY y.year) AS parts_indicator_years
 FROM {_households.name} h
 WHERE h.id = $1 AND h.village_code >= $2 AND h.village_code <= $3"""
 # The scope's condition, by its two shapes: a territory, or a helper's pairings within it.
@@ -72,7 +88,13 @@ IN_PAIRINGS = (
     f"{_SCOPED_HOUSEHOLD}\n  AND h.id IN (SELECT household_id FROM {Pairing.__tablename__}"
     " WHERE helper_id = $4)"
 )
-_PARTS = ("parts_members", "parts_incomes", "parts_indicators", "parts_benefits")
+_PARTS = (
+    "parts_members",
+    "parts_incomes",
+    "parts_indicators",
+    "parts_benefits",
+    "parts_indicator_years",
+)
 
 
 async def household_with_parts(
@@ -88,12 +110,13 @@ async def household_with_parts(
     if row is None:
         return None
     fields = dict(row.items())
-    members, incomes, indicators, benefits = (fields.pop(name) for name in _PARTS)
+    members, incomes, indicators, benefits, years = (fields.pop(name) for name in _PARTS)
     return Household.model_construct(**fields), HouseholdParts(
         members=_rows(Member, _MEMBER_NAMES, members),
         incomes=_rows(Income, _INCOME_NAMES, incomes),
         indicators=_rows(Indicator, _INDICATOR_NAMES, indicators),
         benefits_by_year={int(year): int(total) for year, total in benefits},
+        indicator_years=_rows(IndicatorYear, _YEAR_NAMES, years),
     )
 
 
@@ -102,7 +125,9 @@ def _rows(model: type[M], names: tuple[str, ...], values: list[tuple]) -> list[M
     return [model.model_construct(**dict(zip(names, v, strict=True))) for v in values]
 
 
-_MEMBER_NAMES, _INCOME_NAMES, _INDICATOR_NAMES = map(_names, (_members, _incomes, _indicators))
+_MEMBER_NAMES, _INCOME_NAMES, _INDICATOR_NAMES, _YEAR_NAMES = map(
+    _names, (_members, _incomes, _indicators, _indicator_years)
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +136,7 @@ class HouseholdParts:
     incomes: list[Income]
     indicators: list[Indicator]
     benefits_by_year: dict[int, int]
+    indicator_years: list[IndicatorYear]
 
 
 async def household(
@@ -131,9 +157,11 @@ async def parts_of(connection: AsyncConnection, household_id: str) -> HouseholdP
     incomes = await connection.execute(INCOMES, key)
     indicators = await connection.execute(INDICATORS, key)
     benefits = await connection.execute(BENEFIT_TOTALS, key)
+    years = await connection.execute(INDICATOR_YEARS, key)
     return HouseholdParts(
         members=[Member.model_construct(**row._mapping) for row in members],
         incomes=[Income.model_construct(**row._mapping) for row in incomes],
         indicators=[Indicator.model_construct(**row._mapping) for row in indicators],
         benefits_by_year={int(year): int(total) for year, total in benefits},
+        indicator_years=[IndicatorYear.model_construct(**row._mapping) for row in years],
     )

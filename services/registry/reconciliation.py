@@ -18,6 +18,7 @@ from kit.scope import Scope
 from kit.territory import is_valid_code, is_within
 from services.registry import bulk_repository as bulk
 from services.registry import repository as repo
+from services.registry.bank_accounts import mask_bank_account
 from services.registry.components import ID_NUMBER_FIELD, Components
 from services.registry.exports import PAGE, household_cells, member_cells
 from services.registry.household_import import BATCH_HOUSEHOLDS
@@ -31,6 +32,8 @@ from services.registry.household_rows import (
     rows_by_household,
 )
 from services.registry.models import Household, Member
+from services.registry.national_codes import HOUSEHOLD_FIELDS as HOUSEHOLD_STANDARD
+from services.registry.national_codes import MEMBER_FIELDS as MEMBER_STANDARD
 from services.registry.templates import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 
 OUTSIDE_REGION = "outside the reconciled region"
@@ -64,6 +67,7 @@ class Reconciliation:
         self.caller, self.scope = caller, scope
         self.tally = ReconciliationTally()
         self.seen: set[str] = set()
+        self.columns: set[str] = set()  # the file's columns: only those are compared
 
     async def run(
         self,
@@ -73,6 +77,7 @@ class Reconciliation:
         report: Callable[[list[Finding]], None],
     ) -> None:
         """The file's households batch by batch, then the region's households it lacks."""
+        self.columns = set(positions)
         households = self.households(rows_by_household(rows, positions), report)
         while batch := list(islice(households, BATCH_HOUSEHOLDS)):
             report(await self.compare(session, batch))
@@ -125,7 +130,7 @@ class Reconciliation:
                     )
                 )
                 continue
-            differences = household_differences(household, current)
+            differences = household_differences(household, current, self.columns)
             differences += self.member_differences(household, members[current.id])
             self.tally.matched += 1
             self.tally.differences += len(differences)
@@ -158,7 +163,8 @@ class Reconciliation:
                 )
                 continue
             registry, file = member_view(current), member_view(file_member(person))
-            found += differing(person.line, number, COMPARED_MEMBER_FIELDS, registry, file)
+            compared = tuple(key for key in COMPARED_MEMBER_FIELDS if key in self.columns)
+            found += differing(person.line, number, compared, registry, file)
         found += [
             Finding(
                 household.first_line,
@@ -190,9 +196,14 @@ class Reconciliation:
             after = page[-1].id
 
 
-def household_differences(household: ParsedHousehold, current: Household) -> list[Finding]:
+def household_differences(
+    household: ParsedHousehold, current: Household, columns: set[str]
+) -> list[Finding]:
+    """The fields of the file's columns (an export without the national standard's newer
+    columns is compared on those it has) that differ from the registry."""
     registry, file = household_view(current), household_view(file_household(household))
-    return differing(household.first_line, household.number, HOUSEHOLD_FIELDS, registry, file)
+    compared = tuple(key for key in HOUSEHOLD_FIELDS if key in columns)
+    return differing(household.first_line, household.number, compared, registry, file)
 
 
 def differing(
@@ -219,11 +230,20 @@ def member_view(member: Member) -> dict[str, str]:
 def file_household(household: ParsedHousehold) -> Household:
     """The file's household as an unsaved registry row (only the exported fields set), to be
     shown by the export's own cells; it never reaches a session."""
-    fields: dict[str, Any] = {key: getattr(household, key) for key in HOUSEHOLD_FIELDS[1:]}
+    own = ("bank_account", "assistance_categories", *(s.name for s in HOUSEHOLD_STANDARD))
+    fields: dict[str, Any] = {
+        key: getattr(household, key) for key in HOUSEHOLD_FIELDS[1:] if key not in own
+    }
     fields["secondary_causes"] = json.dumps(household.secondary_causes)
-    return Household(number=household.number, **fields)
+    fields["assistance_categories"] = json.dumps(household.assistance_categories)
+    account = household.bank_account
+    fields["bank_account_masked"] = mask_bank_account(account) if account else ""
+    return Household(number=household.number, **fields, **household.standard)
 
 
 def file_member(member: ParsedMember) -> Member:
-    fields: dict[str, Any] = {key: getattr(member, key) for key in COMPARED_MEMBER_FIELDS}
-    return Member(id_number_masked=mask_id_number(member.id_number), **fields)
+    own = {spec.name for spec in MEMBER_STANDARD}
+    fields: dict[str, Any] = {
+        key: getattr(member, key) for key in COMPARED_MEMBER_FIELDS if key not in own
+    }
+    return Member(id_number_masked=mask_id_number(member.id_number), **fields, **member.standard)

@@ -23,6 +23,7 @@ from services.registry.models import (
     Household,
     Income,
     Indicator,
+    IndicatorYear,
     Member,
     Pairing,
 )
@@ -324,6 +325,21 @@ async def indicators_of(
     found: dict[str, list[Indicator]] = {household_id: [] for household_id in household_ids}
     if household_ids:
         statement = select(Indicator).where(col(Indicator.household_id).in_(household_ids))
+        for indicator in (await session.exec(statement)).all():
+            found[indicator.household_id].append(indicator)
+    return found
+
+
+async def indicator_years_of(
+    session: AsyncSession, household_ids: Sequence[str]
+) -> dict[str, list[IndicatorYear]]:
+    found: dict[str, list[IndicatorYear]] = {household_id: [] for household_id in household_ids}
+    if household_ids:
+        statement = (
+            select(IndicatorYear)
+            .where(col(IndicatorYear.household_id).in_(household_ids))
+            .order_by(col(IndicatorYear.year))
+        )
         for indicator in (await session.exec(statement)).all():
             found[indicator.household_id].append(indicator)
     return found

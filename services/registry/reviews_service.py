@@ -87,7 +87,15 @@ class ReviewsService:
                 changes=json.dumps(
                     {
                         "fields": fields,
-                        "incomes": asdict(wanted.incomes) if wanted.incomes else None,
+                        # the figures as checked: transfer derived from its items
+                        "incomes": {
+                            "year": wanted.incomes.year,
+                            "by_source": check_incomes(
+                                wanted.incomes.year, wanted.incomes.by_source
+                            ),
+                        }
+                        if wanted.incomes
+                        else None,
                         "indicators": wanted.indicators,
                         **members,
                     },

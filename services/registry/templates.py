@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kit.errors import FieldViolation, InvalidArgument
+from services.registry import national_codes
 from services.registry.vocabulary import (
     AssistanceCategory,
     Attribute,
@@ -27,7 +28,7 @@ class TemplateKind(StrEnum):
     BENEFITS = "benefits"  # departments' policy-subsidy data (quarterly)
 
 
-HOUSEHOLD_COLUMNS = (
+HOUSEHOLD_PART = (
     Column("household_number", "户编号", True),
     Column("village_code", "村代码", True),
     Column("attribute", "户属性", True),
@@ -37,6 +38,11 @@ HOUSEHOLD_COLUMNS = (
     Column("monitoring_category", "监测类别", False),
     Column("latitude", "纬度", False),
     Column("longitude", "经度", False),
+    *(Column(spec.name, spec.header) for spec in national_codes.HOUSEHOLD_FIELDS),
+    Column("bank_account", "补贴发放银行账号", False),
+    Column("assistance_categories", "五个一批帮扶类别", False),
+)
+MEMBER_PART = (
     Column("name", "姓名", True),
     Column("id_number", "证件号码", True),
     Column("relation", "与户主关系", True),
@@ -46,9 +52,11 @@ HOUSEHOLD_COLUMNS = (
     Column("labour_capacity", "劳动能力", False),
     Column("schooling", "在校生状况", False),
     Column("phone", "联系电话", False),
+    *(Column(spec.name, spec.header) for spec in national_codes.MEMBER_FIELDS),
 )
-HOUSEHOLD_FIELDS = tuple(c.key for c in HOUSEHOLD_COLUMNS[:9])
-MEMBER_FIELDS = tuple(c.key for c in HOUSEHOLD_COLUMNS[9:])
+HOUSEHOLD_COLUMNS = HOUSEHOLD_PART + MEMBER_PART
+HOUSEHOLD_FIELDS = tuple(c.key for c in HOUSEHOLD_PART)
+MEMBER_FIELDS = tuple(c.key for c in MEMBER_PART)
 
 BENEFIT_COLUMNS = (
     Column("household_number", "户编号", True),

@@ -14,6 +14,18 @@ from kit.id_numbers import check_character
 
 VILLAGE, OTHER_COUNTY_VILLAGE = "370112001001", "370113001001"
 HEADER = "户编号,村代码,户属性,主要致贫原因,其他致贫原因,帮扶类别,监测类别,纬度,经度,姓名,证件号码,与户主关系,文化程度,健康状况,残疾情况,劳动能力,在校生状况,联系电话"
+# The template as published: the columns above (an older file's header still imports) with the
+# national standard's columns of households after 经度 and of members at the end.
+TEMPLATE = (
+    HEADER.split(",")[:9]
+    + "识别标准,识别年度,脱贫年度,耕地面积(亩),林地面积(亩),住房面积(平方米),危房等级,饮水是否安全,"
+    "饮水是否困难,是否通生活用电,入户路类型,距村主干路距离(公里),补贴发放银行账号,五个一批帮扶类别".split(
+        ","
+    )
+    + HEADER.split(",")[9:]
+    + "民族,文化程度代码,在校生状况代码,健康状况代码,劳动技能,务工状况,务工时间(月),"
+    "参加城乡居民基本医疗保险,参加大病保险,参加城乡居民基本养老保险,残疾等级".split(",")
+)
 _serial = itertools.count(1)
 
 
@@ -83,7 +95,7 @@ def report(api, token, job) -> list[list[str]]:  # type: ignore[no-untyped-def]
 def test_the_published_templates_carry_the_chinese_headers(api, admin_token) -> None:
     as_csv = api.get("/api/v1/imports/templates/households.csv", admin_token)
     assert as_csv.status_code == 200 and as_csv.content.startswith(b"\xef\xbb\xbf")
-    assert as_csv.content.decode("utf-8-sig").strip() == HEADER
+    assert as_csv.content.decode("utf-8-sig").strip() == ",".join(TEMPLATE)
     as_xlsx = api.get("/api/v1/imports/templates/benefits.xlsx", admin_token)
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
     assert [cell.value for cell in sheet[1]][:3] == ["户编号", "年度", "季度"]
@@ -210,11 +222,12 @@ def test_imports_and_exports_stay_in_the_callers_territory(api, admin_token) -> 
     exported = api.get("/api/v1/exports/households.csv", admin_token, region_code=VILLAGE)
     assert exported.status_code == 200
     lines = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert lines[0] == HEADER.split(",")
+    assert lines[0] == TEMPLATE
+    column = {header: lines[0].index(header) for header in ("证件号码", "与户主关系", "联系电话")}
     mine = [line for line in lines if line[0] == "IMP-EXP-1"]
-    assert len(mine) == 2 and all("********" in line[10] for line in mine)
-    assert mine[0][2] == "一般贫困户" and mine[0][11] == "户主"
-    assert mine[0][17] == "138****8000" and mine[1][17] == ""
+    assert len(mine) == 2 and all("********" in line[column["证件号码"]] for line in mine)
+    assert mine[0][2] == "一般贫困户" and mine[0][column["与户主关系"]] == "户主"
+    assert mine[0][column["联系电话"]] == "138****8000" and mine[1][column["联系电话"]] == ""
     refused = api.get("/api/v1/exports/households.csv", county, region_code=VILLAGE)
     assert refused.status_code == 404
     assert refused.headers["content-type"] == "application/problem+json"

@@ -21,6 +21,7 @@ from kit.id_numbers import check_character
 from kit.principal import Principal
 from kit.protection import FieldProtector
 from services.registry.components import Components
+from services.registry.edits import HouseholdChanges
 from services.registry.events import on_alert_confirmed, on_division_changed
 from services.registry.households_service import (
     HouseholdsService,
@@ -284,3 +285,37 @@ async def test_a_household_is_read_whole_and_only_in_the_callers_scope(
     with pytest.raises(NotFound):  # in the helper's territory, but not paired with them
         await service.get(helper, hid)
     assert (await service.get(helper, other.household.id)).household.number == "G-2"
+
+
+async def test_changes_since_page_by_the_latest_change_on_both_databases(
+    service: HouseholdsService,
+) -> None:
+    first = await service.create(COUNTY_OFFICER, household("CH-1", "370102001002", 41))
+    since = datetime.now(UTC)
+    second = await service.create(
+        COUNTY_OFFICER,
+        dataclasses.replace(
+            household("CH-2", "370102001002", 42),
+            standard={"road_type": "gravel", "has_electricity": "true"},
+            bank_account="6217001234567890123",
+        ),
+    )
+    await service.update(
+        COUNTY_OFFICER, first.household.id, 1, HouseholdChanges(standard={"exit_year": "2020"})
+    )
+    pages, after = [], None
+    while True:
+        page = await service.changes_since(
+            COUNTY_OFFICER, region_code="", since=since, after=after, limit=1
+        )
+        pages += page
+        if len(page) < 1:
+            break
+        after = page[-1].cursor
+    assert [(c.number, c.kinds, c.fields) for c in pages] == [
+        ("CH-2", ["created"], []),
+        ("CH-1", ["changed"], ["exit_year"]),
+    ]
+    read = await service.get(COUNTY_OFFICER, second.household.id)  # the lean path of each
+    assert (read.household.road_type, read.household.has_electricity) == ("gravel", True)
+    assert read.household.bank_account_masked == "6217****0123"

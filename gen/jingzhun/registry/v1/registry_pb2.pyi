@@ -363,6 +363,26 @@ Global___LodgeHouseholdObjectionResponse: _TypeAlias = LodgeHouseholdObjectionRe
 class Member(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class StandardEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ID_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     ID_NUMBER_FIELD_NUMBER: _builtins.int
@@ -375,6 +395,7 @@ class Member(_message.Message):
     LABOUR_CAPACITY_FIELD_NUMBER: _builtins.int
     SCHOOLING_FIELD_NUMBER: _builtins.int
     PHONE_FIELD_NUMBER: _builtins.int
+    STANDARD_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     id_number: _builtins.str
@@ -392,6 +413,12 @@ class Member(_message.Message):
     schooling: _builtins.str
     phone: _builtins.str
     """mobile, masked (3 + **** + 4); empty when unknown"""
+    @_builtins.property
+    def standard(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The national standard's fields (ethnicity, education_level, ... ListVocabularies) as text:
+        codes, whole numbers, true/false; a field not recorded is absent.
+        """
+
     def __init__(
         self,
         *,
@@ -407,10 +434,11 @@ class Member(_message.Message):
         labour_capacity: _builtins.str = ...,
         schooling: _builtins.str = ...,
         phone: _builtins.str = ...,
+        standard: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["birth_date", b"birth_date", "disability", b"disability", "education", b"education", "health", b"health", "id", b"id", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "phone", b"phone", "relation", b"relation", "schooling", b"schooling", "sex", b"sex"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["birth_date", b"birth_date", "disability", b"disability", "education", b"education", "health", b"health", "id", b"id", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "phone", b"phone", "relation", b"relation", "schooling", b"schooling", "sex", b"sex", "standard", b"standard"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -460,6 +488,47 @@ class Household(_message.Message):
         def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
         def WhichOneof(self, oneof_group: _Never) -> None: ...
 
+    @_typing.final
+    class StandardEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    @_typing.final
+    class IndicatorsByYearEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.int
+        @_builtins.property
+        def value(self) -> Global___YearIndicators: ...
+        def __init__(
+            self,
+            *,
+            key: _builtins.int = ...,
+            value: Global___YearIndicators | None = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _typing.Literal["value", b"value"]  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ID_FIELD_NUMBER: _builtins.int
     NUMBER_FIELD_NUMBER: _builtins.int
     VILLAGE_CODE_FIELD_NUMBER: _builtins.int
@@ -478,6 +547,10 @@ class Household(_message.Message):
     INCOMES_FIELD_NUMBER: _builtins.int
     INDICATORS_FIELD_NUMBER: _builtins.int
     BENEFITS_BY_YEAR_FIELD_NUMBER: _builtins.int
+    STANDARD_FIELD_NUMBER: _builtins.int
+    BANK_ACCOUNT_FIELD_NUMBER: _builtins.int
+    ASSISTANCE_CATEGORIES_FIELD_NUMBER: _builtins.int
+    INDICATORS_BY_YEAR_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     number: _builtins.str
     """the household's archive number (户编号), unique"""
@@ -495,6 +568,8 @@ class Household(_message.Message):
     assistance_category: _builtins.str
     version: _builtins.int
     """for optimistic concurrency on updates"""
+    bank_account: _builtins.str
+    """masked (4 + **** + 4) everywhere but RevealBankAccount"""
     @_builtins.property
     def secondary_causes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
@@ -512,6 +587,18 @@ class Household(_message.Message):
     @_builtins.property
     def benefits_by_year(self) -> _containers.ScalarMap[_builtins.int, _builtins.int]:
         """yuan of policy benefits received, per year"""
+
+    @_builtins.property
+    def standard(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The national standard's fields (identification_standard, exit_year, arable_land_mu, ...)."""
+
+    @_builtins.property
+    def assistance_categories(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """五个一批: every channel the household is in"""
+
+    @_builtins.property
+    def indicators_by_year(self) -> _containers.MessageMap[_builtins.int, Global___YearIndicators]:
+        """The guarantee indicators of every assessed year; `indicators` are those of the latest."""
 
     def __init__(
         self,
@@ -534,10 +621,14 @@ class Household(_message.Message):
         incomes: _abc.Iterable[Global___YearIncome] | None = ...,
         indicators: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
         benefits_by_year: _abc.Mapping[_builtins.int, _builtins.int] | None = ...,
+        standard: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        bank_account: _builtins.str = ...,
+        assistance_categories: _abc.Iterable[_builtins.str] | None = ...,
+        indicators_by_year: _abc.Mapping[_builtins.int, Global___YearIndicators] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "created_at", b"created_at", "latitude", b"latitude", "longitude", b"longitude", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_category", b"assistance_category", "attribute", b"attribute", "benefits_by_year", b"benefits_by_year", "created_at", b"created_at", "id", b"id", "incomes", b"incomes", "indicators", b"indicators", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_categories", b"assistance_categories", "assistance_category", b"assistance_category", "attribute", b"attribute", "bank_account", b"bank_account", "benefits_by_year", b"benefits_by_year", "created_at", b"created_at", "id", b"id", "incomes", b"incomes", "indicators", b"indicators", "indicators_by_year", b"indicators_by_year", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "standard", b"standard", "status", b"status", "updated_at", b"updated_at", "version", b"version", "village_code", b"village_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__latitude: _TypeAlias = _typing.Literal["latitude"]  # noqa: Y015
     _WhichOneofArgType__latitude: _TypeAlias = _typing.Literal["_latitude", b"_latitude"]  # noqa: Y015
@@ -551,8 +642,50 @@ class Household(_message.Message):
 Global___Household: _TypeAlias = Household  # noqa: Y015
 
 @_typing.final
+class YearIndicators(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.bool
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.bool = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    VALUES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.bool]: ...
+    def __init__(
+        self,
+        *,
+        values: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___YearIndicators: _TypeAlias = YearIndicators  # noqa: Y015
+
+@_typing.final
 class YearIncome(_message.Message):
-    """Net income of one year by source, in yuan; per capita over the household's members."""
+    """Income of one year by source, in yuan. `total` is the net income (纯收入): wage + production
+    + property + transfer - production_expense; per capita over the household's members.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -585,7 +718,9 @@ class YearIncome(_message.Message):
     per_capita: _builtins.int
     @_builtins.property
     def by_source(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]:
-        """wage | production | property | transfer"""
+        """wage | production | property | transfer | production_expense, and the items of transfer:
+        transfer_subsistence | transfer_destitute | transfer_pension | transfer_ecological | transfer_other
+        """
 
     def __init__(
         self,
@@ -607,6 +742,26 @@ Global___YearIncome: _TypeAlias = YearIncome  # noqa: Y015
 class NewMember(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class StandardEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     NAME_FIELD_NUMBER: _builtins.int
     ID_NUMBER_FIELD_NUMBER: _builtins.int
     RELATION_FIELD_NUMBER: _builtins.int
@@ -616,6 +771,7 @@ class NewMember(_message.Message):
     LABOUR_CAPACITY_FIELD_NUMBER: _builtins.int
     SCHOOLING_FIELD_NUMBER: _builtins.int
     PHONE_FIELD_NUMBER: _builtins.int
+    STANDARD_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     id_number: _builtins.str
     relation: _builtins.str
@@ -626,6 +782,10 @@ class NewMember(_message.Message):
     schooling: _builtins.str
     phone: _builtins.str
     """mobile, optional"""
+    @_builtins.property
+    def standard(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """as Member.standard"""
+
     def __init__(
         self,
         *,
@@ -638,10 +798,11 @@ class NewMember(_message.Message):
         labour_capacity: _builtins.str = ...,
         schooling: _builtins.str = ...,
         phone: _builtins.str = ...,
+        standard: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["disability", b"disability", "education", b"education", "health", b"health", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "phone", b"phone", "relation", b"relation", "schooling", b"schooling"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["disability", b"disability", "education", b"education", "health", b"health", "id_number", b"id_number", "labour_capacity", b"labour_capacity", "name", b"name", "phone", b"phone", "relation", b"relation", "schooling", b"schooling", "standard", b"standard"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -650,6 +811,26 @@ Global___NewMember: _TypeAlias = NewMember  # noqa: Y015
 @_typing.final
 class CreateHouseholdRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class StandardEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
 
     NUMBER_FIELD_NUMBER: _builtins.int
     VILLAGE_CODE_FIELD_NUMBER: _builtins.int
@@ -661,6 +842,9 @@ class CreateHouseholdRequest(_message.Message):
     ASSISTANCE_CATEGORY_FIELD_NUMBER: _builtins.int
     MEMBERS_FIELD_NUMBER: _builtins.int
     MONITORING_CATEGORY_FIELD_NUMBER: _builtins.int
+    STANDARD_FIELD_NUMBER: _builtins.int
+    BANK_ACCOUNT_FIELD_NUMBER: _builtins.int
+    ASSISTANCE_CATEGORIES_FIELD_NUMBER: _builtins.int
     number: _builtins.str
     village_code: _builtins.str
     latitude: _builtins.float
@@ -670,10 +854,17 @@ class CreateHouseholdRequest(_message.Message):
     assistance_category: _builtins.str
     monitoring_category: _builtins.str
     """Set for a household that was never registered poor and enters monitoring directly."""
+    bank_account: _builtins.str
     @_builtins.property
     def secondary_causes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
     def members(self) -> _containers.RepeatedCompositeFieldContainer[Global___NewMember]: ...
+    @_builtins.property
+    def standard(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """as Household.standard"""
+
+    @_builtins.property
+    def assistance_categories(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
         self,
         *,
@@ -687,10 +878,13 @@ class CreateHouseholdRequest(_message.Message):
         assistance_category: _builtins.str = ...,
         members: _abc.Iterable[Global___NewMember] | None = ...,
         monitoring_category: _builtins.str = ...,
+        standard: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        bank_account: _builtins.str = ...,
+        assistance_categories: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "latitude", b"latitude", "longitude", b"longitude"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_category", b"assistance_category", "attribute", b"attribute", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "village_code", b"village_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "assistance_categories", b"assistance_categories", "assistance_category", b"assistance_category", "attribute", b"attribute", "bank_account", b"bank_account", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "members", b"members", "monitoring_category", b"monitoring_category", "number", b"number", "secondary_causes", b"secondary_causes", "standard", b"standard", "village_code", b"village_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__latitude: _TypeAlias = _typing.Literal["latitude"]  # noqa: Y015
     _WhichOneofArgType__latitude: _TypeAlias = _typing.Literal["_latitude", b"_latitude"]  # noqa: Y015
@@ -779,6 +973,26 @@ Global___ListHouseholdsResponse: _TypeAlias = ListHouseholdsResponse  # noqa: Y0
 class UpdateHouseholdRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class StandardEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ID_FIELD_NUMBER: _builtins.int
     EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
     ATTRIBUTE_FIELD_NUMBER: _builtins.int
@@ -788,6 +1002,10 @@ class UpdateHouseholdRequest(_message.Message):
     ASSISTANCE_CATEGORY_FIELD_NUMBER: _builtins.int
     LATITUDE_FIELD_NUMBER: _builtins.int
     LONGITUDE_FIELD_NUMBER: _builtins.int
+    STANDARD_FIELD_NUMBER: _builtins.int
+    BANK_ACCOUNT_FIELD_NUMBER: _builtins.int
+    REPLACE_ASSISTANCE_CATEGORIES_FIELD_NUMBER: _builtins.int
+    ASSISTANCE_CATEGORIES_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     expected_version: _builtins.int
     """the version the caller saw; a newer one is a conflict"""
@@ -797,8 +1015,16 @@ class UpdateHouseholdRequest(_message.Message):
     assistance_category: _builtins.str
     latitude: _builtins.float
     longitude: _builtins.float
+    bank_account: _builtins.str
+    replace_assistance_categories: _builtins.bool
     @_builtins.property
     def secondary_causes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def standard(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """the fields given change; "" clears one"""
+
+    @_builtins.property
+    def assistance_categories(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
         self,
         *,
@@ -811,15 +1037,21 @@ class UpdateHouseholdRequest(_message.Message):
         assistance_category: _builtins.str | None = ...,
         latitude: _builtins.float | None = ...,
         longitude: _builtins.float | None = ...,
+        standard: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        bank_account: _builtins.str | None = ...,
+        replace_assistance_categories: _builtins.bool = ...,
+        assistance_categories: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_assistance_category", b"_assistance_category", "_attribute", b"_attribute", "_latitude", b"_latitude", "_longitude", b"_longitude", "_main_cause", b"_main_cause", "assistance_category", b"assistance_category", "attribute", b"attribute", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_assistance_category", b"_assistance_category", "_attribute", b"_attribute", "_bank_account", b"_bank_account", "_latitude", b"_latitude", "_longitude", b"_longitude", "_main_cause", b"_main_cause", "assistance_category", b"assistance_category", "attribute", b"attribute", "bank_account", b"bank_account", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_assistance_category", b"_assistance_category", "_attribute", b"_attribute", "_latitude", b"_latitude", "_longitude", b"_longitude", "_main_cause", b"_main_cause", "assistance_category", b"assistance_category", "attribute", b"attribute", "expected_version", b"expected_version", "id", b"id", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "replace_secondary_causes", b"replace_secondary_causes", "secondary_causes", b"secondary_causes"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_assistance_category", b"_assistance_category", "_attribute", b"_attribute", "_bank_account", b"_bank_account", "_latitude", b"_latitude", "_longitude", b"_longitude", "_main_cause", b"_main_cause", "assistance_categories", b"assistance_categories", "assistance_category", b"assistance_category", "attribute", b"attribute", "bank_account", b"bank_account", "expected_version", b"expected_version", "id", b"id", "latitude", b"latitude", "longitude", b"longitude", "main_cause", b"main_cause", "replace_assistance_categories", b"replace_assistance_categories", "replace_secondary_causes", b"replace_secondary_causes", "secondary_causes", b"secondary_causes", "standard", b"standard"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__assistance_category: _TypeAlias = _typing.Literal["assistance_category"]  # noqa: Y015
     _WhichOneofArgType__assistance_category: _TypeAlias = _typing.Literal["_assistance_category", b"_assistance_category"]  # noqa: Y015
     _WhichOneofReturnType__attribute: _TypeAlias = _typing.Literal["attribute"]  # noqa: Y015
     _WhichOneofArgType__attribute: _TypeAlias = _typing.Literal["_attribute", b"_attribute"]  # noqa: Y015
+    _WhichOneofReturnType__bank_account: _TypeAlias = _typing.Literal["bank_account"]  # noqa: Y015
+    _WhichOneofArgType__bank_account: _TypeAlias = _typing.Literal["_bank_account", b"_bank_account"]  # noqa: Y015
     _WhichOneofReturnType__latitude: _TypeAlias = _typing.Literal["latitude"]  # noqa: Y015
     _WhichOneofArgType__latitude: _TypeAlias = _typing.Literal["_latitude", b"_latitude"]  # noqa: Y015
     _WhichOneofReturnType__longitude: _TypeAlias = _typing.Literal["longitude"]  # noqa: Y015
@@ -830,6 +1062,8 @@ class UpdateHouseholdRequest(_message.Message):
     def WhichOneof(self, oneof_group: _WhichOneofArgType__assistance_category) -> _WhichOneofReturnType__assistance_category | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__attribute) -> _WhichOneofReturnType__attribute | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__bank_account) -> _WhichOneofReturnType__bank_account | None: ...
     @_typing.overload
     def WhichOneof(self, oneof_group: _WhichOneofArgType__latitude) -> _WhichOneofReturnType__latitude | None: ...
     @_typing.overload
@@ -1024,6 +1258,231 @@ class RevealPhoneResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RevealPhoneResponse: _TypeAlias = RevealPhoneResponse  # noqa: Y015
+
+@_typing.final
+class RevealBankAccountRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    PURPOSE_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    purpose: _builtins.str
+    """recorded with the act"""
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        purpose: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "purpose", b"purpose"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevealBankAccountRequest: _TypeAlias = RevealBankAccountRequest  # noqa: Y015
+
+@_typing.final
+class RevealBankAccountResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BANK_ACCOUNT_FIELD_NUMBER: _builtins.int
+    bank_account: _builtins.str
+    def __init__(
+        self,
+        *,
+        bank_account: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bank_account", b"bank_account"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RevealBankAccountResponse: _TypeAlias = RevealBankAccountResponse  # noqa: Y015
+
+@_typing.final
+class ListVocabulariesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListVocabulariesRequest: _TypeAlias = ListVocabulariesRequest  # noqa: Y015
+
+@_typing.final
+class VocabularyTerm(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CODE_FIELD_NUMBER: _builtins.int
+    LABEL_FIELD_NUMBER: _builtins.int
+    VALID_FROM_FIELD_NUMBER: _builtins.int
+    code: _builtins.str
+    label: _builtins.str
+    """Chinese"""
+    valid_from: _builtins.str
+    """ISO date from which the term is in force"""
+    def __init__(
+        self,
+        *,
+        code: _builtins.str = ...,
+        label: _builtins.str = ...,
+        valid_from: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "label", b"label", "valid_from", b"valid_from"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VocabularyTerm: _TypeAlias = VocabularyTerm  # noqa: Y015
+
+@_typing.final
+class Vocabulary(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    TERMS_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    @_builtins.property
+    def terms(self) -> _containers.RepeatedCompositeFieldContainer[Global___VocabularyTerm]: ...
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        terms: _abc.Iterable[Global___VocabularyTerm] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "terms", b"terms"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Vocabulary: _TypeAlias = Vocabulary  # noqa: Y015
+
+@_typing.final
+class ListVocabulariesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VOCABULARIES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def vocabularies(self) -> _containers.RepeatedCompositeFieldContainer[Global___Vocabulary]: ...
+    def __init__(
+        self,
+        *,
+        vocabularies: _abc.Iterable[Global___Vocabulary] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["vocabularies", b"vocabularies"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListVocabulariesResponse: _TypeAlias = ListVocabulariesResponse  # noqa: Y015
+
+@_typing.final
+class ListHouseholdChangesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    SINCE_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    """subtree; empty: the caller's region"""
+    page_size: _builtins.int
+    page_token: _builtins.str
+    @_builtins.property
+    def since(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        since: _timestamp_pb2.Timestamp | None = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["since", b"since"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "since", b"since"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListHouseholdChangesRequest: _TypeAlias = ListHouseholdChangesRequest  # noqa: Y015
+
+@_typing.final
+class HouseholdChange(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    VILLAGE_CODE_FIELD_NUMBER: _builtins.int
+    KINDS_FIELD_NUMBER: _builtins.int
+    FIELDS_FIELD_NUMBER: _builtins.int
+    CHANGED_AT_FIELD_NUMBER: _builtins.int
+    household_id: _builtins.str
+    number: _builtins.str
+    village_code: _builtins.str
+    @_builtins.property
+    def kinds(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """created | changed | transitioned, of the entries since"""
+
+    @_builtins.property
+    def fields(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """the fields changed since"""
+
+    @_builtins.property
+    def changed_at(self) -> _timestamp_pb2.Timestamp:
+        """the latest change"""
+
+    def __init__(
+        self,
+        *,
+        household_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        village_code: _builtins.str = ...,
+        kinds: _abc.Iterable[_builtins.str] | None = ...,
+        fields: _abc.Iterable[_builtins.str] | None = ...,
+        changed_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["changed_at", b"changed_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_at", b"changed_at", "fields", b"fields", "household_id", b"household_id", "kinds", b"kinds", "number", b"number", "village_code", b"village_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HouseholdChange: _TypeAlias = HouseholdChange  # noqa: Y015
+
+@_typing.final
+class ListHouseholdChangesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CHANGES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    @_builtins.property
+    def changes(self) -> _containers.RepeatedCompositeFieldContainer[Global___HouseholdChange]:
+        """oldest change first"""
+
+    def __init__(
+        self,
+        *,
+        changes: _abc.Iterable[Global___HouseholdChange] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changes", b"changes", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListHouseholdChangesResponse: _TypeAlias = ListHouseholdChangesResponse  # noqa: Y015
 
 @_typing.final
 class Pairing(_message.Message):
@@ -2024,7 +2483,10 @@ class SetIndicatorsRequest(_message.Message):
 
     HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
     VALUES_FIELD_NUMBER: _builtins.int
+    YEAR_FIELD_NUMBER: _builtins.int
     household_id: _builtins.str
+    year: _builtins.int
+    """the year of the assessment; 0: this year"""
     @_builtins.property
     def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.bool]:
         """indicators of the configured sets; others are refused"""
@@ -2034,10 +2496,11 @@ class SetIndicatorsRequest(_message.Message):
         *,
         household_id: _builtins.str = ...,
         values: _abc.Mapping[_builtins.str, _builtins.bool] | None = ...,
+        year: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "values", b"values"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["household_id", b"household_id", "values", b"values", "year", b"year"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -2073,6 +2536,26 @@ Global___AddMemberRequest: _TypeAlias = AddMemberRequest  # noqa: Y015
 class UpdateMemberRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class StandardEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     HOUSEHOLD_ID_FIELD_NUMBER: _builtins.int
     MEMBER_ID_FIELD_NUMBER: _builtins.int
     RELATION_FIELD_NUMBER: _builtins.int
@@ -2082,6 +2565,7 @@ class UpdateMemberRequest(_message.Message):
     LABOUR_CAPACITY_FIELD_NUMBER: _builtins.int
     SCHOOLING_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
+    STANDARD_FIELD_NUMBER: _builtins.int
     household_id: _builtins.str
     member_id: _builtins.str
     relation: _builtins.str
@@ -2091,6 +2575,10 @@ class UpdateMemberRequest(_message.Message):
     labour_capacity: _builtins.str
     schooling: _builtins.str
     reason: _builtins.str
+    @_builtins.property
+    def standard(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """the national standard's fields given change"""
+
     def __init__(
         self,
         *,
@@ -2103,10 +2591,11 @@ class UpdateMemberRequest(_message.Message):
         labour_capacity: _builtins.str | None = ...,
         schooling: _builtins.str | None = ...,
         reason: _builtins.str = ...,
+        standard: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_disability", b"_disability", "_education", b"_education", "_health", b"_health", "_labour_capacity", b"_labour_capacity", "_relation", b"_relation", "_schooling", b"_schooling", "disability", b"disability", "education", b"education", "health", b"health", "labour_capacity", b"labour_capacity", "relation", b"relation", "schooling", b"schooling"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_disability", b"_disability", "_education", b"_education", "_health", b"_health", "_labour_capacity", b"_labour_capacity", "_relation", b"_relation", "_schooling", b"_schooling", "disability", b"disability", "education", b"education", "health", b"health", "household_id", b"household_id", "labour_capacity", b"labour_capacity", "member_id", b"member_id", "reason", b"reason", "relation", b"relation", "schooling", b"schooling"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_disability", b"_disability", "_education", b"_education", "_health", b"_health", "_labour_capacity", b"_labour_capacity", "_relation", b"_relation", "_schooling", b"_schooling", "disability", b"disability", "education", b"education", "health", b"health", "household_id", b"household_id", "labour_capacity", b"labour_capacity", "member_id", b"member_id", "reason", b"reason", "relation", b"relation", "schooling", b"schooling", "standard", b"standard"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__disability: _TypeAlias = _typing.Literal["disability"]  # noqa: Y015
     _WhichOneofArgType__disability: _TypeAlias = _typing.Literal["_disability", b"_disability"]  # noqa: Y015

@@ -74,6 +74,21 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealPhoneResponse.FromString,
                 _registered_method=True)
+        self.RevealBankAccount = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/RevealBankAccount',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealBankAccountRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealBankAccountResponse.FromString,
+                _registered_method=True)
+        self.ListVocabularies = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListVocabularies',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVocabulariesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVocabulariesResponse.FromString,
+                _registered_method=True)
+        self.ListHouseholdChanges = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/ListHouseholdChanges',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdChangesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdChangesResponse.FromString,
+                _registered_method=True)
         self.PairHelper = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/PairHelper',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.PairHelperRequest.SerializeToString,
@@ -244,6 +259,27 @@ class RegistryServiceServicer:
 
     def RevealPhone(self, request, context):
         """A member's full mobile number: the same kind of act, recorded the same way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevealBankAccount(self, request, context):
+        """The full bank account subsidies are paid into: the same kind of act, recorded the same way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListVocabularies(self, request, context):
+        """The national standard's code lists (民族, 文化程度, 五个一批 ...) with their Chinese labels.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHouseholdChanges(self, request, context):
+        """Households changed since an instant, for re-entry in the national system (全国扶贫开发信息系统).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -447,6 +483,21 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.RevealPhone,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealPhoneResponse.SerializeToString,
+            ),
+            'RevealBankAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevealBankAccount,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealBankAccountRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealBankAccountResponse.SerializeToString,
+            ),
+            'ListVocabularies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListVocabularies,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVocabulariesRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVocabulariesResponse.SerializeToString,
+            ),
+            'ListHouseholdChanges': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHouseholdChanges,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdChangesRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdChangesResponse.SerializeToString,
             ),
             'PairHelper': grpc.unary_unary_rpc_method_handler(
                     servicer.PairHelper,
@@ -785,6 +836,87 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/RevealPhone',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealIdNumberRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealPhoneResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevealBankAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/RevealBankAccount',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealBankAccountRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.RevealBankAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListVocabularies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListVocabularies',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVocabulariesRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListVocabulariesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHouseholdChanges(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/ListHouseholdChanges',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdChangesRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdChangesResponse.FromString,
             options,
             channel_credentials,
             insecure,

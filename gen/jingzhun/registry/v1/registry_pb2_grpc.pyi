@@ -43,6 +43,12 @@ class RegistryServiceStub:
     """The full identity number of one member: a separate, permission-checked, recorded act."""
     RevealPhone: _grpc.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealPhoneResponse]
     """A member's full mobile number: the same kind of act, recorded the same way."""
+    RevealBankAccount: _grpc.UnaryUnaryMultiCallable[_registry_pb2.RevealBankAccountRequest, _registry_pb2.RevealBankAccountResponse]
+    """The full bank account subsidies are paid into: the same kind of act, recorded the same way."""
+    ListVocabularies: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListVocabulariesRequest, _registry_pb2.ListVocabulariesResponse]
+    """The national standard's code lists (民族, 文化程度, 五个一批 ...) with their Chinese labels."""
+    ListHouseholdChanges: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdChangesRequest, _registry_pb2.ListHouseholdChangesResponse]
+    """Households changed since an instant, for re-entry in the national system (全国扶贫开发信息系统)."""
     PairHelper: _grpc.UnaryUnaryMultiCallable[_registry_pb2.PairHelperRequest, _registry_pb2.Pairing]
     """Pairings of helper cadres with households (帮扶结对); helpers act only on their own."""
     ListPairings: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListPairingsRequest, _registry_pb2.ListPairingsResponse]
@@ -95,6 +101,12 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     """The full identity number of one member: a separate, permission-checked, recorded act."""
     RevealPhone: _aio.UnaryUnaryMultiCallable[_registry_pb2.RevealIdNumberRequest, _registry_pb2.RevealPhoneResponse]  # type: ignore[assignment]
     """A member's full mobile number: the same kind of act, recorded the same way."""
+    RevealBankAccount: _aio.UnaryUnaryMultiCallable[_registry_pb2.RevealBankAccountRequest, _registry_pb2.RevealBankAccountResponse]  # type: ignore[assignment]
+    """The full bank account subsidies are paid into: the same kind of act, recorded the same way."""
+    ListVocabularies: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListVocabulariesRequest, _registry_pb2.ListVocabulariesResponse]  # type: ignore[assignment]
+    """The national standard's code lists (民族, 文化程度, 五个一批 ...) with their Chinese labels."""
+    ListHouseholdChanges: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdChangesRequest, _registry_pb2.ListHouseholdChangesResponse]  # type: ignore[assignment]
+    """Households changed since an instant, for re-entry in the national system (全国扶贫开发信息系统)."""
     PairHelper: _aio.UnaryUnaryMultiCallable[_registry_pb2.PairHelperRequest, _registry_pb2.Pairing]  # type: ignore[assignment]
     """Pairings of helper cadres with households (帮扶结对); helpers act only on their own."""
     ListPairings: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListPairingsRequest, _registry_pb2.ListPairingsResponse]  # type: ignore[assignment]
@@ -192,6 +204,30 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.RevealPhoneResponse, _abc.Awaitable[_registry_pb2.RevealPhoneResponse]]:
         """A member's full mobile number: the same kind of act, recorded the same way."""
+
+    @_abc_1.abstractmethod
+    def RevealBankAccount(
+        self,
+        request: _registry_pb2.RevealBankAccountRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.RevealBankAccountResponse, _abc.Awaitable[_registry_pb2.RevealBankAccountResponse]]:
+        """The full bank account subsidies are paid into: the same kind of act, recorded the same way."""
+
+    @_abc_1.abstractmethod
+    def ListVocabularies(
+        self,
+        request: _registry_pb2.ListVocabulariesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListVocabulariesResponse, _abc.Awaitable[_registry_pb2.ListVocabulariesResponse]]:
+        """The national standard's code lists (民族, 文化程度, 五个一批 ...) with their Chinese labels."""
+
+    @_abc_1.abstractmethod
+    def ListHouseholdChanges(
+        self,
+        request: _registry_pb2.ListHouseholdChangesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ListHouseholdChangesResponse, _abc.Awaitable[_registry_pb2.ListHouseholdChangesResponse]]:
+        """Households changed since an instant, for re-entry in the national system (全国扶贫开发信息系统)."""
 
     @_abc_1.abstractmethod
     def PairHelper(

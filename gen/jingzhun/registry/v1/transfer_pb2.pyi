@@ -303,18 +303,24 @@ class ExportHouseholdsRequest(_message.Message):
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
     FILE_FORMAT_FIELD_NUMBER: _builtins.int
+    CHANGED_SINCE_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     """empty: the caller's region"""
     file_format: _builtins.str
+    @_builtins.property
+    def changed_since(self) -> _timestamp_pb2.Timestamp:
+        """Only the households changed since (changes for the national system); unset: all."""
+
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
         file_format: _builtins.str = ...,
+        changed_since: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["file_format", b"file_format", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since", "file_format", b"file_format", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
