@@ -21,6 +21,7 @@ from services.registry.messages import (
     change_request_message,
     history_message,
     household_changes,
+    household_filter,
     household_message,
     location_message,
     map_box,
@@ -81,7 +82,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         views = await self.households.list_households(
             self._caller("households", "read"),
             region_code=request.region_code,
-            status=request.status,
+            wanted=household_filter(request.filter),
             after_id=decode_token(request.page_token),
             limit=limit,
         )

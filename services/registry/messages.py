@@ -9,6 +9,7 @@ from jingzhun.registry.v1 import registry_pb2 as pb
 from jingzhun.registry.v1 import transfer_pb2
 from kit.mapping import from_message, to_message
 from services.registry.edits import HouseholdChanges
+from services.registry.household_filter import HouseholdFilter
 from services.registry.households_service import HouseholdView, NewHousehold, NewMember
 from services.registry.map_areas import Box, VillageAggregate
 from services.registry.member_proposals import shown_changes
@@ -24,6 +25,11 @@ from services.registry.models import (
 )
 from services.registry.statistics_service import RegionStatistics
 
+household_filter = from_message(
+    pb.HouseholdFilter,
+    HouseholdFilter,
+    failing_indicators=lambda message: tuple(message.failing_indicators),
+)
 member_message = to_message(
     Member,
     pb.Member,

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_scope
 from kit.scope import Scope
+from services.registry.household_filter import HouseholdFilter, conditions_of
 from services.registry.models import (
     Benefit,
     ChangeRequest,
@@ -26,6 +27,14 @@ from services.registry.models import (
     Member,
     Pairing,
 )
+
+
+async def filtered(
+    session: AsyncSession, wanted: HouseholdFilter, id_number_index: bytes
+) -> list[Any]:
+    """The filter's conditions in the session's SQL dialect."""
+    dialect = (await session.connection()).dialect.name
+    return conditions_of(wanted, dialect=dialect, id_number_index=id_number_index)
 
 
 def scoped(
@@ -74,11 +83,17 @@ async def members_of(
 
 
 async def list_households(
-    session: AsyncSession, *, scope: Scope, status: str | None, after_id: str | None, limit: int
+    session: AsyncSession,
+    *,
+    scope: Scope,
+    wanted: HouseholdFilter,
+    id_number_index: bytes,
+    after_id: str | None,
+    limit: int,
 ) -> Sequence[Household]:
-    statement = select(Household).where(scoped(scope))
-    if status:
-        statement = statement.where(Household.status == status)
+    statement = select(Household).where(
+        scoped(scope), *await filtered(session, wanted, id_number_index)
+    )
     if after_id:
         statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
