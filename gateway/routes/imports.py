@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
 from gateway.fields import REGION_CODE_OR_EMPTY, Instant
+from gateway.household_filter import HouseholdFilterQuery, filter_message
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import UnprocessableContent, problem_responses
@@ -241,8 +242,11 @@ async def import_report(
 async def export_households(
     file_format: FileFormat,
     caller: Annotated[Caller, caller_for("households", "export")],
+    wanted: Annotated[HouseholdFilterQuery, Query()],
     region_code: RegionCode = "",
 ) -> StreamingResponse:
-    request = pb.ExportHouseholdsRequest(region_code=region_code, file_format=file_format)
+    request = pb.ExportHouseholdsRequest(
+        region_code=region_code, file_format=file_format, filter=filter_message(wanted)
+    )
     chunks = caller.stream(caller.transfer.ExportHouseholds, request)
     return await file_response(chunks, file_format, f"households-{region_code or 'all'}")

@@ -224,7 +224,10 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.GetStatisticsRequest, context: ServicerContext
     ) -> pb.Statistics:
         found = await self.statistics.region(
-            self._caller("households", "read"), request.region_code, request.population
+            self._caller("households", "read"),
+            request.region_code,
+            request.population,
+            household_filter(request.filter),
         )
         return statistics_message(found)
 
@@ -247,6 +250,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             map_box(request),
             request.polygon,
             request.limit,
+            household_filter(request.filter),
         )
         return pb.ListHouseholdLocationsResponse(
             locations=[location_message(h) for h in found], truncated=truncated
@@ -260,6 +264,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             request.region_code,
             map_box(request),
             request.polygon,
+            household_filter(request.filter),
         )
         return pb.ListVillageAggregatesResponse(villages=[village_message(v) for v in found])
 

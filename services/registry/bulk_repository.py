@@ -72,10 +72,10 @@ async def jobs_in(
 
 
 async def households_page(
-    session: AsyncSession, scope: Scope, after_id: str, limit: int
+    session: AsyncSession, scope: Scope, after_id: str, limit: int, narrowed: Sequence[Any] = ()
 ) -> Sequence[Household]:
-    """The scope's households in id order, one keyset page at a time (exports)."""
-    statement = select(Household).where(scoped(scope))
+    """The scope's (searched) households in id order, one keyset page at a time (exports)."""
+    statement = select(Household).where(scoped(scope), *narrowed)
     if after_id:
         statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()

@@ -12,6 +12,7 @@ from services.registry import bulk_repository as bulk
 from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.events import SERVICE
+from services.registry.household_filter import NO_FILTER, HouseholdFilter, search_of
 from services.registry.models import Household, Member
 from services.registry.statistics_service import scope_of
 from services.registry.templates import HOUSEHOLD_COLUMNS, label_of
@@ -52,9 +53,13 @@ class Exports:
     def __init__(self, components: Components) -> None:
         self.c = components
 
-    async def household_rows(self, caller: Principal, region_code: str) -> AsyncIterator[list[str]]:
-        """The header, then one row per member of every household in the subtree."""
+    async def household_rows(
+        self, caller: Principal, region_code: str, wanted: HouseholdFilter = NO_FILTER
+    ) -> AsyncIterator[list[str]]:
+        """The header, then one row per member of every household in the subtree that the
+        filter finds."""
         scope = scope_of(caller, region_code)
+        search = search_of(wanted, self.c.protector)
         async with self.c.db.unit_of_work() as session:
             audit.record(
                 session,
@@ -68,7 +73,8 @@ class Exports:
         after = ""
         while True:
             async with self.c.db.read_only() as session:
-                page = list(await bulk.households_page(session, scope, after, PAGE))
+                narrowed = await repo.filtered(session, search)
+                page = list(await bulk.households_page(session, scope, after, PAGE, narrowed))
                 members = await repo.members_of(session, [h.id for h in page])
             for household in page:
                 cells = household_cells(household)

@@ -1,5 +1,6 @@
 """The one filter of households: a list, the statistics, the map and exports all narrow the
-caller's scope with `conditions_of` (checked once by `checked_filter`).
+caller's scope with it — `search_of` checks it once and indexes its identity number, and
+`conditions_of` turns it into SQL (the repository's `filtered`).
 
 Searches use indexes, never plaintext: a name prefix is a range on `ix_members_name` (binary
 order: COLLATE "C" on PostgreSQL, SQLite's default), an identity number its blind index, the
@@ -16,6 +17,9 @@ from sqlmodel import col, select
 
 from kit.checks import parse
 from kit.errors import FieldViolation, InvalidArgument
+from kit.id_numbers import normalize_id_number
+from kit.protection import FieldProtector
+from services.registry.components import ID_NUMBER_FIELD
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.models import Household, Indicator, Member, Pairing
 from services.registry.vocabulary import (
@@ -54,6 +58,27 @@ class HouseholdFilter:
     failing_indicators: tuple[str, ...] = ()
 
 
+NO_FILTER = HouseholdFilter()
+
+
+@dataclass(frozen=True)
+class Search:
+    """A checked filter and the blind index of its identity number (b"" without one)."""
+
+    wanted: HouseholdFilter = NO_FILTER
+    id_number_index: bytes = b""
+
+
+def search_of(wanted: HouseholdFilter, protector: FieldProtector) -> Search:
+    """The filter if every value is one the registry knows (InvalidArgument, a 400,
+    otherwise), with its identity number indexed: it is never compared as plaintext."""
+    checked = checked_filter(wanted)
+    if not checked.id_number:
+        return Search(checked)
+    number = normalize_id_number(checked.id_number, field="filter.id_number")
+    return Search(checked, protector.blind_index(number, ID_NUMBER_FIELD))
+
+
 def checked_filter(wanted: HouseholdFilter) -> HouseholdFilter:
     """The filter if every value is one the registry knows; InvalidArgument (400) otherwise."""
     vocabularies: dict[str, type[StrEnum]] = {
@@ -84,9 +109,9 @@ def checked_filter(wanted: HouseholdFilter) -> HouseholdFilter:
     return wanted
 
 
-def conditions_of(wanted: HouseholdFilter, *, dialect: str, id_number_index: bytes) -> list[Any]:
-    """SQL conditions on `households` for the filter (`id_number_index`: the blind index of
-    `wanted.id_number`, computed by the caller who holds the key)."""
+def conditions_of(search: Search, *, dialect: str) -> list[Any]:
+    """SQL conditions on `households` for the search."""
+    wanted = search.wanted
     conditions: list[Any] = []
     for field in ("number", "status", "attribute", "main_cause", "assistance_category"):
         if value := getattr(wanted, field):
@@ -107,7 +132,7 @@ def conditions_of(wanted: HouseholdFilter, *, dialect: str, id_number_index: byt
         named = and_(name >= wanted.name_prefix, name < wanted.name_prefix + LAST)
         conditions.append(col(Household.id).in_(select(Member.household_id).where(named)))
     if wanted.id_number:
-        holder = select(Member.household_id).where(Member.id_number_index == id_number_index)
+        holder = select(Member.household_id).where(Member.id_number_index == search.id_number_index)
         conditions.append(col(Household.id).in_(holder))
     paired = exists().where(col(Pairing.household_id) == col(Household.id))
     if wanted.pairing == PairingState.PAIRED:

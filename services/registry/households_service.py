@@ -30,7 +30,7 @@ from services.registry import repository as repo
 from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
 from services.registry.domain import check_location, check_members, check_relation, parse_all
 from services.registry.edits import HouseholdChanges, commit_changes
-from services.registry.household_filter import HouseholdFilter, checked_filter
+from services.registry.household_filter import HouseholdFilter, search_of
 from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import HistoryEntry, Household, Income, Indicator, Member
 from services.registry.vocabulary import (
@@ -202,24 +202,16 @@ class HouseholdsService:
         limit: int,
     ) -> list[HouseholdView]:
         scope = caller.scope.within(region_code)
-        checked = checked_filter(wanted)
+        search = search_of(wanted, self.c.protector)
         async with self.c.db.read_only() as session:
             households = await repo.list_households(
                 session,
                 scope=scope,
-                wanted=checked,
-                id_number_index=self.id_number_index(checked),
+                narrowed=await repo.filtered(session, search),
                 after_id=after_id,
                 limit=limit,
             )
             return await views_of(session, list(households))
-
-    def id_number_index(self, wanted: HouseholdFilter) -> bytes:
-        """The blind index the filter's identity number is searched by (never its plaintext)."""
-        if not wanted.id_number:
-            return b""
-        number = normalize_id_number(wanted.id_number, field="filter.id_number")
-        return self.c.protector.blind_index(number, ID_NUMBER_FIELD)
 
     async def update(
         self, caller: Principal, household_id: str, expected_version: int, wanted: HouseholdChanges

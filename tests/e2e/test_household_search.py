@@ -87,9 +87,7 @@ def test_a_helper_finds_only_their_paired_households(api, admin_token) -> None:
     assert found(api, admin_token, name_prefix=surname, helper_id=helper_id) == [mine["id"]]
 
 
-def test_households_are_filtered_by_their_profile_and_failing_indicators(
-    api, admin_token
-) -> None:
+def test_households_are_filtered_by_their_profile_and_failing_indicators(api, admin_token) -> None:
     surname = unique_surname()
     ill, _, _ = family(api, admin_token, surname)
     disabled, _, _ = family(
@@ -131,3 +129,35 @@ def test_unknown_filter_values_are_refused(api, admin_token) -> None:
         reply = api.get("/api/v1/households", admin_token, **params)
         assert reply.status_code == 400, (params, reply.text)
         assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_same_filter_narrows_statistics_the_map_and_exports(api, admin_token) -> None:
+    surname = unique_surname()
+    ill, _, _ = family(api, admin_token, surname)
+    disabled, _, _ = family(api, admin_token, surname, main_cause="disability")
+    family(api, admin_token, surname, village=OTHER_COUNTY_VILLAGE)
+    _, _, officer = api.new_user(admin_token, COUNTY, "info_officer")
+    stats = api.get("/api/v1/statistics/households", officer, name_prefix=surname)
+    assert stats.status_code == 200, stats.text
+    assert (stats.json()["households"], stats.json()["people"]) == (2, 4)
+    only_ill = api.get(
+        "/api/v1/statistics/households", officer, name_prefix=surname, main_cause="illness"
+    ).json()
+    assert only_ill["households"] == 1 and only_ill["by_main_cause"] == {"illness": 1}
+    mapped = api.get("/api/v1/map/households", officer, name_prefix=surname, cause="disability")
+    assert [f["id"] for f in mapped.json()["features"]] == [disabled["id"]]
+    villages = api.get(
+        "/api/v1/map/households", officer, name_prefix=surname, aggregate="village"
+    ).json()["features"]
+    assert [v["properties"]["households"] for v in villages] == [2]
+    exported = api.get("/api/v1/exports/households.csv", admin_token, name_prefix=surname)
+    assert exported.status_code == 200, exported.text
+    numbers = {row.split(",")[0] for row in exported.content.decode("utf-8-sig").splitlines()[1:]}
+    assert len(numbers) == 3  # the admin's territory: both counties
+    mine = api.get(
+        "/api/v1/exports/households.csv", admin_token, region_code=COUNTY, name_prefix=surname
+    )
+    rows = mine.content.decode("utf-8-sig").splitlines()[1:]
+    assert {row.split(",")[0] for row in rows} == {ill["number"], disabled["number"]}
+    refused = api.get("/api/v1/statistics/households", officer, status="rich")
+    assert refused.status_code == 400

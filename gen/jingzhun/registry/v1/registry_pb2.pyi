@@ -1080,18 +1080,24 @@ class GetStatisticsRequest(_message.Message):
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
     POPULATION_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     population: _builtins.int
     """the region's rural population, for the incidence; 0 = unknown"""
+    @_builtins.property
+    def filter(self) -> Global___HouseholdFilter:
+        """count only these households"""
+
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
         population: _builtins.int = ...,
+        filter: Global___HouseholdFilter | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["population", b"population", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "population", b"population", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1330,6 +1336,7 @@ class ListHouseholdLocationsRequest(_message.Message):
     NORTH_FIELD_NUMBER: _builtins.int
     LIMIT_FIELD_NUMBER: _builtins.int
     POLYGON_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     west: _builtins.float
     """Bounding box: west, south, east, north (degrees); all zero means no box."""
@@ -1340,6 +1347,10 @@ class ListHouseholdLocationsRequest(_message.Message):
     """ignored by ListVillageAggregates"""
     polygon: _builtins.str
     """a GeoJSON Polygon geometry (JSON text); empty means none"""
+    @_builtins.property
+    def filter(self) -> Global___HouseholdFilter:
+        """only these households"""
+
     def __init__(
         self,
         *,
@@ -1350,10 +1361,11 @@ class ListHouseholdLocationsRequest(_message.Message):
         north: _builtins.float = ...,
         limit: _builtins.int = ...,
         polygon: _builtins.str = ...,
+        filter: Global___HouseholdFilter | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["east", b"east", "limit", b"limit", "north", b"north", "polygon", b"polygon", "region_code", b"region_code", "south", b"south", "west", b"west"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["east", b"east", "filter", b"filter", "limit", b"limit", "north", b"north", "polygon", b"polygon", "region_code", b"region_code", "south", b"south", "west", b"west"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
