@@ -122,7 +122,7 @@ def conditions_of(search: Search, *, dialect: str) -> list[Any]:
         conditions.append(
             or_(
                 col(Household.main_cause) == wanted.cause,
-                col(Household.secondary_causes).contains(f'"{wanted.cause}"'),
+                col(Household.secondary_causes).contains(f'"{wanted.cause}"', autoescape=True),
             )
         )
     if wanted.name_prefix:
