@@ -11,6 +11,7 @@ BENCHMARKS = {
     "gateway": "benchmarks.gateway_regions",
     "gateway_household": "benchmarks.gateway_household",
     "registry_province": "benchmarks.registry_province",
+    "registry_search": "benchmarks.registry_search",
     "notification_broadcast": "benchmarks.notification_broadcast",
     "task_latency": "benchmarks.task_latency",
     "metrics": "benchmarks.metrics_overhead",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.fields import REGION_CODE, Day, Instant, ProtoModel, RequestModel
+from gateway.household_filter import HouseholdFilterQuery, filter_message
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -244,13 +245,16 @@ async def create_household(
 )
 async def list_households(
     caller: Annotated[Caller, caller_for("households", "read")],
+    wanted: Annotated[HouseholdFilterQuery, Query()],
     region_code: RegionCode = "",
-    status: Annotated[str, Query(max_length=40)] = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
     message = pb.ListHouseholdsRequest(
-        region_code=region_code, status=status, page_size=page_size, page_token=page_token
+        region_code=region_code,
+        page_size=page_size,
+        page_token=page_token,
+        filter=filter_message(wanted),
     )
     reply = await caller.call(caller.registry.ListHouseholds, message)
     return ModelResponse(

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from gateway.deps import Caller, caller_for
 from gateway.fields import REGION_CODE_OR_EMPTY, Instant
+from gateway.household_filter import HouseholdFilterQuery, filter_message
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import UnprocessableContent, problem_responses
@@ -21,7 +22,6 @@ from gateway.responses import ModelResponse
 from jingzhun.registry.v1 import transfer_pb2 as pb
 from kit.errors import FieldViolation, InvalidArgument
 from kit.mapping import from_message
-from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["imports and exports"])
 
@@ -242,16 +242,11 @@ async def import_report(
 async def export_households(
     file_format: FileFormat,
     caller: Annotated[Caller, caller_for("households", "export")],
+    wanted: Annotated[HouseholdFilterQuery, Query()],
     region_code: RegionCode = "",
-    changed_since: Annotated[
-        Instant | None,
-        Query(description="only the households changed since (for the national system)"),
-    ] = None,
 ) -> StreamingResponse:
     request = pb.ExportHouseholdsRequest(
-        region_code=region_code,
-        file_format=file_format,
-        changed_since=stamp(changed_since) if changed_since else None,
+        region_code=region_code, file_format=file_format, filter=filter_message(wanted)
     )
     chunks = caller.stream(caller.transfer.ExportHouseholds, request)
     return await file_response(chunks, file_format, f"households-{region_code or 'all'}")

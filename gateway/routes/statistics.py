@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.fields import proto_range
+from gateway.household_filter import HouseholdFilterQuery, filter_message
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -96,6 +97,7 @@ def parse_bbox(bbox: str) -> tuple[float, float, float, float] | None:
 )
 async def household_statistics(
     caller: Reader,
+    wanted: Annotated[HouseholdFilterQuery, Query()],
     region_code: RegionCode = "",
     population: Annotated[
         int | None,
@@ -108,7 +110,9 @@ async def household_statistics(
 ) -> ModelResponse:
     s = await caller.call(
         caller.registry.GetStatistics,
-        pb.GetStatisticsRequest(region_code=region_code, population=population or 0),
+        pb.GetStatisticsRequest(
+            region_code=region_code, population=population or 0, filter=filter_message(wanted)
+        ),
     )
     return ModelResponse(statistics_out(s))
 
@@ -178,6 +182,7 @@ def household_features(locations: Iterable[pb.HouseholdLocation]) -> list[dict[s
 )
 async def household_map(
     caller: Reader,
+    wanted: Annotated[HouseholdFilterQuery, Query()],
     region_code: RegionCode = "",
     bbox: Annotated[str, Query(max_length=100, description="west,south,east,north")] = "",
     polygon: Annotated[
@@ -187,7 +192,7 @@ async def household_map(
     limit: Annotated[int, Query(ge=1, le=5000)] = 5000,
 ) -> JSONResponse:
     request = pb.ListHouseholdLocationsRequest(
-        region_code=region_code, limit=limit, polygon=polygon
+        region_code=region_code, limit=limit, polygon=polygon, filter=filter_message(wanted)
     )
     box = parse_bbox(bbox)
     if box is not None:

@@ -26,6 +26,7 @@ from services.registry.messages import (
     history_message,
     household_change_message,
     household_changes,
+    household_filter,
     household_message,
     location_message,
     map_box,
@@ -92,7 +93,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         views = await self.households.list_households(
             self._caller("households", "read"),
             region_code=request.region_code,
-            status=request.status,
+            wanted=household_filter(request.filter),
             after_id=decode_token(request.page_token),
             limit=limit,
         )
@@ -274,7 +275,10 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.GetStatisticsRequest, context: ServicerContext
     ) -> pb.Statistics:
         found = await self.statistics.region(
-            self._caller("households", "read"), request.region_code, request.population
+            self._caller("households", "read"),
+            request.region_code,
+            request.population,
+            household_filter(request.filter),
         )
         return statistics_message(found)
 
@@ -297,6 +301,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             map_box(request),
             request.polygon,
             request.limit,
+            household_filter(request.filter),
         )
         return pb.ListHouseholdLocationsResponse(
             locations=[location_message(h) for h in found], truncated=truncated
@@ -310,6 +315,7 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             request.region_code,
             map_box(request),
             request.polygon,
+            household_filter(request.filter),
         )
         return pb.ListVillageAggregatesResponse(villages=[village_message(v) for v in found])
 

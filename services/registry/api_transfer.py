@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator
-from datetime import UTC
 from pathlib import Path
 
 from grpc.aio import ServicerContext
@@ -19,7 +18,7 @@ from kit.paging import decode_token, encode_token, page_size
 from kit.spreadsheets import Format, file_chunks
 from services.registry.exports import Exports
 from services.registry.imports_service import ImportRequest, ImportsService
-from services.registry.messages import import_job_message
+from services.registry.messages import household_filter, import_job_message
 from services.registry.templates import TemplateKind, template_rows
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -110,12 +109,9 @@ class RegistryTransferApi(transfer_pb2_grpc.RegistryTransferServiceServicer):
         self, request: pb.ExportHouseholdsRequest, context: ServicerContext
     ) -> AsyncIterator[pb.FileChunk]:
         caller = self._caller("households", "export")
-        changed_since = (
-            request.changed_since.ToDatetime(tzinfo=UTC)
-            if request.HasField("changed_since")
-            else None
+        rows = self.exports.household_rows(
+            caller, request.region_code, household_filter(request.filter)
         )
-        rows = self.exports.household_rows(caller, request.region_code, changed_since)
         async for chunk in chunks(rows, request.file_format, "households"):
             yield chunk
 

@@ -5,7 +5,6 @@ the ORM costs 40× on bulk writes (BASELINES.md)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import LargeBinary, String
@@ -73,17 +72,10 @@ async def jobs_in(
 
 
 async def households_page(
-    session: AsyncSession,
-    scope: Scope,
-    after_id: str,
-    limit: int,
-    changed_since: datetime | None = None,
+    session: AsyncSession, scope: Scope, after_id: str, limit: int, narrowed: Sequence[Any] = ()
 ) -> Sequence[Household]:
-    """The scope's households in id order (only those changed since `changed_since`, when
-    given), one keyset page at a time (exports)."""
-    statement = select(Household).where(scoped(scope))
-    if changed_since is not None:
-        statement = statement.where(col(Household.updated_at) >= changed_since)
+    """The scope's (searched) households in id order, one keyset page at a time (exports)."""
+    statement = select(Household).where(scoped(scope), *narrowed)
     if after_id:
         statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()

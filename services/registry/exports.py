@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
 
 from kit import audit
 from kit.principal import Principal
@@ -13,6 +12,7 @@ from services.registry import bulk_repository as bulk
 from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.events import SERVICE
+from services.registry.household_filter import NO_FILTER, HouseholdFilter, described, search_of
 from services.registry.models import Household, Member
 from services.registry.national_codes import HOUSEHOLD_FIELDS, MEMBER_FIELDS, codes, label
 from services.registry.statistics_service import scope_of
@@ -62,11 +62,12 @@ class Exports:
         self.c = components
 
     async def household_rows(
-        self, caller: Principal, region_code: str, changed_since: datetime | None = None
+        self, caller: Principal, region_code: str, wanted: HouseholdFilter = NO_FILTER
     ) -> AsyncIterator[list[str]]:
-        """The header, then one row per member of every household in the subtree (of those
-        changed since `changed_since`, when given: changes for the national system)."""
+        """The header, then one row per member of every household in the subtree that the
+        filter finds."""
         scope = scope_of(caller, region_code)
+        search = search_of(wanted, self.c.protector)
         async with self.c.db.unit_of_work() as session:
             audit.record(
                 session,
@@ -75,13 +76,14 @@ class Exports:
                 action="households.exported",
                 target_id=scope.region_code,
                 region_code=scope.region_code,
-                detail={"changed_since": changed_since.isoformat()} if changed_since else None,
+                detail=described(wanted),
             )
         yield [c.header for c in HOUSEHOLD_COLUMNS]
         after = ""
         while True:
             async with self.c.db.read_only() as session:
-                page = list(await bulk.households_page(session, scope, after, PAGE, changed_since))
+                narrowed = await repo.filtered(session, search)
+                page = list(await bulk.households_page(session, scope, after, PAGE, narrowed))
                 members = await repo.members_of(session, [h.id for h in page])
             for household in page:
                 cells = household_cells(household)

@@ -43,6 +43,7 @@ from services.registry.edits import (
     record_changes,
     set_standard,
 )
+from services.registry.household_filter import HouseholdFilter, search_of
 from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import (
     HistoryEntry,
@@ -59,7 +60,6 @@ from services.registry.vocabulary import (
     Attribute,
     MonitoringCategory,
     PovertyCause,
-    Status,
 )
 
 
@@ -232,13 +232,23 @@ class HouseholdsService:
         )
 
     async def list_households(
-        self, caller: Principal, *, region_code: str, status: str, after_id: str | None, limit: int
+        self,
+        caller: Principal,
+        *,
+        region_code: str,
+        wanted: HouseholdFilter,
+        after_id: str | None,
+        limit: int,
     ) -> list[HouseholdView]:
         scope = caller.scope.within(region_code)
-        wanted = parse(status, Status, "status") if status else None
+        search = search_of(wanted, self.c.protector)
         async with self.c.db.read_only() as session:
             households = await repo.list_households(
-                session, scope=scope, status=wanted, after_id=after_id, limit=limit
+                session,
+                scope=scope,
+                narrowed=await repo.filtered(session, search),
+                after_id=after_id,
+                limit=limit,
             )
             return await views_of(session, list(households))
 

@@ -10,6 +10,7 @@ from jingzhun.registry.v1 import transfer_pb2
 from kit.mapping import from_message, to_message
 from kit.public_notice import NoticeObjection, PublicNotice
 from services.registry.edits import HouseholdChanges
+from services.registry.household_filter import HouseholdFilter
 from services.registry.household_notices import PREFIX, NoticeView
 from services.registry.households_service import HouseholdView, NewHousehold, NewMember
 from services.registry.income_rule import net_income
@@ -29,6 +30,11 @@ from services.registry.national_changes import HouseholdChange
 from services.registry.national_codes import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Term, as_text
 from services.registry.statistics_service import RegionStatistics
 
+household_filter = from_message(
+    pb.HouseholdFilter,
+    HouseholdFilter,
+    failing_indicators=lambda message: tuple(message.failing_indicators),
+)
 member_message = to_message(
     Member,
     pb.Member,

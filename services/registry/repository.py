@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_scope
 from kit.scope import Scope
+from services.registry.household_filter import Search, conditions_of
 from services.registry.models import (
     Benefit,
     ChangeRequest,
@@ -27,6 +28,13 @@ from services.registry.models import (
     Member,
     Pairing,
 )
+
+
+async def filtered(session: AsyncSession, search: Search) -> list[Any]:
+    """The search's conditions on `households`, in the session's SQL dialect: what the reads
+    below take as `narrowed` (empty: all of the scope)."""
+    dialect = (await session.connection()).dialect.name
+    return conditions_of(search, dialect=dialect)
 
 
 def scoped(
@@ -75,11 +83,14 @@ async def members_of(
 
 
 async def list_households(
-    session: AsyncSession, *, scope: Scope, status: str | None, after_id: str | None, limit: int
+    session: AsyncSession,
+    *,
+    scope: Scope,
+    narrowed: Sequence[Any],
+    after_id: str | None,
+    limit: int,
 ) -> Sequence[Household]:
-    statement = select(Household).where(scoped(scope))
-    if status:
-        statement = statement.where(Household.status == status)
+    statement = select(Household).where(scoped(scope), *narrowed)
     if after_id:
         statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
@@ -190,24 +201,26 @@ PROFILE_COLUMNS = (
 )
 
 
-async def household_profile(session: AsyncSession, scope: Scope) -> list[tuple[Any, ...]]:
+async def household_profile(
+    session: AsyncSession, scope: Scope, narrowed: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
     """Households of the subtree counted per combination of the profile's columns (a few
     thousand combinations at most): every count of the statistics in one scan."""
     columns = [col(getattr(Household, name)) for name in PROFILE_COLUMNS]
-    statement = sa_select(*columns, func.count()).where(scoped(scope)).group_by(*columns)
+    statement = sa_select(*columns, func.count()).where(scoped(scope), *narrowed).group_by(*columns)
     connection = await session.connection()
     return [tuple(row) for row in (await connection.execute(statement)).all()]
 
 
 async def count_people(
-    session: AsyncSession, scope: Scope, *, among: Sequence[str]
+    session: AsyncSession, scope: Scope, *, among: Sequence[str], narrowed: Sequence[Any] = ()
 ) -> tuple[int, int]:
     """Members of every household, and of the households whose status is in `among`."""
     statement = (
         select(func.count(), func.count().filter(col(Household.status).in_(among)))
         .select_from(Member)
         .join(Household, col(Household.id) == col(Member.household_id))
-        .where(scoped(scope))
+        .where(scoped(scope), *narrowed)
     )
     everyone, chosen = (await session.exec(statement)).one()
     return everyone, chosen
@@ -221,7 +234,11 @@ def _period_of(dialect: str, at: Any, period: str) -> Any:
 
 
 async def history_by_period(
-    session: AsyncSession, scope: Scope, period: str, events: dict[str, tuple[str, str]]
+    session: AsyncSession,
+    scope: Scope,
+    period: str,
+    events: dict[str, tuple[str, str]],
+    narrowed: Sequence[Any] = (),
 ) -> dict[str, dict[str, int]]:
     """Per year or month, how many history entries of the subtree's households match each
     named (kind, field); periods without any are left out."""
@@ -233,7 +250,7 @@ async def history_by_period(
     statement = (
         select(bucket, *(func.count().filter(match) for match in matches))
         .join(Household, col(Household.id) == col(HistoryEntry.household_id))
-        .where(scoped(scope), or_(*matches))
+        .where(scoped(scope), or_(*matches), *narrowed)
         .group_by(bucket)
         .order_by(bucket)
     )
@@ -243,11 +260,14 @@ async def history_by_period(
     }
 
 
-def _located_in(scope: Scope, box: tuple[float, float, float, float] | None) -> list[Any]:
-    """Households of the scope with a position, inside the box if there is one."""
+def _located_in(
+    scope: Scope, box: tuple[float, float, float, float] | None, narrowed: Sequence[Any]
+) -> list[Any]:
+    """Households of the scope (and the search) with a position, inside the box if any."""
     conditions = [
         scoped(scope),
         col(Household.latitude).is_not(None),
+        *narrowed,
     ]
     if box is not None:
         west, south, east, north = box
@@ -266,15 +286,19 @@ async def locations(
     box: tuple[float, float, float, float] | None,
     limit: int,
     after_id: str | None = None,
+    narrowed: Sequence[Any] = (),
 ) -> Sequence[Household]:
-    statement = select(Household).where(*_located_in(scope, box))
+    statement = select(Household).where(*_located_in(scope, box, narrowed))
     if after_id:
         statement = statement.where(col(Household.id) > after_id)
     return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
 
 
 async def village_sums(
-    session: AsyncSession, scope: Scope, box: tuple[float, float, float, float] | None
+    session: AsyncSession,
+    scope: Scope,
+    box: tuple[float, float, float, float] | None,
+    narrowed: Sequence[Any] = (),
 ) -> list[tuple[str, str, int, float, float]]:
     """(village, status, households, sum of latitudes, sum of longitudes) of located ones."""
     statement = (
@@ -285,19 +309,22 @@ async def village_sums(
             func.sum(col(Household.latitude)),
             func.sum(col(Household.longitude)),
         )
-        .where(*_located_in(scope, box))
+        .where(*_located_in(scope, box, narrowed))
         .group_by(Household.village_code, Household.status)
     )
     return [tuple(row) for row in (await session.exec(statement)).all()]
 
 
 async def located_points(
-    session: AsyncSession, scope: Scope, box: tuple[float, float, float, float] | None
+    session: AsyncSession,
+    scope: Scope,
+    box: tuple[float, float, float, float] | None,
+    narrowed: Sequence[Any] = (),
 ) -> list[tuple[str, str, float, float]]:
     """(village, status, latitude, longitude) of every located household."""
     statement = select(
         Household.village_code, Household.status, Household.latitude, Household.longitude
-    ).where(*_located_in(scope, box))
+    ).where(*_located_in(scope, box, narrowed))
     return [tuple(row) for row in (await session.exec(statement)).all()]  # type: ignore[misc]
 
 
@@ -345,11 +372,13 @@ async def indicator_years_of(
     return found
 
 
-async def non_compliant_by_indicator(session: AsyncSession, scope: Scope) -> dict[str, int]:
+async def non_compliant_by_indicator(
+    session: AsyncSession, scope: Scope, narrowed: Sequence[Any] = ()
+) -> dict[str, int]:
     statement = (
         select(Indicator.indicator, func.count())
         .join(Household, col(Household.id) == col(Indicator.household_id))
-        .where(scoped(scope), col(Indicator.compliant).is_(False))
+        .where(scoped(scope), col(Indicator.compliant).is_(False), *narrowed)
         .group_by(Indicator.indicator)
     )
     return dict((await session.exec(statement)).all())

@@ -11,6 +11,7 @@ from kit.territory import Level, level_of
 from services.registry import repository as repo
 from services.registry import village_repository as village_repo
 from services.registry.components import Components
+from services.registry.household_filter import NO_FILTER, HouseholdFilter, search_of
 from services.registry.lifecycle import Action
 from services.registry.map_areas import Box, VillageAggregate, area_of, inside, village_aggregates
 from services.registry.models import Household
@@ -114,10 +115,15 @@ class StatisticsService:
         self.c = components
 
     async def region(
-        self, caller: Principal, region_code: str, population: int = 0
+        self,
+        caller: Principal,
+        region_code: str,
+        population: int = 0,
+        wanted: HouseholdFilter = NO_FILTER,
     ) -> RegionStatistics:
         """`population` (the region's rural population, 0 when unknown) gives the incidence;
-        a village without it takes its latest profile's (村情)."""
+        a village without it takes its latest profile's (村情). `wanted` counts only the
+        households it finds."""
         if population < 0:
             raise InvalidArgument(
                 "population must be a positive number of people",
@@ -125,15 +131,19 @@ class StatisticsService:
                 violations=[FieldViolation("population", "must be > 0")],
             )
         scope = scope_of(caller, region_code)
+        search = search_of(wanted, self.c.protector)
         async with self.c.db.read_only() as session:
-            profile = await repo.household_profile(session, scope)
+            narrowed = await repo.filtered(session, search)
+            profile = await repo.household_profile(session, scope, narrowed)
             statuses: dict[tuple[str, bool], int] = {}
             for status, has_exited, *_, count in profile:
                 key = (status, bool(has_exited))
                 statuses[key] = statuses.get(key, 0) + count
-            people, poor_people = await repo.count_people(session, scope, among=POOR)
+            people, poor_people = await repo.count_people(
+                session, scope, among=POOR, narrowed=narrowed
+            )
             exits = await repo.history_by_period(
-                session, scope, "year", {"exited": TREND_EVENTS["exited"]}
+                session, scope, "year", {"exited": TREND_EVENTS["exited"]}, narrowed
             )
             by_column = {name: counted(profile, i) for name, i in COUNTED_COLUMNS.items()}
             if not population and level_of(scope.region_code) is Level.VILLAGE:
@@ -145,7 +155,9 @@ class StatisticsService:
                 by_status=by_status(statuses),
                 **by_column,
                 exits_by_year={year: counts["exited"] for year, counts in exits.items()},
-                non_compliant_by_indicator=await repo.non_compliant_by_indicator(session, scope),
+                non_compliant_by_indicator=await repo.non_compliant_by_indicator(
+                    session, scope, narrowed
+                ),
                 progress=progress(statuses),
                 poor_people=poor_people,
                 incidence=ratio(poor_people, population),
@@ -165,41 +177,59 @@ class StatisticsService:
         )
 
     async def locations(
-        self, caller: Principal, region_code: str, box: Box | None, polygon: str, limit: int
+        self,
+        caller: Principal,
+        region_code: str,
+        box: Box | None,
+        polygon: str,
+        limit: int,
+        wanted: HouseholdFilter = NO_FILTER,
     ) -> tuple[list[Household], bool]:
         """Located households in the box and polygon (and the territory); `True` when more
         were cut off. SQL narrows to the box; shapely decides the polygon, page by page."""
         scope = scope_of(caller, region_code)
+        search = search_of(wanted, self.c.protector)
         area = area_of(box, polygon)
-        wanted = min(limit or MAX_LOCATIONS, MAX_LOCATIONS)
+        most = min(limit or MAX_LOCATIONS, MAX_LOCATIONS)
         found: list[Household] = []
         if area.empty:
             return found, False
         async with self.c.db.read_only() as session:
+            narrowed = await repo.filtered(session, search)
             after_id = None
-            while len(found) <= wanted:
-                page = await repo.locations(session, scope, area.bounds, wanted + 1, after_id)
+            while len(found) <= most:
+                page = await repo.locations(
+                    session, scope, area.bounds, most + 1, after_id, narrowed
+                )
                 hits = inside(area, [(h.longitude or 0.0, h.latitude or 0.0) for h in page])
                 found += [h for h, hit in zip(page, hits, strict=True) if hit]
-                if len(page) <= wanted:
+                if len(page) <= most:
                     break
                 after_id = page[-1].id
-        return found[:wanted], len(found) > wanted
+        return found[:most], len(found) > most
 
     async def villages(
-        self, caller: Principal, region_code: str, box: Box | None, polygon: str
+        self,
+        caller: Principal,
+        region_code: str,
+        box: Box | None,
+        polygon: str,
+        wanted: HouseholdFilter = NO_FILTER,
     ) -> list[VillageAggregate]:
         """One mean point per village with located households in the area: grouped in SQL,
         or, with a polygon, from the points shapely finds inside it."""
         scope = scope_of(caller, region_code)
+        search = search_of(wanted, self.c.protector)
         area = area_of(box, polygon)
         if area.empty:
             return []
         async with self.c.db.read_only() as session:
+            narrowed = await repo.filtered(session, search)
             if area.shape is None:
-                found = village_aggregates(await repo.village_sums(session, scope, area.bounds))
+                sums = await repo.village_sums(session, scope, area.bounds, narrowed)
+                found = village_aggregates(sums)
             else:
-                points = await repo.located_points(session, scope, area.bounds)
+                points = await repo.located_points(session, scope, area.bounds, narrowed)
                 hits = inside(area, [(lon, lat) for _, _, lat, lon in points])
                 found = village_aggregates(
                     (village, status, 1, latitude, longitude)

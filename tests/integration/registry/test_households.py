@@ -23,6 +23,7 @@ from kit.protection import FieldProtector
 from services.registry.components import Components
 from services.registry.edits import HouseholdChanges
 from services.registry.events import on_alert_confirmed, on_division_changed
+from services.registry.household_filter import NO_FILTER, HouseholdFilter
 from services.registry.households_service import (
     HouseholdsService,
     NewHousehold,
@@ -92,13 +93,40 @@ async def test_lists_follow_the_division_code_range(service: HouseholdsService) 
     await service.create(COUNTY_OFFICER, household("B-1", "370102001002", 11))
     await service.create(COUNTY_OFFICER, household("B-2", "370102002002", 12))
     town = await service.list_households(
-        COUNTY_OFFICER, region_code="370102001000", status="", after_id=None, limit=50
+        COUNTY_OFFICER, region_code="370102001000", wanted=NO_FILTER, after_id=None, limit=50
     )
     county = await service.list_households(
-        COUNTY_OFFICER, region_code="", status="identified", after_id=None, limit=50
+        COUNTY_OFFICER,
+        region_code="",
+        wanted=HouseholdFilter(status="identified"),
+        after_id=None,
+        limit=50,
     )
     assert [v.household.number for v in town] == ["B-1"]
     assert sorted(v.household.number for v in county) == ["B-1", "B-2"]
+
+
+async def test_a_name_prefix_and_an_identity_number_find_households_on_both_databases(
+    service: HouseholdsService,
+) -> None:
+    await service.create(COUNTY_OFFICER, household("S-1", "370102001002", 31, 32))
+    await service.create(COUNTY_OFFICER, household("S-2", "370102002002", 33))
+
+    async def numbers(**wanted: str) -> list[str]:
+        found = await service.list_households(
+            COUNTY_OFFICER,
+            region_code="",
+            wanted=HouseholdFilter(**wanted),
+            after_id=None,
+            limit=50,
+        )
+        return sorted(v.household.number for v in found)
+
+    assert await numbers(name_prefix="成员3") == ["S-1", "S-2"]
+    assert await numbers(name_prefix="成员32") == ["S-1"]
+    assert await numbers(name_prefix="成员4") == []
+    assert await numbers(id_number=id_number(33)) == ["S-2"]
+    assert await numbers(number="S-1", cause="illness") == ["S-1"]
 
 
 async def test_a_division_change_recodes_households_and_records_it(

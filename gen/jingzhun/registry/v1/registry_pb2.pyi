@@ -917,30 +917,105 @@ class GetHouseholdRequest(_message.Message):
 Global___GetHouseholdRequest: _TypeAlias = GetHouseholdRequest  # noqa: Y015
 
 @_typing.final
+class HouseholdFilter(_message.Message):
+    """Which households of the caller's scope a list, statistics, the map or an export covers.
+    Every field is optional; the set ones all apply (AND).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_PREFIX_FIELD_NUMBER: _builtins.int
+    ID_NUMBER_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    ATTRIBUTE_FIELD_NUMBER: _builtins.int
+    MAIN_CAUSE_FIELD_NUMBER: _builtins.int
+    CAUSE_FIELD_NUMBER: _builtins.int
+    ASSISTANCE_CATEGORY_FIELD_NUMBER: _builtins.int
+    MONITORING_CATEGORY_FIELD_NUMBER: _builtins.int
+    PAIRING_FIELD_NUMBER: _builtins.int
+    HELPER_ID_FIELD_NUMBER: _builtins.int
+    FAILING_INDICATORS_FIELD_NUMBER: _builtins.int
+    EXIT_YEAR_FIELD_NUMBER: _builtins.int
+    CHANGED_SINCE_FIELD_NUMBER: _builtins.int
+    name_prefix: _builtins.str
+    """the head's or any member's name starts with it"""
+    id_number: _builtins.str
+    """a member's identity number, exact (blind index)"""
+    number: _builtins.str
+    """the archive number, exact"""
+    status: _builtins.str
+    attribute: _builtins.str
+    main_cause: _builtins.str
+    cause: _builtins.str
+    """the main cause or any secondary one"""
+    assistance_category: _builtins.str
+    monitoring_category: _builtins.str
+    pairing: _builtins.str
+    """"paired" or "unpaired" """
+    helper_id: _builtins.str
+    """paired with this helper"""
+    exit_year: _builtins.int
+    """脱贫年度; 0: any"""
+    @_builtins.property
+    def failing_indicators(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """not compliant with each of these"""
+
+    @_builtins.property
+    def changed_since(self) -> _timestamp_pb2.Timestamp:
+        """changed since (for the national system)"""
+
+    def __init__(
+        self,
+        *,
+        name_prefix: _builtins.str = ...,
+        id_number: _builtins.str = ...,
+        number: _builtins.str = ...,
+        status: _builtins.str = ...,
+        attribute: _builtins.str = ...,
+        main_cause: _builtins.str = ...,
+        cause: _builtins.str = ...,
+        assistance_category: _builtins.str = ...,
+        monitoring_category: _builtins.str = ...,
+        pairing: _builtins.str = ...,
+        helper_id: _builtins.str = ...,
+        failing_indicators: _abc.Iterable[_builtins.str] | None = ...,
+        exit_year: _builtins.int = ...,
+        changed_since: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "cause", b"cause", "changed_since", b"changed_since", "exit_year", b"exit_year", "failing_indicators", b"failing_indicators", "helper_id", b"helper_id", "id_number", b"id_number", "main_cause", b"main_cause", "monitoring_category", b"monitoring_category", "name_prefix", b"name_prefix", "number", b"number", "pairing", b"pairing", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HouseholdFilter: _TypeAlias = HouseholdFilter  # noqa: Y015
+
+@_typing.final
 class ListHouseholdsRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
-    STATUS_FIELD_NUMBER: _builtins.int
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     """subtree; empty: the caller's region"""
-    status: _builtins.str
-    """optional filter"""
     page_size: _builtins.int
     page_token: _builtins.str
+    @_builtins.property
+    def filter(self) -> Global___HouseholdFilter: ...
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
-        status: _builtins.str = ...,
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
+        filter: Global___HouseholdFilter | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1812,18 +1887,24 @@ class GetStatisticsRequest(_message.Message):
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
     POPULATION_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     population: _builtins.int
     """the region's rural population, for the incidence; 0 = unknown"""
+    @_builtins.property
+    def filter(self) -> Global___HouseholdFilter:
+        """count only these households"""
+
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
         population: _builtins.int = ...,
+        filter: Global___HouseholdFilter | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["population", b"population", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "population", b"population", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -2062,6 +2143,7 @@ class ListHouseholdLocationsRequest(_message.Message):
     NORTH_FIELD_NUMBER: _builtins.int
     LIMIT_FIELD_NUMBER: _builtins.int
     POLYGON_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     west: _builtins.float
     """Bounding box: west, south, east, north (degrees); all zero means no box."""
@@ -2072,6 +2154,10 @@ class ListHouseholdLocationsRequest(_message.Message):
     """ignored by ListVillageAggregates"""
     polygon: _builtins.str
     """a GeoJSON Polygon geometry (JSON text); empty means none"""
+    @_builtins.property
+    def filter(self) -> Global___HouseholdFilter:
+        """only these households"""
+
     def __init__(
         self,
         *,
@@ -2082,10 +2168,11 @@ class ListHouseholdLocationsRequest(_message.Message):
         north: _builtins.float = ...,
         limit: _builtins.int = ...,
         polygon: _builtins.str = ...,
+        filter: Global___HouseholdFilter | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["east", b"east", "limit", b"limit", "north", b"north", "polygon", b"polygon", "region_code", b"region_code", "south", b"south", "west", b"west"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["east", b"east", "filter", b"filter", "limit", b"limit", "north", b"north", "polygon", b"polygon", "region_code", b"region_code", "south", b"south", "west", b"west"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -23,9 +23,10 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from jingzhun.registry.v1 import registry_pb2 as jingzhun_dot_registry_dot_v1_dot_registry__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#jingzhun/registry/v1/transfer.proto\x12\x14jingzhun.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x19\n\tFileChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"7\n\x12GetTemplateRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\"y\n\rImportOptions\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x0c\n\x04mode\x18\x04 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x05 \x01(\x08\x12\x13\n\x0bregion_code\x18\x06 \x01(\t\"]\n\x0bImportChunk\x12\x36\n\x07options\x18\x01 \x01(\x0b\x32#.jingzhun.registry.v1.ImportOptionsH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\x88\x03\n\tImportJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x05 \x01(\t\x12\x0c\n\x04mode\x18\x06 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x07 \x01(\x08\x12\x0f\n\x07outcome\x18\x08 \x01(\t\x12=\n\x07summary\x18\t \x03(\x0b\x32,.jingzhun.registry.v1.ImportJob.SummaryEntry\x12\x10\n\x08\x66indings\x18\n \x01(\x03\x12\x12\n\ncreated_by\x18\x0b \x01(\t\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a.\n\x0cSummaryEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"!\n\x13GetImportJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"S\n\x15ListImportJobsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"`\n\x16ListImportJobsResponse\x12-\n\x04jobs\x18\x01 \x03(\x0b\x32\x1f.jingzhun.registry.v1.ImportJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x16GetImportReportRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\"v\n\x17\x45xportHouseholdsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\x12\x31\n\rchanged_since\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xdc\x04\n\x17RegistryTransferService\x12Z\n\x0bGetTemplate\x12(.jingzhun.registry.v1.GetTemplateRequest\x1a\x1f.jingzhun.registry.v1.FileChunk0\x01\x12R\n\nImportFile\x12!.jingzhun.registry.v1.ImportChunk\x1a\x1f.jingzhun.registry.v1.ImportJob(\x01\x12Z\n\x0cGetImportJob\x12).jingzhun.registry.v1.GetImportJobRequest\x1a\x1f.jingzhun.registry.v1.ImportJob\x12k\n\x0eListImportJobs\x12+.jingzhun.registry.v1.ListImportJobsRequest\x1a,.jingzhun.registry.v1.ListImportJobsResponse\x12\x62\n\x0fGetImportReport\x12,.jingzhun.registry.v1.GetImportReportRequest\x1a\x1f.jingzhun.registry.v1.FileChunk0\x01\x12\x64\n\x10\x45xportHouseholds\x12-.jingzhun.registry.v1.ExportHouseholdsRequest\x1a\x1f.jingzhun.registry.v1.FileChunk0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#jingzhun/registry/v1/transfer.proto\x12\x14jingzhun.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#jingzhun/registry/v1/registry.proto\"\x19\n\tFileChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"7\n\x12GetTemplateRequest\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\"y\n\rImportOptions\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x0c\n\x04mode\x18\x04 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x05 \x01(\x08\x12\x13\n\x0bregion_code\x18\x06 \x01(\t\"]\n\x0bImportChunk\x12\x36\n\x07options\x18\x01 \x01(\x0b\x32#.jingzhun.registry.v1.ImportOptionsH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\x88\x03\n\tImportJob\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x05 \x01(\t\x12\x0c\n\x04mode\x18\x06 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x07 \x01(\x08\x12\x0f\n\x07outcome\x18\x08 \x01(\t\x12=\n\x07summary\x18\t \x03(\x0b\x32,.jingzhun.registry.v1.ImportJob.SummaryEntry\x12\x10\n\x08\x66indings\x18\n \x01(\x03\x12\x12\n\ncreated_by\x18\x0b \x01(\t\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a.\n\x0cSummaryEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"!\n\x13GetImportJobRequest\x12\n\n\x02id\x18\x01 \x01(\t\"S\n\x15ListImportJobsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"`\n\x16ListImportJobsResponse\x12-\n\x04jobs\x18\x01 \x03(\x0b\x32\x1f.jingzhun.registry.v1.ImportJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x16GetImportReportRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\"z\n\x17\x45xportHouseholdsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x13\n\x0b\x66ile_format\x18\x02 \x01(\t\x12\x35\n\x06\x66ilter\x18\x03 \x01(\x0b\x32%.jingzhun.registry.v1.HouseholdFilter2\xdc\x04\n\x17RegistryTransferService\x12Z\n\x0bGetTemplate\x12(.jingzhun.registry.v1.GetTemplateRequest\x1a\x1f.jingzhun.registry.v1.FileChunk0\x01\x12R\n\nImportFile\x12!.jingzhun.registry.v1.ImportChunk\x1a\x1f.jingzhun.registry.v1.ImportJob(\x01\x12Z\n\x0cGetImportJob\x12).jingzhun.registry.v1.GetImportJobRequest\x1a\x1f.jingzhun.registry.v1.ImportJob\x12k\n\x0eListImportJobs\x12+.jingzhun.registry.v1.ListImportJobsRequest\x1a,.jingzhun.registry.v1.ListImportJobsResponse\x12\x62\n\x0fGetImportReport\x12,.jingzhun.registry.v1.GetImportReportRequest\x1a\x1f.jingzhun.registry.v1.FileChunk0\x01\x12\x64\n\x10\x45xportHouseholds\x12-.jingzhun.registry.v1.ExportHouseholdsRequest\x1a\x1f.jingzhun.registry.v1.FileChunk0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,28 +35,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_IMPORTJOB_SUMMARYENTRY']._loaded_options = None
   _globals['_IMPORTJOB_SUMMARYENTRY']._serialized_options = b'8\001'
-  _globals['_FILECHUNK']._serialized_start=94
-  _globals['_FILECHUNK']._serialized_end=119
-  _globals['_GETTEMPLATEREQUEST']._serialized_start=121
-  _globals['_GETTEMPLATEREQUEST']._serialized_end=176
-  _globals['_IMPORTOPTIONS']._serialized_start=178
-  _globals['_IMPORTOPTIONS']._serialized_end=299
-  _globals['_IMPORTCHUNK']._serialized_start=301
-  _globals['_IMPORTCHUNK']._serialized_end=394
-  _globals['_IMPORTJOB']._serialized_start=397
-  _globals['_IMPORTJOB']._serialized_end=789
-  _globals['_IMPORTJOB_SUMMARYENTRY']._serialized_start=743
-  _globals['_IMPORTJOB_SUMMARYENTRY']._serialized_end=789
-  _globals['_GETIMPORTJOBREQUEST']._serialized_start=791
-  _globals['_GETIMPORTJOBREQUEST']._serialized_end=824
-  _globals['_LISTIMPORTJOBSREQUEST']._serialized_start=826
-  _globals['_LISTIMPORTJOBSREQUEST']._serialized_end=909
-  _globals['_LISTIMPORTJOBSRESPONSE']._serialized_start=911
-  _globals['_LISTIMPORTJOBSRESPONSE']._serialized_end=1007
-  _globals['_GETIMPORTREPORTREQUEST']._serialized_start=1009
-  _globals['_GETIMPORTREPORTREQUEST']._serialized_end=1066
-  _globals['_EXPORTHOUSEHOLDSREQUEST']._serialized_start=1068
-  _globals['_EXPORTHOUSEHOLDSREQUEST']._serialized_end=1186
-  _globals['_REGISTRYTRANSFERSERVICE']._serialized_start=1189
-  _globals['_REGISTRYTRANSFERSERVICE']._serialized_end=1793
+  _globals['_FILECHUNK']._serialized_start=131
+  _globals['_FILECHUNK']._serialized_end=156
+  _globals['_GETTEMPLATEREQUEST']._serialized_start=158
+  _globals['_GETTEMPLATEREQUEST']._serialized_end=213
+  _globals['_IMPORTOPTIONS']._serialized_start=215
+  _globals['_IMPORTOPTIONS']._serialized_end=336
+  _globals['_IMPORTCHUNK']._serialized_start=338
+  _globals['_IMPORTCHUNK']._serialized_end=431
+  _globals['_IMPORTJOB']._serialized_start=434
+  _globals['_IMPORTJOB']._serialized_end=826
+  _globals['_IMPORTJOB_SUMMARYENTRY']._serialized_start=780
+  _globals['_IMPORTJOB_SUMMARYENTRY']._serialized_end=826
+  _globals['_GETIMPORTJOBREQUEST']._serialized_start=828
+  _globals['_GETIMPORTJOBREQUEST']._serialized_end=861
+  _globals['_LISTIMPORTJOBSREQUEST']._serialized_start=863
+  _globals['_LISTIMPORTJOBSREQUEST']._serialized_end=946
+  _globals['_LISTIMPORTJOBSRESPONSE']._serialized_start=948
+  _globals['_LISTIMPORTJOBSRESPONSE']._serialized_end=1044
+  _globals['_GETIMPORTREPORTREQUEST']._serialized_start=1046
+  _globals['_GETIMPORTREPORTREQUEST']._serialized_end=1103
+  _globals['_EXPORTHOUSEHOLDSREQUEST']._serialized_start=1105
+  _globals['_EXPORTHOUSEHOLDSREQUEST']._serialized_end=1227
+  _globals['_REGISTRYTRANSFERSERVICE']._serialized_start=1230
+  _globals['_REGISTRYTRANSFERSERVICE']._serialized_end=1834
 # @@protoc_insertion_point(module_scope)

@@ -11,6 +11,7 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from jingzhun.registry.v1 import registry_pb2 as _registry_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -303,24 +304,24 @@ class ExportHouseholdsRequest(_message.Message):
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
     FILE_FORMAT_FIELD_NUMBER: _builtins.int
-    CHANGED_SINCE_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     """empty: the caller's region"""
     file_format: _builtins.str
     @_builtins.property
-    def changed_since(self) -> _timestamp_pb2.Timestamp:
-        """Only the households changed since (changes for the national system); unset: all."""
+    def filter(self) -> _registry_pb2.HouseholdFilter:
+        """only these households"""
 
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
         file_format: _builtins.str = ...,
-        changed_since: _timestamp_pb2.Timestamp | None = ...,
+        filter: _registry_pb2.HouseholdFilter | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since", "file_format", b"file_format", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["file_format", b"file_format", "filter", b"filter", "region_code", b"region_code"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

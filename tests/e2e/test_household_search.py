@@ -1,0 +1,163 @@
+"""Finding households through the gateway: by a name prefix, an identity number, the archive
+number, and the filters of issue 16 — always within the caller's scope (another county's match
+is an empty result; a helper finds only their pairings)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from tests.e2e.test_households import OTHER_COUNTY_VILLAGE, VILLAGE, id_number, new_household
+
+COUNTY = "370102000000"
+_names = itertools.count()
+
+
+def unique_surname() -> str:
+    """Two CJK characters no other test's household starts with."""
+    n = (time.time_ns() // 1000 + next(_names)) % 20000**2
+    return chr(0x4E00 + n // 20000) + chr(0x4E00 + n % 20000)
+
+
+def family(api, token, surname, village=VILLAGE, **extra):  # type: ignore[no-untyped-def]
+    head, spouse = id_number("19700101"), id_number("19720202")
+    created = new_household(
+        api,
+        token,
+        village=village,
+        members=[
+            {"name": f"{surname}国强", "id_number": head, "relation": "head"},
+            {"name": f"{surname[0]}丽", "id_number": spouse, "relation": "spouse"},
+        ],
+        **extra,
+    )
+    assert created.status_code == 201, created.text
+    return created.json(), head, spouse
+
+
+def found(api, token, **params) -> list[str]:  # type: ignore[no-untyped-def]
+    reply = api.get("/api/v1/households", token, page_size=200, **params)
+    assert reply.status_code == 200, reply.text
+    return [h["id"] for h in reply.json()["items"]]
+
+
+def test_a_household_is_found_by_a_name_prefix_an_identity_number_and_its_archive_number(
+    api, admin_token
+) -> None:
+    surname = unique_surname()
+    household, head, spouse = family(api, admin_token, surname)
+    other, _, _ = family(api, admin_token, unique_surname())
+    assert found(api, admin_token, name_prefix=surname) == [household["id"]]
+    assert found(api, admin_token, name_prefix=f"{surname}国") == [household["id"]]
+    assert found(api, admin_token, name_prefix=f"{surname}国弱") == []
+    # any member's name, not only the head's
+    assert household["id"] in found(api, admin_token, name_prefix=f"{surname[0]}丽")
+    assert found(api, admin_token, id_number=spouse) == [household["id"]]
+    assert found(api, admin_token, id_number=head.lower()) == [household["id"]]
+    assert found(api, admin_token, number=other["number"]) == [other["id"]]
+    assert found(api, admin_token, number=other["number"], name_prefix=surname) == []
+
+
+def test_a_search_finds_nothing_outside_the_callers_county(api, admin_token) -> None:
+    surname = unique_surname()
+    elsewhere, head, _ = family(api, admin_token, surname, village=OTHER_COUNTY_VILLAGE)
+    _, _, officer = api.new_user(admin_token, COUNTY, "info_officer")
+    assert found(api, officer, name_prefix=surname) == []
+    assert found(api, officer, id_number=head) == []
+    assert found(api, officer, number=elsewhere["number"]) == []
+    assert found(api, admin_token, name_prefix=surname) == [elsewhere["id"]]
+
+
+def test_a_helper_finds_only_their_paired_households(api, admin_token) -> None:
+    surname = unique_surname()
+    mine, _, _ = family(api, admin_token, surname)
+    theirs, head, _ = family(api, admin_token, surname)
+    helper_id, _, helper = api.new_user(admin_token, VILLAGE, "helper")
+    paired = api.http.post(
+        f"/api/v1/households/{mine['id']}/pairings",
+        json={"helper_id": helper_id},
+        headers=api.auth(admin_token),
+    )
+    assert paired.status_code == 201, paired.text
+    assert found(api, helper, name_prefix=surname) == [mine["id"]]
+    assert found(api, helper, id_number=head) == []
+    assert set(found(api, admin_token, name_prefix=surname)) == {mine["id"], theirs["id"]}
+    assert found(api, admin_token, name_prefix=surname, pairing="paired") == [mine["id"]]
+    assert found(api, admin_token, name_prefix=surname, pairing="unpaired") == [theirs["id"]]
+    assert found(api, admin_token, name_prefix=surname, helper_id=helper_id) == [mine["id"]]
+
+
+def test_households_are_filtered_by_their_profile_and_failing_indicators(api, admin_token) -> None:
+    surname = unique_surname()
+    ill, _, _ = family(api, admin_token, surname)
+    disabled, _, _ = family(
+        api,
+        admin_token,
+        surname,
+        attribute="subsistence_allowance",
+        main_cause="disability",
+        secondary_causes=["illness"],
+        assistance_category="social_security",
+    )
+    mine = {"name_prefix": surname}
+    assert found(api, admin_token, **mine, main_cause="illness") == [ill["id"]]
+    assert set(found(api, admin_token, **mine, cause="illness")) == {ill["id"], disabled["id"]}
+    assert found(api, admin_token, **mine, attribute="subsistence_allowance") == [disabled["id"]]
+    assert found(api, admin_token, **mine, assistance_category="social_security") == [
+        disabled["id"]
+    ]
+    assert set(found(api, admin_token, **mine, status="identified")) == {ill["id"], disabled["id"]}
+    assert found(api, admin_token, **mine, status="exited") == []
+    unsafe = api.http.put(
+        f"/api/v1/households/{ill['id']}/indicators",
+        json={"values": {"safe_housing": False, "drinking_water": True}},
+        headers=api.auth(admin_token),
+    )
+    assert unsafe.status_code == 200, unsafe.text
+    assert found(api, admin_token, **mine, failing_indicators="safe_housing") == [ill["id"]]
+    assert found(api, admin_token, **mine, failing_indicators="drinking_water") == []
+
+
+def test_unknown_filter_values_are_refused(api, admin_token) -> None:
+    for params in (
+        {"status": "rich"},
+        {"cause": "laziness"},
+        {"pairing": "maybe"},
+        {"failing_indicators": "owns_a_car"},
+        {"id_number": "370102198001011230"},
+    ):
+        reply = api.get("/api/v1/households", admin_token, **params)
+        assert reply.status_code == 400, (params, reply.text)
+        assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_same_filter_narrows_statistics_the_map_and_exports(api, admin_token) -> None:
+    surname = unique_surname()
+    ill, _, _ = family(api, admin_token, surname)
+    disabled, _, _ = family(api, admin_token, surname, main_cause="disability")
+    family(api, admin_token, surname, village=OTHER_COUNTY_VILLAGE)
+    _, _, officer = api.new_user(admin_token, COUNTY, "info_officer")
+    stats = api.get("/api/v1/statistics/households", officer, name_prefix=surname)
+    assert stats.status_code == 200, stats.text
+    assert (stats.json()["households"], stats.json()["people"]) == (2, 4)
+    only_ill = api.get(
+        "/api/v1/statistics/households", officer, name_prefix=surname, main_cause="illness"
+    ).json()
+    assert only_ill["households"] == 1 and only_ill["by_main_cause"] == {"illness": 1}
+    mapped = api.get("/api/v1/map/households", officer, name_prefix=surname, cause="disability")
+    assert [f["id"] for f in mapped.json()["features"]] == [disabled["id"]]
+    villages = api.get(
+        "/api/v1/map/households", officer, name_prefix=surname, aggregate="village"
+    ).json()["features"]
+    assert [v["properties"]["households"] for v in villages] == [2]
+    exported = api.get("/api/v1/exports/households.csv", admin_token, name_prefix=surname)
+    assert exported.status_code == 200, exported.text
+    numbers = {row.split(",")[0] for row in exported.content.decode("utf-8-sig").splitlines()[1:]}
+    assert len(numbers) == 3  # the admin's territory: both counties
+    mine = api.get(
+        "/api/v1/exports/households.csv", admin_token, region_code=COUNTY, name_prefix=surname
+    )
+    rows = mine.content.decode("utf-8-sig").splitlines()[1:]
+    assert {row.split(",")[0] for row in rows} == {ill["number"], disabled["number"]}
+    refused = api.get("/api/v1/statistics/households", officer, status="rich")
+    assert refused.status_code == 400
