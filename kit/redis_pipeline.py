@@ -1,8 +1,9 @@
 """The gateway's one Redis command per request (revocation + rate limit, `gateway.guard`) on
-ONE connection shared by every request in flight: each command is written as it comes and its
-reply taken in order (Redis answers a connection's commands in the order sent), parsed by
-hiredis as it arrives. redis-py's pool, retry and command layers around that one `EVALSHA`
-were 11-19 % of the gateway's CPU under load; this path is a write and a future.
+ONE connection shared by every request in flight: the commands of one turn of the event loop
+are written together (one system call, not one a request), and their replies are taken in
+order (Redis answers a connection's commands in the order sent), parsed by hiredis as they
+arrive. redis-py's pool, retry and command layers around that one `EVALSHA` were 11-19 % of
+the gateway's CPU under load; this path is a buffered write and a future.
 
 What the pooled client (kit.redis_client) promises holds here too: a lost connection fails
 the commands waiting on it and the next command dials again; a command that fails to reach
@@ -40,6 +41,7 @@ class _Connection(asyncio.Protocol):
         self._watch: asyncio.TimerHandle | None = None
         self._loop = asyncio.get_running_loop()
         self._failure: Exception = RedisConnectionError("the connection to Redis was lost")
+        self._unsent: list[bytes] = []
         self.transport: asyncio.Transport | None = None
         self.open = True
 
@@ -51,10 +53,17 @@ class _Connection(asyncio.Protocol):
             raise RedisConnectionError("the connection to Redis was lost")
         reply = self._loop.create_future()
         self._waiting.append((reply, self._loop.time()))
-        self.transport.write(packed)
+        if not self._unsent:  # the commands of one turn of the event loop go in one write
+            self._loop.call_soon(self._flush)
+        self._unsent.append(packed)
         if self._watch is None:
             self._watch = self._loop.call_later(self._reply_timeout, self._check_replies)
         return reply
+
+    def _flush(self) -> None:
+        unsent, self._unsent = self._unsent, []
+        if self.open and self.transport is not None:
+            self.transport.write(b"".join(unsent))
 
     def data_received(self, data: bytes) -> None:
         self._reader.feed(data)
