@@ -62,6 +62,7 @@ from kit.heap import freeze_startup_heap
 from kit.metrics import HttpMetricsMiddleware
 from kit.policy import fetch_policy_when_ready
 from kit.redis_client import redis_client
+from kit.redis_pipeline import PipelinedRedis
 from kit.revocation import RevocationCheck, RevocationKeys
 from kit.service_auth import ServiceCredentials
 from kit.tokens import TokenVerifier
@@ -78,7 +79,8 @@ def build_state(settings: GatewaySettings) -> GatewayState:
     common = settings.common
     redis = redis_client(common)
     identity = identity_client(common.identity_address, settings.grpc_timeout_seconds)
-    limiter = RateLimiter(redis, common.redis_prefix)
+    pipelined = PipelinedRedis.of(common)
+    limiter = RateLimiter(pipelined, common.redis_prefix)
     verifier = TokenVerifier.from_file(
         common.jwt_public_key_file, issuer=common.jwt_issuer, audience=common.jwt_audience
     )
@@ -139,6 +141,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.assistance.close()
         await state.training.close()
         await state.redis.aclose()
+        await state.limiter.redis.aclose()
 
     app = FastAPI(
         title="Jingzhun API",
