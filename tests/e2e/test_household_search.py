@@ -161,3 +161,39 @@ def test_the_same_filter_narrows_statistics_the_map_and_exports(api, admin_token
     assert {row.split(",")[0] for row in rows} == {ill["number"], disabled["number"]}
     refused = api.get("/api/v1/statistics/households", officer, status="rich")
     assert refused.status_code == 400
+
+
+def test_households_are_filtered_by_exit_year_and_changed_since(api, admin_token) -> None:
+    surname = unique_surname()
+    older, _, _ = family(api, admin_token, surname)
+    newer, _, _ = family(api, admin_token, surname)
+    mine = {"name_prefix": surname}
+    # the instant the newer one was registered: the older one has not changed since
+    assert found(api, admin_token, **mine, changed_since=newer["updated_at"]) == [newer["id"]]
+    exited = api.http.patch(
+        f"/api/v1/households/{older['id']}",
+        json={"expected_version": 1, "standard": {"exit_year": "2020"}},
+        headers=api.auth(admin_token),
+    )
+    assert exited.status_code == 200, exited.text
+    since = {"changed_since": newer["updated_at"]}
+    assert set(found(api, admin_token, **mine, **since)) == {older["id"], newer["id"]}
+    assert found(api, admin_token, **mine, changed_since=exited.json()["updated_at"]) == [
+        older["id"]
+    ]
+    assert found(api, admin_token, **mine, exit_year=2020) == [older["id"]]
+    assert found(api, admin_token, **mine, exit_year=2021) == []
+    _, _, officer = api.new_user(admin_token, "370103000000", "info_officer")
+    assert found(api, officer, **mine, exit_year=2020) == []  # another county's caller
+
+
+def test_bad_exit_years_and_instants_are_refused(api, admin_token) -> None:
+    # the registry refuses a year before 1980 (400); the gateway's model what is no year at all
+    for params, status in (
+        ({"exit_year": 1900}, 400),
+        ({"exit_year": 3000}, 422),
+        ({"changed_since": "yesterday"}, 422),
+    ):
+        reply = api.get("/api/v1/households", admin_token, **params)
+        assert reply.status_code == status, (params, reply.text)
+        assert reply.headers["content-type"].startswith("application/problem+json")

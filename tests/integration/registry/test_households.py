@@ -129,6 +129,29 @@ async def test_a_name_prefix_and_an_identity_number_find_households_on_both_data
     assert await numbers(number="S-1", cause="illness") == ["S-1"]
 
 
+async def test_exit_year_and_changed_since_narrow_the_list_on_both_databases(
+    service: HouseholdsService,
+) -> None:
+    older = await service.create(COUNTY_OFFICER, household("E-1", "370102001002", 51))
+    newer = await service.create(COUNTY_OFFICER, household("E-2", "370102001002", 52))
+
+    async def numbers(wanted: HouseholdFilter) -> list[str]:
+        found = await service.list_households(
+            COUNTY_OFFICER, region_code="", wanted=wanted, after_id=None, limit=50
+        )
+        return sorted(v.household.number for v in found)
+
+    since = newer.household.updated_at
+    assert await numbers(HouseholdFilter(changed_since=since)) == ["E-2"]
+    await service.update(
+        COUNTY_OFFICER, older.household.id, 1, HouseholdChanges(standard={"exit_year": "2020"})
+    )
+    assert await numbers(HouseholdFilter(changed_since=since)) == ["E-1", "E-2"]
+    assert await numbers(HouseholdFilter(exit_year=2020)) == ["E-1"]
+    assert await numbers(HouseholdFilter(exit_year=2020, changed_since=since)) == ["E-1"]
+    assert await numbers(HouseholdFilter(exit_year=2021)) == []
+
+
 async def test_a_division_change_recodes_households_and_records_it(
     service: HouseholdsService,
 ) -> None:
