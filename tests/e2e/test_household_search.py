@@ -197,3 +197,32 @@ def test_bad_exit_years_and_instants_are_refused(api, admin_token) -> None:
         reply = api.get("/api/v1/households", admin_token, **params)
         assert reply.status_code == status, (params, reply.text)
         assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_households_are_found_by_income_per_person_below_a_value(api, admin_token) -> None:
+    surname = unique_surname()
+    poor, _, _ = family(api, admin_token, surname)  # two people each
+    better, _, _ = family(api, admin_token, surname)
+    family(api, admin_token, surname)  # no incomes recorded: never below
+    for household, year, by_source in (
+        (poor, 2024, {"wage": 20000}),
+        (poor, 2025, {"wage": 7000, "production": 1000, "production_expense": 2000}),  # 3000 each
+        (better, 2025, {"wage": 9000}),  # 4500 each
+    ):
+        reply = api.http.put(
+            f"/api/v1/households/{household['id']}/incomes/{year}",
+            json={"by_source": by_source},
+            headers=api.auth(admin_token),
+        )
+        assert reply.status_code == 200, reply.text
+    mine = {"name_prefix": surname}
+    assert found(api, admin_token, **mine, income_below=3000) == []
+    assert found(api, admin_token, **mine, income_below=3001) == [poor["id"]]
+    assert set(found(api, admin_token, **mine, income_below=5000)) == {poor["id"], better["id"]}
+    stats = api.get("/api/v1/statistics/households", admin_token, **mine, income_below=4000)
+    assert stats.json()["households"] == 1
+    _, _, officer = api.new_user(admin_token, "370103000000", "info_officer")
+    assert found(api, officer, **mine, income_below=5000) == []  # another county's caller
+    refused = api.get("/api/v1/households", admin_token, income_below=-1)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")

@@ -16,7 +16,7 @@ from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from kit import migrations
 from kit.db import Database
-from kit.errors import AlreadyExists, NotFound
+from kit.errors import AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import check_character
 from kit.principal import Principal
 from kit.protection import FieldProtector
@@ -150,6 +150,42 @@ async def test_exit_year_and_changed_since_narrow_the_list_on_both_databases(
     assert await numbers(HouseholdFilter(exit_year=2020)) == ["E-1"]
     assert await numbers(HouseholdFilter(exit_year=2020, changed_since=since)) == ["E-1"]
     assert await numbers(HouseholdFilter(exit_year=2021)) == []
+
+
+async def test_income_below_takes_the_latest_years_net_income_per_person_in_sql(
+    service: HouseholdsService,
+) -> None:
+    livelihood = LivelihoodService(service.c, service, load_indicator_sets())
+    pair = await service.create(COUNTY_OFFICER, household("I-1", "370102001002", 61, 62))
+    single = await service.create(COUNTY_OFFICER, household("I-2", "370102001002", 63))
+    recovered = await service.create(COUNTY_OFFICER, household("I-3", "370102001002", 64))
+    await service.create(COUNTY_OFFICER, household("I-4", "370102001002", 65))  # no incomes
+    for household_id, year, figures in (
+        (pair.household.id, 2023, {"wage": 20000}),
+        # 7001 yuan net (production expense subtracted) for two: 3500 each, rounded down
+        (pair.household.id, 2024, {"wage": 6001, "production": 2000, "production_expense": 1000}),
+        (single.household.id, 2024, {"wage": 4000}),
+        (recovered.household.id, 2023, {"wage": 1000}),
+        (recovered.household.id, 2024, {"wage": 9000}),
+    ):
+        await livelihood.set_incomes(COUNTY_OFFICER, household_id, year, figures)
+
+    async def numbers(below: int) -> list[str]:
+        found = await service.list_households(
+            COUNTY_OFFICER,
+            region_code="",
+            wanted=HouseholdFilter(income_below=below),
+            after_id=None,
+            limit=50,
+        )
+        return sorted(v.household.number for v in found)
+
+    assert await numbers(3500) == []
+    assert await numbers(3501) == ["I-1"]
+    assert await numbers(4001) == ["I-1", "I-2"]
+    assert await numbers(9001) == ["I-1", "I-2", "I-3"]
+    with pytest.raises(InvalidArgument):
+        await numbers(-1)
 
 
 async def test_a_division_change_recodes_households_and_records_it(
