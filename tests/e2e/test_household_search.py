@@ -226,3 +226,63 @@ def test_households_are_found_by_income_per_person_below_a_value(api, admin_toke
     refused = api.get("/api/v1/households", admin_token, income_below=-1)
     assert refused.status_code == 422
     assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+def paged(api, token, **params) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every page, one household at a time, following next_page_token."""
+    seen: list[str] = []
+    after: dict[str, str] = {}
+    while True:
+        reply = api.get("/api/v1/households", token, page_size=1, **params, **after)
+        assert reply.status_code == 200, reply.text
+        seen += [h["id"] for h in reply.json()["items"]]
+        if not reply.json()["next_page_token"]:
+            return seen
+        after = {"page_token": reply.json()["next_page_token"]}
+
+
+def test_households_are_listed_by_name_number_or_latest_change_page_after_page(
+    api, admin_token
+) -> None:
+    surname = unique_surname()
+    households = [
+        new_household(
+            api,
+            admin_token,
+            number=f"{surname}-{number}",
+            members=[{"name": f"{surname}{given}", "id_number": id_number(), "relation": "head"}],
+        ).json()
+        for number, given in (("2", "丁"), ("3", "七"), ("1", "万"))
+    ]
+    b, a, c = (h["id"] for h in households)  # heads 丁 < 七 < 万; archive numbers 2, 3, 1
+    changed = api.http.patch(
+        f"/api/v1/households/{a}",
+        json={"expected_version": 1, "standard": {"exit_year": "2020"}},
+        headers=api.auth(admin_token),
+    )
+    assert changed.status_code == 200, changed.text
+    mine = {"name_prefix": surname}
+    assert paged(api, admin_token, **mine, sort="number") == [c, b, a]
+    assert paged(api, admin_token, **mine, sort="name") == [b, a, c]
+    assert paged(api, admin_token, **mine, sort="updated") == [a, c, b]
+    assert paged(api, admin_token, **mine) == sorted([a, b, c])
+    assert paged(api, admin_token, **mine, sort="id") == sorted([a, b, c])
+    _, _, officer = api.new_user(admin_token, "370103000000", "info_officer")
+    assert paged(api, officer, **mine, sort="name") == []  # another county's caller
+
+
+def test_an_unknown_sort_or_a_token_of_another_sort_is_refused(api, admin_token) -> None:
+    surname = unique_surname()
+    for _ in range(2):
+        family(api, admin_token, surname)
+    first = api.get(
+        "/api/v1/households", admin_token, name_prefix=surname, sort="name", page_size=1
+    ).json()
+    for params in (
+        {"sort": "height"},
+        {"sort": "number", "page_token": first["next_page_token"]},
+        {"page_token": first["next_page_token"]},
+    ):
+        reply = api.get("/api/v1/households", admin_token, name_prefix=surname, **params)
+        assert reply.status_code == 400, (params, reply.text)
+        assert reply.headers["content-type"].startswith("application/problem+json")

@@ -1003,10 +1003,15 @@ class ListHouseholdsRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     FILTER_FIELD_NUMBER: _builtins.int
+    SORT_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     """subtree; empty: the caller's region"""
     page_size: _builtins.int
     page_token: _builtins.str
+    sort: _builtins.str
+    """"id" (default), "name" (the head's), "number" (archive), "updated" (newest first);
+    a page token belongs to its sort
+    """
     @_builtins.property
     def filter(self) -> Global___HouseholdFilter: ...
     def __init__(
@@ -1016,10 +1021,11 @@ class ListHouseholdsRequest(_message.Message):
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
         filter: Global___HouseholdFilter | None = ...,
+        sort: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "sort", b"sort"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
