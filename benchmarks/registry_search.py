@@ -76,7 +76,7 @@ async def measure(url: str, path: Path, households: int) -> list[dict]:
 
         async def search(wanted: HouseholdFilter) -> list[Any]:
             return await service.list_households(
-                COUNTY_ADMIN, region_code="", wanted=wanted, after_id=None, limit=PAGE
+                COUNTY_ADMIN, region_code="", wanted=wanted, limit=PAGE
             )
 
         async def hand(sql: str, *arguments: Any) -> list[Any]:

@@ -39,6 +39,13 @@ class HouseholdFilterQuery(BaseModel):
     changed_since: Instant | None = Field(
         default=None, description="changed since (the changes for the national system)"
     )
+    income_below: int = Field(
+        default=0,
+        ge=0,
+        le=10_000_000,
+        description="yuan per person per year: the net income per person of the household's"
+        " latest recorded year is below it (no incomes recorded: no match); 0: any",
+    )
 
 
 filter_message = to_message(HouseholdFilterQuery, pb.HouseholdFilter)

@@ -249,12 +249,21 @@ async def list_households(
     region_code: RegionCode = "",
     page_size: PageSize = 50,
     page_token: PageToken = "",
+    sort: Annotated[
+        str,
+        Query(
+            max_length=20,
+            description="id (default), name (the head's), number (the archive number) or"
+            " updated (newest first); ties in id order; a page token belongs to its sort",
+        ),
+    ] = "id",
 ) -> ModelResponse:
     message = pb.ListHouseholdsRequest(
         region_code=region_code,
         page_size=page_size,
         page_token=page_token,
         filter=filter_message(wanted),
+        sort=sort,
     )
     reply = await caller.call(caller.registry.ListHouseholds, message)
     return ModelResponse(

@@ -15,6 +15,7 @@ from kit.errors import FieldViolation, InvalidArgument
 from kit.paging import decode_number_token, decode_token, encode_token, page_size, stamp
 from services.registry.benefits_service import BenefitsService, NewBenefit
 from services.registry.household_notices import HouseholdNotices
+from services.registry.household_order import cursor_of, ordering_of
 from services.registry.households_service import HouseholdsService
 from services.registry.livelihood_service import LivelihoodService
 from services.registry.member_proposals import MemberChange
@@ -90,14 +91,18 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.ListHouseholdsRequest, context: ServicerContext
     ) -> pb.ListHouseholdsResponse:
         limit = page_size(request.page_size)
+        ordering = ordering_of(request.sort, decode_token(request.page_token))
         views = await self.households.list_households(
             self._caller("households", "read"),
             region_code=request.region_code,
             wanted=household_filter(request.filter),
-            after_id=decode_token(request.page_token),
+            ordering=ordering,
             limit=limit,
         )
-        next_token = encode_token(views[-1].household.id) if len(views) == limit else ""
+        last = views[-1] if len(views) == limit else None
+        next_token = (
+            encode_token(cursor_of(ordering.sort, last.household, last.members)) if last else ""
+        )
         return pb.ListHouseholdsResponse(
             households=[household_message(v) for v in views], next_page_token=next_token
         )

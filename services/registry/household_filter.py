@@ -23,6 +23,7 @@ from kit.protection import FieldProtector
 from services.registry.components import ID_NUMBER_FIELD
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.models import Household, Indicator, Member, Pairing
+from services.registry.net_income import per_capita_below
 from services.registry.vocabulary import (
     AssistanceCategory,
     Attribute,
@@ -59,6 +60,7 @@ class HouseholdFilter:
     failing_indicators: tuple[str, ...] = ()
     exit_year: int = 0
     changed_since: datetime | None = None
+    income_below: int = 0  # yuan per person, the latest year's net income; 0: any
 
 
 NO_FILTER = HouseholdFilter()
@@ -114,6 +116,11 @@ def checked_filter(wanted: HouseholdFilter) -> HouseholdFilter:
             "filter.exit_year is a year",
             violations=[FieldViolation("filter.exit_year", "between 1980 and 2100")],
         )
+    if wanted.income_below < 0:
+        raise InvalidArgument(
+            "filter.income_below is yuan per person, not negative",
+            violations=[FieldViolation("filter.income_below", "0 or more")],
+        )
     return wanted
 
 
@@ -142,6 +149,8 @@ def conditions_of(search: Search, *, dialect: str) -> list[Any]:
         conditions.append(col(Household.assistance_categories).contains(channel, autoescape=True))
     if wanted.changed_since is not None:
         conditions.append(col(Household.updated_at) >= wanted.changed_since)
+    if wanted.income_below:
+        conditions.append(per_capita_below(wanted.income_below))
     if wanted.monitoring_category:
         conditions.append(col(Household.monitoring_category) == wanted.monitoring_category)
     if wanted.cause:

@@ -44,6 +44,7 @@ from services.registry.edits import (
     set_standard,
 )
 from services.registry.household_filter import HouseholdFilter, search_of
+from services.registry.household_order import BY_ID, Ordering
 from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import (
     HistoryEntry,
@@ -237,8 +238,8 @@ class HouseholdsService:
         *,
         region_code: str,
         wanted: HouseholdFilter,
-        after_id: str | None,
         limit: int,
+        ordering: Ordering = BY_ID,
     ) -> list[HouseholdView]:
         scope = caller.scope.within(region_code)
         search = search_of(wanted, self.c.protector)
@@ -247,7 +248,7 @@ class HouseholdsService:
                 session,
                 scope=scope,
                 narrowed=await repo.filtered(session, search),
-                after_id=after_id,
+                ordering=ordering,
                 limit=limit,
             )
             return await views_of(session, list(households))

@@ -1,8 +1,7 @@
 """The income rule of return-to-poverty monitoring: when a household's latest year of net income
 (纯收入), per person, falls under the monitoring line, the registry publishes
 registry.household.at_risk (assistance raises the alert). Corrections of earlier years raise
-nothing. Net income, as the national standard derives it: 工资性 + 生产经营性 + 财产性 + 转移性
-收入 − 生产经营性支出; 转移性收入 is the sum of its items when they are given."""
+nothing. Net income and its share per person: services/registry/net_income.py."""
 
 from __future__ import annotations
 
@@ -18,22 +17,6 @@ from services.registry import repository as repo
 from services.registry.models import Household
 
 HOUSEHOLD_AT_RISK = "registry.household.at_risk"
-GROSS_SOURCES = ("wage", "production", "property", "transfer")  # 工资性, 生产经营性, 财产性, 转移性
-EXPENSE = "production_expense"  # 生产经营性支出
-# 转移性收入's items: 低保金, 特困供养金, 养老金, 生态补偿金, 其他
-TRANSFER_ITEMS = (
-    "transfer_subsistence",
-    "transfer_destitute",
-    "transfer_pension",
-    "transfer_ecological",
-    "transfer_other",
-)
-INCOME_SOURCES = (*GROSS_SOURCES, EXPENSE, *TRANSFER_ITEMS)
-
-
-def net_income(by_source: dict[str, int]) -> int:
-    """纯收入 of one year's figures (yuan; negative when the expenses exceed the income)."""
-    return sum(by_source.get(s, 0) for s in GROSS_SOURCES) - by_source.get(EXPENSE, 0)
 
 
 async def check_income(

@@ -14,8 +14,9 @@ from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.edits import record_changes
 from services.registry.households_service import HouseholdsService, HouseholdView
-from services.registry.income_rule import INCOME_SOURCES, TRANSFER_ITEMS, check_income, net_income
+from services.registry.income_rule import check_income
 from services.registry.models import Household, Indicator, IndicatorYear
+from services.registry.net_income import INCOME_SOURCES, TRANSFER_ITEMS, net_income
 
 
 def check_incomes(year: int, by_source: dict[str, int]) -> dict[str, int]:

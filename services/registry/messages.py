@@ -13,7 +13,6 @@ from services.registry.edits import HouseholdChanges
 from services.registry.household_filter import HouseholdFilter
 from services.registry.household_notices import PREFIX, NoticeView
 from services.registry.households_service import HouseholdView, NewHousehold, NewMember
-from services.registry.income_rule import net_income
 from services.registry.map_areas import Box, VillageAggregate
 from services.registry.member_proposals import shown_changes
 from services.registry.members_service import EDITABLE
@@ -28,6 +27,7 @@ from services.registry.models import (
 )
 from services.registry.national_changes import HouseholdChange
 from services.registry.national_codes import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Term, as_text
+from services.registry.net_income import net_income
 from services.registry.statistics_service import RegionStatistics
 
 household_filter = from_message(

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit.db import in_scope
 from kit.scope import Scope
 from services.registry.household_filter import Search, conditions_of
+from services.registry.household_order import Ordering, arranged
 from services.registry.models import (
     Benefit,
     ChangeRequest,
@@ -87,13 +88,11 @@ async def list_households(
     *,
     scope: Scope,
     narrowed: Sequence[Any],
-    after_id: str | None,
+    ordering: Ordering,
     limit: int,
 ) -> Sequence[Household]:
-    statement = select(Household).where(scoped(scope), *narrowed)
-    if after_id:
-        statement = statement.where(col(Household.id) > after_id)
-    return (await session.exec(statement.order_by(col(Household.id)).limit(limit))).all()
+    statement = arranged(select(Household).where(scoped(scope), *narrowed), ordering)
+    return (await session.exec(statement.limit(limit))).all()
 
 
 async def households_in_subtree(session: AsyncSession, region_code: str) -> Sequence[Household]:

@@ -16,7 +16,7 @@ from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from kit import migrations
 from kit.db import Database
-from kit.errors import AlreadyExists, NotFound
+from kit.errors import AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import check_character
 from kit.principal import Principal
 from kit.protection import FieldProtector
@@ -24,6 +24,7 @@ from services.registry.components import Components
 from services.registry.edits import HouseholdChanges
 from services.registry.events import on_alert_confirmed, on_division_changed
 from services.registry.household_filter import NO_FILTER, HouseholdFilter
+from services.registry.household_order import HouseholdSort, cursor_of, ordering_of
 from services.registry.households_service import (
     HouseholdsService,
     NewHousehold,
@@ -93,13 +94,12 @@ async def test_lists_follow_the_division_code_range(service: HouseholdsService) 
     await service.create(COUNTY_OFFICER, household("B-1", "370102001002", 11))
     await service.create(COUNTY_OFFICER, household("B-2", "370102002002", 12))
     town = await service.list_households(
-        COUNTY_OFFICER, region_code="370102001000", wanted=NO_FILTER, after_id=None, limit=50
+        COUNTY_OFFICER, region_code="370102001000", wanted=NO_FILTER, limit=50
     )
     county = await service.list_households(
         COUNTY_OFFICER,
         region_code="",
         wanted=HouseholdFilter(status="identified"),
-        after_id=None,
         limit=50,
     )
     assert [v.household.number for v in town] == ["B-1"]
@@ -117,7 +117,6 @@ async def test_a_name_prefix_and_an_identity_number_find_households_on_both_data
             COUNTY_OFFICER,
             region_code="",
             wanted=HouseholdFilter(**wanted),
-            after_id=None,
             limit=50,
         )
         return sorted(v.household.number for v in found)
@@ -127,6 +126,101 @@ async def test_a_name_prefix_and_an_identity_number_find_households_on_both_data
     assert await numbers(name_prefix="成员4") == []
     assert await numbers(id_number=id_number(33)) == ["S-2"]
     assert await numbers(number="S-1", cause="illness") == ["S-1"]
+
+
+async def test_exit_year_and_changed_since_narrow_the_list_on_both_databases(
+    service: HouseholdsService,
+) -> None:
+    older = await service.create(COUNTY_OFFICER, household("E-1", "370102001002", 51))
+    newer = await service.create(COUNTY_OFFICER, household("E-2", "370102001002", 52))
+
+    async def numbers(wanted: HouseholdFilter) -> list[str]:
+        found = await service.list_households(
+            COUNTY_OFFICER, region_code="", wanted=wanted, limit=50
+        )
+        return sorted(v.household.number for v in found)
+
+    since = newer.household.updated_at
+    assert await numbers(HouseholdFilter(changed_since=since)) == ["E-2"]
+    await service.update(
+        COUNTY_OFFICER, older.household.id, 1, HouseholdChanges(standard={"exit_year": "2020"})
+    )
+    assert await numbers(HouseholdFilter(changed_since=since)) == ["E-1", "E-2"]
+    assert await numbers(HouseholdFilter(exit_year=2020)) == ["E-1"]
+    assert await numbers(HouseholdFilter(exit_year=2020, changed_since=since)) == ["E-1"]
+    assert await numbers(HouseholdFilter(exit_year=2021)) == []
+
+
+async def test_income_below_takes_the_latest_years_net_income_per_person_in_sql(
+    service: HouseholdsService,
+) -> None:
+    livelihood = LivelihoodService(service.c, service, load_indicator_sets())
+    pair = await service.create(COUNTY_OFFICER, household("I-1", "370102001002", 61, 62))
+    single = await service.create(COUNTY_OFFICER, household("I-2", "370102001002", 63))
+    recovered = await service.create(COUNTY_OFFICER, household("I-3", "370102001002", 64))
+    await service.create(COUNTY_OFFICER, household("I-4", "370102001002", 65))  # no incomes
+    for household_id, year, figures in (
+        (pair.household.id, 2023, {"wage": 20000}),
+        # 7001 yuan net (production expense subtracted) for two: 3500 each, rounded down
+        (pair.household.id, 2024, {"wage": 6001, "production": 2000, "production_expense": 1000}),
+        (single.household.id, 2024, {"wage": 4000}),
+        (recovered.household.id, 2023, {"wage": 1000}),
+        (recovered.household.id, 2024, {"wage": 9000}),
+    ):
+        await livelihood.set_incomes(COUNTY_OFFICER, household_id, year, figures)
+
+    async def numbers(below: int) -> list[str]:
+        found = await service.list_households(
+            COUNTY_OFFICER,
+            region_code="",
+            wanted=HouseholdFilter(income_below=below),
+            limit=50,
+        )
+        return sorted(v.household.number for v in found)
+
+    assert await numbers(3500) == []
+    assert await numbers(3501) == ["I-1"]
+    assert await numbers(4001) == ["I-1", "I-2"]
+    assert await numbers(9001) == ["I-1", "I-2", "I-3"]
+    with pytest.raises(InvalidArgument):
+        await numbers(-1)
+
+
+async def test_households_are_paged_in_each_sort_order_on_both_databases(
+    service: HouseholdsService,
+) -> None:
+    for number, serial in (("O-2", 83), ("O-3", 81), ("O-1", 82)):  # heads 成员83, 成员81, 成员82
+        await service.create(COUNTY_OFFICER, household(number, "370102001002", serial))
+    views = await service.list_households(COUNTY_OFFICER, region_code="", wanted=NO_FILTER, limit=9)
+    by_number = {v.household.number: v.household for v in views}
+    await service.update(
+        COUNTY_OFFICER, by_number["O-3"].id, 1, HouseholdChanges(standard={"exit_year": "2020"})
+    )
+
+    async def paged(sort: str) -> list[str]:
+        seen: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = await service.list_households(
+                COUNTY_OFFICER,
+                region_code="",
+                wanted=NO_FILTER,
+                limit=1,
+                ordering=ordering_of(sort, cursor),
+            )
+            seen += [v.household.number for v in page]
+            if not page:
+                return seen
+            cursor = cursor_of(HouseholdSort(sort), page[-1].household, page[-1].members)
+
+    assert await paged("number") == ["O-1", "O-2", "O-3"]
+    assert await paged("name") == ["O-3", "O-1", "O-2"]
+    assert await paged("id") == sorted(by_number, key=lambda n: by_number[n].id)
+    assert await paged("updated") == ["O-3", "O-1", "O-2"]  # the latest change first
+    name_cursor = cursor_of(HouseholdSort.NAME, by_number["O-1"], [])
+    for sort, cursor in (("height", None), ("number", name_cursor), ("id", "O-1")):
+        with pytest.raises(InvalidArgument):
+            ordering_of(sort, cursor)
 
 
 async def test_a_division_change_recodes_households_and_records_it(

@@ -938,6 +938,7 @@ class HouseholdFilter(_message.Message):
     FAILING_INDICATORS_FIELD_NUMBER: _builtins.int
     EXIT_YEAR_FIELD_NUMBER: _builtins.int
     CHANGED_SINCE_FIELD_NUMBER: _builtins.int
+    INCOME_BELOW_FIELD_NUMBER: _builtins.int
     name_prefix: _builtins.str
     """the head's or any member's name starts with it"""
     id_number: _builtins.str
@@ -957,6 +958,8 @@ class HouseholdFilter(_message.Message):
     """paired with this helper"""
     exit_year: _builtins.int
     """脱贫年度; 0: any"""
+    income_below: _builtins.int
+    """yuan per person per year: the latest recorded year's net income per person is below; 0: any"""
     @_builtins.property
     def failing_indicators(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """not compliant with each of these"""
@@ -982,10 +985,11 @@ class HouseholdFilter(_message.Message):
         failing_indicators: _abc.Iterable[_builtins.str] | None = ...,
         exit_year: _builtins.int = ...,
         changed_since: _timestamp_pb2.Timestamp | None = ...,
+        income_below: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "cause", b"cause", "changed_since", b"changed_since", "exit_year", b"exit_year", "failing_indicators", b"failing_indicators", "helper_id", b"helper_id", "id_number", b"id_number", "main_cause", b"main_cause", "monitoring_category", b"monitoring_category", "name_prefix", b"name_prefix", "number", b"number", "pairing", b"pairing", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "cause", b"cause", "changed_since", b"changed_since", "exit_year", b"exit_year", "failing_indicators", b"failing_indicators", "helper_id", b"helper_id", "id_number", b"id_number", "income_below", b"income_below", "main_cause", b"main_cause", "monitoring_category", b"monitoring_category", "name_prefix", b"name_prefix", "number", b"number", "pairing", b"pairing", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -999,10 +1003,15 @@ class ListHouseholdsRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     FILTER_FIELD_NUMBER: _builtins.int
+    SORT_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     """subtree; empty: the caller's region"""
     page_size: _builtins.int
     page_token: _builtins.str
+    sort: _builtins.str
+    """"id" (default), "name" (the head's), "number" (archive), "updated" (newest first);
+    a page token belongs to its sort
+    """
     @_builtins.property
     def filter(self) -> Global___HouseholdFilter: ...
     def __init__(
@@ -1012,10 +1021,11 @@ class ListHouseholdsRequest(_message.Message):
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
         filter: Global___HouseholdFilter | None = ...,
+        sort: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "sort", b"sort"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
