@@ -131,12 +131,11 @@ async def page_with_parts(
     h = page.order_by(_households.c.id).limit(limit).subquery("h")
     # The outer columns by name: the subquery's column collection (`h.c`) would cost more to
     # build than the rest of the statement, and would be built for every call.
-    statement = (
+    query, arguments = _for_driver(
         select(literal_column("h.*"), literal_column(_PARTS_OF_H))
         .select_from(h)
         .order_by(literal_column("h.id"))
     )
-    query, arguments = _for_driver(statement)
     return [_with_parts(row) for row in await db.fetch_rows(query, *arguments)]
 
 
