@@ -104,6 +104,14 @@ class Database:
         except DROPPED_CONNECTION:
             return await pool.fetchrow(query, *args)
 
+    async def fetch_rows(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        """One read-only statement's rows, as `fetch_row` runs it."""
+        pool = self._pool or await self._open_pool()
+        try:
+            return await pool.fetch(query, *args)
+        except DROPPED_CONNECTION:
+            return await pool.fetch(query, *args)
+
     async def _open_pool(self) -> asyncpg.Pool:
         async with self._pool_lock:
             if self._pool is None:

@@ -67,17 +67,31 @@ def cursor_of(sort: HouseholdSort, household: Household, members: list[Member]) 
 
 def arranged(statement: Any, ordering: Ordering) -> Any:
     """The statement on `households` ordered, and started after the ordering's position."""
-    key = _key(ordering.sort)
+    return positioned(statement, ordering).order_by(*order_of(ordering))
+
+
+def positioned(statement: Any, ordering: Ordering) -> Any:
+    """The statement on `households` started after the ordering's position (unordered)."""
+    if ordering.after is None:
+        return statement
+    key, household_id = _key(ordering.sort), col(Household.id)
+    text, last_id = ordering.after
+    if ordering.sort == HouseholdSort.UPDATED:  # newest first
+        value: Any = _instant(text)
+        beyond = key < value
+    else:
+        value = text
+        beyond = key > value
+    return statement.where(or_(beyond, and_(key == value, household_id > last_id)))
+
+
+def order_of(ordering: Ordering) -> list[Any]:
+    """The ORDER BY of the ordering: its key, then the id."""
     household_id = col(Household.id)
-    descending = ordering.sort == HouseholdSort.UPDATED
-    if ordering.after is not None:
-        text, last_id = ordering.after
-        value = _instant(text) if descending else text
-        beyond = key < value if descending else key > value
-        statement = statement.where(or_(beyond, and_(key == value, household_id > last_id)))
     if ordering.sort == HouseholdSort.ID:
-        return statement.order_by(household_id)
-    return statement.order_by(key.desc() if descending else key, household_id)
+        return [household_id]
+    key = _key(ordering.sort)
+    return [key.desc() if ordering.sort == HouseholdSort.UPDATED else key, household_id]
 
 
 def _key(sort: HouseholdSort) -> Any:

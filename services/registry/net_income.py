@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, or_
 from sqlmodel import col, select
 
 from services.registry.models import Household, Income, Member
@@ -40,7 +40,7 @@ def per_capita_below(line: int) -> Any:
     latest = select(func.max(Income.year)).where(mine).correlate(Household).scalar_subquery()
     amount = col(Income.amount)
     signed = case(
-        (col(Income.source).in_(GROSS_SOURCES), amount),
+        (or_(*(col(Income.source) == source for source in GROSS_SOURCES)), amount),
         (col(Income.source) == EXPENSE, -amount),
         else_=0,
     )

@@ -11,15 +11,20 @@ were the registry's largest cost. SQLite, in process, has no round trips to save
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, func, select
+from asyncpg import Record
+from sqlalchemy import Select, Table, bindparam, func, literal_column, select
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import SQLModel
 
 from kit.db import Database
 from kit.scope import Scope
 from kit.territory import subtree_range
+from services.registry.household_filter import Search, conditions_of
+from services.registry.household_order import Ordering, order_of, positioned
 from services.registry.models import (
     Benefit,
     Household,
@@ -68,8 +73,9 @@ def _row(table: Table, alias: str) -> str:
     return f"ROW({', '.join(f'{alias}.{name}' for name in _names(table))})"
 
 
-_SCOPED_HOUSEHOLD = f"""
-SELECT h.*,
+# The parts of the household `h`, as arrays of rows beside it.
+_PLACE = "list_place"  # a page row's place in the list's order (not a household column)
+_PARTS_OF_H = f"""
   ARRAY(SELECT {_row(_members, "m")} FROM {_members.name} m
         WHERE m.household_id = h.id ORDER BY m.position) AS parts_members,
   ARRAY(SELECT {_row(_incomes, "i")} FROM {_incomes.name} i
@@ -79,7 +85,9 @@ SELECT h.*,
   ARRAY(SELECT ROW(b.year, sum(b.amount)) FROM {_benefits.name} b
         WHERE b.household_id = h.id GROUP BY b.year) AS parts_benefits,
   ARRAY(SELECT {_row(_indicator_years, "y")} FROM {_indicator_years.name} y
-        WHERE y.household_id = h.id ORDER BY y.year) AS parts_indicator_years
+        WHERE y.household_id = h.id ORDER BY y.year) AS parts_indicator_years"""
+_SCOPED_HOUSEHOLD = f"""
+SELECT h.*,{_PARTS_OF_H}
 FROM {_households.name} h
 WHERE h.id = $1 AND h.village_code >= $2 AND h.village_code <= $3"""
 # The scope's condition, by its two shapes: a territory, or a helper's pairings within it.
@@ -109,7 +117,34 @@ async def household_with_parts(
         row = await db.fetch_row(IN_TERRITORY, household_id, low, high)
     if row is None:
         return None
+    return _with_parts(row)
+
+
+async def page_with_parts(
+    db: Database, scope: Scope, search: Search, ordering: Ordering, limit: int
+) -> list[tuple[Household, HouseholdParts]]:
+    """A page of the households the scope covers and the search finds, in the ordering's order
+    after its position, each with its parts, in one statement (PostgreSQL). The conditions and
+    the order are those of the ORM's list (`scoped`, `conditions_of`, `household_order`),
+    compiled once per shape for the driver."""
+    in_scope = scoped(scope, _households.c.village_code, _households.c.id)  # Core: cheaper
+    order = order_of(ordering)
+    place = func.row_number().over(order_by=order).label(_PLACE)
+    page = select(_households, place).where(in_scope, *conditions_of(search, dialect="postgresql"))
+    h = positioned(page, ordering).order_by(*order).limit(limit).subquery("h")
+    # The outer columns by name: the subquery's column collection (`h.c`) would cost more to
+    # build than the rest of the statement, and would be built for every call.
+    query, arguments = _for_driver(
+        select(literal_column("h.*"), literal_column(_PARTS_OF_H))
+        .select_from(h)
+        .order_by(literal_column(f"h.{_PLACE}"))
+    )
+    return [_with_parts(row) for row in await db.fetch_rows(query, *arguments)]
+
+
+def _with_parts(row: Record) -> tuple[Household, HouseholdParts]:
     fields = dict(row.items())
+    fields.pop(_PLACE, None)
     members, incomes, indicators, benefits, years = (fields.pop(name) for name in _PARTS)
     return Household.model_construct(**fields), HouseholdParts(
         members=_rows(Member, _MEMBER_NAMES, members),
@@ -118,6 +153,26 @@ async def household_with_parts(
         benefits_by_year={int(year): int(total) for year, total in benefits},
         indicator_years=_rows(IndicatorYear, _YEAR_NAMES, years),
     )
+
+
+_DRIVER = PGDialect_asyncpg()
+# The statement's SQL per shape (the filter's fields given, the scope's kind), as SQLAlchemy's
+# own statement cache keeps it: the values are the cache key's parameters.
+_compiled: dict[tuple, SQLCompiler] = {}
+
+
+def _for_driver(statement: Select) -> tuple[str, list[Any]]:
+    """The statement as asyncpg takes it: SQL with $n placeholders, and their values."""
+    key = statement._generate_cache_key()
+    assert key is not None  # our own statements are all cacheable
+    compiled = _compiled.get(key.key)
+    if compiled is None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=_DRIVER, cache_key=key))
+        # An expanding IN (a list of values) is rendered per call, never cached: none here.
+        assert not compiled.post_compile_params, "no IN (list) in a lean read"
+        _compiled[key.key] = compiled
+    values = compiled.construct_params(extracted_parameters=key.bindparams)
+    return compiled.string, [values[name] for name in compiled.positiontup or ()]
 
 
 def _rows(model: type[M], names: tuple[str, ...], values: list[tuple]) -> list[M]:

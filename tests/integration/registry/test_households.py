@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -20,13 +21,15 @@ from kit.errors import AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import check_character
 from kit.principal import Principal
 from kit.protection import FieldProtector
+from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.edits import HouseholdChanges
 from services.registry.events import on_alert_confirmed, on_division_changed
-from services.registry.household_filter import NO_FILTER, HouseholdFilter
-from services.registry.household_order import HouseholdSort, cursor_of, ordering_of
+from services.registry.household_filter import NO_FILTER, HouseholdFilter, search_of
+from services.registry.household_order import HouseholdSort, Ordering, cursor_of, ordering_of
 from services.registry.households_service import (
     HouseholdsService,
+    HouseholdView,
     NewHousehold,
     NewMember,
     views_of,
@@ -407,6 +410,106 @@ async def test_a_household_is_read_whole_and_only_in_the_callers_scope(
     with pytest.raises(NotFound):  # in the helper's territory, but not paired with them
         await service.get(helper, hid)
     assert (await service.get(helper, other.household.id)).household.number == "G-2"
+
+
+def dumped(views: list[HouseholdView]) -> list[tuple]:
+    return [
+        (
+            v.household.model_dump(),
+            [m.model_dump() for m in v.members],
+            [i.model_dump() for i in v.incomes],
+            sorted((i.indicator, i.compliant) for i in v.indicators),
+            v.benefits_by_year,
+            [y.model_dump() for y in v.indicator_years],
+        )
+        for v in views
+    ]
+
+
+async def test_a_list_gives_what_the_orm_gives_for_every_filter_scope_and_page(
+    service: HouseholdsService,
+) -> None:
+    """The list (one statement on PostgreSQL) gives, page by page, the households and parts the
+    ORM's list gives: for each filter, in a territory and for a helper's pairings."""
+    livelihood = LivelihoodService(service.c, service, load_indicator_sets())
+    made = [
+        await service.create(COUNTY_OFFICER, household(f"L-{n}", village, 60 + 2 * n, 61 + 2 * n))
+        for n, village in enumerate(["370102001002", "370102001003", "370102002002"] * 2)
+    ]
+    first, second = made[0].household.id, made[1].household.id
+    await livelihood.set_incomes(COUNTY_OFFICER, first, 2024, {"wage": 5000, "property": 100})
+    await livelihood.set_indicators(COUNTY_OFFICER, first, {"food": True, "safe_housing": False})
+    await livelihood.set_indicators(COUNTY_OFFICER, second, {"safe_housing": False})
+    now = datetime.now(UTC)
+    async with service.c.db.unit_of_work() as session:
+        session.add(
+            Benefit(
+                id="b1",
+                household_id=first,
+                year=2024,
+                quarter=1,
+                department="民政",
+                program="低保",
+                amount=300,
+                recorded_by="u1",
+                recorded_at=now,
+            )
+        )
+        for paired in (first, made[2].household.id, made[4].household.id):
+            session.add(Pairing(household_id=paired, helper_id="h1", paired_by="u1", paired_at=now))
+    helper = Principal(
+        subject="h1", kind="user", region_code="370102000000", roles=("helper",), paired_only=True
+    )
+    filters = [
+        NO_FILTER,
+        HouseholdFilter(name_prefix="成员6"),
+        HouseholdFilter(name_prefix="成员7", status="identified"),
+        HouseholdFilter(id_number=id_number(63)),
+        HouseholdFilter(number="L-2", cause="illness", attribute="general"),
+        HouseholdFilter(failing_indicators=("safe_housing",)),
+        HouseholdFilter(failing_indicators=("food", "safe_housing")),
+        HouseholdFilter(pairing="paired"),
+        HouseholdFilter(pairing="unpaired", main_cause="illness"),
+        HouseholdFilter(helper_id="h1", changed_since=now.replace(year=2020)),
+        HouseholdFilter(exit_year=2030),
+        HouseholdFilter(income_below=3000),
+    ]
+
+    async def orm(caller: Principal, region: str, wanted: HouseholdFilter, ordering: Ordering):
+        search = search_of(wanted, service.c.protector)
+        async with service.c.db.read_only() as session:
+            households = await repo.list_households(
+                session,
+                scope=caller.scope.within(region),
+                narrowed=await repo.filtered(session, search),
+                ordering=ordering,
+                limit=2,
+            )
+            return await views_of(session, list(households))
+
+    callers = ((COUNTY_OFFICER, ""), (COUNTY_OFFICER, "370102001000"), (helper, ""))
+    for (caller, region), wanted, sort in itertools.product(callers, filters, HouseholdSort):
+        cursor, pages = None, 0
+        while True:
+            ordering = ordering_of(sort, cursor)
+            page = await service.list_households(
+                caller, region_code=region, wanted=wanted, ordering=ordering, limit=2
+            )
+            assert dumped(page) == dumped(await orm(caller, region, wanted, ordering)), wanted
+            if len(page) < 2:
+                break
+            cursor = cursor_of(sort, page[-1].household, page[-1].members)
+            pages += 1
+        assert pages <= 3
+    everything = await service.list_households(
+        COUNTY_OFFICER, region_code="", wanted=NO_FILTER, limit=50
+    )
+    assert [v.household.id for v in everything] == sorted(m.household.id for m in made)
+    (paid,) = [v for v in everything if v.household.id == first]
+    assert paid.benefits_by_year == {2024: 300}
+    assert [m.name for m in paid.members] == ["成员60", "成员61"]
+    seen = await service.list_households(helper, region_code="", wanted=NO_FILTER, limit=50)
+    assert sorted(v.household.number for v in seen) == ["L-0", "L-2", "L-4"]
 
 
 async def test_changes_since_page_by_the_latest_change_on_both_databases(
