@@ -21,6 +21,7 @@ class HouseholdFilterQuery(BaseModel):
     id_number: str = Field(
         default="", max_length=18, description="a member's identity number, exact"
     )
+    phone: str = Field(default="", max_length=20, description="a member's mobile, exact")
     number: str = Field(default="", max_length=40, description="the archive number, exact")
     status: Word = ""
     attribute: Word = ""

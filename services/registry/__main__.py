@@ -1,7 +1,8 @@
 """`python -m services.registry [all | api | worker | migrate | await-schema | import-file --file F
-[--region R] [--dry-run]]`: serve the registry's gRPC API and consume its events (kit.service_main:
-the roles and schema commands), or import a filled-in households template from the server's own
-disk (a first province-wide load, or `make run`'s demo) as the operator."""
+[--region R] [--dry-run] | index-phones]`: serve the registry's gRPC API and consume its events
+(kit.service_main: the roles and schema commands), import a filled-in households template from
+the server's own disk (a first province-wide load, or `make run`'s demo) as the operator, or
+index the phones of members registered before migration 0013 (once, after it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kit.principal import Principal
 from kit.service_main import ServiceCommands
 from services.registry.app import build_components, run
 from services.registry.imports_service import ImportRequest, ImportsService
+from services.registry.phone_indexes import index_phones
 from services.registry.settings import RegistrySettings
 from services.registry.templates import TemplateKind
 
@@ -41,6 +43,19 @@ def import_file_command(settings: RegistrySettings, args: argparse.Namespace) ->
     sys.stdout.write(json.dumps(result) + "\n")
 
 
+async def index_phones_of(settings: RegistrySettings) -> int:
+    components = build_components(settings)
+    try:
+        return await index_phones(components)
+    finally:
+        await components.db.dispose()
+
+
+def index_phones_command(settings: RegistrySettings, args: argparse.Namespace) -> None:
+    indexed = asyncio.run(index_phones_of(settings))
+    sys.stdout.write(json.dumps({"indexed": indexed}) + "\n")
+
+
 def main() -> None:
     commands = ServiceCommands("registry", RegistrySettings, run)
     load = commands.add(
@@ -49,6 +64,11 @@ def main() -> None:
     load.add_argument("--file", type=Path, required=True)
     load.add_argument("--region", default="370000000000", help="the territory it may fill")
     load.add_argument("--dry-run", action="store_true")
+    commands.add(
+        "index-phones",
+        "index members' phones registered before migration 0013",
+        index_phones_command,
+    )
     commands.main()
 
 

@@ -18,9 +18,9 @@ from sqlmodel import col, select
 
 from kit.checks import parse
 from kit.errors import FieldViolation, InvalidArgument
-from kit.id_numbers import normalize_id_number
+from kit.id_numbers import normalize_id_number, normalize_mobile
 from kit.protection import FieldProtector
-from services.registry.components import ID_NUMBER_FIELD
+from services.registry.components import ID_NUMBER_FIELD, PHONE_FIELD
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.models import Household, Indicator, Member, Pairing
 from services.registry.net_income import per_capita_below
@@ -48,6 +48,7 @@ class HouseholdFilter:
 
     name_prefix: str = ""
     id_number: str = ""
+    phone: str = ""
     number: str = ""
     status: str = ""
     attribute: str = ""
@@ -68,20 +69,25 @@ NO_FILTER = HouseholdFilter()
 
 @dataclass(frozen=True)
 class Search:
-    """A checked filter and the blind index of its identity number (b"" without one)."""
+    """A checked filter and the blind indexes of its identity number and phone (b"" without)."""
 
     wanted: HouseholdFilter = NO_FILTER
     id_number_index: bytes = b""
+    phone_index: bytes = b""
 
 
 def search_of(wanted: HouseholdFilter, protector: FieldProtector) -> Search:
     """The filter if every value is one the registry knows (InvalidArgument, a 400,
-    otherwise), with its identity number indexed: it is never compared as plaintext."""
+    otherwise), with its identity number and phone indexed: never compared as plaintext."""
     checked = checked_filter(wanted)
-    if not checked.id_number:
-        return Search(checked)
-    number = normalize_id_number(checked.id_number, field="filter.id_number")
-    return Search(checked, protector.blind_index(number, ID_NUMBER_FIELD))
+    number_index = phone_index = b""
+    if checked.id_number:
+        number = normalize_id_number(checked.id_number, field="filter.id_number")
+        number_index = protector.blind_index(number, ID_NUMBER_FIELD)
+    if checked.phone:
+        phone = normalize_mobile(checked.phone, field="filter.phone")
+        phone_index = protector.blind_index(phone, PHONE_FIELD)
+    return Search(checked, number_index, phone_index)
 
 
 def checked_filter(wanted: HouseholdFilter) -> HouseholdFilter:
@@ -125,15 +131,16 @@ def checked_filter(wanted: HouseholdFilter) -> HouseholdFilter:
 
 
 def described(wanted: HouseholdFilter) -> dict[str, Any] | None:
-    """The filter's narrowing fields as an audit record keeps them: an identity number only as
-    'given' (the record is read more widely than the archive)."""
+    """The filter's narrowing fields as an audit record keeps them: an identity number or a
+    phone only as 'given' (the record is read more widely than the archive)."""
     shown = {
         name: (value.isoformat() if isinstance(value, datetime) else value)
         for name, value in asdict(wanted).items()
         if value
     }
-    if "id_number" in shown:
-        shown["id_number"] = "given"
+    for personal in ("id_number", "phone"):
+        if personal in shown:
+            shown[personal] = "given"
     return shown or None
 
 
@@ -169,6 +176,9 @@ def conditions_of(search: Search, *, dialect: str) -> list[Any]:
     if wanted.id_number:
         holder = select(Member.household_id).where(Member.id_number_index == search.id_number_index)
         conditions.append(col(Household.id).in_(holder))
+    if wanted.phone:
+        caller = select(Member.household_id).where(col(Member.phone_index) == search.phone_index)
+        conditions.append(col(Household.id).in_(caller))
     paired = exists().where(col(Pairing.household_id) == col(Household.id))
     if wanted.pairing == PairingState.PAIRED:
         conditions.append(paired)

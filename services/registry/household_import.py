@@ -174,6 +174,7 @@ class HouseholdImport:
             protector.encrypt(member.id_number, ID_NUMBER_FIELD),
             protector.blind_index(member.id_number, ID_NUMBER_FIELD),
             protector.encrypt(member.phone, PHONE_FIELD) if member.phone else None,
+            protector.blind_index(member.phone, PHONE_FIELD) if member.phone else None,
         )
 
     def bank_account(self, account: str) -> dict[str, Any]:

@@ -415,6 +415,7 @@ class HouseholdsService:
         return Member(
             phone_cipher=protector.encrypt(phone, PHONE_FIELD) if phone else None,
             phone_masked=mask_mobile(phone) if phone else "",
+            phone_index=protector.blind_index(phone, PHONE_FIELD) if phone else None,
             id=uuid.uuid4().hex,
             household_id=household_id,
             position=position,

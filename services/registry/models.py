@@ -62,6 +62,8 @@ class Member(SQLModel, table=True):
     id_number_masked: str
     phone_cipher: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     phone_masked: str = ""
+    # The blind index of the phone (kit.protection): found by phone without decrypting any.
+    phone_index: bytes | None = Field(default=None, sa_column=Column(LargeBinary(16), index=True))
     relation: str
     sex: str
     birth_date: date

@@ -19,6 +19,7 @@ class Protected:
     cipher: bytes
     index: bytes
     phone_cipher: bytes | None = None
+    phone_index: bytes | None = None
 
 
 def member_row(household_id: str, position: int, p: Protected) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def member_row(household_id: str, position: int, p: Protected) -> dict[str, Any]
         "birth_date": birth_date_of(number),
         **{name: getattr(p.member, name) for name in EDITABLE if name != "relation"},
         "phone_cipher": p.phone_cipher,
+        "phone_index": p.phone_index,
         "phone_masked": mask_mobile(p.member.phone) if p.member.phone else "",
         **{spec.name: p.member.standard.get(spec.name) for spec in MEMBER_FIELDS},
     }

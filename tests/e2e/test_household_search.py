@@ -286,3 +286,22 @@ def test_an_unknown_sort_or_a_token_of_another_sort_is_refused(api, admin_token)
         reply = api.get("/api/v1/households", admin_token, name_prefix=surname, **params)
         assert reply.status_code == 400, (params, reply.text)
         assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_household_is_found_by_a_members_phone_only_in_scope(api, admin_token) -> None:
+    surname, phone = unique_surname(), f"139{time.time_ns() % 10**8:08d}"
+    head = id_number("19690303")
+    created = new_household(
+        api,
+        admin_token,
+        village=OTHER_COUNTY_VILLAGE,
+        members=[{"name": f"{surname}明", "id_number": head, "relation": "head", "phone": phone}],
+    )
+    assert created.status_code == 201, created.text
+    assert found(api, admin_token, phone=phone) == [created.json()["id"]]
+    assert found(api, admin_token, phone=f"+86 {phone}") == [created.json()["id"]]
+    _, _, officer = api.new_user(admin_token, COUNTY, "info_officer")
+    assert found(api, officer, phone=phone) == []  # another county's: nothing, as if absent
+    refused = api.get("/api/v1/households", admin_token, phone="12345")
+    assert refused.status_code == 400, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")

@@ -228,6 +228,8 @@ def test_imports_and_exports_stay_in_the_callers_territory(api, admin_token) -> 
     assert len(mine) == 2 and all("********" in line[column["证件号码"]] for line in mine)
     assert mine[0][2] == "一般贫困户" and mine[0][column["与户主关系"]] == "户主"
     assert mine[0][column["联系电话"]] == "138****8000" and mine[1][column["联系电话"]] == ""
+    by_phone = api.get("/api/v1/households", admin_token, phone="13800138000", number="IMP-EXP-1")
+    assert [h["number"] for h in by_phone.json()["items"]] == ["IMP-EXP-1"]  # an imported phone
     refused = api.get("/api/v1/exports/households.csv", county, region_code=VILLAGE)
     assert refused.status_code == 404
     assert refused.headers["content-type"] == "application/problem+json"

@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import col, select
 
 from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
@@ -37,6 +38,7 @@ from services.registry.households_service import (
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
 from services.registry.models import Benefit, Household, Member, Pairing
+from services.registry.phone_indexes import index_phones
 from services.registry.statistics_service import StatisticsService
 
 COUNTY_OFFICER = Principal(
@@ -129,6 +131,32 @@ async def test_a_name_prefix_and_an_identity_number_find_households_on_both_data
     assert await numbers(name_prefix="成员4") == []
     assert await numbers(id_number=id_number(33)) == ["S-2"]
     assert await numbers(number="S-1", cause="illness") == ["S-1"]
+
+
+async def test_a_phone_is_found_by_its_blind_index_once_indexed_on_both_databases(
+    service: HouseholdsService,
+) -> None:
+    wanted = household("P-1", "370102001002", 81)
+    head = dataclasses.replace(wanted.members[0], phone="13912345678")
+    created = await service.create(COUNTY_OFFICER, dataclasses.replace(wanted, members=[head]))
+
+    async def by_phone() -> list[str]:
+        found = await service.list_households(
+            COUNTY_OFFICER, region_code="", wanted=HouseholdFilter(phone="139-1234-5678"), limit=9
+        )
+        return [v.household.id for v in found]
+
+    assert await by_phone() == [created.household.id]
+    async with service.c.db.unit_of_work() as session:  # a member from before migration 0013
+        await session.exec(update(Member).values(phone_index=None))
+        stored = (await session.exec(select(Member.phone_cipher))).all()
+    assert await by_phone() == [] and all(b"13912345678" not in (c or b"") for c in stored)
+    assert await index_phones(service.c, batch=1) == 1
+    assert await by_phone() == [created.household.id]
+    assert await index_phones(service.c) == 0
+    async with service.c.db.read_only() as session:
+        indexed = await session.exec(select(Member).where(col(Member.phone_index).is_not(None)))
+        assert len(indexed.all()) == 1
 
 
 async def test_exit_year_and_changed_since_narrow_the_list_on_both_databases(
