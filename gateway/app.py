@@ -18,6 +18,7 @@ from gateway.clients import (
     villages_client,
 )
 from gateway.guard import Guard, RateLimiter
+from gateway.hot_routes import HotRoutesMiddleware, hot_routes
 from gateway.limits import BodyLimitMiddleware
 from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
@@ -156,6 +157,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         telemetry={"operation_spans": False, "metrics": False, "logs": False},
     )
     install_problem_handlers(app)
+    hottest = hot_routes(
+        regions.get_region, households.get_household, among=[regions.router, households.router]
+    )
+    app.add_middleware(HotRoutesMiddleware, routes=hottest)  # added first: innermost
     uploads = dict.fromkeys(imports.UPLOAD_PATHS, settings.max_upload_bytes)
     app.add_middleware(BodyLimitMiddleware, default_bytes=settings.max_body_bytes, by_path=uploads)
     app.add_middleware(RequestIdMiddleware)
