@@ -54,7 +54,7 @@ HOUSEHOLD_FIGURES = ("households_needing_help", "households_without_helper")
 HELPER_FIGURES = ("helpers", "helpers_without_households", "helpers_over_max", "helpers_under_min")
 VILLAGE_FIGURES = ("villages_without_work_team",)
 UNIT_FIGURES = ("units", "units_without_villages")
-NAMES = tuple(f.name for f in fields(CoverageFigures) if f.name != "region_code")
+FIGURES = tuple(f.name for f in fields(CoverageFigures) if f.name != "region_code")
 
 
 def combined(
@@ -63,7 +63,7 @@ def combined(
     """The region's figures (every group) and its children's (the groups whose key is a child's
     significant prefix), from the statements' groups."""
     level = level_of(region_code)
-    totals = dict.fromkeys(NAMES, 0)
+    totals = dict.fromkeys(FIGURES, 0)
     children: dict[str, dict[str, int]] = {}
     for names, groups in grouped:
         for key, figures in groups.items():
@@ -74,7 +74,7 @@ def combined(
             for name, value in zip(names, figures, strict=True):
                 totals[name] += value
                 if is_child:
-                    child = children.setdefault(code, dict.fromkeys(NAMES, 0))
+                    child = children.setdefault(code, dict.fromkeys(FIGURES, 0))
                     child[name] += value
     return Coverage(
         CoverageFigures(region_code, **totals),
