@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from gateway.clients import (
     assistance_client,
+    helping_client,
     identity_client,
     notification_client,
     registry_client,
@@ -30,7 +31,9 @@ from gateway.routes import (
     change_requests,
     clients,
     courses,
+    coverage,
     health,
+    helping_units,
     household_changes,
     household_notices,
     households,
@@ -110,6 +113,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         registry=registry,
         transfer=transfer_client(common.registry_address, settings.transfer_timeout_seconds),
         villages=villages_client(common.registry_address, settings.grpc_timeout_seconds),
+        helping=helping_client(common.registry_address, settings.grpc_timeout_seconds),
         notification=notification_client(
             common.notification_address, settings.grpc_timeout_seconds
         ),
@@ -138,6 +142,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.registry.close()
         await state.transfer.close()
         await state.villages.close()
+        await state.helping.close()
         await state.notification.close()
         await state.assistance.close()
         await state.training.close()
@@ -195,6 +200,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         performance,
         statistics,
         villages,
+        helping_units,
+        coverage,
         public,
         vocabularies,
         household_changes,

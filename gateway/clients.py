@@ -5,7 +5,12 @@ from __future__ import annotations
 from jingzhun.assistance.v1 import assistance_pb2_grpc
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
-from jingzhun.registry.v1 import registry_pb2_grpc, transfer_pb2_grpc, villages_pb2_grpc
+from jingzhun.registry.v1 import (
+    helping_units_pb2_grpc,
+    registry_pb2_grpc,
+    transfer_pb2_grpc,
+    villages_pb2_grpc,
+)
 from jingzhun.training.v1 import training_pb2_grpc
 from kit.grpc_client import ServiceClient
 
@@ -39,6 +44,12 @@ def villages_client(
     address: str, timeout: float
 ) -> ServiceClient[villages_pb2_grpc.RegistryVillageServiceAsyncStub]:
     return ServiceClient(address, villages_pb2_grpc.RegistryVillageServiceStub, timeout)
+
+
+def helping_client(
+    address: str, timeout: float
+) -> ServiceClient[helping_units_pb2_grpc.RegistryHelpingServiceAsyncStub]:
+    return ServiceClient(address, helping_units_pb2_grpc.RegistryHelpingServiceStub, timeout)
 
 
 def assistance_client(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
+    from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
     from jingzhun.registry.v1.villages_pb2_grpc import RegistryVillageServiceAsyncStub
@@ -87,6 +88,10 @@ class Caller:
     @property
     def villages(self) -> "RegistryVillageServiceAsyncStub":
         return self.state.villages.stub
+
+    @property
+    def helping(self) -> "RegistryHelpingServiceAsyncStub":
+        return self.state.helping.stub
 
     @property
     def notification(self) -> "NotificationServiceAsyncStub":

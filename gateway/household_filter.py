@@ -47,6 +47,11 @@ class HouseholdFilterQuery(BaseModel):
         description="yuan per person per year: the net income per person of the household's"
         " latest recorded year is below it (no incomes recorded: no match); 0: any",
     )
+    needing_help: bool = Field(
+        default=False,
+        description="only households helpers must cover: poor (identified or under assistance)"
+        " or under monitoring",
+    )
 
 
 filter_message = to_message(HouseholdFilterQuery, pb.HouseholdFilter)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
+    from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
     from jingzhun.registry.v1.villages_pb2_grpc import RegistryVillageServiceAsyncStub
@@ -31,6 +32,7 @@ class GatewayState:
     registry: ServiceClient[RegistryServiceAsyncStub]
     transfer: ServiceClient[RegistryTransferServiceAsyncStub]
     villages: ServiceClient[RegistryVillageServiceAsyncStub]
+    helping: ServiceClient[RegistryHelpingServiceAsyncStub]
     notification: ServiceClient[NotificationServiceAsyncStub]
     assistance: ServiceClient[AssistanceServiceAsyncStub]
     training: ServiceClient[TrainingServiceAsyncStub]

@@ -10,6 +10,8 @@ import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import (
+    helping_units_pb2,
+    helping_units_pb2_grpc,
     registry_pb2,
     registry_pb2_grpc,
     transfer_pb2,
@@ -28,10 +30,12 @@ from kit.protection import FieldProtector, derive_key
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.registry.api_grpc import RegistryApi
+from services.registry.api_helping import RegistryHelpingApi
 from services.registry.api_transfer import RegistryTransferApi
 from services.registry.api_villages import RegistryVillageApi
 from services.registry.benefits_service import BenefitsService
 from services.registry.components import Components
+from services.registry.coverage_service import CoverageService
 from services.registry.events import (
     ALERT_CONFIRMED,
     DIVISION_CHANGED,
@@ -39,12 +43,14 @@ from services.registry.events import (
     on_division_changed,
 )
 from services.registry.exports import Exports
+from services.registry.helping_units_service import HelpingUnitsService
 from services.registry.household_notices import HouseholdNotices
 from services.registry.households_service import HouseholdsService
 from services.registry.imports_service import ImportsService
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
 from services.registry.members_service import MembersService
+from services.registry.pairing_quotas import load_quotas
 from services.registry.pairings_service import PairingsService
 from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import ReviewsService
@@ -72,7 +78,10 @@ async def run(settings: RegistrySettings, role: Role) -> None:
     identity = ServiceClient(
         common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=10
     )
-    pairings = PairingsService(components, households, identity)
+    quotas = load_quotas()
+    pairings = PairingsService(components, households, identity, quotas)
+    helping_units = HelpingUnitsService(components, identity, quotas)
+    coverage = CoverageService(components, quotas)
     statistics = StatisticsService(components)
     livelihood = LivelihoodService(components, households, load_indicator_sets())
     reviews = ReviewsService(components, households, livelihood.indicators)
@@ -121,10 +130,13 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         transfer_pb2_grpc.add_RegistryTransferServiceServicer_to_server(transfer, server)
         villages_api = RegistryVillageApi(villages, exits, access)
         villages_pb2_grpc.add_RegistryVillageServiceServicer_to_server(villages_api, server)
+        helping_api = RegistryHelpingApi(helping_units, coverage, quotas, access)
+        helping_units_pb2_grpc.add_RegistryHelpingServiceServicer_to_server(helping_api, server)
         return [
             registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
             transfer_pb2.DESCRIPTOR.services_by_name["RegistryTransferService"].full_name,
             villages_pb2.DESCRIPTOR.services_by_name["RegistryVillageService"].full_name,
+            helping_units_pb2.DESCRIPTOR.services_by_name["RegistryHelpingService"].full_name,
         ]
 
     async def stop() -> None:

@@ -62,6 +62,7 @@ class HouseholdFilter:
     exit_year: int = 0
     changed_since: datetime | None = None
     income_below: int = 0  # yuan per person, the latest year's net income; 0: any
+    needing_help: bool = False  # poor (identified or under assistance) or under monitoring
 
 
 NO_FILTER = HouseholdFilter()
@@ -160,6 +161,10 @@ def conditions_of(search: Search, *, dialect: str) -> list[Any]:
         conditions.append(per_capita_below(wanted.income_below))
     if wanted.monitoring_category:
         conditions.append(col(Household.monitoring_category) == wanted.monitoring_category)
+    if wanted.needing_help:
+        poor = (Status.IDENTIFIED.value, Status.UNDER_ASSISTANCE.value)
+        monitored = col(Household.monitoring_category).is_not(None)
+        conditions.append(or_(col(Household.status).in_(poor), monitored))
     if wanted.cause:
         conditions.append(
             or_(

@@ -277,3 +277,41 @@ class VillageHistoryEntry(SQLModel, table=True):
     before: str = Field(default="null", sa_column=Column(Text, nullable=False))
     after: str = Field(default="null", sa_column=Column(Text, nullable=False))
     reason: str = ""
+
+
+class HelpingUnit(SQLModel, table=True):
+    """A helping unit (帮扶单位/后盾单位): a department or an enterprise providing helpers, with
+    its territory."""
+
+    __tablename__ = "helping_units"
+    __table_args__ = (Index("ix_helping_units_region", "region_code", "id"),)
+    id: str = Field(primary_key=True)
+    name: str
+    kind: str
+    region_code: str = Field(sa_column=Column(String(12), nullable=False))
+    created_by: str
+    version: int = 1
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class HelperRecord(SQLModel, table=True):
+    """A helper cadre as the registry knows them, recorded when paired or assigned to a unit:
+    their territory (which sets their quota) and their unit, if any (at most one)."""
+
+    __tablename__ = "helpers"
+    __table_args__ = (Index("ix_helpers_region", "region_code"),)
+    helper_id: str = Field(primary_key=True)
+    name: str
+    region_code: str = Field(sa_column=Column(String(12), nullable=False))
+    unit_id: str | None = Field(default=None, foreign_key="helping_units.id", index=True)
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class UnitVillage(SQLModel, table=True):
+    """A village assigned to a helping unit (单位包村)."""
+
+    __tablename__ = "unit_villages"
+    unit_id: str = Field(foreign_key="helping_units.id", primary_key=True)
+    village_code: str = Field(sa_column=Column(String(12), primary_key=True))
+    assigned_by: str
+    assigned_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

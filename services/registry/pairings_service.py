@@ -15,11 +15,13 @@ from kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kit.grpc_client import ServiceClient
 from kit.principal import Principal
 from kit.territory import is_within
+from services.registry import helping_repository as helping_repo
 from services.registry import repository as repo
 from services.registry.components import Components
 from services.registry.events import SERVICE
 from services.registry.households_service import HouseholdsService
 from services.registry.models import Household, Pairing
+from services.registry.pairing_quotas import QuotaRow, quotas_for
 
 if TYPE_CHECKING:
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
@@ -39,38 +41,71 @@ def record_pairing(
     )
 
 
+async def helper_account(
+    identity: ServiceClient[IdentityServiceAsyncStub], caller: Principal, helper_id: str
+) -> identity_pb2.User:
+    """The helper's account as identity shows it to the caller (out of scope: not found)."""
+    try:
+        return await identity.call(
+            identity.stub.GetUser, identity_pb2.GetUserRequest(id=helper_id), token=caller.token
+        )
+    except NotFound:
+        raise NotFound("helper not found", reason="HELPER_NOT_FOUND") from None
+
+
+async def active_helper(
+    identity: ServiceClient[IdentityServiceAsyncStub], caller: Principal, helper_id: str
+) -> identity_pb2.User:
+    """The account, if it is an active helper cadre's; InvalidArgument otherwise."""
+    helper = await helper_account(identity, caller, helper_id)
+    if "helper" not in helper.roles or helper.disabled:
+        raise InvalidArgument("only an active helper cadre can be paired", reason="NOT_A_HELPER")
+    return helper
+
+
 class PairingsService:
     def __init__(
         self,
         components: Components,
         households: HouseholdsService,
         identity: ServiceClient[IdentityServiceAsyncStub],
+        quotas: list[QuotaRow],
     ) -> None:
         self.c = components
         self.households = households
         self.identity = identity
+        self.quotas = quotas
 
     async def pair(self, caller: Principal, household_id: str, helper_id: str) -> Pairing:
+        """Pair, unless the helper already has the most households their quota allows (the
+        helper's record, locked, makes concurrent pairings of one helper take turns)."""
         household = (await self.households.get(caller, household_id)).household
-        helper = await self._helper(caller, helper_id)
-        if "helper" not in helper.roles or helper.disabled:
-            raise InvalidArgument(
-                "only an active helper cadre can be paired", reason="NOT_A_HELPER"
-            )
+        helper = await active_helper(self.identity, caller, helper_id)
         if not is_within(household.village_code, helper.region_code):
             raise FailedPrecondition(
                 "the helper's territory does not cover this household",
                 reason="OUT_OF_HELPER_TERRITORY",
             )
+        quota = quotas_for(self.quotas, helper.region_code).of_region(helper.region_code)
         async with self.c.db.unit_of_work() as session:
+            now = utcnow()
+            await helping_repo.locked_helper(
+                session, helper_id, helper.name, helper.region_code, now
+            )
             existing = await repo.get_pairing(session, household_id, helper_id)
             if existing is not None:
                 return existing
+            if await helping_repo.paired_count(session, helper_id) >= quota.max_households:
+                raise FailedPrecondition(
+                    f"the helper already has the most households a {quota.level} cadre may"
+                    f" have ({quota.max_households})",
+                    reason="OVER_QUOTA",
+                )
             pairing = Pairing(
                 household_id=household_id,
                 helper_id=helper_id,
                 paired_by=caller.actor_id,
-                paired_at=utcnow(),
+                paired_at=now,
             )
             session.add(pairing)
             repo.record(
@@ -112,17 +147,6 @@ class PairingsService:
         """A helper's pairings of households in the caller's scope: a helper sees their own,
         officers those of helpers in their territory."""
         if helper_id != caller.subject:
-            await self._helper(caller, helper_id)
+            await helper_account(self.identity, caller, helper_id)
         async with self.c.db.read_only() as session:
             return list(await repo.pairings_of(session, caller.scope, helper_id=helper_id))
-
-    async def _helper(self, caller: Principal, helper_id: str) -> identity_pb2.User:
-        """The helper's account as identity shows it to the caller (out of scope: not found)."""
-        try:
-            return await self.identity.call(
-                self.identity.stub.GetUser,
-                identity_pb2.GetUserRequest(id=helper_id),
-                token=caller.token,
-            )
-        except NotFound:
-            raise NotFound("helper not found", reason="HELPER_NOT_FOUND") from None

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from devstack.province import HEADER, write_province
+from services.registry.pairing_quotas import load_quotas, quotas_for
 from tests.load.scenarios.accounts import (
     PASSWORD,
     Accounts,
@@ -152,6 +153,7 @@ def seed(
     seeder = Seeder(api, admin)
 
     # Two helpers per village (more when the villages run out), sharing its households.
+    quotas = load_quotas()
     helper_villages = villages[: max(1, -(-made["helper"] // 2))]
     helpers = []
     for index in range(made["helper"]):
@@ -159,7 +161,8 @@ def seed(
         village = helper_villages[place]
         neighbours = len(range(place, made["helper"], len(helper_villages)))
         share = by_village[village][index // len(helper_villages) :: neighbours]
-        chosen = share or by_village[village][:1]
+        most = quotas_for(quotas, village).of_region(village).max_households  # else a 409
+        chosen = (share or by_village[village][:1])[:most]
         helper = seeder.account(village, "helper")
         for household in chosen:
             seeder.pair(household["id"], helper["user_id"])

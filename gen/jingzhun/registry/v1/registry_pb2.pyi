@@ -940,6 +940,7 @@ class HouseholdFilter(_message.Message):
     CHANGED_SINCE_FIELD_NUMBER: _builtins.int
     INCOME_BELOW_FIELD_NUMBER: _builtins.int
     PHONE_FIELD_NUMBER: _builtins.int
+    NEEDING_HELP_FIELD_NUMBER: _builtins.int
     name_prefix: _builtins.str
     """the head's or any member's name starts with it"""
     id_number: _builtins.str
@@ -963,6 +964,8 @@ class HouseholdFilter(_message.Message):
     """yuan per person per year: the latest recorded year's net income per person is below; 0: any"""
     phone: _builtins.str
     """a member's mobile, exact (blind index)"""
+    needing_help: _builtins.bool
+    """poor (identified or under assistance) or under monitoring: the households helpers must cover"""
     @_builtins.property
     def failing_indicators(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """not compliant with each of these"""
@@ -990,10 +993,11 @@ class HouseholdFilter(_message.Message):
         changed_since: _timestamp_pb2.Timestamp | None = ...,
         income_below: _builtins.int = ...,
         phone: _builtins.str = ...,
+        needing_help: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "cause", b"cause", "changed_since", b"changed_since", "exit_year", b"exit_year", "failing_indicators", b"failing_indicators", "helper_id", b"helper_id", "id_number", b"id_number", "income_below", b"income_below", "main_cause", b"main_cause", "monitoring_category", b"monitoring_category", "name_prefix", b"name_prefix", "number", b"number", "pairing", b"pairing", "phone", b"phone", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "cause", b"cause", "changed_since", b"changed_since", "exit_year", b"exit_year", "failing_indicators", b"failing_indicators", "helper_id", b"helper_id", "id_number", b"id_number", "income_below", b"income_below", "main_cause", b"main_cause", "monitoring_category", b"monitoring_category", "name_prefix", b"name_prefix", "needing_help", b"needing_help", "number", b"number", "pairing", b"pairing", "phone", b"phone", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
