@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from gateway.clients import (
     assistance_client,
+    handbook_client,
     identity_client,
     notification_client,
     registry_client,
@@ -29,6 +30,7 @@ from gateway.routes import (
     change_requests,
     clients,
     courses,
+    handbook,
     health,
     household_changes,
     household_notices,
@@ -113,6 +115,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
             common.notification_address, settings.grpc_timeout_seconds
         ),
         assistance=assistance_client(common.assistance_address, settings.grpc_timeout_seconds),
+        handbook=handbook_client(common.assistance_address, settings.grpc_timeout_seconds),
         training=training_client(common.training_address, settings.grpc_timeout_seconds),
         guard=guard,
         credentials=credentials,
@@ -139,6 +142,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.villages.close()
         await state.notification.close()
         await state.assistance.close()
+        await state.handbook.close()
         await state.training.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
@@ -193,6 +197,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         public,
         vocabularies,
         household_changes,
+        handbook,
     ):
         app.include_router(module.router)
     return app
