@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import Instant, ProtoModel
+from gateway.fields import Day, Instant, ProtoModel
 from gateway.idempotency import respond_once
 from gateway.params import HexId
 from gateway.problems import problem_responses
@@ -39,12 +39,12 @@ class MeasureIn(ProtoModel, proto=pb.AddMeasureRequest):
         min_length=1, max_length=64, description="a kind of the household's menu, or other"
     )
     other_text: str = Field(default="", max_length=200, description="what an other measure is")
-    planned_on: date
+    planned_on: Day
     responsible: str = Field(min_length=1, max_length=100, description="责任人")
 
 
 class ProgressIn(ProtoModel, proto=pb.RecordProgressRequest):
-    on: date = Field(description="the date of the result, not in the future")
+    on: Day = Field(description="the date of the result, not in the future")
     result: str = Field(min_length=1, max_length=2000, description="成效")
     amount_fen: int | None = Field(default=None, ge=0, description="an amount it brought, fen")
     status: Literal["", "in_progress", "done", "dropped"] = Field(
@@ -53,7 +53,7 @@ class ProgressIn(ProtoModel, proto=pb.RecordProgressRequest):
 
 
 class LedgerEntryIn(ProtoModel, proto=pb.AddLedgerEntryRequest):
-    on: date = Field(description="not in the future")
+    on: Day = Field(description="not in the future")
     kind: Literal["income", "spending"]
     source: str = Field(
         min_length=1,

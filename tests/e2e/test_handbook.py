@@ -9,7 +9,7 @@ import itertools
 from datetime import date
 
 from kit.id_numbers import check_character
-from tests.e2e.smsc import eventually
+from tests.e2e.test_audit import audited
 
 COUNTY = "370404000000"  # 峄城区, used by no other test
 VILLAGE = "370404001006"
@@ -210,8 +210,6 @@ def test_the_ledger_totals_feed_the_registry_incomes_of_the_year(api, admin_toke
     year = next(i for i in household["incomes"] if i["year"] == YEAR)
     assert year["by_source"] == figures
 
-    def audited() -> bool:
-        found = api.get("/api/v1/audit", admin_token, target_id=household_id).json()["items"]
-        return "handbook.ledger_applied" in [r["action"] for r in found]
-
-    eventually(audited, what="the audit record of the ledger applied")
+    wanted = {"target_id": household_id, "action": "handbook.ledger_applied"}
+    (record,) = audited(api, admin_token, "the ledger applied", **wanted)
+    assert (record["detail"]["year"], record["detail"]["by_source"]) == (YEAR, figures)
