@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kit.errors import FailedPrecondition, InvalidArgument
+from services.assistance import handbook_rules
 from services.assistance.handbook_rules import (
     check_source,
     load_duties,
@@ -13,6 +14,7 @@ from services.assistance.handbook_rules import (
     next_status,
     registry_incomes,
 )
+from services.registry import net_income
 from services.registry.vocabulary import PovertyCause
 
 
@@ -53,3 +55,8 @@ def test_ledger_sources_and_the_registry_figures_in_yuan_rounded_half_up() -> No
     totals = {"wage": 2000050, "production_expense": 149, "living": 99900}
     assert registry_incomes(totals) == {"wage": 20001, "production_expense": 1}
     assert load_duties()[1]
+
+
+def test_the_ledger_sources_are_the_registry_sources_with_transfer_by_its_items() -> None:
+    mine = {*handbook_rules.INCOME_SOURCES, handbook_rules.EXPENSE, "transfer"}
+    assert mine == set(net_income.INCOME_SOURCES)
