@@ -25,7 +25,6 @@ from services.assistance.events import LOCAL_TIME, SERVICE
 from services.assistance.handbook_rules import (
     OTHER,
     PLANNED,
-    Menu,
     MenuItem,
     check_source,
     load_duties,
@@ -108,6 +107,10 @@ def plan_not_found() -> NotFound:
     return NotFound("plan not found", reason="PLAN_NOT_FOUND")
 
 
+def measure_not_found() -> NotFound:
+    return NotFound("measure not found", reason="MEASURE_NOT_FOUND")
+
+
 def valid_year(year: int) -> int:
     if not 2000 <= year <= 2100:
         raise InvalidArgument(
@@ -149,12 +152,10 @@ def optional_text(value: str, field: str) -> str:
 
 
 class HandbookService:
-    def __init__(
-        self, components: Components, registry: RegistryView, menu: Menu | None = None
-    ) -> None:
+    def __init__(self, components: Components, registry: RegistryView) -> None:
         self.c = components
         self.registry = registry
-        self.menu = menu or load_menu()
+        self.menu = load_menu()
         self.duties = load_duties()
 
     def _today(self) -> date:
@@ -234,20 +235,16 @@ class HandbookService:
         on = valid_day(new.on, self._today())
         result = required_text(new.result, "result", limit=TEXT_LIMIT)
         amount = None if new.amount_fen is None else valid_amount(new.amount_fen, "amount_fen")
-
-        def missing() -> NotFound:
-            return NotFound("measure not found", reason="MEASURE_NOT_FOUND")
-
         async with self.c.db.read_only() as session:
             found = await session.get(Measure, new.measure_id)
             plan = await session.get(Plan, found.plan_id) if found else None
         if plan is None:
-            raise missing()
-        await self._reach(caller, plan.household_id, missing)
+            raise measure_not_found()
+        await self._reach(caller, plan.household_id, measure_not_found)
         async with self.c.db.unit_of_work() as session:
             measure = await repo.measure_for_update(session, new.measure_id)
             if measure is None:
-                raise missing()
+                raise measure_not_found()
             measure.status = next_status(measure.status, new.status)
             session.add(measure)
             session.add(
@@ -345,7 +342,7 @@ class HandbookService:
         try:
             await self.registry.reachable_household(caller, household_id)
         except NotFound as exc:
-            raise missing() from exc
+            raise measure_not_found() from exc
 
     async def _views(self, session: AsyncSession, plans: list[Plan]) -> list[PlanView]:
         measures = await repo.measures_of(session, [p.id for p in plans])
