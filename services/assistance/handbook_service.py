@@ -342,7 +342,7 @@ class HandbookService:
         try:
             await self.registry.reachable_household(caller, household_id)
         except NotFound as exc:
-            raise measure_not_found() from exc
+            raise missing() from exc
 
     async def _views(self, session: AsyncSession, plans: list[Plan]) -> list[PlanView]:
         measures = await repo.measures_of(session, [p.id for p in plans])
