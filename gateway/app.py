@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from gateway.clients import (
     assistance_client,
+    handbook_client,
     helping_client,
     identity_client,
     notification_client,
@@ -32,6 +33,7 @@ from gateway.routes import (
     clients,
     courses,
     coverage,
+    handbook,
     health,
     helping_units,
     household_changes,
@@ -118,6 +120,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
             common.notification_address, settings.grpc_timeout_seconds
         ),
         assistance=assistance_client(common.assistance_address, settings.grpc_timeout_seconds),
+        handbook=handbook_client(common.assistance_address, settings.grpc_timeout_seconds),
         training=training_client(common.training_address, settings.grpc_timeout_seconds),
         guard=guard,
         credentials=credentials,
@@ -145,6 +148,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.helping.close()
         await state.notification.close()
         await state.assistance.close()
+        await state.handbook.close()
         await state.training.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
@@ -205,6 +209,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         public,
         vocabularies,
         household_changes,
+        handbook,
     ):
         app.include_router(module.router)
     return app

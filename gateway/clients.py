@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jingzhun.assistance.v1 import assistance_pb2_grpc
+from jingzhun.assistance.v1 import assistance_pb2_grpc, handbook_pb2_grpc
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
 from jingzhun.registry.v1 import (
@@ -56,6 +56,12 @@ def assistance_client(
     address: str, timeout: float
 ) -> ServiceClient[assistance_pb2_grpc.AssistanceServiceAsyncStub]:
     return ServiceClient(address, assistance_pb2_grpc.AssistanceServiceStub, timeout)
+
+
+def handbook_client(
+    address: str, timeout: float
+) -> ServiceClient[handbook_pb2_grpc.AssistanceHandbookServiceAsyncStub]:
+    return ServiceClient(address, handbook_pb2_grpc.AssistanceHandbookServiceStub, timeout)
 
 
 def training_client(

@@ -15,6 +15,7 @@ from kit.service_auth import ServiceCredentials
 
 if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.assistance.v1.handbook_pb2_grpc import AssistanceHandbookServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
@@ -35,6 +36,7 @@ class GatewayState:
     helping: ServiceClient[RegistryHelpingServiceAsyncStub]
     notification: ServiceClient[NotificationServiceAsyncStub]
     assistance: ServiceClient[AssistanceServiceAsyncStub]
+    handbook: ServiceClient[AssistanceHandbookServiceAsyncStub]
     training: ServiceClient[TrainingServiceAsyncStub]
     guard: Guard
     # Its own client at identity (svc-gateway): the policy, revocations, the public pages.

@@ -1,14 +1,19 @@
 """Composition root of assistance: components, the registry and identity it asks, the needs,
 tasks, visits, alerts, work-team and performance use-cases, the scheduler of deadlines, the
 outbox relay, the consumers of SMS replies, of households at risk (the income rule) and of
-household updates (for performance), the gRPC API and the authorization policy fetched from
-identity."""
+household updates (for performance), the gRPC APIs (the helper's handbook has its own) and the
+authorization policy fetched from identity."""
 
 from __future__ import annotations
 
 import grpc
 
-from jingzhun.assistance.v1 import assistance_pb2, assistance_pb2_grpc
+from jingzhun.assistance.v1 import (
+    assistance_pb2,
+    assistance_pb2_grpc,
+    handbook_pb2,
+    handbook_pb2_grpc,
+)
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
@@ -22,9 +27,11 @@ from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.assistance.alerts_service import AlertsService
 from services.assistance.api_grpc import AssistanceApi
+from services.assistance.api_handbook import AssistanceHandbookApi
 from services.assistance.components import Components
 from services.assistance.domain import Deadlines
 from services.assistance.events import REPLY_RECEIVED
+from services.assistance.handbook_service import HandbookService
 from services.assistance.household_updates import HOUSEHOLD_UPDATED, on_household_updated
 from services.assistance.income_alerts import HOUSEHOLD_AT_RISK, IncomeRule
 from services.assistance.needs_service import NeedsService
@@ -111,7 +118,13 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
             access,
         )
         assistance_pb2_grpc.add_AssistanceServiceServicer_to_server(api, server)
-        return [assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name]
+        handbook_pb2_grpc.add_AssistanceHandbookServiceServicer_to_server(
+            AssistanceHandbookApi(HandbookService(components, view), access), server
+        )
+        return [
+            assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name,
+            handbook_pb2.DESCRIPTOR.services_by_name["AssistanceHandbookService"].full_name,
+        ]
 
     async def stop() -> None:
         await bus.close()

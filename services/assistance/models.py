@@ -1,13 +1,14 @@
 """Assistance's tables: needs and every step of their path (the needs ledger); tasks and
 each cadre's assignment of them; helpers' visits with their geo check-in; return-to-poverty
 alerts and every step of their handling; the village work team's attendance, work logs and
-monthly reports; the household record updates the registry applied (for performance)."""
+monthly reports; the household record updates the registry applied (for performance); the
+helper's handbook: plans, their measures and progress, and the income and spending ledger."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Float, Index, String, Text, text
+from sqlalchemy import BigInteger, Column, DateTime, Float, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -206,3 +207,66 @@ class HouseholdUpdate(SQLModel, table=True):
     actor_id: str  # who applied it: the editor, or the reviewer of a proposal
     proposed_by: str = ""  # the helper whose approved proposal it was
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Plan(SQLModel, table=True):
+    """A household's assistance plan (帮扶计划) of a year: one per household and year."""
+
+    __tablename__ = "handbook_plans"
+    __table_args__ = (
+        Index("ux_handbook_plans_household_year", "household_id", "year", unique=True),
+        Index("ix_handbook_plans_village", "village_code"),
+    )
+    id: str = Field(primary_key=True)
+    household_id: str
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    year: int
+    goals: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: str
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Measure(SQLModel, table=True):
+    """A measure of a plan (帮扶措施), of a kind from the menu or "other" with its own text."""
+
+    __tablename__ = "handbook_measures"
+    id: str = Field(primary_key=True)
+    plan_id: str = Field(index=True)
+    kind: str
+    label: str
+    planned_on: str = Field(sa_column=Column(String(10), nullable=False))  # YYYY-MM-DD
+    responsible: str
+    status: str  # planned | in_progress | done | dropped
+    created_by: str
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class MeasureProgress(SQLModel, table=True):
+    """A dated result of a measure (措施与成效), with the measure's status after it."""
+
+    __tablename__ = "handbook_progress"
+    id: str = Field(primary_key=True)
+    measure_id: str = Field(index=True)
+    on: str = Field(sa_column=Column(String(10), nullable=False))  # YYYY-MM-DD
+    result: str = Field(sa_column=Column(Text, nullable=False))
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger))
+    status: str
+    recorded_by: str
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class LedgerEntry(SQLModel, table=True):
+    """A dated income or spending of a household (收支登记), in fen."""
+
+    __tablename__ = "handbook_ledger"
+    __table_args__ = (Index("ix_handbook_ledger_household_on", "household_id", "on"),)
+    id: str = Field(primary_key=True)
+    household_id: str
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    on: str = Field(sa_column=Column(String(10), nullable=False))  # YYYY-MM-DD
+    kind: str  # income | spending
+    source: str
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    recorded_by: str
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

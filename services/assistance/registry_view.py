@@ -1,7 +1,7 @@
 """What assistance needs from the registry and identity, asked over gRPC with the caller's own
 token (so their scope applies there too): a household, whether the caller is paired with it,
-the caller's scope with a helper's paired households, a region's name, and the cadres a task
-goes to."""
+the caller's scope with a helper's paired households, a region's name, the cadres a task
+goes to, a helper's pairings, and a year's incomes set in the registry."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class HouseholdRef:
     village_name: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    causes: tuple[str, ...] = ()  # its poverty causes, the main one first
 
 
 class RegistryView:
@@ -72,6 +73,7 @@ class RegistryView:
             village_name=village_name,
             latitude=found.latitude if found.HasField("latitude") else None,
             longitude=found.longitude if found.HasField("longitude") else None,
+            causes=tuple(c for c in (found.main_cause, *found.secondary_causes) if c),
         )
 
     async def paired_household(
@@ -138,3 +140,38 @@ class RegistryView:
             if not reply.next_page_token:
                 return found
             page_token = reply.next_page_token
+
+    async def reachable_household(self, caller: Principal, household_id: str) -> HouseholdRef:
+        """The household for a helper paired with it, or for an officer in whose territory it
+        lies; otherwise not found."""
+        if caller.scope.is_paired_only:
+            return await self.paired_household(caller, household_id)
+        return await self.household(caller, household_id)
+
+    async def households_of_helper(self, caller: Principal, helper_id: str) -> list[str]:
+        """The ids of the households paired with a helper: the caller themselves, or a helper
+        of the caller's territory (another: NotFound)."""
+        if helper_id != caller.subject:
+            if caller.scope.is_paired_only:
+                raise NotFound("user not found", reason="USER_NOT_FOUND")
+            await self.cadres(caller, [helper_id], "", "")
+        reply = await self.registry.call(
+            self.registry.stub.ListPairings,
+            registry_pb2.ListPairingsRequest(helper_id=helper_id),
+            token=caller.token,
+        )
+        return sorted({p.household_id for p in reply.pairings})
+
+    async def set_incomes(
+        self, caller: Principal, household_id: str, year: int, by_source: dict[str, int]
+    ) -> dict[str, int]:
+        """The registry's incomes of a year replaced (its checks and history apply): the
+        figures it now holds for that year."""
+        found = await self.registry.call(
+            self.registry.stub.SetIncomes,
+            registry_pb2.SetIncomesRequest(
+                household_id=household_id, year=year, by_source=by_source
+            ),
+            token=caller.token,
+        )
+        return next((dict(i.by_source) for i in found.incomes if i.year == year), {})

@@ -89,6 +89,11 @@ class FakeRegistry:
             raise NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
         return found
 
+    async def reachable_household(self, caller: Principal, household_id: str) -> HouseholdRef:
+        if caller.scope.is_paired_only:
+            return await self.paired_household(caller, household_id)
+        return await self.household(caller, household_id)
+
     async def scope(self, caller: Principal, region_code: str = "") -> Scope:
         scope = caller.scope.within(region_code)
         paired = frozenset(h for h, helper in self.pairings if helper == caller.subject)
