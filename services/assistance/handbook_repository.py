@@ -25,7 +25,7 @@ async def plans_of(session: AsyncSession, household_ids: Sequence[str], year: in
 async def measures_of(
     session: AsyncSession, plan_ids: Sequence[str]
 ) -> dict[str, list[tuple[Measure, list[MeasureProgress]]]]:
-    """Each plan's measures, oldest first, each with its progress, oldest first."""
+    """Each plan's measures, oldest first, each with its progress in date order."""
     measures = (
         await session.exec(
             select(Measure)
@@ -47,7 +47,9 @@ async def progress_of(
         await session.exec(
             select(MeasureProgress)
             .where(col(MeasureProgress.measure_id).in_(measure_ids))
-            .order_by(col(MeasureProgress.recorded_at), col(MeasureProgress.id))
+            .order_by(
+                col(MeasureProgress.on), col(MeasureProgress.recorded_at), col(MeasureProgress.id)
+            )
         )
     ).all()
     found: dict[str, list[MeasureProgress]] = defaultdict(list)
