@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from gateway.clients import (
     assistance_client,
+    attachments_client,
     identity_client,
     notification_client,
     registry_client,
@@ -23,6 +24,7 @@ from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.routes import (
     alerts,
+    attachments,
     audit,
     auth,
     benefits,
@@ -117,6 +119,9 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         guard=guard,
         credentials=credentials,
         limiter=limiter,
+        attachments=attachments_client(
+            common.assistance_address, settings.transfer_timeout_seconds
+        ),
     )
 
 
@@ -140,6 +145,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.notification.close()
         await state.assistance.close()
         await state.training.close()
+        await state.attachments.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -157,7 +163,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     uploads = dict.fromkeys(imports.UPLOAD_PATHS, settings.max_upload_bytes)
-    app.add_middleware(BodyLimitMiddleware, default_bytes=settings.max_body_bytes, by_path=uploads)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_bytes=settings.max_body_bytes,
+        by_path=uploads,
+        by_pattern=[(attachments.UPLOAD_PATH, settings.max_attachment_bytes)],
+    )
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HttpMetricsMiddleware)  # added last: outermost, it times the others too
     for module in (
@@ -193,6 +204,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         public,
         vocabularies,
         household_changes,
+        attachments,
     ):
         app.include_router(module.router)
     return app

@@ -18,6 +18,7 @@ from kit.principal import Principal
 
 if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.assistance.v1.attachments_pb2_grpc import AssistanceAttachmentServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
@@ -95,6 +96,10 @@ class Caller:
     @property
     def assistance(self) -> "AssistanceServiceAsyncStub":
         return self.state.assistance.stub
+
+    @property
+    def attachments(self) -> "AssistanceAttachmentServiceAsyncStub":
+        return self.state.attachments.stub
 
     @property
     def training(self) -> "TrainingServiceAsyncStub":

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import grpc
 
-from jingzhun.assistance.v1 import assistance_pb2, assistance_pb2_grpc
+from jingzhun.assistance.v1 import (
+    assistance_pb2,
+    assistance_pb2_grpc,
+    attachments_pb2,
+    attachments_pb2_grpc,
+)
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
@@ -21,7 +26,9 @@ from kit.policy import fetch_policy_when_ready
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.assistance.alerts_service import AlertsService
+from services.assistance.api_attachments import AttachmentsApi
 from services.assistance.api_grpc import AssistanceApi
+from services.assistance.attachments_service import AttachmentsService
 from services.assistance.components import Components
 from services.assistance.domain import Deadlines
 from services.assistance.events import REPLY_RECEIVED
@@ -62,6 +69,12 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
     tasks = TasksService(components, view)
     visits = VisitsService(components, view)
     alerts = AlertsService(components, view)
+    attachments = AttachmentsService(
+        components,
+        view,
+        settings.open_object_store(settings.service_name),
+        settings.attachment_exif_max_hours,
+    )
     scheduler = Scheduler(
         components,
         needs,
@@ -111,7 +124,13 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
             access,
         )
         assistance_pb2_grpc.add_AssistanceServiceServicer_to_server(api, server)
-        return [assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name]
+        attachments_pb2_grpc.add_AssistanceAttachmentServiceServicer_to_server(
+            AttachmentsApi(attachments, access), server
+        )
+        return [
+            assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name,
+            attachments_pb2.DESCRIPTOR.services_by_name["AssistanceAttachmentService"].full_name,
+        ]
 
     async def stop() -> None:
         await bus.close()
