@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit import audit
+from kit.clock import aware
 from kit.errors import FieldViolation, InvalidArgument, NotFound
 from kit.object_store import ObjectStore
 from kit.principal import Principal
@@ -59,7 +60,7 @@ async def _visit(session: AsyncSession, visit_id: str) -> Subject | None:
     if visit is None:
         return None
     point = (visit.latitude, visit.longitude)
-    return Subject(visit.household_id, visit.village_code, point, visit.visited_at)
+    return Subject(visit.household_id, visit.village_code, point, aware(visit.visited_at))
 
 
 async def _work_log(session: AsyncSession, log_id: str) -> Subject | None:
