@@ -10,6 +10,7 @@ from pathlib import Path
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+from pydantic_settings import SettingsConfigDict
 
 from devstack.processes import free_port
 from kit.errors import InvalidArgument, NotFound
@@ -56,6 +57,10 @@ def s3_store(endpoint: str, prefix: str = "assistance/") -> S3ObjectStore:
     )
 
 
+def files_under(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
 @pytest.fixture(params=["local", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     if request.param == "local":
@@ -96,8 +101,7 @@ async def test_a_key_that_could_reach_outside_the_store_is_refused(
 async def test_the_local_store_keeps_its_files_inside_its_folder(tmp_path: Path) -> None:
     store = LocalObjectStore(tmp_path / "objects")
     await store.put("attachments/b2/thumbnail.jpg", b"small", "image/jpeg")
-    files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert files == [tmp_path / "objects" / "attachments" / "b2" / "thumbnail.jpg"]
+    assert files_under(tmp_path) == [tmp_path / "objects" / "attachments" / "b2" / "thumbnail.jpg"]
 
 
 async def test_the_s3_store_is_chosen_by_settings_and_keeps_keys_under_its_prefix(
@@ -111,7 +115,7 @@ async def test_the_s3_store_is_chosen_by_settings_and_keeps_keys_under_its_prefi
     monkeypatch.setenv("X_S3_PREFIX", "configured/")
 
     class Settings(StoresObjects):
-        model_config = {"env_prefix": "X_"}
+        model_config = SettingsConfigDict(env_prefix="X_")
 
     store = Settings().open_object_store("x")
     assert isinstance(store, S3ObjectStore)
@@ -131,7 +135,7 @@ def test_the_s3_store_needs_a_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("Y_OBJECT_STORE", "s3")
 
     class Settings(StoresObjects):
-        model_config = {"env_prefix": "Y_"}
+        model_config = SettingsConfigDict(env_prefix="Y_")
 
     with pytest.raises(ValueError, match="Y_S3_BUCKET"):
         Settings()
