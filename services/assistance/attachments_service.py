@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit import audit
 from kit.clock import aware
-from kit.errors import FieldViolation, InvalidArgument, NotFound
+from kit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from kit.object_store import ObjectStore
 from kit.principal import Principal
 from kit.scope import Scope
@@ -168,6 +168,13 @@ class AttachmentsService:
 
     async def upload(self, caller: Principal, upload: Upload) -> Attachment:
         subject = await self._subject(caller, upload.subject_kind, upload.subject_id)
+        async with self.c.db.read_only() as session:
+            count = await repo.count_of_subject(session, upload.subject_kind, upload.subject_id)
+        if count >= repo.SUBJECT_LIMIT:
+            raise FailedPrecondition(
+                f"a {upload.subject_kind} has at most {repo.SUBJECT_LIMIT} attachments",
+                reason="TOO_MANY_ATTACHMENTS",
+            )
         data, kind = await read_limited(upload.chunks)
         attachment_id = uuid.uuid4().hex
         attachment = Attachment(
