@@ -25,7 +25,9 @@ from services.assistance.attachments_service import Subject, exif_flags
 
 def image_bytes(fmt: str, exif: Image.Exif | None = None) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 10, 10)).save(out, fmt, **({"exif": exif} if exif is not None else {}))
+    Image.new("RGB", (64, 48), (200, 10, 10)).save(
+        out, fmt, **({"exif": exif} if exif is not None else {})
+    )
     return out.getvalue()
 
 
