@@ -117,6 +117,9 @@ class LocalPlatform:
             "NOTIFICATION_PROVIDER": "smpp",
             "NOTIFICATION_SMPP_HOST": "127.0.0.1",
             "NOTIFICATION_SMPP_PORT": str(self.smsc_port),
+            "ASSISTANCE_OBJECT_STORE_FOLDER": str(
+                c.var_dir.resolve() / "data" / "assistance-objects"
+            ),
         }
         for process in PLATFORM_CLIENTS:
             env[secret_env(process)] = ensure_secret(c.client_secret(process))

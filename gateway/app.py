@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from gateway.clients import (
     assistance_client,
+    attachments_client,
     handbook_client,
     helping_client,
     identity_client,
@@ -26,6 +27,7 @@ from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.routes import (
     alerts,
+    attachments,
     audit,
     auth,
     benefits,
@@ -125,6 +127,9 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         guard=guard,
         credentials=credentials,
         limiter=limiter,
+        attachments=attachments_client(
+            common.assistance_address, settings.transfer_timeout_seconds
+        ),
     )
 
 
@@ -150,6 +155,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.assistance.close()
         await state.handbook.close()
         await state.training.close()
+        await state.attachments.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -171,7 +177,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.add_middleware(HotRoutesMiddleware, routes=hottest)  # added first: innermost
     uploads = dict.fromkeys(imports.UPLOAD_PATHS, settings.max_upload_bytes)
-    app.add_middleware(BodyLimitMiddleware, default_bytes=settings.max_body_bytes, by_path=uploads)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_bytes=settings.max_body_bytes,
+        by_path=uploads,
+        by_pattern=[(attachments.UPLOAD_PATH, settings.max_attachment_bytes)],
+    )
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HttpMetricsMiddleware)  # added last: outermost, it times the others too
     for module in (
@@ -210,6 +221,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         vocabularies,
         household_changes,
         handbook,
+        attachments,
     ):
         app.include_router(module.router)
     return app

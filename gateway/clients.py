@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jingzhun.assistance.v1 import assistance_pb2_grpc, handbook_pb2_grpc
+from jingzhun.assistance.v1 import assistance_pb2_grpc, attachments_pb2_grpc, handbook_pb2_grpc
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
 from jingzhun.registry.v1 import (
@@ -62,6 +62,13 @@ def handbook_client(
     address: str, timeout: float
 ) -> ServiceClient[handbook_pb2_grpc.AssistanceHandbookServiceAsyncStub]:
     return ServiceClient(address, handbook_pb2_grpc.AssistanceHandbookServiceStub, timeout)
+
+
+def attachments_client(
+    address: str, timeout: float
+) -> ServiceClient[attachments_pb2_grpc.AssistanceAttachmentServiceAsyncStub]:
+    """Assistance's attachments: files up to 30 MB each way, their own deadline."""
+    return ServiceClient(address, attachments_pb2_grpc.AssistanceAttachmentServiceStub, timeout)
 
 
 def training_client(

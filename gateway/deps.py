@@ -18,6 +18,7 @@ from kit.principal import Principal
 
 if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.assistance.v1.attachments_pb2_grpc import AssistanceAttachmentServiceAsyncStub
     from jingzhun.assistance.v1.handbook_pb2_grpc import AssistanceHandbookServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
@@ -105,6 +106,10 @@ class Caller:
     @property
     def handbook(self) -> "AssistanceHandbookServiceAsyncStub":
         return self.state.handbook.stub
+
+    @property
+    def attachments(self) -> "AssistanceAttachmentServiceAsyncStub":
+        return self.state.attachments.stub
 
     @property
     def training(self) -> "TrainingServiceAsyncStub":

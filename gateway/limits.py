@@ -5,6 +5,9 @@ through its body parsing), answered as a 413 problem."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,16 +19,31 @@ def too_large(limit: int) -> HTTPException:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, default_bytes: int, by_path: dict[str, int]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        default_bytes: int,
+        by_path: dict[str, int],
+        by_pattern: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
         self.app = app
         self.default_bytes = default_bytes
         self.by_path = by_path
+        self.by_pattern = by_pattern
+
+    def limit_of(self, path: str) -> int:
+        """The path's own limit, a pattern's (paths with ids in them), or the default."""
+        if path in self.by_path:
+            return self.by_path[path]
+        return next(
+            (n for pattern, n in self.by_pattern if pattern.match(path)), self.default_bytes
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.by_path.get(scope["path"], self.default_bytes)
+        limit = self.limit_of(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length", b"")
         received = 0
 

@@ -32,6 +32,8 @@ class GatewaySettings(CallsIdentity):
     # larger ones are a 413 before they are parsed.
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Attachments: the largest file assistance keeps (a 30 MB video) and its multipart envelope.
+    max_attachment_bytes: int = 31 * 1024 * 1024
     # The address the public reaches the gateway at: the QR codes on doors point there.
     public_base_url: str = "http://127.0.0.1:8080"
     common: CommonSettings = Field(default_factory=CommonSettings)

@@ -15,6 +15,7 @@ from kit.service_auth import ServiceCredentials
 
 if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.assistance.v1.attachments_pb2_grpc import AssistanceAttachmentServiceAsyncStub
     from jingzhun.assistance.v1.handbook_pb2_grpc import AssistanceHandbookServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
@@ -42,4 +43,5 @@ class GatewayState:
     # Its own client at identity (svc-gateway): the policy, revocations, the public pages.
     credentials: ServiceCredentials
     limiter: RateLimiter
+    attachments: ServiceClient[AssistanceAttachmentServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers

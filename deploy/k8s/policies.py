@@ -1,5 +1,6 @@
 """NetworkPolicies: deny by default; each pod admits only its real callers and reaches only its
-database, the broker, the cache, the collector and, for notification's workers, the SMSC."""
+database, the broker, the cache, the collector and, for notification's workers, the SMSC; an
+API that keeps files, the object store."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from topology import (
     INGRESS_NAMESPACE,
     METRICS_PORT,
     MONITORING_NAMESPACE,
+    OBJECT_STORE_CIDR,
+    OBJECT_STORE_PORT,
     SMSC_CIDR,
     SMSC_PORT,
     Service,
@@ -52,6 +55,10 @@ COLLECTOR = infra({NAME: "otel-collector"}, 4317)
 NATS = infra({NAME: "nats"}, 4222)
 REDIS = infra({NAME: "redis"}, 6379)
 SMSC: Obj = {"to": [{"ipBlock": {"cidr": SMSC_CIDR}}], "ports": tcp(SMSC_PORT)}
+OBJECT_STORE: Obj = {
+    "to": [{"ipBlock": {"cidr": OBJECT_STORE_CIDR}}],
+    "ports": tcp(OBJECT_STORE_PORT),
+}
 SCRAPE: Obj = {"from": [namespace(MONITORING_NAMESPACE)], "ports": tcp(METRICS_PORT)}
 
 
@@ -94,6 +101,8 @@ def api_policy(service: Service, services: dict[str, Service]) -> Obj:
     egress = [DNS, COLLECTOR, NATS, pooler(service.name), *callees(service.name, services)]
     if service.uses_redis:
         egress.append(REDIS)
+    if service.stores_objects:
+        egress.append(OBJECT_STORE)
     return policy(
         f"{service.name}-api", {NAME: service.name, COMPONENT: "api"}, [callers, SCRAPE], egress
     )

@@ -17,6 +17,9 @@ from topology import (
     METRICS_PORT,
     NAMESPACE,
     NATS_MONITORING,
+    OBJECT_STORE_BUCKET,
+    OBJECT_STORE_REGION,
+    OBJECT_STORE_URL,
     PRIVATE_KEY,
     PROMETHEUS,
     PUBLIC_KEY,
@@ -72,6 +75,12 @@ def config(addresses: dict[str, str], public_url: str) -> Obj:
         data[f"JZ_{s.env_prefix}_ADDRESS"] = addresses.get(s.name, f"{s.name}:{s.port}")
         data[f"{s.env_prefix}_GRPC_HOST"] = "0.0.0.0"
         data[f"{s.env_prefix}_GRPC_PORT"] = str(s.port)
+        if s.stores_objects:
+            data[f"{s.env_prefix}_OBJECT_STORE"] = "s3"
+            data[f"{s.env_prefix}_S3_ENDPOINT_URL"] = OBJECT_STORE_URL
+            data[f"{s.env_prefix}_S3_BUCKET"] = OBJECT_STORE_BUCKET
+            data[f"{s.env_prefix}_S3_REGION"] = OBJECT_STORE_REGION
+            data[f"{s.env_prefix}_S3_PREFIX"] = f"{s.name}/"
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",

@@ -30,6 +30,16 @@ MONITORING_NAMESPACE = "monitoring"
 # this placeholder (documentation range), replaced by the operator's overlay (docs/operations.md).
 SMSC_CIDR = "198.51.100.0/24"
 SMSC_PORT = 2775
+# The province cloud's S3-compatible object store keeps the services' files (assistance's
+# attachments): its endpoint and bucket in the config, each service's keys under a prefix of
+# its own; its access keys in `<service>-secrets`; its network this placeholder (documentation
+# range), replaced by the operator's overlay like the SMSC's.
+OBJECT_STORE_URL = f"https://oss.{DOMAIN}"
+OBJECT_STORE_BUCKET = "jingzhun-files"
+OBJECT_STORE_REGION = "cn-north-1"
+OBJECT_STORE_CIDR = "203.0.113.0/24"
+OBJECT_STORE_PORT = 443
+OBJECT_STORE_SECRETS = ("s3-access-key-id", "s3-secret-access-key")
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class Service:
     uses_redis: bool = False
     # Prometheus gauges whose sum is a backlog the worker drains (KEDA's prometheus scaler).
     backlogs: tuple[tuple[str, int], ...] = ()
+    stores_objects: bool = False  # keeps files in the object store (its API reaches it)
 
     @property
     def env_prefix(self) -> str:
@@ -108,7 +119,7 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "assistance",
         50053,
-        ("database-url", "identity-secret"),
+        ("database-url", "identity-secret", *OBJECT_STORE_SECRETS),
         Size("500m", "512Mi"),
         (2, 45),
         consumers=(
@@ -119,6 +130,7 @@ SERVICES: tuple[Service, ...] = (
         worker=True,
         worker_ceiling=6,
         backlogs=(outbox("assistance"),),
+        stores_objects=True,
     ),
     Service(
         "training",

@@ -11,6 +11,8 @@ import grpc
 from jingzhun.assistance.v1 import (
     assistance_pb2,
     assistance_pb2_grpc,
+    attachments_pb2,
+    attachments_pb2_grpc,
     handbook_pb2,
     handbook_pb2_grpc,
 )
@@ -26,8 +28,10 @@ from kit.policy import fetch_policy_when_ready
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.assistance.alerts_service import AlertsService
+from services.assistance.api_attachments import AttachmentsApi
 from services.assistance.api_grpc import AssistanceApi
 from services.assistance.api_handbook import AssistanceHandbookApi
+from services.assistance.attachments_service import AttachmentsService
 from services.assistance.components import Components
 from services.assistance.domain import Deadlines
 from services.assistance.events import REPLY_RECEIVED
@@ -69,6 +73,12 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
     tasks = TasksService(components, view)
     visits = VisitsService(components, view)
     alerts = AlertsService(components, view)
+    attachments = AttachmentsService(
+        components,
+        view,
+        settings.open_object_store(settings.service_name),
+        settings.attachment_exif_max_hours,
+    )
     scheduler = Scheduler(
         components,
         needs,
@@ -121,9 +131,13 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
         handbook_pb2_grpc.add_AssistanceHandbookServiceServicer_to_server(
             AssistanceHandbookApi(HandbookService(components, view), access), server
         )
+        attachments_pb2_grpc.add_AssistanceAttachmentServiceServicer_to_server(
+            AttachmentsApi(attachments, access), server
+        )
         return [
             assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name,
             handbook_pb2.DESCRIPTOR.services_by_name["AssistanceHandbookService"].full_name,
+            attachments_pb2.DESCRIPTOR.services_by_name["AssistanceAttachmentService"].full_name,
         ]
 
     async def stop() -> None:

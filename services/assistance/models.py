@@ -270,3 +270,33 @@ class LedgerEntry(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     recorded_by: str
     recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Attachment(SQLModel, table=True):
+    """A photo, small video or document on a visit, work log, need or alert (附件): its bytes
+    in the object store under `object_key` (a JPEG thumbnail under `thumbnail_key`), the
+    content type found by sniffing, its sha256, and a photo's EXIF place and time with flags
+    (no_exif, exif_far, exif_time_off) against the subject's check-in."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_subject", "subject_kind", "subject_id", "created_at"),)
+    id: str = Field(primary_key=True)
+    subject_kind: str = Field(sa_column=Column(String(16), nullable=False))
+    subject_id: str
+    household_id: str = ""  # "" for a work log
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    file_name: str
+    content_type: str
+    declared_type: str = ""
+    kind: str  # image | video | document
+    size_bytes: int
+    sha256: str = Field(sa_column=Column(String(64), nullable=False))
+    object_key: str
+    thumbnail_key: str = ""
+    exif_latitude: float | None = Field(default=None, sa_column=Column(Float))
+    exif_longitude: float | None = Field(default=None, sa_column=Column(Float))
+    exif_taken_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    exif_distance_m: float | None = Field(default=None, sa_column=Column(Float))
+    flags: str = ""  # comma-separated
+    uploaded_by: str
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -1,16 +1,18 @@
 """Assistance's settings (env prefix `ASSISTANCE_`): how long each level has to act on a need
 (urgent ones less), who owns needs at a level, how far from a household a visit's check-in may
-be, how long the town has to verify an alert, and how often the scheduler looks."""
+be, how long the town has to verify an alert, where attachments are kept (kit.object_store)
+and how far from a visit's time a photo may be taken, and how often the scheduler looks."""
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from kit.object_store import StoresObjects
 from kit.settings import CallsIdentity, ServiceSettings
 
 LEVELS = ("village", "town", "county", "city", "province")
 
 
-class AssistanceSettings(ServiceSettings, CallsIdentity):
+class AssistanceSettings(ServiceSettings, CallsIdentity, StoresObjects):
     model_config = SettingsConfigDict(env_prefix="ASSISTANCE_", extra="ignore")
 
     service_name: str = "assistance"
@@ -41,6 +43,9 @@ class AssistanceSettings(ServiceSettings, CallsIdentity):
     alert_verify_hours: float = Field(default=72.0, gt=0)
     # A visit's check-in farther than this from the household's registered location is flagged.
     visit_max_distance_m: float = Field(default=500.0, gt=0)
+    # A photo attached to a visit taken (by its EXIF) further than this from the check-in time
+    # is flagged exif_time_off.
+    attachment_exif_max_hours: float = Field(default=6.0, gt=0)
     scheduler_interval_seconds: float = 30.0
     scheduler_batch: int = 100
 

@@ -45,6 +45,8 @@ async def fill_secrets(
             "encryption-secret": secrets.token_hex(16),
             "index-secret": secrets.token_hex(16),
             "identity-secret": secrets.token_hex(16),
+            "s3-access-key-id": "smoke",
+            "s3-secret-access-key": secrets.token_hex(16),
         }
     values["gateway-secrets"] = {"identity-secret": secrets.token_hex(16)}
     private, public = keypair

@@ -24,6 +24,7 @@ MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
     "jingzhun.registry.v1.villages_pb2",
     "jingzhun.registry.v1.helping_units_pb2",
     "jingzhun.assistance.v1.handbook_pb2",
+    "jingzhun.assistance.v1.attachments_pb2",
 ]
 
 
