@@ -13,6 +13,7 @@ from gateway.clients import (
     identity_client,
     notification_client,
     registry_client,
+    spot_checks_client,
     training_client,
     transfer_client,
     villages_client,
@@ -46,6 +47,7 @@ from gateway.routes import (
     performance,
     public,
     regions,
+    spot_checks,
     statistics,
     tasks,
     trainees,
@@ -117,6 +119,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         guard=guard,
         credentials=credentials,
         limiter=limiter,
+        spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -140,6 +143,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.notification.close()
         await state.assistance.close()
         await state.training.close()
+        await state.spot_checks.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -193,6 +197,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         public,
         vocabularies,
         household_changes,
+        spot_checks,
     ):
         app.include_router(module.router)
     return app

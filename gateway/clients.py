@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jingzhun.assistance.v1 import assistance_pb2_grpc
+from jingzhun.assistance.v1 import assistance_pb2_grpc, spot_checks_pb2_grpc
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc, transfer_pb2_grpc, villages_pb2_grpc
@@ -51,3 +51,9 @@ def training_client(
     address: str, timeout: float
 ) -> ServiceClient[training_pb2_grpc.TrainingServiceAsyncStub]:
     return ServiceClient(address, training_pb2_grpc.TrainingServiceStub, timeout)
+
+
+def spot_checks_client(
+    address: str, timeout: float
+) -> ServiceClient[spot_checks_pb2_grpc.AssistanceSpotCheckServiceAsyncStub]:
+    return ServiceClient(address, spot_checks_pb2_grpc.AssistanceSpotCheckServiceStub, timeout)

@@ -18,6 +18,7 @@ from kit.principal import Principal
 
 if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.assistance.v1.spot_checks_pb2_grpc import AssistanceSpotCheckServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
@@ -99,6 +100,10 @@ class Caller:
     @property
     def training(self) -> "TrainingServiceAsyncStub":
         return self.state.training.stub
+
+    @property
+    def spot_checks(self) -> "AssistanceSpotCheckServiceAsyncStub":
+        return self.state.spot_checks.stub
 
 
 async def authenticate(request: Request, token: str | None) -> Caller:

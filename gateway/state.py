@@ -15,6 +15,7 @@ from kit.service_auth import ServiceCredentials
 
 if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
+    from jingzhun.assistance.v1.spot_checks_pb2_grpc import AssistanceSpotCheckServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
@@ -38,4 +39,5 @@ class GatewayState:
     # Its own client at identity (svc-gateway): the policy, revocations, the public pages.
     credentials: ServiceCredentials
     limiter: RateLimiter
+    spot_checks: ServiceClient[AssistanceSpotCheckServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers

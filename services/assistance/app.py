@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import grpc
 
-from jingzhun.assistance.v1 import assistance_pb2, assistance_pb2_grpc
+from jingzhun.assistance.v1 import (
+    assistance_pb2,
+    assistance_pb2_grpc,
+    spot_checks_pb2,
+    spot_checks_pb2_grpc,
+)
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
@@ -22,6 +27,7 @@ from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.assistance.alerts_service import AlertsService
 from services.assistance.api_grpc import AssistanceApi
+from services.assistance.api_spot_checks import SpotCheckApi
 from services.assistance.components import Components
 from services.assistance.domain import Deadlines
 from services.assistance.events import REPLY_RECEIVED
@@ -33,6 +39,7 @@ from services.assistance.registry_view import RegistryView
 from services.assistance.replies import ReplyHandler
 from services.assistance.scheduler import Scheduler
 from services.assistance.settings import AssistanceSettings
+from services.assistance.spot_checks_service import SpotChecksService
 from services.assistance.tasks_service import TasksService
 from services.assistance.visits_service import VisitsService
 from services.assistance.work_team_service import WorkTeamService
@@ -111,7 +118,13 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
             access,
         )
         assistance_pb2_grpc.add_AssistanceServiceServicer_to_server(api, server)
-        return [assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name]
+        spot_checks_pb2_grpc.add_AssistanceSpotCheckServiceServicer_to_server(
+            SpotCheckApi(SpotChecksService(components, view, tasks), access), server
+        )
+        return [
+            assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name,
+            spot_checks_pb2.DESCRIPTOR.services_by_name["AssistanceSpotCheckService"].full_name,
+        ]
 
     async def stop() -> None:
         await bus.close()

@@ -37,6 +37,18 @@ class HouseholdRef:
     village_name: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    status: str = ""
+
+    @classmethod
+    def of(cls, found: registry_pb2.Household, village_name: str = "") -> HouseholdRef:
+        return cls(
+            id=found.id,
+            village_code=found.village_code,
+            village_name=village_name,
+            latitude=found.latitude if found.HasField("latitude") else None,
+            longitude=found.longitude if found.HasField("longitude") else None,
+            status=found.status,
+        )
 
 
 class RegistryView:
@@ -53,26 +65,42 @@ class RegistryView:
     ) -> HouseholdRef:
         """The household as the caller may see it (out of their scope: NotFound); with
         `named`, its village's name too (one more call, for the texts that quote it)."""
-        found = await self.registry.call(
+        found = await self.archive(caller, household_id)
+        village_name = (await self.region_name(caller, found.village_code)) if named else ""
+        return HouseholdRef.of(found, village_name)
+
+    async def archive(self, caller: Principal, household_id: str) -> registry_pb2.Household:
+        """The household's whole record as the caller may see it (out of scope: NotFound)."""
+        return await self.registry.call(
             self.registry.stub.GetHousehold,
             registry_pb2.GetHouseholdRequest(id=household_id),
             token=caller.token,
         )
-        village_name = ""
-        if named:
-            region = await self.identity.call(
-                self.identity.stub.GetRegion,
-                identity_pb2.GetRegionRequest(code=found.village_code),
-                token=caller.token,
-            )
-            village_name = region.name
-        return HouseholdRef(
-            id=found.id,
-            village_code=found.village_code,
-            village_name=village_name,
-            latitude=found.latitude if found.HasField("latitude") else None,
-            longitude=found.longitude if found.HasField("longitude") else None,
+
+    async def region_name(self, caller: Principal, code: str) -> str:
+        region = await self.identity.call(
+            self.identity.stub.GetRegion,
+            identity_pb2.GetRegionRequest(code=code),
+            token=caller.token,
         )
+        return region.name
+
+    async def households_in(self, caller: Principal, region_code: str) -> list[HouseholdRef]:
+        """Every household of the subtree the caller may see, page after page (by id); only
+        what a sample and its route need is kept of each."""
+        found: list[HouseholdRef] = []
+        page_token = ""
+        while True:
+            request = registry_pb2.ListHouseholdsRequest(
+                region_code=region_code, page_size=PAGE, page_token=page_token
+            )
+            reply = await self.registry.call(
+                self.registry.stub.ListHouseholds, request, token=caller.token
+            )
+            found += [HouseholdRef.of(h) for h in reply.households]
+            if not reply.next_page_token:
+                return found
+            page_token = reply.next_page_token
 
     async def paired_household(
         self, caller: Principal, household_id: str, *, named: bool = False
