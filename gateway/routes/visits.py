@@ -33,7 +33,7 @@ Until = Annotated[Instant | None, Query(alias="to", description="period end, exc
 
 class VisitIn(RequestModel):
     household_id: str = Field(
-        pattern=r"^[0-9a-f]{1,64}$", description="a household paired with you"
+        pattern=r"^[0-9a-f]{1,64}$", description="paired with you, or of your territory"
     )
     latitude: float = Field(ge=-90, le=90, description="where you check in")
     longitude: float = Field(ge=-180, le=180)
