@@ -6,6 +6,7 @@ goes to."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from jingzhun.identity.v1 import identity_pb2
 from jingzhun.registry.v1 import registry_pb2
 from kit.errors import NotFound
 from kit.grpc_client import ServiceClient
+from kit.paging import every_page
 from kit.principal import Principal
 from kit.scope import Scope
 
@@ -88,19 +90,16 @@ class RegistryView:
     async def households_in(self, caller: Principal, region_code: str) -> list[HouseholdRef]:
         """Every household of the subtree the caller may see, page after page (by id); only
         what a sample and its route need is kept of each."""
-        found: list[HouseholdRef] = []
-        page_token = ""
-        while True:
+
+        def page(page_token: str) -> Awaitable[registry_pb2.ListHouseholdsResponse]:
             request = registry_pb2.ListHouseholdsRequest(
                 region_code=region_code, page_size=PAGE, page_token=page_token
             )
-            reply = await self.registry.call(
+            return self.registry.call(
                 self.registry.stub.ListHouseholds, request, token=caller.token
             )
-            found += [HouseholdRef.of(h) for h in reply.households]
-            if not reply.next_page_token:
-                return found
-            page_token = reply.next_page_token
+
+        return await every_page(page, lambda reply: map(HouseholdRef.of, reply.households))
 
     async def paired_household(
         self, caller: Principal, household_id: str, *, named: bool = False
@@ -153,16 +152,13 @@ class RegistryView:
                 if not user.disabled:
                     chosen.append(Cadre(user.id, user.region_code))
             return chosen
-        found: list[Cadre] = []
-        page_token = ""
-        while True:
+
+        def page(page_token: str) -> Awaitable[identity_pb2.ListUsersResponse]:
             request = identity_pb2.ListUsersRequest(
                 region_code=region_code, role=role, page_size=PAGE, page_token=page_token
             )
-            reply = await self.identity.call(
-                self.identity.stub.ListUsers, request, token=caller.token
-            )
-            found += [Cadre(u.id, u.region_code) for u in reply.users if not u.disabled]
-            if not reply.next_page_token:
-                return found
-            page_token = reply.next_page_token
+            return self.identity.call(self.identity.stub.ListUsers, request, token=caller.token)
+
+        return await every_page(
+            page, lambda reply: [Cadre(u.id, u.region_code) for u in reply.users if not u.disabled]
+        )

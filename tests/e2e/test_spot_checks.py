@@ -6,46 +6,31 @@ completes a spot-check task with their spot check, and both acts are in the audi
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kit.id_numbers import check_character
 from tests.e2e.test_audit import audited
+from tests.e2e.test_needs import register
 
 COUNTY, TOWN = "371602000000", "371602001000"  # 滨城区 市中街道, used by no other test
 VILLAGE_A, VILLAGE_B = "371602001200", "371602001201"  # 刘桥村, 户家村
 OTHER_TOWN = "371602002000"
 LATITUDE = 37.38
-_serial = itertools.count(1)
-
-
-def register(api, token, village, longitude=None):  # type: ignore[no-untyped-def]
-    serial = next(_serial)
-    first = f"371602198502{serial % 28 + 1:02d}{serial:03d}"
-    body = {
-        "number": f"SC-{village}-{serial}",
-        "village_code": village,
-        "attribute": "general",
-        "main_cause": "illness",
-        "members": [
-            {"name": "户主", "id_number": first + check_character(first), "relation": "head"}
-        ],
-    }
-    if longitude is not None:
-        body |= {"latitude": LATITUDE, "longitude": longitude}
-    reply = api.http.post("/api/v1/households", json=body, headers=api.auth(token))
-    assert reply.status_code == 201, reply.text
-    return reply.json()["id"]
 
 
 @pytest.fixture(scope="module")
 def town(api, admin_token):  # type: ignore[no-untyped-def]
     """The households of two villages of the town, west to east: village A's at 118.00, 118.02,
     118.04, 118.06; village B's at 118.01 and one without a location."""
-    a = [register(api, admin_token, VILLAGE_A, lon) for lon in (118.00, 118.02, 118.04, 118.06)]
-    b = [register(api, admin_token, VILLAGE_B, 118.01), register(api, admin_token, VILLAGE_B)]
+    a = [
+        register(api, admin_token, VILLAGE_A, (LATITUDE, lon))
+        for lon in (118.00, 118.02, 118.04, 118.06)
+    ]
+    b = [
+        register(api, admin_token, VILLAGE_B, (LATITUDE, 118.01)),
+        register(api, admin_token, VILLAGE_B, None),
+    ]
     _, _, inspector = api.new_user(admin_token, TOWN, "inspector")
     return {"a": a, "b": b, "inspector": inspector}
 
