@@ -78,7 +78,7 @@ class SpotCheckView:
 
     @property
     def strata(self) -> list[tuple[str, int, int]]:
-        return [tuple(row) for row in json.loads(self.spot_check.strata)]  # type: ignore[misc]
+        return [(s, population, n) for s, population, n in json.loads(self.spot_check.strata)]
 
 
 def not_found() -> NotFound:
