@@ -16,6 +16,7 @@ from gateway.clients import (
     identity_client,
     notification_client,
     registry_client,
+    spot_checks_client,
     training_client,
     transfer_client,
     villages_client,
@@ -54,6 +55,7 @@ from gateway.routes import (
     performance,
     public,
     regions,
+    spot_checks,
     statistics,
     tasks,
     trainees,
@@ -130,6 +132,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         attachments=attachments_client(
             common.assistance_address, settings.transfer_timeout_seconds
         ),
+        spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -156,6 +159,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.handbook.close()
         await state.training.close()
         await state.attachments.close()
+        await state.spot_checks.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -222,6 +226,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         household_changes,
         handbook,
         attachments,
+        spot_checks,
     ):
         app.include_router(module.router)
     return app

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from jingzhun.assistance.v1 import assistance_pb2_grpc, attachments_pb2_grpc, handbook_pb2_grpc
+from jingzhun.assistance.v1 import (
+    assistance_pb2_grpc,
+    attachments_pb2_grpc,
+    handbook_pb2_grpc,
+    spot_checks_pb2_grpc,
+)
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
 from jingzhun.registry.v1 import (
@@ -75,3 +80,9 @@ def training_client(
     address: str, timeout: float
 ) -> ServiceClient[training_pb2_grpc.TrainingServiceAsyncStub]:
     return ServiceClient(address, training_pb2_grpc.TrainingServiceStub, timeout)
+
+
+def spot_checks_client(
+    address: str, timeout: float
+) -> ServiceClient[spot_checks_pb2_grpc.AssistanceSpotCheckServiceAsyncStub]:
+    return ServiceClient(address, spot_checks_pb2_grpc.AssistanceSpotCheckServiceStub, timeout)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.assistance.v1.attachments_pb2_grpc import AssistanceAttachmentServiceAsyncStub
     from jingzhun.assistance.v1.handbook_pb2_grpc import AssistanceHandbookServiceAsyncStub
+    from jingzhun.assistance.v1.spot_checks_pb2_grpc import AssistanceSpotCheckServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
@@ -114,6 +115,10 @@ class Caller:
     @property
     def training(self) -> "TrainingServiceAsyncStub":
         return self.state.training.stub
+
+    @property
+    def spot_checks(self) -> "AssistanceSpotCheckServiceAsyncStub":
+        return self.state.spot_checks.stub
 
 
 async def authenticate(request: Request, token: str | None) -> Caller:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.assistance.v1.attachments_pb2_grpc import AssistanceAttachmentServiceAsyncStub
     from jingzhun.assistance.v1.handbook_pb2_grpc import AssistanceHandbookServiceAsyncStub
+    from jingzhun.assistance.v1.spot_checks_pb2_grpc import AssistanceSpotCheckServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
@@ -44,4 +45,5 @@ class GatewayState:
     credentials: ServiceCredentials
     limiter: RateLimiter
     attachments: ServiceClient[AssistanceAttachmentServiceAsyncStub]
+    spot_checks: ServiceClient[AssistanceSpotCheckServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers

@@ -4,7 +4,9 @@ and timestamps in messages."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -60,3 +62,27 @@ def stamp(value: datetime) -> Timestamp:
     result = Timestamp()
     result.FromDatetime(value)
     return result
+
+
+class PagedReply(Protocol):
+    @property
+    def next_page_token(self) -> str: ...
+
+
+R = TypeVar("R", bound=PagedReply)
+T = TypeVar("T")
+
+
+async def every_page(
+    fetch: Callable[[str], Awaitable[R]], items: Callable[[R], Iterable[T]]
+) -> list[T]:
+    """Every item of a paged list call: `fetch(page_token)` from the first page ("") until a
+    reply names no next page."""
+    found: list[T] = []
+    page_token = ""
+    while True:
+        reply = await fetch(page_token)
+        found += items(reply)
+        page_token = reply.next_page_token
+        if not page_token:
+            return found

@@ -39,6 +39,11 @@ class TaskIn(RequestModel):
 
 class TaskAnswerIn(RequestModel):
     action: Literal["accept", "complete"]
+    result: str = Field(
+        default="",
+        pattern=r"^([0-9a-f]{1,64})?$",
+        description="completing a spot_check task: the id of your spot check that answers it",
+    )
 
 
 class AssignmentOut(BaseModel):
@@ -49,6 +54,7 @@ class AssignmentOut(BaseModel):
     completed_at: Instant | None
     via: str = Field(description="api | sms: how the last answer came")
     overdue: bool
+    result: str = Field(description="what completed it: a spot_check task's spot check id")
 
 
 class TaskOut(BaseModel):

@@ -1,11 +1,11 @@
-"""Visits (帮扶记录): a helper logs a visit to a household paired with them with a geo check-in,
-accepted near the household's registered location and flagged otherwise; the visits of a
+"""Visits (帮扶记录): a helper logs a visit to a household paired with them (a work-team member or
+town cadre: of their territory) with a geo check-in in WGS-84, GCJ-02 or BD-09, accepted near the household's registered location and flagged otherwise; the visits of a
 household or a region, and the visit frequency per helper and per household over a period."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -33,10 +33,14 @@ Until = Annotated[Instant | None, Query(alias="to", description="period end, exc
 
 class VisitIn(RequestModel):
     household_id: str = Field(
-        pattern=r"^[0-9a-f]{1,64}$", description="a household paired with you"
+        pattern=r"^[0-9a-f]{1,64}$", description="paired with you, or of your territory"
     )
-    latitude: float = Field(ge=-90, le=90, description="where you check in (WGS-84)")
+    latitude: float = Field(ge=-90, le=90, description="where you check in")
     longitude: float = Field(ge=-180, le=180)
+    coordinate_system: Literal["wgs84", "gcj02", "bd09"] = Field(
+        default="wgs84",
+        description="of latitude/longitude: wgs84 (GPS), gcj02 (AMap, Tencent), bd09 (Baidu)",
+    )
     visited_at: Instant | None = Field(default=None, description="default: now")
     notes: str = Field(default="", max_length=2000)
 
@@ -46,8 +50,11 @@ class VisitOut(BaseModel):
     household_id: str
     village_code: str
     helper_id: str
-    latitude: float
+    latitude: float = Field(description="where you checked in, in WGS-84")
     longitude: float
+    coordinate_system: str = Field(description="what was sent: wgs84 | gcj02 | bd09")
+    sent_latitude: float = Field(description="the point as sent, in that system")
+    sent_longitude: float
     visited_at: Instant
     notes: str
     check: str = Field(description="accepted | flagged")
@@ -98,7 +105,8 @@ def with_period(
     status_code=201,
     response_model=VisitOut,
     responses=problem_responses(),
-    summary="Log a visit to a household paired with you, with where you checked in",
+    summary="Log a visit to a household paired with you or of your territory, with where you "
+    "checked in",
 )
 async def log_visit(
     body: VisitIn, request: Request, caller: Annotated[Caller, caller_for("visits", "create")]
@@ -109,6 +117,7 @@ async def log_visit(
             latitude=body.latitude,
             longitude=body.longitude,
             notes=body.notes,
+            coordinate_system=body.coordinate_system,
         )
         if body.visited_at is not None:
             message.visited_at.CopyFrom(stamp(body.visited_at))

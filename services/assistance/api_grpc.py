@@ -116,7 +116,7 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
         self, request: pb.RespondToTaskRequest, context: ServicerContext
     ) -> pb.Task:
         view = await self.tasks.respond(
-            self._access.caller("tasks", "respond"), request.id, request.action
+            self._access.caller("tasks", "respond"), request.id, request.action, request.result
         )
         return task_message(view)
 

@@ -15,6 +15,8 @@ from jingzhun.assistance.v1 import (
     attachments_pb2_grpc,
     handbook_pb2,
     handbook_pb2_grpc,
+    spot_checks_pb2,
+    spot_checks_pb2_grpc,
 )
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
@@ -31,6 +33,7 @@ from services.assistance.alerts_service import AlertsService
 from services.assistance.api_attachments import AttachmentsApi
 from services.assistance.api_grpc import AssistanceApi
 from services.assistance.api_handbook import AssistanceHandbookApi
+from services.assistance.api_spot_checks import SpotCheckApi
 from services.assistance.attachments_service import AttachmentsService
 from services.assistance.components import Components
 from services.assistance.domain import Deadlines
@@ -44,6 +47,7 @@ from services.assistance.registry_view import RegistryView
 from services.assistance.replies import ReplyHandler
 from services.assistance.scheduler import Scheduler
 from services.assistance.settings import AssistanceSettings
+from services.assistance.spot_checks_service import SpotChecksService
 from services.assistance.tasks_service import TasksService
 from services.assistance.visits_service import VisitsService
 from services.assistance.work_team_service import WorkTeamService
@@ -128,6 +132,9 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
             access,
         )
         assistance_pb2_grpc.add_AssistanceServiceServicer_to_server(api, server)
+        spot_checks_pb2_grpc.add_AssistanceSpotCheckServiceServicer_to_server(
+            SpotCheckApi(SpotChecksService(components, view, tasks), access), server
+        )
         handbook_pb2_grpc.add_AssistanceHandbookServiceServicer_to_server(
             AssistanceHandbookApi(HandbookService(components, view), access), server
         )
@@ -138,6 +145,7 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
             assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name,
             handbook_pb2.DESCRIPTOR.services_by_name["AssistanceHandbookService"].full_name,
             attachments_pb2.DESCRIPTOR.services_by_name["AssistanceAttachmentService"].full_name,
+            spot_checks_pb2.DESCRIPTOR.services_by_name["AssistanceSpotCheckService"].full_name,
         ]
 
     async def stop() -> None:

@@ -80,6 +80,7 @@ class Assignment(SQLModel, table=True):
     via: str = ""
     accepted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    result: str = ""  # what completed it: a spot_check task's spot check id
 
 
 class Visit(SQLModel, table=True):
@@ -104,6 +105,10 @@ class Visit(SQLModel, table=True):
     flag: str = ""  # too_far | no_registered_location
     distance_m: float | None = Field(default=None, sa_column=Column(Float))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # What the phone sent (latitude/longitude above: converted to WGS-84).
+    coordinate_system: str = "wgs84"  # wgs84 | gcj02 | bd09
+    sent_latitude: float
+    sent_longitude: float
 
 
 OPEN_RULE_ALERT = text("raised_by LIKE 'rule:%' AND status IN ('raised', 'verified', 'reviewed')")
@@ -300,3 +305,53 @@ class Attachment(SQLModel, table=True):
     flags: str = ""  # comma-separated
     uploaded_by: str
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class SpotCheck(SQLModel, table=True):
+    """An inspector's spot check (督查抽查): the stored sample of a region's households."""
+
+    __tablename__ = "spot_checks"
+    id: str = Field(primary_key=True)
+    region_code: str = Field(sa_column=Column(String(12), nullable=False))
+    inspector_id: str = Field(index=True)
+    stratify_by: str = ""  # "" | village | status
+    seed: str
+    population: int
+    strata: str = Field(sa_column=Column(Text, nullable=False))  # JSON [[stratum, pop, n]]
+    start_latitude: float | None = Field(default=None, sa_column=Column(Float))
+    start_longitude: float | None = Field(default=None, sa_column=Column(Float))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class SpotCheckHousehold(SQLModel, table=True):
+    """One sampled household, at its stop on the route."""
+
+    __tablename__ = "spot_check_households"
+    spot_check_id: str = Field(foreign_key="spot_checks.id", primary_key=True)
+    household_id: str = Field(primary_key=True)
+    position: int
+    village_code: str = Field(sa_column=Column(String(12), nullable=False))
+    village_name: str = ""
+    stratum: str = ""
+    latitude: float | None = Field(default=None, sa_column=Column(Float))
+    longitude: float | None = Field(default=None, sa_column=Column(Float))
+    leg_m: float | None = Field(default=None, sa_column=Column(Float))
+
+
+class SpotCheckFinding(SQLModel, table=True):
+    """What the inspector found at one sampled household, against its archive."""
+
+    __tablename__ = "spot_check_findings"
+    __table_args__ = (
+        Index("uq_spot_check_findings_household", "spot_check_id", "household_id", unique=True),
+    )
+    id: str = Field(primary_key=True)
+    spot_check_id: str = Field(foreign_key="spot_checks.id")
+    household_id: str
+    outcome: str  # visited | not_found
+    observed: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    differences: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    task_id: str = ""
+    recorded_by: str
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -6,6 +6,7 @@ goes to, a helper's pairings, and a year's incomes set in the registry."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from jingzhun.identity.v1 import identity_pb2
 from jingzhun.registry.v1 import registry_pb2
 from kit.errors import NotFound
 from kit.grpc_client import ServiceClient
+from kit.paging import every_page
 from kit.principal import Principal
 from kit.scope import Scope
 
@@ -38,6 +40,19 @@ class HouseholdRef:
     latitude: float | None = None
     longitude: float | None = None
     causes: tuple[str, ...] = ()  # its poverty causes, the main one first
+    status: str = ""
+
+    @classmethod
+    def of(cls, found: registry_pb2.Household, village_name: str = "") -> HouseholdRef:
+        return cls(
+            id=found.id,
+            village_code=found.village_code,
+            village_name=village_name,
+            latitude=found.latitude if found.HasField("latitude") else None,
+            longitude=found.longitude if found.HasField("longitude") else None,
+            status=found.status,
+            causes=tuple(c for c in (found.main_cause, *found.secondary_causes) if c),
+        )
 
 
 class RegistryView:
@@ -54,27 +69,39 @@ class RegistryView:
     ) -> HouseholdRef:
         """The household as the caller may see it (out of their scope: NotFound); with
         `named`, its village's name too (one more call, for the texts that quote it)."""
-        found = await self.registry.call(
+        found = await self.archive(caller, household_id)
+        village_name = (await self.region_name(caller, found.village_code)) if named else ""
+        return HouseholdRef.of(found, village_name)
+
+    async def archive(self, caller: Principal, household_id: str) -> registry_pb2.Household:
+        """The household's whole record as the caller may see it (out of scope: NotFound)."""
+        return await self.registry.call(
             self.registry.stub.GetHousehold,
             registry_pb2.GetHouseholdRequest(id=household_id),
             token=caller.token,
         )
-        village_name = ""
-        if named:
-            region = await self.identity.call(
-                self.identity.stub.GetRegion,
-                identity_pb2.GetRegionRequest(code=found.village_code),
-                token=caller.token,
-            )
-            village_name = region.name
-        return HouseholdRef(
-            id=found.id,
-            village_code=found.village_code,
-            village_name=village_name,
-            latitude=found.latitude if found.HasField("latitude") else None,
-            longitude=found.longitude if found.HasField("longitude") else None,
-            causes=tuple(c for c in (found.main_cause, *found.secondary_causes) if c),
+
+    async def region_name(self, caller: Principal, code: str) -> str:
+        region = await self.identity.call(
+            self.identity.stub.GetRegion,
+            identity_pb2.GetRegionRequest(code=code),
+            token=caller.token,
         )
+        return region.name
+
+    async def households_in(self, caller: Principal, region_code: str) -> list[HouseholdRef]:
+        """Every household of the subtree the caller may see, page after page (by id); only
+        what a sample and its route need is kept of each."""
+
+        def page(page_token: str) -> Awaitable[registry_pb2.ListHouseholdsResponse]:
+            request = registry_pb2.ListHouseholdsRequest(
+                region_code=region_code, page_size=PAGE, page_token=page_token
+            )
+            return self.registry.call(
+                self.registry.stub.ListHouseholds, request, token=caller.token
+            )
+
+        return await every_page(page, lambda reply: map(HouseholdRef.of, reply.households))
 
     async def paired_household(
         self, caller: Principal, household_id: str, *, named: bool = False
@@ -127,19 +154,16 @@ class RegistryView:
                 if not user.disabled:
                     chosen.append(Cadre(user.id, user.region_code))
             return chosen
-        found: list[Cadre] = []
-        page_token = ""
-        while True:
+
+        def page(page_token: str) -> Awaitable[identity_pb2.ListUsersResponse]:
             request = identity_pb2.ListUsersRequest(
                 region_code=region_code, role=role, page_size=PAGE, page_token=page_token
             )
-            reply = await self.identity.call(
-                self.identity.stub.ListUsers, request, token=caller.token
-            )
-            found += [Cadre(u.id, u.region_code) for u in reply.users if not u.disabled]
-            if not reply.next_page_token:
-                return found
-            page_token = reply.next_page_token
+            return self.identity.call(self.identity.stub.ListUsers, request, token=caller.token)
+
+        return await every_page(
+            page, lambda reply: [Cadre(u.id, u.region_code) for u in reply.users if not u.disabled]
+        )
 
     async def reachable_household(self, caller: Principal, household_id: str) -> HouseholdRef:
         """The household for a helper paired with it, or for an officer in whose territory it

@@ -14,9 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.checks import parse, required_text
 from kit.clock import aware
-from kit.errors import FailedPrecondition, InvalidArgument, NotFound
+from kit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.territory import is_within
+from services.assistance import spot_check_repository as spot_checks_repo
 from services.assistance import task_repository as tasks_repo
 from services.assistance.components import Components
 from services.assistance.domain import TaskKind
@@ -51,6 +52,14 @@ class TaskView:
         return assignment.status != TaskStatus.COMPLETED and aware(self.task.due_at) <= self.now
 
 
+async def add_task(session: AsyncSession, task: Task, assignments: list[Assignment]) -> None:
+    """The task and its assignments into the caller's unit of work; each assignee is texted."""
+    session.add(task)
+    await session.flush()
+    session.add_all(assignments)
+    text_assignees(session, task, [a.assignee_id for a in assignments])
+
+
 def not_found() -> NotFound:
     return NotFound("task not found", reason="TASK_NOT_FOUND")
 
@@ -61,6 +70,13 @@ class TasksService:
         self.registry = registry
 
     async def assign(self, caller: Principal, new: NewTask) -> TaskView:
+        task, assignments = await self.prepare(caller, new)
+        async with self.c.db.unit_of_work() as session:
+            await add_task(session, task, assignments)
+        return TaskView(task, assignments, self.c.clock())
+
+    async def prepare(self, caller: Principal, new: NewTask) -> tuple[Task, list[Assignment]]:
+        """The task and its assignees' copies, checked, for a unit of work to add (add_task)."""
         kind = parse(new.kind, TaskKind, "kind")
         title = required_text(new.title, "title", limit=200)
         now = self.c.clock()
@@ -89,26 +105,43 @@ class TasksService:
             Assignment(task_id=task.id, assignee_id=c.id, assignee_region=c.region_code)
             for c in cadres
         ]
-        async with self.c.db.unit_of_work() as session:
-            session.add(task)
-            await session.flush()
-            session.add_all(assignments)
-            text_assignees(session, task, [a.assignee_id for a in assignments])
-        return TaskView(task, assignments, now)
+        return task, assignments
 
     async def get(self, caller: Principal, task_id: str) -> TaskView:
         async with self.c.db.read_only() as session:
             return await self._visible(session, caller, task_id)
 
-    async def respond(self, caller: Principal, task_id: str, action: str) -> TaskView:
+    async def respond(
+        self, caller: Principal, task_id: str, action: str, result: str = ""
+    ) -> TaskView:
+        """The caller's answer to their own copy; a spot_check task is completed with the id
+        of a spot check of theirs within the task's region (`result`)."""
         wanted = parse(action, TaskAction, "action")
         async with self.c.db.unit_of_work() as session:
             view = await self._visible(session, caller, task_id)
             mine = [a for a in view.assignments if a.assignee_id == caller.subject]
             if not mine:
                 raise not_found()
+            if view.task.kind == TaskKind.SPOT_CHECK and wanted is TaskAction.COMPLETE:
+                await self._check_spot_check(session, caller, view.task, result)
+                mine[0].result = result
             self._answer(session, mine[0], wanted, "api")
             return TaskView(view.task, mine, self.c.clock())
+
+    async def _check_spot_check(
+        self, session: AsyncSession, caller: Principal, task: Task, spot_check_id: str
+    ) -> None:
+        found = await spot_checks_repo.get_spot_check(session, spot_check_id)
+        if (
+            found is None
+            or found.inspector_id != caller.subject
+            or not is_within(found.region_code, task.region_code)
+        ):
+            raise InvalidArgument(
+                "complete a spot-check task with the id of your spot check of its region",
+                reason="SPOT_CHECK_REQUIRED",
+                violations=[FieldViolation("result", "a spot check of yours")],
+            )
 
     async def apply_reply(
         self, session: AsyncSession, user_id: str, reference: str, command: str
@@ -120,7 +153,14 @@ class TasksService:
         assignment = (
             await tasks_repo.get_assignment(session, task_id, user_id) if kind == "task" else None
         )
-        if assignment is None or command not in set(TaskAction):
+        task = await tasks_repo.get_task(session, task_id) if assignment is not None else None
+        if (
+            task is None
+            or assignment is None
+            or command not in set(TaskAction)
+            or (task.kind == TaskKind.SPOT_CHECK and command == TaskAction.COMPLETE)
+        ):
+            # A spot-check task is completed with its spot check, in the API only.
             log.warning("reply about %s by %s matches no task of theirs", reference, user_id)
             return False
         try:

@@ -1,7 +1,9 @@
-"""Use-cases of visits (帮扶记录): a helper logs a visit to a household paired with them with a
-geo check-in, accepted within the configured distance of the household's registered location
-and flagged otherwise (never dropped); the visits of a household or a region, and the visit
-frequency per helper and per household over a period."""
+"""Use-cases of visits (帮扶记录): a helper logs a visit to a household paired with them, a
+work-team member or town cadre one to a household of their territory, with a geo check-in (in
+WGS-84, or GCJ-02 / BD-09 as the phone's map SDK gives it, converted first), accepted within
+the configured distance of the household's registered location and flagged otherwise (never
+dropped); the visits of a household or a region, and the visit frequency per helper and per
+household over a period."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from kit.checks import parse
 from kit.clock import aware
+from kit.coordinates import CoordinateSystem, to_wgs84
 from kit.errors import InvalidArgument
 from kit.principal import Principal
 from services.assistance import visit_repository as visits_repo
@@ -31,6 +35,7 @@ class NewVisit:
     longitude: float | None
     visited_at: datetime | None = None
     notes: str = ""
+    coordinate_system: str = ""  # of latitude/longitude; "": wgs84
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,11 @@ class VisitsService:
         self.registry = registry
 
     async def log(self, caller: Principal, new: NewVisit) -> Visit:
-        position = valid_position(new.latitude, new.longitude)
+        """A helper's visit to a household paired with them; anyone else's (a work-team
+        member, a town cadre) to a household of their territory, as the registry scopes it."""
+        system = parse(new.coordinate_system or "wgs84", CoordinateSystem, "coordinate_system")
+        sent = valid_position(new.latitude, new.longitude)
+        position = to_wgs84(system, *sent)
         if len(new.notes) > NOTES_LIMIT:
             raise InvalidArgument(
                 f"notes take at most {NOTES_LIMIT} characters", reason="NOTES_TOO_LONG"
@@ -71,7 +80,8 @@ class VisitsService:
         visited_at = aware(new.visited_at) if new.visited_at else now
         if visited_at > now + CLOCK_SKEW:
             raise InvalidArgument("the visit time is in the future", reason="VISIT_IN_FUTURE")
-        household = await self.registry.paired_household(caller, new.household_id)
+        find = self.registry.paired_household if caller.paired_only else self.registry.household
+        household = await find(caller, new.household_id)
         home = (
             (household.latitude, household.longitude)
             if household.latitude is not None and household.longitude is not None
@@ -91,6 +101,9 @@ class VisitsService:
             flag=verdict.flag or "",
             distance_m=verdict.distance_m,
             created_at=now,
+            coordinate_system=system,
+            sent_latitude=sent[0],
+            sent_longitude=sent[1],
         )
         async with self.c.db.unit_of_work() as session:
             session.add(visit)

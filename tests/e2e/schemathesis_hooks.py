@@ -2,8 +2,8 @@
 (loaded by the `st` process through SCHEMATHESIS_HOOKS; its settings come in JZ_CONTRACT_*).
 
 Every operation is called as the run's province administrator, except
-- the field work an administrator may not do (policy.csv grants it to helpers, work teams and
-  training institutions): as a village account holding those roles;
+- the field work an administrator may not do (policy.csv grants it to helpers, work teams,
+  training institutions and inspectors): as a village account holding those roles;
 - the two operations that end the caller's session (`/auth/logout`, `/auth/password`): with a
   fresh session of an account of their own for each case, so that ending it never leaves the
   rest of the run with a revoked token."""
@@ -26,6 +26,8 @@ FIELD_WORK = {
     ("POST", "/api/v1/training-institutions"),
     ("POST", "/api/v1/courses"),
     ("POST", "/api/v1/enrolments/{enrolment_id}/attendance"),
+    ("POST", "/api/v1/spot-checks"),
+    ("POST", "/api/v1/spot-checks/{spot_check_id}/findings"),
 }
 MISSING = "0" * 32  # an id no resource has
 SESSION_ENDING = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/auth/password")}

@@ -25,6 +25,7 @@ MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
     "jingzhun.registry.v1.helping_units_pb2",
     "jingzhun.assistance.v1.handbook_pb2",
     "jingzhun.assistance.v1.attachments_pb2",
+    "jingzhun.assistance.v1.spot_checks_pb2",
 ]
 
 

@@ -17,14 +17,14 @@ OTHER_TOWN = "370305003000"
 _serial = itertools.count(1)
 
 
-def register(api, token, village):  # type: ignore[no-untyped-def]
+def register(api, token, village, position=(36.82, 118.3)):  # type: ignore[no-untyped-def]
+    """A new household of `village` with one member, at `position` (None: no location)."""
     serial = next(_serial)
     first = f"370305198001{serial % 28 + 1:02d}{serial:03d}"
     body = {
         "number": f"ND-{village}-{serial}",
         "village_code": village,
-        "latitude": 36.82,
-        "longitude": 118.3,
+        **(dict(zip(("latitude", "longitude"), position, strict=True)) if position else {}),
         "attribute": "general",
         "main_cause": "illness",
         "members": [

@@ -165,9 +165,10 @@ def test_schemathesis_finds_nothing_over_the_whole_api(
     url = fuzzed_platform.config.gateway_url
     admin_id, token = admin
     # Who does the field work an administrator may not: needs, visits, alerts, change
-    # requests (helper), work logs (work_team), courses and institutions (training).
+    # requests (helper), work logs (work_team), courses and institutions (training), spot
+    # checks (inspector).
     worker_id, _, worker = api.new_user(
-        token, VILLAGE, "helper", "work_team", "training_institution"
+        token, VILLAGE, "helper", "work_team", "training_institution", "inspector"
     )
     session_id, session_mobile, _ = api.new_user(token, CITY, "secretary")
     report = tmp_path / "schemathesis.json"

@@ -80,3 +80,61 @@ def test_visit_frequency_per_helper_and_household_is_reported_for_a_region_in_sc
     )
     assert backwards.status_code == 400
     assert api.get("/api/v1/visits/frequency", other_town, region_code=TOWN).status_code == 404
+
+
+# The household's registered location (36.82, 118.3) as Baidu's SDK reports it (BD-09): some
+# 1.3 km off as WGS-84 numbers.
+BAIDU_HOME = {"latitude": 36.82669, "longitude": 118.312242}
+
+
+def test_a_baidu_point_at_the_household_is_accepted_and_the_same_numbers_as_wgs84_flagged(
+    api, admin_token
+) -> None:
+    household_id, helper = paired_helper(api, admin_token, VILLAGE)
+    baidu = log_visit(api, helper, household_id, BAIDU_HOME, coordinate_system="bd09")
+    assert baidu.status_code == 201, baidu.text
+    visit = baidu.json()
+    assert (visit["check"], visit["flag"]) == ("accepted", None)
+    assert visit["distance_m"] < 2
+    assert (visit["coordinate_system"], visit["sent_latitude"], visit["sent_longitude"]) == (
+        "bd09",
+        BAIDU_HOME["latitude"],
+        BAIDU_HOME["longitude"],
+    )
+    assert abs(visit["latitude"] - 36.82) < 1e-4 and abs(visit["longitude"] - 118.3) < 1e-4
+    raw = log_visit(api, helper, household_id, BAIDU_HOME)  # taken as WGS-84
+    assert (raw.json()["check"], raw.json()["flag"]) == ("flagged", "too_far")
+    assert raw.json()["coordinate_system"] == "wgs84"
+    amap = {"latitude": 36.820433, "longitude": 118.305839}  # the same place in GCJ-02
+    gcj = log_visit(api, helper, household_id, amap, coordinate_system="gcj02")
+    assert gcj.json()["check"] == "accepted" and gcj.json()["distance_m"] < 2
+    listed = api.get("/api/v1/visits", helper, household_id=household_id).json()["items"]
+    assert {v["coordinate_system"] for v in listed} == {"bd09", "wgs84", "gcj02"}
+    bad = log_visit(api, helper, household_id, BAIDU_HOME, coordinate_system="cgcs2000")
+    assert bad.status_code == 422
+
+
+def test_the_work_team_and_town_cadres_log_visits_in_their_territory_helpers_to_pairings(
+    api, admin_token
+) -> None:
+    household_id, _ = paired_helper(api, admin_token, VILLAGE)
+    other_household, _ = paired_helper(api, admin_token, OTHER_VILLAGE)
+    _, _, first_secretary = api.new_user(admin_token, VILLAGE, "work_team")
+    _, _, town_cadre = api.new_user(admin_token, TOWN, "work_team")
+    _, _, unpaired_helper = api.new_user(admin_token, VILLAGE, "helper")
+
+    for cadre in (first_secretary, town_cadre):
+        logged = log_visit(api, cadre, household_id, NEAR)
+        assert logged.status_code == 201, logged.text
+        assert logged.json()["check"] == "accepted"
+        outside = log_visit(api, cadre, other_household, NEAR)  # another town's village
+        assert outside.status_code == 404
+        assert outside.headers["content-type"].startswith("application/problem+json")
+    _, _, other_village_team = api.new_user(admin_token, "370303001002", "work_team")
+    assert log_visit(api, other_village_team, household_id, NEAR).status_code == 404
+    assert log_visit(api, unpaired_helper, household_id, NEAR).status_code == 404
+    logged_by = {
+        v["helper_id"]
+        for v in api.get("/api/v1/visits", town_cadre, household_id=household_id).json()["items"]
+    }
+    assert len(logged_by) == 2

@@ -4,6 +4,7 @@ household and of a region, and the frequency per helper and household over a per
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,9 @@ from tests.integration.assistance.conftest import (
     Assistance,
 )
 
+# As Access.caller gives them for `visits create`: a helper's scope is their pairings (a work
+# team's, their territory).
+HELPER, OTHER_HELPER = (replace(h, paired_only=True) for h in (HELPER, OTHER_HELPER))
 HOME = (36.6, 117.0)  # where the stand-in registry has hh-1
 NEAR = (36.6027, 117.0)  # about 300 m north
 FAR = (36.62, 117.0)  # about 2.2 km north

@@ -370,6 +370,7 @@ class Assignment(_message.Message):
     COMPLETED_AT_FIELD_NUMBER: _builtins.int
     VIA_FIELD_NUMBER: _builtins.int
     OVERDUE_FIELD_NUMBER: _builtins.int
+    RESULT_FIELD_NUMBER: _builtins.int
     assignee_id: _builtins.str
     assignee_region: _builtins.str
     status: _builtins.str
@@ -378,6 +379,8 @@ class Assignment(_message.Message):
     """api | sms: how the last answer came"""
     overdue: _builtins.bool
     """not completed and past the due date"""
+    result: _builtins.str
+    """what completed it: for a spot_check task, the spot check's id"""
     @_builtins.property
     def accepted_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -392,10 +395,11 @@ class Assignment(_message.Message):
         completed_at: _timestamp_pb2.Timestamp | None = ...,
         via: _builtins.str = ...,
         overdue: _builtins.bool = ...,
+        result: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "completed_at", b"completed_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "assignee_id", b"assignee_id", "assignee_region", b"assignee_region", "completed_at", b"completed_at", "overdue", b"overdue", "status", b"status", "via", b"via"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted_at", b"accepted_at", "assignee_id", b"assignee_id", "assignee_region", b"assignee_region", "completed_at", b"completed_at", "overdue", b"overdue", "result", b"result", "status", b"status", "via", b"via"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -519,18 +523,22 @@ class RespondToTaskRequest(_message.Message):
 
     ID_FIELD_NUMBER: _builtins.int
     ACTION_FIELD_NUMBER: _builtins.int
+    RESULT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     action: _builtins.str
     """accept | complete"""
+    result: _builtins.str
+    """Completing a spot_check task: the id of the caller's spot check that answers it."""
     def __init__(
         self,
         *,
         id: _builtins.str = ...,
         action: _builtins.str = ...,
+        result: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "id", b"id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "id", b"id", "result", b"result"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -606,6 +614,9 @@ class Visit(_message.Message):
     FLAG_FIELD_NUMBER: _builtins.int
     DISTANCE_M_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
+    COORDINATE_SYSTEM_FIELD_NUMBER: _builtins.int
+    SENT_LATITUDE_FIELD_NUMBER: _builtins.int
+    SENT_LONGITUDE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     household_id: _builtins.str
     village_code: _builtins.str
@@ -620,6 +631,12 @@ class Visit(_message.Message):
     """"" | too_far | no_registered_location"""
     distance_m: _builtins.float
     """from the household's registered location, when it has one"""
+    coordinate_system: _builtins.str
+    """What the phone sent: its coordinate system (wgs84 | gcj02 | bd09) and raw point;
+    latitude and longitude above are that point converted to WGS-84.
+    """
+    sent_latitude: _builtins.float
+    sent_longitude: _builtins.float
     @_builtins.property
     def visited_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -639,10 +656,13 @@ class Visit(_message.Message):
         flag: _builtins.str = ...,
         distance_m: _builtins.float | None = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
+        coordinate_system: _builtins.str = ...,
+        sent_latitude: _builtins.float = ...,
+        sent_longitude: _builtins.float = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_distance_m", b"_distance_m", "created_at", b"created_at", "distance_m", b"distance_m", "visited_at", b"visited_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_distance_m", b"_distance_m", "check", b"check", "created_at", b"created_at", "distance_m", b"distance_m", "flag", b"flag", "helper_id", b"helper_id", "household_id", b"household_id", "id", b"id", "latitude", b"latitude", "longitude", b"longitude", "notes", b"notes", "village_code", b"village_code", "visited_at", b"visited_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_distance_m", b"_distance_m", "check", b"check", "coordinate_system", b"coordinate_system", "created_at", b"created_at", "distance_m", b"distance_m", "flag", b"flag", "helper_id", b"helper_id", "household_id", b"household_id", "id", b"id", "latitude", b"latitude", "longitude", b"longitude", "notes", b"notes", "sent_latitude", b"sent_latitude", "sent_longitude", b"sent_longitude", "village_code", b"village_code", "visited_at", b"visited_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__distance_m: _TypeAlias = _typing.Literal["distance_m"]  # noqa: Y015
     _WhichOneofArgType__distance_m: _TypeAlias = _typing.Literal["_distance_m", b"_distance_m"]  # noqa: Y015
@@ -659,10 +679,13 @@ class LogVisitRequest(_message.Message):
     LONGITUDE_FIELD_NUMBER: _builtins.int
     VISITED_AT_FIELD_NUMBER: _builtins.int
     NOTES_FIELD_NUMBER: _builtins.int
+    COORDINATE_SYSTEM_FIELD_NUMBER: _builtins.int
     household_id: _builtins.str
     latitude: _builtins.float
     longitude: _builtins.float
     notes: _builtins.str
+    coordinate_system: _builtins.str
+    """of latitude/longitude: wgs84 (default) | gcj02 | bd09"""
     @_builtins.property
     def visited_at(self) -> _timestamp_pb2.Timestamp:
         """optional: now"""
@@ -675,10 +698,11 @@ class LogVisitRequest(_message.Message):
         longitude: _builtins.float | None = ...,
         visited_at: _timestamp_pb2.Timestamp | None = ...,
         notes: _builtins.str = ...,
+        coordinate_system: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "latitude", b"latitude", "longitude", b"longitude", "visited_at", b"visited_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "household_id", b"household_id", "latitude", b"latitude", "longitude", b"longitude", "notes", b"notes", "visited_at", b"visited_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_latitude", b"_latitude", "_longitude", b"_longitude", "coordinate_system", b"coordinate_system", "household_id", b"household_id", "latitude", b"latitude", "longitude", b"longitude", "notes", b"notes", "visited_at", b"visited_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__latitude: _TypeAlias = _typing.Literal["latitude"]  # noqa: Y015
     _WhichOneofArgType__latitude: _TypeAlias = _typing.Literal["_latitude", b"_latitude"]  # noqa: Y015

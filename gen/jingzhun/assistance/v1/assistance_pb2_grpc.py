@@ -203,7 +203,8 @@ class AssistanceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def LogVisit(self, request, context):
-        """--- visits (帮扶记录): a paired helper's geo check-in, checked against the household's location ---
+        """--- visits (帮扶记录): a geo check-in by a paired helper or a cadre of the territory, in
+        WGS-84, GCJ-02 or BD-09, checked in WGS-84 against the household's location ---
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -47,7 +47,9 @@ class AssistanceServiceStub:
     """accept | complete, by the assignee (an SMS reply does the same through an event)."""
     ListTasks: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.ListTasksRequest, _assistance_pb2.ListTasksResponse]
     LogVisit: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.LogVisitRequest, _assistance_pb2.Visit]
-    """--- visits (帮扶记录): a paired helper's geo check-in, checked against the household's location ---"""
+    """--- visits (帮扶记录): a geo check-in by a paired helper or a cadre of the territory, in
+    WGS-84, GCJ-02 or BD-09, checked in WGS-84 against the household's location ---
+    """
     ListVisits: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.ListVisitsRequest, _assistance_pb2.ListVisitsResponse]
     """The visits of one household, or of a region's subtree, newest first."""
     GetVisitFrequency: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.GetVisitFrequencyRequest, _assistance_pb2.VisitFrequency]
@@ -89,7 +91,9 @@ class AssistanceServiceAsyncStub(AssistanceServiceStub):
     """accept | complete, by the assignee (an SMS reply does the same through an event)."""
     ListTasks: _aio.UnaryUnaryMultiCallable[_assistance_pb2.ListTasksRequest, _assistance_pb2.ListTasksResponse]  # type: ignore[assignment]
     LogVisit: _aio.UnaryUnaryMultiCallable[_assistance_pb2.LogVisitRequest, _assistance_pb2.Visit]  # type: ignore[assignment]
-    """--- visits (帮扶记录): a paired helper's geo check-in, checked against the household's location ---"""
+    """--- visits (帮扶记录): a geo check-in by a paired helper or a cadre of the territory, in
+    WGS-84, GCJ-02 or BD-09, checked in WGS-84 against the household's location ---
+    """
     ListVisits: _aio.UnaryUnaryMultiCallable[_assistance_pb2.ListVisitsRequest, _assistance_pb2.ListVisitsResponse]  # type: ignore[assignment]
     """The visits of one household, or of a region's subtree, newest first."""
     GetVisitFrequency: _aio.UnaryUnaryMultiCallable[_assistance_pb2.GetVisitFrequencyRequest, _assistance_pb2.VisitFrequency]  # type: ignore[assignment]
@@ -188,7 +192,9 @@ class AssistanceServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _assistance_pb2.LogVisitRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_assistance_pb2.Visit, _abc.Awaitable[_assistance_pb2.Visit]]:
-        """--- visits (帮扶记录): a paired helper's geo check-in, checked against the household's location ---"""
+        """--- visits (帮扶记录): a geo check-in by a paired helper or a cadre of the territory, in
+        WGS-84, GCJ-02 or BD-09, checked in WGS-84 against the household's location ---
+        """
 
     @_abc_1.abstractmethod
     def ListVisits(
