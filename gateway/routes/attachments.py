@@ -26,10 +26,17 @@ from kit.mapping import from_message
 router = APIRouter(prefix="/api/v1", tags=["attachments"])
 
 CHUNK_BYTES = 256 * 1024
-SUBJECT_KINDS = {"visits": "visit", "work-logs": "work_log", "needs": "need", "alerts": "alert"}
-Subjects = Literal["visits", "work-logs", "needs", "alerts"]
+SUBJECT_KINDS = {
+    "visits": "visit",
+    "work-logs": "work_log",
+    "needs": "need",
+    "alerts": "alert",
+    "measures": "measure",
+    "spot-check-findings": "spot_check_finding",
+}
+Subjects = Literal["visits", "work-logs", "needs", "alerts", "measures", "spot-check-findings"]
 # GATEWAY_MAX_ATTACHMENT_BYTES: the largest file (a 30 MB video) and its multipart envelope.
-UPLOAD_PATH = re.compile(r"^/api/v1/(visits|work-logs|needs|alerts)/[^/]+/attachments$")
+UPLOAD_PATH = re.compile(rf"^/api/v1/({'|'.join(SUBJECT_KINDS)})/[^/]+/attachments$")
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/octet-stream": {}}},
     **problem_responses(),

@@ -38,7 +38,17 @@ from services.assistance.attachment_content import (
 from services.assistance.components import Components
 from services.assistance.domain import distance_m
 from services.assistance.events import SERVICE
-from services.assistance.models import Alert, Attachment, Need, Visit, WorkLog
+from services.assistance.models import (
+    Alert,
+    Attachment,
+    Measure,
+    Need,
+    Plan,
+    SpotCheckFinding,
+    SpotCheckHousehold,
+    Visit,
+    WorkLog,
+)
 from services.assistance.registry_view import RegistryView
 
 
@@ -78,11 +88,29 @@ async def _alert(session: AsyncSession, alert_id: str) -> Subject | None:
     return None if alert is None else Subject(alert.household_id, alert.village_code)
 
 
+async def _measure(session: AsyncSession, measure_id: str) -> Subject | None:
+    """A handbook measure belongs where its plan's household does."""
+    measure = await session.get(Measure, measure_id)
+    plan = None if measure is None else await session.get(Plan, measure.plan_id)
+    return None if plan is None else Subject(plan.household_id, plan.village_code)
+
+
+async def _finding(session: AsyncSession, finding_id: str) -> Subject | None:
+    """A spot check's finding belongs where its sampled household does."""
+    finding = await session.get(SpotCheckFinding, finding_id)
+    if finding is None:
+        return None
+    sampled = await session.get(SpotCheckHousehold, (finding.spot_check_id, finding.household_id))
+    return None if sampled is None else Subject(finding.household_id, sampled.village_code)
+
+
 SUBJECTS: dict[str, Resolver] = {
     "visit": _visit,
     "work_log": _work_log,
     "need": _need,
     "alert": _alert,
+    "measure": _measure,
+    "spot_check_finding": _finding,
 }
 
 

@@ -9,6 +9,7 @@ import itertools
 from datetime import date
 
 from kit.id_numbers import check_character
+from tests.e2e.test_attachments import photo, upload
 from tests.e2e.test_audit import audited
 
 COUNTY = "370404000000"  # 峄城区, used by no other test
@@ -97,6 +98,17 @@ def test_a_plan_with_measures_from_the_menu_and_their_progress(api, admin_token)
         {**measure_body, "kind": "other", "other_text": "修缮厨房"},
     ).json()
     assert other["label"] == "修缮厨房"
+
+    pictured = upload(api, helper, "measures", measure["id"], "病历.jpg", photo(None, None))
+    assert pictured.status_code == 201, pictured.text
+    assert pictured.json()["flags"] == ["no_exif"]
+    seen = api.get(f"/api/v1/measures/{measure['id']}/attachments", county).json()["items"]
+    assert [a["id"] for a in seen] == [pictured.json()["id"]]
+    assert api.get(f"/api/v1/attachments/{pictured.json()['id']}", stranger).status_code == 404
+    assert (
+        upload(api, stranger, "measures", measure["id"], "x.jpg", photo(None, None)).status_code
+        == 404
+    )
 
     started = post(
         api,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.e2e.test_attachments import photo, upload
 from tests.e2e.test_audit import audited
 from tests.e2e.test_needs import register
 
@@ -156,6 +157,16 @@ def test_a_finding_that_differs_opens_a_task_the_work_team_sees(api, admin_token
     assert recorded[in_a[0]]["id"] == finding["id"]  # the finding's id is stable
     assert recorded[in_a[0]]["observed"]["members_count"] == 3
     assert audited(api, town["inspector"], "the finding", target_id=finding["id"])
+
+    pictured = upload(
+        api, town["inspector"], "spot-check-findings", finding["id"], "户内.jpg", photo(None, None)
+    )
+    assert pictured.status_code == 201, pictured.text
+    listed = api.get(f"/api/v1/spot-check-findings/{finding['id']}/attachments", team).json()
+    assert [a["id"] for a in listed["items"]] == [pictured.json()["id"]]
+    _, _, elsewhere = api.new_user(admin_token, OTHER_TOWN, "inspector")
+    hidden = api.get(f"/api/v1/attachments/{pictured.json()['id']}", elsewhere)
+    assert hidden.status_code == 404
 
 
 def test_an_inspector_completes_a_spot_check_task_with_their_spot_check(

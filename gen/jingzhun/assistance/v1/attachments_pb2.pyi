@@ -32,7 +32,7 @@ class AttachmentSubject(_message.Message):
     KIND_FIELD_NUMBER: _builtins.int
     ID_FIELD_NUMBER: _builtins.int
     kind: _builtins.str
-    """visit | work_log | need | alert"""
+    """visit | work_log | need | alert | measure | spot_check_finding"""
     id: _builtins.str
     def __init__(
         self,
