@@ -10,6 +10,8 @@ import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import (
+    assessment_basis_pb2,
+    assessment_basis_pb2_grpc,
     registry_pb2,
     registry_pb2_grpc,
     transfer_pb2,
@@ -30,6 +32,7 @@ from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.registry.api_grpc import RegistryApi
 from services.registry.api_transfer import RegistryTransferApi
 from services.registry.api_villages import RegistryVillageApi
+from services.registry.assessment_basis import RegistryAssessmentApi
 from services.registry.benefits_service import BenefitsService
 from services.registry.components import Components
 from services.registry.events import (
@@ -121,10 +124,13 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         transfer_pb2_grpc.add_RegistryTransferServiceServicer_to_server(transfer, server)
         villages_api = RegistryVillageApi(villages, exits, access)
         villages_pb2_grpc.add_RegistryVillageServiceServicer_to_server(villages_api, server)
+        basis_api = RegistryAssessmentApi(components.db, access)
+        assessment_basis_pb2_grpc.add_RegistryAssessmentServiceServicer_to_server(basis_api, server)
         return [
             registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
             transfer_pb2.DESCRIPTOR.services_by_name["RegistryTransferService"].full_name,
             villages_pb2.DESCRIPTOR.services_by_name["RegistryVillageService"].full_name,
+            assessment_basis_pb2.DESCRIPTOR.services_by_name["RegistryAssessmentService"].full_name,
         ]
 
     async def stop() -> None:
