@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from gateway.clients import (
+    assessment_client,
     assistance_client,
     identity_client,
     notification_client,
@@ -23,6 +24,7 @@ from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.routes import (
     alerts,
+    assessment,
     audit,
     auth,
     benefits,
@@ -117,6 +119,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         guard=guard,
         credentials=credentials,
         limiter=limiter,
+        assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -139,6 +142,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.villages.close()
         await state.notification.close()
         await state.assistance.close()
+        await state.assessment.close()
         await state.training.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
@@ -193,6 +197,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         public,
         vocabularies,
         household_changes,
+        assessment,
     ):
         app.include_router(module.router)
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jingzhun.assistance.v1 import assistance_pb2_grpc
+from jingzhun.assistance.v1 import assessment_pb2_grpc, assistance_pb2_grpc
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc, transfer_pb2_grpc, villages_pb2_grpc
@@ -45,6 +45,12 @@ def assistance_client(
     address: str, timeout: float
 ) -> ServiceClient[assistance_pb2_grpc.AssistanceServiceAsyncStub]:
     return ServiceClient(address, assistance_pb2_grpc.AssistanceServiceStub, timeout)
+
+
+def assessment_client(
+    address: str, timeout: float
+) -> ServiceClient[assessment_pb2_grpc.AssistanceAssessmentServiceAsyncStub]:
+    return ServiceClient(address, assessment_pb2_grpc.AssistanceAssessmentServiceStub, timeout)
 
 
 def training_client(

@@ -17,6 +17,7 @@ from kit.grpc_client import metadata
 from kit.principal import Principal
 
 if TYPE_CHECKING:
+    from jingzhun.assistance.v1.assessment_pb2_grpc import AssistanceAssessmentServiceAsyncStub
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
@@ -95,6 +96,10 @@ class Caller:
     @property
     def assistance(self) -> "AssistanceServiceAsyncStub":
         return self.state.assistance.stub
+
+    @property
+    def assessment(self) -> "AssistanceAssessmentServiceAsyncStub":
+        return self.state.assessment.stub
 
     @property
     def training(self) -> "TrainingServiceAsyncStub":

@@ -14,6 +14,7 @@ from kit.grpc_client import ServiceClient
 from kit.service_auth import ServiceCredentials
 
 if TYPE_CHECKING:
+    from jingzhun.assistance.v1.assessment_pb2_grpc import AssistanceAssessmentServiceAsyncStub
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
@@ -38,4 +39,5 @@ class GatewayState:
     # Its own client at identity (svc-gateway): the policy, revocations, the public pages.
     credentials: ServiceCredentials
     limiter: RateLimiter
+    assessment: ServiceClient[AssistanceAssessmentServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers
