@@ -22,6 +22,8 @@ SERVICES = ("identity", "registry", "assistance", "training", "notification")
 MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
     "jingzhun.registry.v1.transfer_pb2",
     "jingzhun.registry.v1.villages_pb2",
+    "jingzhun.registry.v1.assessment_basis_pb2",
+    "jingzhun.assistance.v1.assessment_pb2",
 ]
 
 
