@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import DateTime, String, and_, bindparam, func, literal, union_all
+from sqlalchemy import select as select_rows
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_subtree
+from kit.territory import subtree_range
 from services.assistance.models import (
     Alert,
     AlertStep,
@@ -29,92 +31,114 @@ from services.assistance.models import (
 Count = tuple[str, str, bool, int]
 
 
-def _between(column: Any, since: datetime, until: datetime) -> list[Any]:
-    return [column >= since, column < until]
+# Every count is one statement built once, its subtree and period bound at each execution.
+LOW, HIGH = bindparam("low", type_=String), bindparam("high", type_=String)
+SINCE = bindparam("since", type_=DateTime(timezone=True))
+UNTIL = bindparam("until", type_=DateTime(timezone=True))
 
 
-async def _counts(
-    session: AsyncSession,
+def _in_subtree(column: Any) -> Any:
+    return and_(column >= LOW, column <= HIGH)
+
+
+def _between(column: Any) -> list[Any]:
+    return [column >= SINCE, column < UNTIL]
+
+
+def _bounds(region_code: str, since: datetime, until: datetime) -> dict[str, Any]:
+    low, high = subtree_range(region_code)
+    return {"low": low, "high": high, "since": since, "until": until}
+
+
+def _grouped(
+    indicator: str,
     keys: tuple[Any, Any, Any],
     where: list[Any],
     join: tuple[Any, Any] | None = None,
-) -> list[Count]:
-    """How many rows per (region, cadre, in time): one GROUP BY statement."""
-    statement = select(*keys, func.count())
+) -> Any:
+    """How many rows per (region, cadre, in time), tagged with the indicator: a GROUP BY."""
+    statement = select_rows(literal(indicator), *keys, func.count())
     if join is not None:
         statement = statement.join(*join)
-    statement = statement.where(*where).group_by(*keys)
-    return [(r, c, bool(t), int(n)) for r, c, t, n in (await session.exec(statement)).all()]
+    return statement.where(*where).group_by(*keys)
 
 
-async def visit_counts(
-    session: AsyncSession, region_code: str, since: datetime, until: datetime
-) -> list[Count]:
+def _visits() -> Any:
     """Visits in the period, by the village and the helper, accepted or flagged."""
-    return await _counts(
-        session,
+    return _grouped(
+        "visits",
         (col(Visit.village_code), col(Visit.helper_id), col(Visit.check) == "accepted"),
         [
-            in_subtree(col(Visit.village_code), region_code),
-            *_between(col(Visit.visited_at), since, until),
+            _in_subtree(col(Visit.village_code)),
+            *_between(col(Visit.visited_at)),
         ],
     )
 
 
-async def need_counts(
-    session: AsyncSession, region_code: str, since: datetime, until: datetime
-) -> list[Count]:
+def _needs() -> Any:
     """Needs resolved in the period, by the village and the resolver, before the deadline."""
-    return await _counts(
-        session,
+    return _grouped(
+        "needs_on_time",
         (col(Need.village_code), col(NeedStep.actor_id), col(NeedStep.at) <= col(Need.due_at)),
         [
-            in_subtree(col(Need.village_code), region_code),
+            _in_subtree(col(Need.village_code)),
             col(NeedStep.action) == "resolved",
-            *_between(col(NeedStep.at), since, until),
+            *_between(col(NeedStep.at)),
         ],
         (NeedStep, col(NeedStep.need_id) == col(Need.id)),
     )
 
 
-async def task_counts(
-    session: AsyncSession, region_code: str, since: datetime, until: datetime
-) -> list[Count]:
+def _tasks() -> Any:
     """Assignments completed in the period, by the assignee's region and id, by the due date."""
-    return await _counts(
-        session,
+    return _grouped(
+        "tasks_on_time",
         (
             col(Assignment.assignee_region),
             col(Assignment.assignee_id),
             col(Assignment.completed_at) <= col(Task.due_at),
         ),
         [
-            in_subtree(col(Assignment.assignee_region), region_code),
+            _in_subtree(col(Assignment.assignee_region)),
             col(Assignment.status) == "completed",
-            *_between(col(Assignment.completed_at), since, until),
+            *_between(col(Assignment.completed_at)),
         ],
         (Task, col(Task.id) == col(Assignment.task_id)),
     )
 
 
-async def alert_counts(
-    session: AsyncSession, region_code: str, since: datetime, until: datetime
-) -> list[Count]:
+def _alerts() -> Any:
     """The town's first step on each alert (verified or dismissed), within its time limit."""
-    return await _counts(
-        session,
+    return _grouped(
+        "alerts_in_time",
         (
             col(Alert.village_code),
             col(AlertStep.actor_id),
             col(AlertStep.at) <= col(Alert.verify_due_at),
         ),
         [
-            in_subtree(col(Alert.village_code), region_code),
+            _in_subtree(col(Alert.village_code)),
             col(AlertStep.seq) == 2,
-            *_between(col(AlertStep.at), since, until),
+            *_between(col(AlertStep.at)),
         ],
         (AlertStep, col(AlertStep.alert_id) == col(Alert.id)),
     )
+
+
+FACTS = ("visits", "needs_on_time", "tasks_on_time", "alerts_in_time")
+FACT_COUNTS = union_all(_visits(), _needs(), _tasks(), _alerts())
+
+
+async def fact_counts(
+    session: AsyncSession, region_code: str, since: datetime, until: datetime
+) -> dict[str, list[Count]]:
+    """Per indicator (visits, needs_on_time, tasks_on_time, alerts_in_time) the period's rows
+    counted per (region, cadre, in time): the four GROUP BY statements in one UNION ALL."""
+    found: dict[str, list[Count]] = {name: [] for name in FACTS}
+    rows = await session.execute(FACT_COUNTS, _bounds(region_code, since, until))
+    for indicator, region, cadre, in_time, n in rows.all():
+        found[indicator].append((region, cadre, bool(in_time), int(n)))
+    return found
 
 
 async def active_counties(session: AsyncSession, since: datetime, until: datetime) -> list[str]:
@@ -122,7 +146,7 @@ async def active_counties(session: AsyncSession, since: datetime, until: datetim
     prefix = func.substr(col(Visit.village_code), 1, 6)
     statement = (
         select(prefix)
-        .where(*_between(col(Visit.visited_at), since, until))
+        .where(col(Visit.visited_at) >= since, col(Visit.visited_at) < until)
         .group_by(prefix)
         .order_by(prefix)
     )

@@ -33,10 +33,7 @@ class VillageBasis:
 class Counts:
     """The period's facts of the subtree (GROUP BY rows) and the registry's basis."""
 
-    visits: list[Count]
-    needs: list[Count]
-    tasks: list[Count]
-    alerts: list[Count]
+    facts: dict[str, list[Count]]  # per indicator: visits, needs_on_time, ...
     villages: list[VillageBasis]
     helpers: dict[str, int]  # helper id -> households paired within the subtree
 
@@ -90,9 +87,6 @@ class Ranking:
     subjects: list[RankedSubject]
 
 
-FACTS = ("visits", "needs_on_time", "tasks_on_time", "alerts_in_time")
-
-
 def tallies(region_code: str, counts: Counts, months: int) -> dict[SubjectKind, dict[str, Tally]]:
     """Every subject's tally: cadres by id, villages and towns by code."""
     by_kind: dict[SubjectKind, dict[str, Tally]] = {kind: {} for kind in SubjectKind}
@@ -114,9 +108,7 @@ def tallies(region_code: str, counts: Counts, months: int) -> dict[SubjectKind, 
             tally.add("data_quality", village.households - village.incomplete, village.households)
     for helper, households in counts.helpers.items():
         cadres.setdefault(helper, Tally()).add("visits", 0, households * owed)
-    for indicator, rows in zip(
-        FACTS, (counts.visits, counts.needs, counts.tasks, counts.alerts), strict=True
-    ):
+    for indicator, rows in counts.facts.items():
         for code, cadre, in_time, n in rows:
             achieved = n if in_time else 0
             required = 0 if indicator == "visits" else n

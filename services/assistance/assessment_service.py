@@ -89,19 +89,9 @@ class AssessmentService:
             basis_pb.GetAssessmentBasisRequest(region_code=region_code),
             token=token,
         )
-        since, until = period.since, period.until
         async with self.c.db.read_only() as session:
-            counts = Counts(
-                visits=await repo.visit_counts(session, region_code, since, until),
-                needs=await repo.need_counts(session, region_code, since, until),
-                tasks=await repo.task_counts(session, region_code, since, until),
-                alerts=await repo.alert_counts(session, region_code, since, until),
-                villages=[
-                    VillageBasis(v.village_code, v.households, v.incomplete, v.pairings)
-                    for v in basis.villages
-                ],
-                helpers={h.helper_id: h.households for h in basis.helpers},
-            )
+            facts = await repo.fact_counts(session, region_code, period.since, period.until)
+        counts = counts_of(facts, basis)
         indicators = indicators_for(self.indicator_sets, period)
         ranked = rankings(region_code, counts, period.months_begun(now), indicators, period.kind)
         return Assessment(region_code, period, indicators.version, ranked)
@@ -197,6 +187,17 @@ class AssessmentService:
             done += 1
         self._monthly_done = period.name
         return done
+
+
+def counts_of(facts: dict[str, list[repo.Count]], basis: basis_pb.AssessmentBasis) -> Counts:
+    return Counts(
+        facts,
+        villages=[
+            VillageBasis(v.village_code, v.households, v.incomplete, v.pairings)
+            for v in basis.villages
+        ],
+        helpers={h.helper_id: h.households for h in basis.helpers},
+    )
 
 
 def _line(subject: RankedSubject) -> str:

@@ -30,13 +30,12 @@ async def test_a_months_facts_are_counted_by_group_and_ranked(service: Assistanc
     await record_a_month_of_work(service)
     period = assessed_period("2026-11", service.clock.now)
     async with service.components.db.read_only() as session:
-        visits = await repo.visit_counts(session, TOWN, period.since, period.until)
-        needs = await repo.need_counts(session, TOWN, period.since, period.until)
-        tasks = await repo.task_counts(session, TOWN, period.since, period.until)
-        alerts = await repo.alert_counts(session, TOWN, period.since, period.until)
+        facts = await repo.fact_counts(session, TOWN, period.since, period.until)
         counties = await repo.active_counties(session, period.since, period.until)
         december = assessed_period("2026-12", service.clock.now)
-        assert await repo.visit_counts(session, COUNTY, december.since, december.until) == []
+        later = await repo.fact_counts(session, COUNTY, december.since, december.until)
+    assert later == {name: [] for name in repo.FACTS}
+    visits, needs, tasks = facts["visits"], facts["needs_on_time"], facts["tasks_on_time"]
     assert sorted(visits) == [
         (VILLAGE, HELPER.subject, False, 1),
         (VILLAGE, HELPER.subject, True, 1),
@@ -49,14 +48,11 @@ async def test_a_months_facts_are_counted_by_group_and_ranked(service: Assistanc
         (VILLAGE, HELPER.subject, True, 1),
         (VILLAGE, VILLAGE_TEAM.subject, False, 1),
     ]
-    assert alerts == [(VILLAGE, TOWN_ADMIN.subject, False, 1)]
+    assert facts["alerts_in_time"] == [(VILLAGE, TOWN_ADMIN.subject, False, 1)]
     assert counties == [COUNTY[:6]]
 
     counts = Counts(
-        visits,
-        needs,
-        tasks,
-        alerts,
+        facts,
         villages=[VillageBasis(VILLAGE, 4, 1, 2)],
         helpers={HELPER.subject: 2},
     )
