@@ -118,8 +118,8 @@ class AssessmentService:
                     "this region's circular of the period is issued already",
                     reason="CIRCULAR_ALREADY_ISSUED",
                 )
-            for ranking in trimmed:
-                self._text(session, circular, ranking)
+            for whole, ranking in zip(assessment.rankings, trimmed, strict=True):
+                self._text(session, circular, ranking, len(whole.subjects))
             audit.record(
                 session,
                 SERVICE,
@@ -131,14 +131,16 @@ class AssessmentService:
             )
         return CircularView(circular, trimmed)
 
-    def _text(self, session: AsyncSession, circular: Circular, ranking: Ranking) -> None:
+    def _text(
+        self, session: AsyncSession, circular: Circular, ranking: Ranking, ranked: int
+    ) -> None:
         """Ask notification to text the officers of the region the ranking is made in."""
         n = circular.top_n
         top = "、".join(_line(s) for s in ranking.subjects[:n])
         bottom = "、".join(_line(s) for s in ranking.subjects[-n:][::-1])
         text = (
             f"{circular.period}考核通报（{KIND_LABELS[ranking.subject_kind]}排名，"
-            f"共{len(ranking.subjects)}名）：前列 {top}；后列 {bottom}。"
+            f"共{ranked}名）：前列 {top}；后列 {bottom}。"
         )
         request = notification_events.NotificationRequested(
             source_id=f"circular:{circular.region_code}:{circular.period}:"
