@@ -16,6 +16,7 @@ BENCHMARKS = {
     "task_latency": "benchmarks.task_latency",
     "metrics": "benchmarks.metrics_overhead",
     "campaign": "benchmarks.campaign",
+    "assessment": "benchmarks.assessment",
 }
 
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI
 
 from gateway.clients import (
+    assessment_client,
     assistance_client,
     attachments_client,
     handbook_client,
@@ -28,6 +29,7 @@ from gateway.problems import install_problem_handlers
 from gateway.request_ids import RequestIdMiddleware
 from gateway.routes import (
     alerts,
+    assessment,
     attachments,
     audit,
     auth,
@@ -133,6 +135,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
             common.assistance_address, settings.transfer_timeout_seconds
         ),
         spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
+        assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -157,6 +160,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.notification.close()
         await state.assistance.close()
         await state.handbook.close()
+        await state.assessment.close()
         await state.training.close()
         await state.attachments.close()
         await state.spot_checks.close()
@@ -227,6 +231,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         handbook,
         attachments,
         spot_checks,
+        assessment,
     ):
         app.include_router(module.router)
     return app

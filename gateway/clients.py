@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jingzhun.assistance.v1 import (
+    assessment_pb2_grpc,
     assistance_pb2_grpc,
     attachments_pb2_grpc,
     handbook_pb2_grpc,
@@ -74,6 +75,12 @@ def attachments_client(
 ) -> ServiceClient[attachments_pb2_grpc.AssistanceAttachmentServiceAsyncStub]:
     """Assistance's attachments: files up to 30 MB each way, their own deadline."""
     return ServiceClient(address, attachments_pb2_grpc.AssistanceAttachmentServiceStub, timeout)
+
+
+def assessment_client(
+    address: str, timeout: float
+) -> ServiceClient[assessment_pb2_grpc.AssistanceAssessmentServiceAsyncStub]:
+    return ServiceClient(address, assessment_pb2_grpc.AssistanceAssessmentServiceStub, timeout)
 
 
 def training_client(

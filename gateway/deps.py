@@ -17,6 +17,7 @@ from kit.grpc_client import metadata
 from kit.principal import Principal
 
 if TYPE_CHECKING:
+    from jingzhun.assistance.v1.assessment_pb2_grpc import AssistanceAssessmentServiceAsyncStub
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.assistance.v1.attachments_pb2_grpc import AssistanceAttachmentServiceAsyncStub
     from jingzhun.assistance.v1.handbook_pb2_grpc import AssistanceHandbookServiceAsyncStub
@@ -111,6 +112,10 @@ class Caller:
     @property
     def attachments(self) -> "AssistanceAttachmentServiceAsyncStub":
         return self.state.attachments.stub
+
+    @property
+    def assessment(self) -> "AssistanceAssessmentServiceAsyncStub":
+        return self.state.assessment.stub
 
     @property
     def training(self) -> "TrainingServiceAsyncStub":

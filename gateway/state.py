@@ -14,6 +14,7 @@ from kit.grpc_client import ServiceClient
 from kit.service_auth import ServiceCredentials
 
 if TYPE_CHECKING:
+    from jingzhun.assistance.v1.assessment_pb2_grpc import AssistanceAssessmentServiceAsyncStub
     from jingzhun.assistance.v1.assistance_pb2_grpc import AssistanceServiceAsyncStub
     from jingzhun.assistance.v1.attachments_pb2_grpc import AssistanceAttachmentServiceAsyncStub
     from jingzhun.assistance.v1.handbook_pb2_grpc import AssistanceHandbookServiceAsyncStub
@@ -46,4 +47,5 @@ class GatewayState:
     limiter: RateLimiter
     attachments: ServiceClient[AssistanceAttachmentServiceAsyncStub]
     spot_checks: ServiceClient[AssistanceSpotCheckServiceAsyncStub]
+    assessment: ServiceClient[AssistanceAssessmentServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers

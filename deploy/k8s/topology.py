@@ -175,7 +175,7 @@ CALLERS: dict[str, tuple[str, ...]] = {
 IDENTITY_CLIENTS: dict[str, tuple[str, ...]] = {
     "gateway": ("policy:read", "revocations:sync"),
     "registry": ("policy:read",),
-    "assistance": ("policy:read",),
+    "assistance": ("policy:read", "assessment:read"),
     "training": ("policy:read",),
     "notification": ("policy:read", "users:contact"),
 }

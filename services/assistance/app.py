@@ -9,6 +9,8 @@ from __future__ import annotations
 import grpc
 
 from jingzhun.assistance.v1 import (
+    assessment_pb2,
+    assessment_pb2_grpc,
     assistance_pb2,
     assistance_pb2_grpc,
     attachments_pb2,
@@ -19,7 +21,7 @@ from jingzhun.assistance.v1 import (
     spot_checks_pb2_grpc,
 )
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.registry.v1 import registry_pb2_grpc
+from jingzhun.registry.v1 import assessment_basis_pb2_grpc, registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
 from kit.db import Database
@@ -30,10 +32,13 @@ from kit.policy import fetch_policy_when_ready
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.assistance.alerts_service import AlertsService
+from services.assistance.api_assessment import AssessmentApi
 from services.assistance.api_attachments import AttachmentsApi
 from services.assistance.api_grpc import AssistanceApi
 from services.assistance.api_handbook import AssistanceHandbookApi
 from services.assistance.api_spot_checks import SpotCheckApi
+from services.assistance.assessment_indicators import load_indicator_sets
+from services.assistance.assessment_service import AssessmentService
 from services.assistance.attachments_service import AttachmentsService
 from services.assistance.components import Components
 from services.assistance.domain import Deadlines
@@ -83,11 +88,17 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
         settings.open_object_store(settings.service_name),
         settings.attachment_exif_max_hours,
     )
+    basis = ServiceClient(
+        common.registry_address, assessment_basis_pb2_grpc.RegistryAssessmentServiceStub, timeout=60
+    )
+    assessment = AssessmentService(components, basis, load_indicator_sets())
+    credentials = ServiceCredentials.of(identity, settings)
     scheduler = Scheduler(
         components,
         needs,
         interval=settings.scheduler_interval_seconds,
         batch=settings.scheduler_batch,
+        monthly=lambda: assessment.issue_monthly(credentials),
     )
     policy: list[Authorizer] = []
     bus = await service_bus(settings)
@@ -141,17 +152,23 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
         attachments_pb2_grpc.add_AssistanceAttachmentServiceServicer_to_server(
             AttachmentsApi(attachments, access), server
         )
+        assessment_api = AssessmentApi(assessment, access)
+        assessment_pb2_grpc.add_AssistanceAssessmentServiceServicer_to_server(
+            assessment_api, server
+        )
         return [
             assistance_pb2.DESCRIPTOR.services_by_name["AssistanceService"].full_name,
             handbook_pb2.DESCRIPTOR.services_by_name["AssistanceHandbookService"].full_name,
             attachments_pb2.DESCRIPTOR.services_by_name["AssistanceAttachmentService"].full_name,
             spot_checks_pb2.DESCRIPTOR.services_by_name["AssistanceSpotCheckService"].full_name,
+            assessment_pb2.DESCRIPTOR.services_by_name["AssistanceAssessmentService"].full_name,
         ]
 
     async def stop() -> None:
         await bus.close()
         await identity.close()
         await registry.close()
+        await basis.close()
         await components.db.dispose()
 
     process = ServiceProcess(

@@ -355,3 +355,17 @@ class SpotCheckFinding(SQLModel, table=True):
     task_id: str = ""
     recorded_by: str
     recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Circular(SQLModel, table=True):
+    """The circular (通报) of a region's assessment for a period, issued once: the top and bottom
+    of each ranking, as texted to the officers above those ranked."""
+
+    __tablename__ = "assessment_circulars"
+    region_code: str = Field(sa_column=Column(String(12), primary_key=True))
+    period: str = Field(sa_column=Column(String(7), primary_key=True))  # YYYY-MM or YYYY
+    indicators_version: str
+    issued_by: str  # "scheduler" for the monthly one
+    issued_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    top_n: int
+    rankings: str = Field(sa_column=Column(Text, nullable=False))  # JSON, as in the API

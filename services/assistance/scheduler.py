@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from services.assistance import repository as repo
 from services.assistance.components import Components
@@ -19,12 +20,19 @@ DEADLINE_PASSED = "no action before the deadline"
 
 class Scheduler:
     def __init__(
-        self, components: Components, needs: NeedsService, *, interval: float, batch: int
+        self,
+        components: Components,
+        needs: NeedsService,
+        *,
+        interval: float,
+        batch: int,
+        monthly: Callable[[], Awaitable[int]] | None = None,
     ) -> None:
         self.c = components
         self.needs = needs
         self.interval = interval
         self.batch = batch
+        self.monthly = monthly  # the month's circulars (assessment), looked at every time
 
     async def escalate_overdue(self) -> int:
         """Escalate one batch of overdue needs; returns how many this replica escalated."""
@@ -52,6 +60,8 @@ class Scheduler:
             try:
                 while await self.escalate_overdue() == self.batch:
                     pass
+                if self.monthly is not None:
+                    await self.monthly()
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -10,6 +10,8 @@ import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import (
+    assessment_basis_pb2,
+    assessment_basis_pb2_grpc,
     helping_units_pb2,
     helping_units_pb2_grpc,
     registry_pb2,
@@ -33,6 +35,7 @@ from services.registry.api_grpc import RegistryApi
 from services.registry.api_helping import RegistryHelpingApi
 from services.registry.api_transfer import RegistryTransferApi
 from services.registry.api_villages import RegistryVillageApi
+from services.registry.assessment_basis import RegistryAssessmentApi
 from services.registry.benefits_service import BenefitsService
 from services.registry.components import Components
 from services.registry.coverage_service import CoverageService
@@ -132,11 +135,14 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         villages_pb2_grpc.add_RegistryVillageServiceServicer_to_server(villages_api, server)
         helping_api = RegistryHelpingApi(helping_units, coverage, quotas, access)
         helping_units_pb2_grpc.add_RegistryHelpingServiceServicer_to_server(helping_api, server)
+        basis_api = RegistryAssessmentApi(components.db, access)
+        assessment_basis_pb2_grpc.add_RegistryAssessmentServiceServicer_to_server(basis_api, server)
         return [
             registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
             transfer_pb2.DESCRIPTOR.services_by_name["RegistryTransferService"].full_name,
             villages_pb2.DESCRIPTOR.services_by_name["RegistryVillageService"].full_name,
             helping_units_pb2.DESCRIPTOR.services_by_name["RegistryHelpingService"].full_name,
+            assessment_basis_pb2.DESCRIPTOR.services_by_name["RegistryAssessmentService"].full_name,
         ]
 
     async def stop() -> None:

@@ -26,6 +26,8 @@ MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
     "jingzhun.assistance.v1.handbook_pb2",
     "jingzhun.assistance.v1.attachments_pb2",
     "jingzhun.assistance.v1.spot_checks_pb2",
+    "jingzhun.registry.v1.assessment_basis_pb2",
+    "jingzhun.assistance.v1.assessment_pb2",
 ]
 
 

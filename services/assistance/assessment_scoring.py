@@ -1,0 +1,186 @@
+"""How the counts of a subtree become scores and rankings (考核排名): each subject's tally per
+indicator (achieved of required), scored by the period's indicators and weighted into a total;
+the cadres ranked within the county, the villages within their town, the towns within their
+county, best first and ties broken by id. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kit.territory import Level, ancestor_codes, is_within, level_of, parent_code
+from services.assistance.assessment_indicators import (
+    VISITS_PER_PAIRING_MONTH,
+    IndicatorSet,
+    SubjectKind,
+)
+from services.assistance.assessment_repository import Count
+from services.assistance.performance_service import town_of
+
+
+@dataclass(frozen=True)
+class VillageBasis:
+    """What the registry counts of a village: households, those missing a required field, and
+    the (helper, household) pairs — the visits owed each month."""
+
+    code: str
+    households: int
+    incomplete: int
+    pairings: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The period's facts of the subtree (GROUP BY rows) and the registry's basis."""
+
+    facts: dict[str, list[Count]]  # per indicator: visits, needs_on_time, ...
+    villages: list[VillageBasis]
+    helpers: dict[str, int]  # helper id -> households paired within the subtree
+
+
+@dataclass
+class Tally:
+    """Per indicator: [achieved, required]."""
+
+    counts: dict[str, list[int]] = field(default_factory=dict)
+    home: str = ""  # for a cadre: the smallest region code their facts name
+
+    def add(self, indicator: str, achieved: int, required: int) -> None:
+        cell = self.counts.setdefault(indicator, [0, 0])
+        cell[0] += achieved
+        cell[1] += required
+
+    def place(self, region_code: str) -> None:
+        if not self.home or region_code < self.home:
+            self.home = region_code
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    indicator: str
+    achieved: int
+    required: int
+    score: float
+    weight: float
+
+    @property
+    def counted(self) -> bool:
+        return self.required > 0
+
+    @property
+    def value(self) -> float:
+        return self.achieved / self.required if self.required else 0.0
+
+
+@dataclass(frozen=True)
+class RankedSubject:
+    id: str
+    rank: int
+    total: float
+    indicators: list[IndicatorScore]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    subject_kind: str
+    group_code: str
+    subjects: list[RankedSubject]
+
+
+def tallies(region_code: str, counts: Counts, months: int) -> dict[SubjectKind, dict[str, Tally]]:
+    """Every subject's tally: cadres by id, villages and towns by code."""
+    by_kind: dict[SubjectKind, dict[str, Tally]] = {kind: {} for kind in SubjectKind}
+    cadres, villages, towns = (
+        by_kind[k] for k in (SubjectKind.CADRE, SubjectKind.VILLAGE, SubjectKind.TOWN)
+    )
+
+    def regions(code: str) -> Iterable[Tally]:
+        if level_of(code) is Level.VILLAGE:
+            yield villages.setdefault(code, Tally())
+        town = town_of(code)
+        if town is not None and is_within(town, region_code):
+            yield towns.setdefault(town, Tally())
+
+    owed = VISITS_PER_PAIRING_MONTH * months
+    for village in counts.villages:
+        for tally in regions(village.code):
+            tally.add("visits", 0, village.pairings * owed)
+            tally.add("data_quality", village.households - village.incomplete, village.households)
+    for helper, households in counts.helpers.items():
+        cadres.setdefault(helper, Tally()).add("visits", 0, households * owed)
+    for indicator, rows in counts.facts.items():
+        for code, cadre, in_time, n in rows:
+            achieved = n if in_time else 0
+            required = 0 if indicator == "visits" else n
+            for tally in regions(code):
+                tally.add(indicator, achieved, required)
+            if cadre:
+                subject = cadres.setdefault(cadre, Tally())
+                subject.add(indicator, achieved, required)
+                subject.place(code)
+    return by_kind
+
+
+def _score(
+    tally: Tally, indicators: IndicatorSet, period_kind: str, kind: SubjectKind
+) -> tuple[float, list[IndicatorScore]]:
+    scored = []
+    for indicator in indicators.of(period_kind, kind):
+        achieved, required = tally.counts.get(indicator.name, (0, 0))
+        scored.append(
+            IndicatorScore(
+                indicator.name,
+                achieved,
+                required,
+                indicator.score(achieved, required),
+                indicator.weight,
+            )
+        )
+    return round(sum(s.score * s.weight for s in scored), 2), scored
+
+
+def _group_of(kind: SubjectKind, subject: str, tally: Tally, region_code: str) -> str | None:
+    if kind is SubjectKind.CADRE:
+        if level_of(region_code) >= Level.COUNTY or not tally.home:
+            return region_code
+        return next(
+            (c for c in [*ancestor_codes(tally.home), tally.home] if level_of(c) is Level.COUNTY),
+            region_code,
+        )
+    return parent_code(subject)
+
+
+def rankings(
+    region_code: str, counts: Counts, months: int, indicators: IndicatorSet, period_kind: str
+) -> list[Ranking]:
+    """Every ranking of the subtree: by kind (cadre, village, town), then by group code."""
+    groups: dict[tuple[SubjectKind, str], list[tuple[float, str, list[IndicatorScore]]]] = {}
+    for kind, subjects in tallies(region_code, counts, months).items():
+        for subject, tally in subjects.items():
+            group = _group_of(kind, subject, tally, region_code)
+            if group is None:
+                continue
+            total, scored = _score(tally, indicators, period_kind, kind)
+            groups.setdefault((kind, group), []).append((total, subject, scored))
+    order = list(SubjectKind)
+    found = []
+    for (kind, group), rows in sorted(
+        groups.items(), key=lambda g: (order.index(g[0][0]), g[0][1])
+    ):
+        rows.sort(key=lambda row: (-row[0], row[1]))
+        found.append(
+            Ranking(
+                kind.value,
+                group,
+                [RankedSubject(s, rank, t, scored) for rank, (t, s, scored) in enumerate(rows, 1)],
+            )
+        )
+    return found
+
+
+def ends(ranking: Ranking, n: int) -> Ranking:
+    """The top and bottom `n` of a ranking (all of it when it is short)."""
+    subjects = ranking.subjects
+    if len(subjects) > 2 * n:
+        subjects = subjects[:n] + subjects[-n:]
+    return Ranking(ranking.subject_kind, ranking.group_code, subjects)
