@@ -126,8 +126,7 @@ async def measure(
 
         async def platform() -> int:
             basis = await assessment_basis(components.db, COUNTY)
-            async with assistance.read_only() as session:
-                facts = await repo.fact_counts(session, COUNTY, period.since, period.until)
+            facts = await repo.fact_counts(assistance, COUNTY, period.since, period.until)
             ranked = rankings(COUNTY, counts_of(facts, basis), 1, indicators, period.kind)
             return sum(len(r.subjects) for r in ranked)
 

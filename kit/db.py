@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -25,9 +25,11 @@ import asyncpg
 from sqlalchemy import ColumnElement, and_, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.sql import Executable
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from kit.driver_sql import for_driver
 from kit.scope import Scope
 from kit.territory import subtree_range
 
@@ -111,6 +113,19 @@ class Database:
             return await pool.fetch(query, *args)
         except DROPPED_CONNECTION:
             return await pool.fetch(query, *args)
+
+    async def read_rows(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Sequence[Sequence[Any]]:
+        """A read-only Core statement's rows: on PostgreSQL one statement on the plain pool
+        (no session, no BEGIN/ROLLBACK, no ping), compiled once per shape
+        (`kit.driver_sql`); on SQLite, in process, through a read-only session."""
+        if not self.is_postgres:
+            async with self.read_only() as session:
+                connection = await session.connection()
+                return (await connection.execute(statement, dict(params or {}))).all()
+        query, arguments = for_driver(statement, params)
+        return await self.fetch_rows(query, *arguments)
 
     async def _open_pool(self) -> asyncpg.Pool:
         async with self._pool_lock:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.db import in_subtree
+from kit.db import Database, in_subtree
 from kit.territory import subtree_range
 from services.assistance.models import (
     Alert,
@@ -130,13 +130,14 @@ FACT_COUNTS = union_all(_visits(), _needs(), _tasks(), _alerts())
 
 
 async def fact_counts(
-    session: AsyncSession, region_code: str, since: datetime, until: datetime
+    db: Database, region_code: str, since: datetime, until: datetime
 ) -> dict[str, list[Count]]:
     """Per indicator (visits, needs_on_time, tasks_on_time, alerts_in_time) the period's rows
-    counted per (region, cadre, in time): the four GROUP BY statements in one UNION ALL."""
+    counted per (region, cadre, in time): the four GROUP BY statements in one UNION ALL, one
+    statement on the driver (`Database.read_rows`)."""
     found: dict[str, list[Count]] = {name: [] for name in FACTS}
-    rows = await session.execute(FACT_COUNTS, _bounds(region_code, since, until))
-    for indicator, region, cadre, in_time, n in rows.all():
+    rows = await db.read_rows(FACT_COUNTS, _bounds(region_code, since, until))
+    for indicator, region, cadre, in_time, n in rows:
         found[indicator].append((region, cadre, bool(in_time), int(n)))
     return found
 

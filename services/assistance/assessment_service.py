@@ -89,8 +89,7 @@ class AssessmentService:
             basis_pb.GetAssessmentBasisRequest(region_code=region_code),
             token=token,
         )
-        async with self.c.db.read_only() as session:
-            facts = await repo.fact_counts(session, region_code, period.since, period.until)
+        facts = await repo.fact_counts(self.c.db, region_code, period.since, period.until)
         counts = counts_of(facts, basis)
         indicators = indicators_for(self.indicator_sets, period)
         ranked = rankings(region_code, counts, period.months_begun(now), indicators, period.kind)

@@ -54,11 +54,8 @@ BASIS = _basis_statement()
 async def assessment_basis(db: Database, region_code: str) -> pb.AssessmentBasis:
     low, high = subtree_range(region_code)
     rows: dict[str, dict[str, tuple[int, int]]] = {"village": {}, "paired": {}, "helper": {}}
-    async with db.read_only() as session:
-        for kind, key, n, missing in (
-            await session.execute(BASIS, {"low": low, "high": high})
-        ).all():
-            rows[kind][key] = (int(n), int(missing or 0))
+    for kind, key, n, missing in await db.read_rows(BASIS, {"low": low, "high": high}):
+        rows[kind][key] = (int(n), int(missing or 0))
     pairings = rows["paired"]
     return pb.AssessmentBasis(
         region_code=region_code,

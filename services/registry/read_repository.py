@@ -11,16 +11,15 @@ were the registry's largest cost. SQLite, in process, has no round trips to save
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
 from asyncpg import Record
-from sqlalchemy import Select, Table, bindparam, func, literal_column, select
-from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy import Table, bindparam, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import SQLModel
 
 from kit.db import Database
+from kit.driver_sql import for_driver
 from kit.scope import Scope
 from kit.territory import subtree_range
 from services.registry.household_filter import Search, conditions_of
@@ -134,7 +133,7 @@ async def page_with_parts(
     h = positioned(page, ordering).order_by(*order).limit(limit).subquery("h")
     # The outer columns by name: the subquery's column collection (`h.c`) would cost more to
     # build than the rest of the statement, and would be built for every call.
-    query, arguments = _for_driver(
+    query, arguments = for_driver(
         select(literal_column("h.*"), literal_column(_PARTS_OF_H))
         .select_from(h)
         .order_by(literal_column(f"h.{_PLACE}"))
@@ -153,26 +152,6 @@ def _with_parts(row: Record) -> tuple[Household, HouseholdParts]:
         benefits_by_year={int(year): int(total) for year, total in benefits},
         indicator_years=_rows(IndicatorYear, _YEAR_NAMES, years),
     )
-
-
-_DRIVER = PGDialect_asyncpg()
-# The statement's SQL per shape (the filter's fields given, the scope's kind), as SQLAlchemy's
-# own statement cache keeps it: the values are the cache key's parameters.
-_compiled: dict[tuple, SQLCompiler] = {}
-
-
-def _for_driver(statement: Select) -> tuple[str, list[Any]]:
-    """The statement as asyncpg takes it: SQL with $n placeholders, and their values."""
-    key = statement._generate_cache_key()
-    assert key is not None  # our own statements are all cacheable
-    compiled = _compiled.get(key.key)
-    if compiled is None:
-        compiled = cast(SQLCompiler, statement.compile(dialect=_DRIVER, cache_key=key))
-        # An expanding IN (a list of values) is rendered per call, never cached: none here.
-        assert not compiled.post_compile_params, "no IN (list) in a lean read"
-        _compiled[key.key] = compiled
-    values = compiled.construct_params(extracted_parameters=key.bindparams)
-    return compiled.string, [values[name] for name in compiled.positiontup or ()]
 
 
 def _rows(model: type[M], names: tuple[str, ...], values: list[tuple]) -> list[M]:

@@ -29,11 +29,12 @@ COUNTY, TOWN = COUNTY_ADMIN.region_code, TOWN_ADMIN.region_code
 async def test_a_months_facts_are_counted_by_group_and_ranked(service: Assistance) -> None:
     await record_a_month_of_work(service)
     period = assessed_period("2026-11", service.clock.now)
-    async with service.components.db.read_only() as session:
-        facts = await repo.fact_counts(session, TOWN, period.since, period.until)
+    db = service.components.db
+    facts = await repo.fact_counts(db, TOWN, period.since, period.until)
+    december = assessed_period("2026-12", service.clock.now)
+    later = await repo.fact_counts(db, COUNTY, december.since, december.until)
+    async with db.read_only() as session:
         counties = await repo.active_counties(session, period.since, period.until)
-        december = assessed_period("2026-12", service.clock.now)
-        later = await repo.fact_counts(session, COUNTY, december.since, december.until)
     assert later == {name: [] for name in repo.FACTS}
     visits, needs, tasks = facts["visits"], facts["needs_on_time"], facts["tasks_on_time"]
     assert sorted(visits) == [
