@@ -92,7 +92,7 @@ def test_tiers_never_select_each_others_pods_and_share_no_names() -> None:
 
 
 STUB = re.compile(r"\b(\w+_pb2_grpc)\.\w+Stub\b")
-IMPORT = re.compile(r"^from jingzhun\.(\w+)\.v1 import ([^\n]+)$", re.MULTILINE)
+IMPORT = re.compile(r"^from jingzhun\.(\w+)\.v1 import (\([^)]*\)|[^\n]+)$", re.MULTILINE)
 
 
 def callees_in_code(folder: Path) -> set[str]:
