@@ -6,7 +6,6 @@ households paired with them, officers those of their territory."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -68,7 +67,7 @@ class LedgerEntryIn(ProtoModel, proto=pb.AddLedgerEntryRequest):
 
 class ProgressOut(BaseModel):
     id: str
-    on: date
+    on: Day
     result: str
     amount_fen: int | None
     status: Status
@@ -81,7 +80,7 @@ class MeasureOut(BaseModel):
     plan_id: str
     kind: str
     label: str
-    planned_on: date
+    planned_on: Day
     responsible: str
     status: Status
     progress: list[ProgressOut] = Field(description="oldest first")
@@ -116,7 +115,7 @@ class MenuOut(BaseModel):
 class LedgerEntryOut(BaseModel):
     id: str
     household_id: str
-    on: date
+    on: Day
     kind: Literal["income", "spending"]
     source: str
     amount_fen: int
