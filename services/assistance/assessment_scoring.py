@@ -5,7 +5,6 @@ county, best first and ties broken by id. Pure functions, no I/O."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kit.territory import Level, ancestor_codes, is_within, level_of, parent_code
@@ -94,12 +93,19 @@ def tallies(region_code: str, counts: Counts, months: int) -> dict[SubjectKind, 
         by_kind[k] for k in (SubjectKind.CADRE, SubjectKind.VILLAGE, SubjectKind.TOWN)
     )
 
-    def regions(code: str) -> Iterable[Tally]:
-        if level_of(code) is Level.VILLAGE:
-            yield villages.setdefault(code, Tally())
-        town = town_of(code)
-        if town is not None and is_within(town, region_code):
-            yield towns.setdefault(town, Tally())
+    of_code: dict[str, list[Tally]] = {}
+
+    def regions(code: str) -> list[Tally]:
+        """The tallies a fact of `code` counts in (its village's, its town's), found once."""
+        found = of_code.get(code)
+        if found is None:
+            found = of_code[code] = []
+            if level_of(code) is Level.VILLAGE:
+                found.append(villages.setdefault(code, Tally()))
+            town = town_of(code)
+            if town is not None and is_within(town, region_code):
+                found.append(towns.setdefault(town, Tally()))
+        return found
 
     owed = VISITS_PER_PAIRING_MONTH * months
     for village in counts.villages:
