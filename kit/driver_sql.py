@@ -4,16 +4,21 @@ The hottest reads skip the ORM session (its pool pre-ping, BEGIN, ROLLBACK and r
 machinery: BASELINES.md, give the hottest reads a lean query path) and run on the plain
 asyncpg pool of `kit.db.Database`. They are still written as Core statements — the ORM's own
 conditions, scopes and orders — and compiled here for the driver: SQL with $n placeholders,
-cached per statement shape under SQLAlchemy's own cache key, the values bound per call."""
+cached per statement shape under SQLAlchemy's own cache key, the values bound per call. Their
+rows become `row_type`s: the table's columns as plain attributes, without the ORM's state."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, cast
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlmodel import SQLModel
+
+M = TypeVar("M", bound=SQLModel)
 
 _DRIVER = PGDialect_asyncpg()
 # The statement's SQL per shape, as SQLAlchemy's own statement cache keeps it: the values are
@@ -38,3 +43,16 @@ def for_driver(
         params=dict(params) if params else None, extracted_parameters=key.bindparams
     )
     return compiled.string, [values[name] for name in compiled.positiontup or ()]
+
+
+def row_type(model: type[M]) -> Callable[..., M]:
+    """What a lean read makes of `model`'s rows: a slotted class with the table's columns as
+    attributes, in the table's order (built positionally from a `ROW(...)` of those columns, or
+    by name), without SQLAlchemy's instance state. 0.7 µs a 29-column row against ~17 µs for
+    `model_construct`, which sets up that state; read like the model (kit.mapping and the
+    services read attributes), never added to a session or changed."""
+    columns = [column.name for column in model.__table__.columns]  # type: ignore[attr-defined]
+    fields = [(name, model.model_fields[name].annotation) for name in columns]
+    record = dataclasses.make_dataclass(f"{model.__name__}Row", fields, slots=True)
+    record.__module__ = model.__module__
+    return cast(Callable[..., M], record)

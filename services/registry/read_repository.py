@@ -10,6 +10,7 @@ were the registry's largest cost. SQLite, in process, has no round trips to save
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 from kit.db import Database
-from kit.driver_sql import for_driver
+from kit.driver_sql import for_driver, row_type
 from kit.scope import Scope
 from kit.territory import subtree_range
 from services.registry.household_filter import Search, conditions_of
@@ -36,6 +37,12 @@ from services.registry.models import (
 from services.registry.repository import scoped
 
 M = TypeVar("M", bound=SQLModel)
+# The rows of a reply: the models' columns without the ORM's state (kit.driver_sql.row_type).
+HouseholdRow = row_type(Household)
+MemberRow = row_type(Member)
+IncomeRow = row_type(Income)
+IndicatorRow = row_type(Indicator)
+IndicatorYearRow = row_type(IndicatorYear)
 
 _households: Table = Household.__table__  # type: ignore[attr-defined]
 _members: Table = Member.__table__  # type: ignore[attr-defined]
@@ -145,23 +152,18 @@ def _with_parts(row: Record) -> tuple[Household, HouseholdParts]:
     fields = dict(row.items())
     fields.pop(_PLACE, None)
     members, incomes, indicators, benefits, years = (fields.pop(name) for name in _PARTS)
-    return Household.model_construct(**fields), HouseholdParts(
-        members=_rows(Member, _MEMBER_NAMES, members),
-        incomes=_rows(Income, _INCOME_NAMES, incomes),
-        indicators=_rows(Indicator, _INDICATOR_NAMES, indicators),
+    return HouseholdRow(**fields), HouseholdParts(
+        members=_rows(MemberRow, members),
+        incomes=_rows(IncomeRow, incomes),
+        indicators=_rows(IndicatorRow, indicators),
         benefits_by_year={int(year): int(total) for year, total in benefits},
-        indicator_years=_rows(IndicatorYear, _YEAR_NAMES, years),
+        indicator_years=_rows(IndicatorYearRow, years),
     )
 
 
-def _rows(model: type[M], names: tuple[str, ...], values: list[tuple]) -> list[M]:
-    """Rows of our own table, from the tuples of `_row`: constructed without validation."""
-    return [model.model_construct(**dict(zip(names, v, strict=True))) for v in values]
-
-
-_MEMBER_NAMES, _INCOME_NAMES, _INDICATOR_NAMES, _YEAR_NAMES = map(
-    _names, (_members, _incomes, _indicators, _indicator_years)
-)
+def _rows(row: Callable[..., M], values: list[tuple]) -> list[M]:
+    """Rows of our own table, from the tuples of `_row` (the table's columns in its order)."""
+    return [row(*v) for v in values]
 
 
 @dataclass(frozen=True)
@@ -180,8 +182,7 @@ async def household(
     prebuilt statement: SQLAlchemy caches the compiled form per shape)."""
     statement = HOUSEHOLD.where(scoped(scope))
     row = (await connection.execute(statement, {"id": household_id})).first()
-    # Rows of our own table: constructed without validation (a tenth of the cost).
-    return None if row is None else Household.model_construct(**row._mapping)
+    return None if row is None else HouseholdRow(**row._mapping)
 
 
 async def parts_of(connection: AsyncConnection, household_id: str) -> HouseholdParts:
@@ -193,9 +194,9 @@ async def parts_of(connection: AsyncConnection, household_id: str) -> HouseholdP
     benefits = await connection.execute(BENEFIT_TOTALS, key)
     years = await connection.execute(INDICATOR_YEARS, key)
     return HouseholdParts(
-        members=[Member.model_construct(**row._mapping) for row in members],
-        incomes=[Income.model_construct(**row._mapping) for row in incomes],
-        indicators=[Indicator.model_construct(**row._mapping) for row in indicators],
+        members=[MemberRow(*row) for row in members],
+        incomes=[IncomeRow(*row) for row in incomes],
+        indicators=[IndicatorRow(*row) for row in indicators],
         benefits_by_year={int(year): int(total) for year, total in benefits},
-        indicator_years=[IndicatorYear.model_construct(**row._mapping) for row in years],
+        indicator_years=[IndicatorYearRow(*row) for row in years],
     )

@@ -25,9 +25,15 @@ from services.registry.households_service import (
 )
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
-from services.registry.models import Benefit, Member, Pairing
+from services.registry.models import Benefit, Household, Income, IndicatorYear, Member, Pairing
 from services.registry.phone_indexes import index_phones
-from tests.integration.registry.test_households import COUNTY_OFFICER, household, id_number, service
+from tests.integration.registry.test_households import (
+    COUNTY_OFFICER,
+    columns,
+    household,
+    id_number,
+    service,
+)
 
 __all__ = ["service"]
 
@@ -178,12 +184,12 @@ async def test_households_are_paged_in_each_sort_order_on_both_databases(
 def dumped(views: list[HouseholdView]) -> list[tuple]:
     return [
         (
-            v.household.model_dump(),
-            [m.model_dump() for m in v.members],
-            [i.model_dump() for i in v.incomes],
+            columns(Household, v.household),
+            [columns(Member, m) for m in v.members],
+            [columns(Income, i) for i in v.incomes],
             sorted((i.indicator, i.compliant) for i in v.indicators),
             v.benefits_by_year,
-            [y.model_dump() for y in v.indicator_years],
+            [columns(IndicatorYear, y) for y in v.indicator_years],
         )
         for v in views
     ]
