@@ -1,0 +1,85 @@
+"""Officers' household pages in a real browser: search → archive (members masked) → an edit
+that meets someone else's newer edit (the API's 409 and the current values) → the history; and
+a village cadre's pages show nothing of another village."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.console_pages import activated_account, new_household, screenshot, sign_in
+from tests.e2e.harness import STRONG_PASSWORD
+
+LIXIA = "370102000000"
+VILLAGE = "370102001002"
+NEIGHBOUR_VILLAGE = "370102001003"
+
+
+def test_search_archive_edit_with_a_conflict_then_the_history(page, api, admin_token) -> None:
+    household = new_household(api, admin_token, VILLAGE)
+    officer = activated_account(api, admin_token, LIXIA, "info_officer")
+    sign_in(page, officer, STRONG_PASSWORD)
+    page.get_by_role("navigation").get_by_role("link", name="农户档案").click()
+    page.get_by_label("户编号").fill(household["number"])
+    page.get_by_role("button", name="查询").click()
+    results = page.get_by_role("table", name="农户")
+    expect(results.get_by_role("row")).to_have_count(2)  # the header and the one household
+    expect(results).to_contain_text("王大山")
+    screenshot(page, "households")
+    results.get_by_role("link", name=household["number"]).click()
+
+    expect(page.get_by_role("heading", name=f"农户档案 {household['number']}")).to_be_visible()
+    members = page.get_by_role("table", name="家庭成员")
+    expect(members).to_contain_text("赵春花")
+    expect(members).to_contain_text("****")  # identity numbers masked
+    expect(members).not_to_contain_text("19650304")  # the birth date inside the number
+
+    # Someone else edits the archive after this page read it.
+    path = f"/api/v1/households/{household['id']}"
+    other = api.http.patch(
+        path,
+        json={"expected_version": 1, "attribute": "destitute_support"},
+        headers=api.auth(admin_token),
+    )
+    assert other.status_code == 200, other.text
+    page.get_by_label("主要致贫原因").select_option("disability")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_role("alert")).to_contain_text("该记录已被他人修改")
+    expect(page.locator("#conflict-current")).to_contain_text("版本 2")
+    expect(page.locator("#conflict-current")).to_contain_text("户属性：")
+    screenshot(page, "household-conflict")
+
+    before = page.locator("#household-main-cause").inner_text()
+    page.get_by_role("button", name="载入最新内容").click()
+    expect(page.locator("#conflict-current")).to_have_count(0)
+    expect(page.get_by_text("当前版本：2")).to_be_visible()
+    page.get_by_label("主要致贫原因").select_option("disability")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text("当前版本：3")).to_be_visible()
+    expect(page.locator("#household-main-cause")).not_to_have_text(before)
+    assert api.get(path, admin_token).json()["main_cause"] == "disability"
+    history = page.get_by_role("table", name="变更记录")
+    expect(history.get_by_role("row")).to_have_count(
+        1 + len(api.get(f"{path}/history", admin_token).json()["items"])
+    )
+    expect(history).to_contain_text("修改")
+    screenshot(page, "household")
+
+
+def test_a_village_cadre_sees_nothing_of_another_village(page, api, admin_token) -> None:
+    own = new_household(api, admin_token, VILLAGE)
+    neighbours = new_household(api, admin_token, NEIGHBOUR_VILLAGE)
+    cadre = activated_account(api, admin_token, VILLAGE, "work_team")
+    sign_in(page, cadre, STRONG_PASSWORD)
+    expect(page.locator("#account-territory")).to_contain_text("历下区")
+
+    page.goto("/console/#/households")
+    results = page.get_by_role("table", name="农户")
+    expect(results).to_contain_text(own["number"])
+    expect(results).not_to_contain_text(neighbours["number"])
+    page.get_by_label("户编号").fill(neighbours["number"])
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("没有符合条件的农户。")).to_be_visible()
+
+    page.goto(f"/console/#/household/{neighbours['id']}")
+    expect(page.get_by_role("alert")).to_have_text("未找到（或不在您的辖区内）。")
+    expect(page.get_by_role("main")).not_to_contain_text("王大山")
