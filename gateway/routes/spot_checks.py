@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.fields import REGION_CODE_OR_EMPTY, Instant, RequestModel
 from gateway.idempotency import respond_once
-from gateway.params import HexId
+from gateway.pagination import Page, PageSize, PageToken
+from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from jingzhun.assistance.v1 import spot_checks_pb2 as pb
@@ -111,10 +112,24 @@ class SpotCheckOut(BaseModel):
     created_at: Instant
 
 
+class SpotCheckSummaryOut(BaseModel):
+    id: str
+    region_code: str
+    inspector_id: str
+    stratify_by: str
+    seed: str
+    population: int = Field(description="households of the region when sampled")
+    sampled: int = Field(description="households in the sample")
+    recorded: int = Field(description="findings recorded so far")
+    differing: int = Field(description="findings that differed from the archive")
+    created_at: Instant
+
+
 create_message = to_message(SpotCheckIn, pb.CreateSpotCheckRequest)
 finding_request = to_message(FindingIn, pb.RecordFindingRequest, given=("spot_check_id",))
 spot_check_out = from_message(pb.SpotCheck, SpotCheckOut)
 finding_out = from_message(pb.Finding, FindingOut)
+summary_out = from_message(pb.SpotCheckSummary, SpotCheckSummaryOut)
 
 
 @router.post(
@@ -134,6 +149,36 @@ async def create_spot_check(
         return spot_check_out(reply)
 
     return await respond_once(request, caller, 201, produce)
+
+
+@router.get(
+    "/spot-checks",
+    response_model=Page[SpotCheckSummaryOut],
+    responses=problem_responses(),
+    summary="The spot checks of a region in your territory, newest first, with their progress",
+)
+async def list_spot_checks(
+    caller: Annotated[Caller, caller_for("spot_checks", "read")],
+    region_code: RegionCode = "",
+    inspector_id: Annotated[
+        str, Query(max_length=64, pattern=r"^[0-9a-f]*$", description="one inspector's only")
+    ] = "",
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
+) -> ModelResponse:
+    message = pb.ListSpotChecksRequest(
+        region_code=region_code,
+        inspector_id=inspector_id,
+        page_size=page_size,
+        page_token=page_token,
+    )
+    reply = await caller.call(caller.spot_checks.ListSpotChecks, message)
+    return ModelResponse(
+        Page[SpotCheckSummaryOut](
+            items=[summary_out(s) for s in reply.spot_checks],
+            next_page_token=reply.next_page_token or None,
+        )
+    )
 
 
 @router.get(

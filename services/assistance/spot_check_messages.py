@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from jingzhun.assistance.v1 import spot_checks_pb2 as pb
+from kit.clock import aware
 from kit.mapping import from_message, to_message
+from kit.paging import decode_token, encode_token, invalid_token
 from services.assistance.models import SpotCheck, SpotCheckFinding, SpotCheckHousehold
+from services.assistance.spot_check_repository import SpotCheckCounts
 from services.assistance.spot_check_rules import Observation
 from services.assistance.spot_checks_service import NewFinding, NewSpotCheck, SpotCheckView
 
@@ -50,3 +54,36 @@ def spot_check_message(view: SpotCheckView) -> pb.SpotCheck:
             for h in view.households
         ],
     )
+
+
+spot_check_summary_row = to_message(
+    SpotCheck, pb.SpotCheckSummary, given=("sampled", "recorded", "differing")
+)
+
+
+def summary_message(found: SpotCheckCounts) -> pb.SpotCheckSummary:
+    return spot_check_summary_row(
+        found.spot_check,
+        sampled=found.sampled,
+        recorded=found.recorded,
+        differing=found.differing,
+    )
+
+
+def list_token(last: SpotCheck) -> str:
+    """The next page's token: the last spot check's (created_at, id)."""
+    return encode_token(f"{aware(last.created_at).isoformat()}|{last.id}")
+
+
+def list_cursor(token: str) -> tuple[datetime, str] | None:
+    value = decode_token(token)
+    if value is None:
+        return None
+    at, _, key = value.partition("|")
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError as exc:
+        raise invalid_token() from exc
+    if moment.tzinfo is None or not key.isalnum():
+        raise invalid_token()
+    return moment, key

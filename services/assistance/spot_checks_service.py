@@ -9,7 +9,7 @@ import json
 import secrets
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from jingzhun.registry.v1 import registry_pb2
 from kit import audit
@@ -214,6 +214,23 @@ class SpotChecksService:
                 raise not_found()
             households = list(await repo.sampled(session, found.id))
             return SpotCheckView(found, households, await repo.findings(session, found.id))
+
+    async def list_spot_checks(
+        self,
+        caller: Principal,
+        region_code: str,
+        inspector_id: str,
+        *,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[repo.SpotCheckCounts]:
+        """The spot checks of a subtree of the caller's territory (another region: not found),
+        newest first, with how far each has got."""
+        scope = caller.scope.within(region_code)
+        async with self.c.db.read_only() as session:
+            return await repo.list_spot_checks(
+                session, scope.region_code, inspector_id, after=after, limit=limit
+            )
 
     async def record_finding(self, caller: Principal, new: NewFinding) -> SpotCheckFinding:
         """Once per sampled household; differences open a task to the village's work team."""

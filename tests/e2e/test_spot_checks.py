@@ -197,3 +197,50 @@ def test_an_inspector_completes_a_spot_check_task_with_their_spot_check(
     assert done.status_code == 200, done.text
     (assignment,) = done.json()["assignments"]
     assert (assignment["status"], assignment["result"]) == ("completed", mine["id"])
+
+
+def test_the_spot_checks_of_a_region_are_listed_newest_first_with_their_progress(
+    api, admin_token, town
+) -> None:
+    inspector_id, _, inspector = api.new_user(admin_token, TOWN, "inspector")
+    drawn = [draw(api, inspector, size=2, seed=f"list-{n}").json() for n in range(3)]
+    colleagues = draw(api, town["inspector"], size=1, seed="list-colleague").json()
+    first = drawn[0]
+    household = first["households"][0]["household_id"]
+    seen = {"members_count": 9}  # every archive here has one member: it differs
+    found = record(api, inspector, first["id"], household, outcome="visited", observed=seen)
+    assert found.status_code == 201, found.text
+
+    def listed(token: str, **query: object):  # type: ignore[no-untyped-def]
+        return api.http.get("/api/v1/spot-checks", params=query, headers=api.auth(token))
+
+    mine = listed(inspector, inspector_id=inspector_id)
+    assert mine.status_code == 200, mine.text
+    items = mine.json()["items"]
+    assert [i["id"] for i in items] == [d["id"] for d in reversed(drawn)]
+    assert {k: items[-1][k] for k in ("sampled", "recorded", "differing", "seed")} == {
+        "sampled": 2,
+        "recorded": 1,
+        "differing": 1,
+        "seed": "list-0",
+    }
+    assert (items[0]["recorded"], items[0]["differing"]) == (0, 0)
+    pages, token = [], None
+    while True:
+        query = {"inspector_id": inspector_id, "page_size": 1}
+        page = listed(inspector, **query, **({"page_token": token} if token else {})).json()
+        pages += [i["id"] for i in page["items"]]
+        token = page["next_page_token"]
+        if not token:
+            break
+    assert pages == [i["id"] for i in items]
+    everyone = [i["id"] for i in listed(inspector, region_code=TOWN, page_size=200).json()["items"]]
+    assert set(pages) | {colleagues["id"]} <= set(everyone)
+
+    _, _, elsewhere = api.new_user(admin_token, OTHER_TOWN, "inspector")
+    refused = listed(elsewhere, region_code=TOWN)
+    assert refused.status_code == 404
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert listed(elsewhere).json()["items"] == []
+    assert listed(inspector, page_token="bm90LWEtY3Vyc29y").status_code == 400
+    assert listed(inspector, inspector_id="NOT-HEX").status_code == 422

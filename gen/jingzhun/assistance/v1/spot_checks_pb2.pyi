@@ -89,6 +89,109 @@ class GetSpotCheckRequest(_message.Message):
 Global___GetSpotCheckRequest: _TypeAlias = GetSpotCheckRequest  # noqa: Y015
 
 @_typing.final
+class ListSpotChecksRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    INSPECTOR_ID_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    """the subtree whose spot checks are listed; default: yours"""
+    inspector_id: _builtins.str
+    """only this inspector's ("" = everyone's)"""
+    page_size: _builtins.int
+    page_token: _builtins.str
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        inspector_id: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspector_id", b"inspector_id", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSpotChecksRequest: _TypeAlias = ListSpotChecksRequest  # noqa: Y015
+
+@_typing.final
+class SpotCheckSummary(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    INSPECTOR_ID_FIELD_NUMBER: _builtins.int
+    STRATIFY_BY_FIELD_NUMBER: _builtins.int
+    SEED_FIELD_NUMBER: _builtins.int
+    POPULATION_FIELD_NUMBER: _builtins.int
+    SAMPLED_FIELD_NUMBER: _builtins.int
+    RECORDED_FIELD_NUMBER: _builtins.int
+    DIFFERING_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    region_code: _builtins.str
+    inspector_id: _builtins.str
+    stratify_by: _builtins.str
+    seed: _builtins.str
+    population: _builtins.int
+    sampled: _builtins.int
+    """households in the sample"""
+    recorded: _builtins.int
+    """findings recorded so far"""
+    differing: _builtins.int
+    """findings that differed from the archive"""
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        region_code: _builtins.str = ...,
+        inspector_id: _builtins.str = ...,
+        stratify_by: _builtins.str = ...,
+        seed: _builtins.str = ...,
+        population: _builtins.int = ...,
+        sampled: _builtins.int = ...,
+        recorded: _builtins.int = ...,
+        differing: _builtins.int = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "differing", b"differing", "id", b"id", "inspector_id", b"inspector_id", "population", b"population", "recorded", b"recorded", "region_code", b"region_code", "sampled", b"sampled", "seed", b"seed", "stratify_by", b"stratify_by"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SpotCheckSummary: _TypeAlias = SpotCheckSummary  # noqa: Y015
+
+@_typing.final
+class ListSpotChecksResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPOT_CHECKS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    @_builtins.property
+    def spot_checks(self) -> _containers.RepeatedCompositeFieldContainer[Global___SpotCheckSummary]: ...
+    def __init__(
+        self,
+        *,
+        spot_checks: _abc.Iterable[Global___SpotCheckSummary] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["next_page_token", b"next_page_token", "spot_checks", b"spot_checks"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListSpotChecksResponse: _TypeAlias = ListSpotChecksResponse  # noqa: Y015
+
+@_typing.final
 class StratumCount(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -48,6 +48,11 @@ class AssistanceSpotCheckServiceStub:
                 request_serializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.GetSpotCheckRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.SpotCheck.FromString,
                 _registered_method=True)
+        self.ListSpotChecks = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceSpotCheckService/ListSpotChecks',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.ListSpotChecksRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.ListSpotChecksResponse.FromString,
+                _registered_method=True)
         self.RecordFinding = channel.unary_unary(
                 '/jingzhun.assistance.v1.AssistanceSpotCheckService/RecordFinding',
                 request_serializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.RecordFindingRequest.SerializeToString,
@@ -75,6 +80,13 @@ class AssistanceSpotCheckServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListSpotChecks(self, request, context):
+        """The spot checks of a subtree of your territory, newest first, with their progress.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RecordFinding(self, request, context):
         """What the inspector found at one sampled household: once per household.
         """
@@ -94,6 +106,11 @@ def add_AssistanceSpotCheckServiceServicer_to_server(servicer, server):
                     servicer.GetSpotCheck,
                     request_deserializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.GetSpotCheckRequest.FromString,
                     response_serializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.SpotCheck.SerializeToString,
+            ),
+            'ListSpotChecks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSpotChecks,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.ListSpotChecksRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.ListSpotChecksResponse.SerializeToString,
             ),
             'RecordFinding': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordFinding,
@@ -159,6 +176,33 @@ class AssistanceSpotCheckService:
             '/jingzhun.assistance.v1.AssistanceSpotCheckService/GetSpotCheck',
             jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.GetSpotCheckRequest.SerializeToString,
             jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.SpotCheck.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSpotChecks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceSpotCheckService/ListSpotChecks',
+            jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.ListSpotChecksRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_spot__checks__pb2.ListSpotChecksResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -40,6 +40,8 @@ class AssistanceSpotCheckServiceStub:
     CreateSpotCheck: _grpc.UnaryUnaryMultiCallable[_spot_checks_pb2.CreateSpotCheckRequest, _spot_checks_pb2.SpotCheck]
     """Samples and stores the households to visit (same seed + same registry: same sample)."""
     GetSpotCheck: _grpc.UnaryUnaryMultiCallable[_spot_checks_pb2.GetSpotCheckRequest, _spot_checks_pb2.SpotCheck]
+    ListSpotChecks: _grpc.UnaryUnaryMultiCallable[_spot_checks_pb2.ListSpotChecksRequest, _spot_checks_pb2.ListSpotChecksResponse]
+    """The spot checks of a subtree of your territory, newest first, with their progress."""
     RecordFinding: _grpc.UnaryUnaryMultiCallable[_spot_checks_pb2.RecordFindingRequest, _spot_checks_pb2.Finding]
     """What the inspector found at one sampled household: once per household."""
 
@@ -55,6 +57,8 @@ class AssistanceSpotCheckServiceAsyncStub(AssistanceSpotCheckServiceStub):
     CreateSpotCheck: _aio.UnaryUnaryMultiCallable[_spot_checks_pb2.CreateSpotCheckRequest, _spot_checks_pb2.SpotCheck]  # type: ignore[assignment]
     """Samples and stores the households to visit (same seed + same registry: same sample)."""
     GetSpotCheck: _aio.UnaryUnaryMultiCallable[_spot_checks_pb2.GetSpotCheckRequest, _spot_checks_pb2.SpotCheck]  # type: ignore[assignment]
+    ListSpotChecks: _aio.UnaryUnaryMultiCallable[_spot_checks_pb2.ListSpotChecksRequest, _spot_checks_pb2.ListSpotChecksResponse]  # type: ignore[assignment]
+    """The spot checks of a subtree of your territory, newest first, with their progress."""
     RecordFinding: _aio.UnaryUnaryMultiCallable[_spot_checks_pb2.RecordFindingRequest, _spot_checks_pb2.Finding]  # type: ignore[assignment]
     """What the inspector found at one sampled household: once per household."""
 
@@ -79,6 +83,14 @@ class AssistanceSpotCheckServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _spot_checks_pb2.GetSpotCheckRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_spot_checks_pb2.SpotCheck, _abc.Awaitable[_spot_checks_pb2.SpotCheck]]: ...
+
+    @_abc_1.abstractmethod
+    def ListSpotChecks(
+        self,
+        request: _spot_checks_pb2.ListSpotChecksRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_spot_checks_pb2.ListSpotChecksResponse, _abc.Awaitable[_spot_checks_pb2.ListSpotChecksResponse]]:
+        """The spot checks of a subtree of your territory, newest first, with their progress."""
 
     @_abc_1.abstractmethod
     def RecordFinding(
