@@ -56,6 +56,7 @@ from gateway.routes import (
     notices,
     pairings,
     performance,
+    project_notices,
     projects,
     public,
     regions,
@@ -237,6 +238,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         spot_checks,
         assessment,
         projects,
+        project_notices,
     ):
         app.include_router(module.router)
     return app

@@ -1,6 +1,6 @@
 """Composition root of projects: components, the identity and registry it asks, the project
-library's use-cases, the outbox relay, the gRPC API and the authorization policy fetched from
-identity."""
+library's use-cases and its review, the scheduler that closes public notices, the outbox relay,
+the gRPC API and the authorization policy fetched from identity."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
 from services.projects.directory import Directory
 from services.projects.lifecycle import ReviewDays
+from services.projects.notices_service import NoticesService
 from services.projects.projects_service import ProjectsService
+from services.projects.review_service import ReviewService
+from services.projects.scheduler import Scheduler
 from services.projects.settings import ProjectsSettings
 
 
@@ -51,6 +54,11 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
     )
     projects = ProjectsService(components, Directory(identity, registry))
+    reviews = ReviewService(components, projects)
+    notices = NoticesService(components)
+    scheduler = Scheduler(
+        reviews, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
+    )
     policy: list[Authorizer] = []
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
@@ -61,7 +69,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
     def register(server: grpc.aio.Server) -> list[str]:
         access = Access(lambda: policy[0] if policy else None)
         projects_pb2_grpc.add_ProjectsServiceServicer_to_server(
-            ProjectsApi(projects, access), server
+            ProjectsApi(projects, reviews, notices, access), server
         )
         return [projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name]
 
@@ -76,6 +84,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
+        worker=[scheduler.run],
         on_stop=stop,
     )
     await run_service(settings, process, role)
