@@ -155,3 +155,18 @@ async def test_a_completed_project_is_noticed_once_with_its_public_fields(
             await publish_completion_notice(
                 session, library.components, project, "county-1", library.clock()
             )
+
+
+async def test_a_review_past_its_level_s_days_is_flagged_overdue(library: Library) -> None:
+    late = (await library.projects.create(VILLAGE_TEAM, proposal())).project.id
+    library.clock.advance(days=5)
+    await library.projects.create(VILLAGE_TEAM, proposal())  # its town still has 5 days
+    library.clock.advance(days=5, seconds=1)  # the town's 10 days are over for the first
+
+    overdue = ProjectFilter(COUNTY_ADMIN.region_code, overdue_at=library.clock())
+    found = await library.projects.list_projects(COUNTY_ADMIN, overdue, after_id=None, limit=10)
+    assert [v.project.id for v in found] == [late]
+    forwarded = await library.reviews.act(TOWN_ADMIN, late, "forward", "", 0)
+    assert forwarded.project.due_at is not None  # now the county's: after the notice
+    found = await library.projects.list_projects(COUNTY_ADMIN, overdue, after_id=None, limit=10)
+    assert found == []
