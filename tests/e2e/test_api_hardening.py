@@ -167,6 +167,21 @@ def test_integers_beyond_the_proto_fields_are_422_problems(api, admin_token) -> 
             f"/api/v1/alerts/{household}/actions",
             {"action": "verify", "text": "x", "expected_version": big32},
         ),
+        (
+            "POST",
+            f"/api/v1/projects/{household}/actions",
+            {"action": "forward", "expected_version": big32},
+        ),
+        (
+            "POST",
+            "/api/v1/projects",
+            {
+                "name": "x",
+                "type": "other",
+                "year": 2027,
+                "budgets": [{"source": "county", "amount_fen": big64}],
+            },
+        ),
     ]
     for method, path, body in attempts:
         reply = api.http.request(method, path, json=body, headers=auth)
