@@ -5,6 +5,7 @@ through `in_scope`: out of the caller's territory is exactly like not found."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from services.projects.models import Project, ProjectBeneficiary, ProjectBudget,
 APPROVAL_NOTICE = "project_approval"  # the kinds of a project's kit.public_notice
 COMPLETION_NOTICE = "project_completion"
 NOTICE_KINDS = (APPROVAL_NOTICE, COMPLETION_NOTICE)
+LOOKUPS_AT_ONCE = 16  # registry look-ups of beneficiary households in flight together
 
 
 @dataclass(frozen=True)
@@ -152,16 +154,14 @@ class ProjectsService:
         wanted = beneficiaries_of(new)
         year = check_year(new.year)
         region = await self.directory.region(caller, region_code)
+        households = await self.villages_of(caller, [b.household_id for b in wanted])
         town = region_at(region_code, Level.TOWN)
-        households = {}
-        for b in wanted:
-            household = await self.directory.household(caller, b.household_id)
-            if not is_within(household.village_code, town):
+        for household_id, village_code in households.items():
+            if not is_within(village_code, town):
                 raise InvalidArgument(
-                    f"household {b.household_id} does not live in the project's town",
+                    f"household {household_id} does not live in the project's town",
                     reason="HOUSEHOLD_ELSEWHERE",
                 )
-            households[b.household_id] = household.village_code
         now = self.c.clock()
         project = Project(
             id=uuid.uuid4().hex,
@@ -224,6 +224,16 @@ class ProjectsService:
                 at=now,
             )
         return view
+
+    async def villages_of(self, caller: Principal, household_ids: list[str]) -> dict[str, str]:
+        """Each household's village, as the registry shows it to the caller (a household out of
+        their territory: NotFound), asked a few at a time."""
+        found: dict[str, str] = {}
+        for start in range(0, len(household_ids), LOOKUPS_AT_ONCE):
+            chunk = household_ids[start : start + LOOKUPS_AT_ONCE]
+            refs = await asyncio.gather(*(self.directory.household(caller, h) for h in chunk))
+            found.update((ref.id, ref.village_code) for ref in refs)
+        return found
 
     async def get(self, caller: Principal, project_id: str) -> ProjectView:
         async with self.c.db.read_only() as session:
