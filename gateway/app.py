@@ -16,6 +16,7 @@ from gateway.clients import (
     helping_client,
     identity_client,
     notification_client,
+    projects_client,
     registry_client,
     spot_checks_client,
     training_client,
@@ -56,6 +57,8 @@ from gateway.routes import (
     notices,
     pairings,
     performance,
+    project_notices,
+    projects,
     public,
     regions,
     spot_checks,
@@ -137,6 +140,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         ),
         spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
         assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
+        projects=projects_client(common.projects_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -165,6 +169,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.training.close()
         await state.attachments.close()
         await state.spot_checks.close()
+        await state.projects.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -234,6 +239,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         spot_checks,
         assessment,
         console,
+        projects,
+        project_notices,
     ):
         app.include_router(module.router)
     console.mount_console(app)

@@ -167,6 +167,21 @@ def test_integers_beyond_the_proto_fields_are_422_problems(api, admin_token) -> 
             f"/api/v1/alerts/{household}/actions",
             {"action": "verify", "text": "x", "expected_version": big32},
         ),
+        (
+            "POST",
+            f"/api/v1/projects/{household}/actions",
+            {"action": "forward", "expected_version": big32},
+        ),
+        (
+            "POST",
+            "/api/v1/projects",
+            {
+                "name": "x",
+                "type": "other",
+                "year": 2027,
+                "budgets": [{"source": "county", "amount_fen": big64}],
+            },
+        ),
     ]
     for method, path, body in attempts:
         reply = api.http.request(method, path, json=body, headers=auth)
@@ -217,6 +232,8 @@ def test_every_list_answers_a_tampered_cursor_with_a_400_problem(api, admin_toke
         "/api/v1/clients",
         "/api/v1/household-notices",
         "/public/household-notices",
+        "/api/v1/projects",
+        "/public/project-notices",
     ]
     not_text = [
         base64.urlsafe_b64encode(b"\x00\xff").decode(),  # not UTF-8
