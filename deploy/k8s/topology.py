@@ -111,6 +111,7 @@ SERVICES: tuple[Service, ...] = (
         consumers=(
             Consumer("identity", "registry-division-changes", 10),
             Consumer("assistance", "registry-confirmed-alerts"),
+            Consumer("projects", "registry-project-benefits"),
         ),
         worker=True,
         worker_ceiling=4,
