@@ -17,8 +17,8 @@ from kit.scope import Scope
 from kit.spreadsheets import Format, file_chunks
 from services.projects import statistics_repository as repo
 from services.projects.progress_projects import SOURCES, ProjectAccess
-from services.projects.statistics_service import check_year
 from services.projects.statistics_repository import Where
+from services.projects.statistics_service import check_year
 
 PAGE = 500
 SERVICE = "projects"
@@ -54,7 +54,9 @@ class ExportsService:
         self.c = projects.c
         self.funds = funds
 
-    async def rows(self, caller: Principal, region_code: str, year: int) -> AsyncIterator[list[Any]]:
+    async def rows(
+        self, caller: Principal, region_code: str, year: int
+    ) -> AsyncIterator[list[Any]]:
         scope = Scope(caller.region_code).within(region_code)
         where = Where(scope.region_code, check_year(year), 12)
         async with self.c.db.unit_of_work() as session:

@@ -49,7 +49,9 @@ class ProgressApi(progress_pb2_grpc.ProgressServiceServicer):
         self, request: pb.AddMilestonesRequest, context: ServicerContext
     ) -> pb.ProjectProgress:
         caller = self._caller("projects", "report")
-        view = await self.progress.add_milestones(caller, request.project_id, new_milestones(request))
+        view = await self.progress.add_milestones(
+            caller, request.project_id, new_milestones(request)
+        )
         return progress_message(view)
 
     async def CompleteMilestone(

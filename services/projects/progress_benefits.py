@@ -93,9 +93,7 @@ class BenefitsService:
             publish_benefit(session, row, project.name)
         return row
 
-    async def list_benefits(
-        self, caller: Principal, project_id: str
-    ) -> Sequence[HouseholdBenefit]:
+    async def list_benefits(self, caller: Principal, project_id: str) -> Sequence[HouseholdBenefit]:
         async with self.c.db.read_only() as session:
             project = await self.projects.visible(session, caller, project_id)
             return await repo.benefits_of(session, project.id)

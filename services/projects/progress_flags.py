@@ -100,14 +100,18 @@ class FlagsService:
         raised, after = 0, ""
         while True:
             async with self.c.db.unit_of_work() as session:
-                found = list(await repo.overdue_milestones(session, self.projects.today(), after, batch))
+                found = list(
+                    await repo.overdue_milestones(session, self.projects.today(), after, batch)
+                )
                 for milestone in found:
                     project = await self.projects.get(session, milestone.project_id)
                     if project is None or project.status not in RUNNING:
                         continue
                     planned = milestone.planned_on.isoformat()
                     flag = f"里程碑“{summary(milestone.name)}”已逾期（计划{planned}完成）"
-                    raised += await self._raise(session, project, f"overdue:{milestone.id}", "overdue", flag)
+                    raised += await self._raise(
+                        session, project, f"overdue:{milestone.id}", "overdue", flag
+                    )
             if len(found) < batch:
                 return raised
             after = found[-1].id

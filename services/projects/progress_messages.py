@@ -19,7 +19,9 @@ from services.projects.progress_models import (
 from services.projects.progress_rules import NewBenefit, NewMilestone
 from services.projects.progress_service import ProgressView
 
-photo_message = to_message(ReportPhoto, pb.ReportPhoto, uploaded_at=lambda p: stamp(aware(p.uploaded_at)))
+photo_message = to_message(
+    ReportPhoto, pb.ReportPhoto, uploaded_at=lambda p: stamp(aware(p.uploaded_at))
+)
 acceptance_message = to_message(
     Acceptance, pb.ProjectAcceptance, decided_at=lambda a: stamp(aware(a.decided_at))
 )
@@ -40,7 +42,9 @@ def day_of(text: str, name: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidArgument(
-            f"{name} is not a day", reason="INVALID_DATE", violations=[FieldViolation(name, "YYYY-MM-DD")]
+            f"{name} is not a day",
+            reason="INVALID_DATE",
+            violations=[FieldViolation(name, "YYYY-MM-DD")],
         ) from None
 
 

@@ -119,7 +119,9 @@ async def benefits_of(session: AsyncSession, project_id: str) -> Sequence[Househ
         select(HouseholdBenefit)
         .where(col(HouseholdBenefit.project_id) == project_id)
         .order_by(
-            col(HouseholdBenefit.year), col(HouseholdBenefit.household_id), col(HouseholdBenefit.kind)
+            col(HouseholdBenefit.year),
+            col(HouseholdBenefit.household_id),
+            col(HouseholdBenefit.kind),
         )
     )
     return (await session.exec(statement)).all()

@@ -27,6 +27,7 @@ from services.projects.progress_models import (
     ProgressReport,
     ReportPhoto,
 )
+from services.projects.progress_projects import ProjectAccess, ProjectStatus
 from services.projects.progress_rules import (
     MilestoneState,
     NewMilestone,
@@ -37,7 +38,6 @@ from services.projects.progress_rules import (
     checked_report,
     is_overdue,
 )
-from services.projects.progress_projects import ProjectAccess, ProjectStatus
 
 PHOTO_KINDS = (JPEG, PNG, WEBP)
 SERVICE = "projects"
@@ -74,7 +74,9 @@ class ProgressService:
         photos: dict[str, list[ReportPhoto]] = {}
         for photo in await repo.photos_of(session, project_id):
             photos.setdefault(photo.report_id, []).append(photo)
-        marked = [(m, is_overdue(MilestoneState(m.planned_on, m.done_on), today)) for m in milestones]
+        marked = [
+            (m, is_overdue(MilestoneState(m.planned_on, m.done_on), today)) for m in milestones
+        ]
         return ProgressView(
             project_id=project_id,
             status=status,
@@ -116,9 +118,17 @@ class ProgressService:
                         created_at=now,
                     )
                 )
-            self._audit(session, caller, project, "project.milestones_added", {
-                "milestones": [{"name": m.name, "planned_on": m.planned_on.isoformat()} for m in checked]
-            })
+            self._audit(
+                session,
+                caller,
+                project,
+                "project.milestones_added",
+                {
+                    "milestones": [
+                        {"name": m.name, "planned_on": m.planned_on.isoformat()} for m in checked
+                    ]
+                },
+            )
             await session.flush()
             return await self.view(session, project.id, project.status)
 
@@ -135,9 +145,13 @@ class ProgressService:
             before = milestone.done_on.isoformat() if milestone.done_on else None
             milestone.done_on = done_on
             session.add(milestone)
-            self._audit(session, caller, project, "project.milestone_done", {
-                "milestone": milestone.name, "before": before, "after": done_on.isoformat()
-            })
+            self._audit(
+                session,
+                caller,
+                project,
+                "project.milestone_done",
+                {"milestone": milestone.name, "before": before, "after": done_on.isoformat()},
+            )
             await self.projects.start(session, project, caller.actor_id)
             await session.flush()
             return await self.view(session, project.id, project.status)
@@ -161,9 +175,13 @@ class ProgressService:
                 reported_at=now,
             )
             session.add(report)
-            self._audit(session, caller, project, "project.progress_reported", {
-                "before": last, "after": percent_done
-            })
+            self._audit(
+                session,
+                caller,
+                project,
+                "project.progress_reported",
+                {"before": last, "after": percent_done},
+            )
             await self.projects.start(session, project, caller.actor_id)
         return report, []
 
@@ -183,7 +201,9 @@ class ProgressService:
             report = await session.get(ProgressReport, report_id)
             if report is None or report.project_id != project.id:
                 raise not_found("report")
-            checked_report(report.percent_done, "", await repo.photo_count(session, report.id) + 1, 0)
+            checked_report(
+                report.percent_done, "", await repo.photo_count(session, report.id) + 1, 0
+            )
         data, kind = await read_limited(chunks, PHOTO_KINDS)
         photo_id = uuid.uuid4().hex
         key = f"projects/{project.id}/reports/{report.id}/{photo_id}.{kind.extension}"
@@ -202,12 +222,18 @@ class ProgressService:
         )
         async with self.c.db.unit_of_work() as session:
             session.add(photo)
-            self._audit(session, caller, project, "project.photo_added", {
-                "report_id": report.id, "sha256": photo.sha256, "size_bytes": photo.size_bytes
-            })
+            self._audit(
+                session,
+                caller,
+                project,
+                "project.photo_added",
+                {"report_id": report.id, "sha256": photo.sha256, "size_bytes": photo.size_bytes},
+            )
         return photo
 
-    async def photo(self, caller: Principal, project_id: str, photo_id: str) -> tuple[ReportPhoto, bytes]:
+    async def photo(
+        self, caller: Principal, project_id: str, photo_id: str
+    ) -> tuple[ReportPhoto, bytes]:
         async with self.c.db.read_only() as session:
             project = await self.projects.visible(session, caller, project_id)
             photo = await session.get(ReportPhoto, photo_id)
@@ -249,15 +275,21 @@ class ProgressService:
                     decided_at=now,
                 )
             )
-            self._audit(session, caller, project, "project.acceptance_decided", {
-                "outcome": decided.value, "findings": trimmed
-            })
+            self._audit(
+                session,
+                caller,
+                project,
+                "project.acceptance_decided",
+                {"outcome": decided.value, "findings": trimmed},
+            )
             if decided == Outcome.ACCEPTED:
                 await self.projects.complete(session, project, caller.actor_id)
             await session.flush()
             return await self.view(session, project.id, project.status)
 
-    def _audit(self, session: AsyncSession, caller: Principal, project, action: str, detail: dict) -> None:  # type: ignore[no-untyped-def]
+    def _audit(
+        self, session: AsyncSession, caller: Principal, project, action: str, detail: dict
+    ) -> None:  # type: ignore[no-untyped-def]
         audit.record(
             session,
             SERVICE,

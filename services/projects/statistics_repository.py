@@ -70,8 +70,10 @@ async def beneficiaries(session: AsyncSession, where: Where, by_child: bool) -> 
     households = func.count(distinct(col(ProjectBeneficiary.household_id)))
     child = where.child()
     statement = (
-        select(child, households) if by_child else select(households)
-    ).join(Project, col(Project.id) == col(ProjectBeneficiary.project_id)).where(*where.conditions())
+        (select(child, households) if by_child else select(households))
+        .join(Project, col(Project.id) == col(ProjectBeneficiary.project_id))
+        .where(*where.conditions())
+    )
     return await _rows(session, statement.group_by(child) if by_child else statement)
 
 
@@ -133,17 +135,22 @@ async def budgets_of(session: AsyncSession, project_ids: Sequence[str]) -> Seque
     return await _rows(session, statement)
 
 
-async def figures_of(session: AsyncSession, project_ids: Sequence[str], today: date) -> dict[str, dict[str, int]]:
+async def figures_of(
+    session: AsyncSession, project_ids: Sequence[str], today: date
+) -> dict[str, dict[str, int]]:
     """Per project: beneficiary households, percent done (reports never go back: the highest
     is the latest), overdue milestones and benefits fen — one GROUP BY each."""
     found: dict[str, dict[str, int]] = {p: {} for p in project_ids}
     statements = {
         "households": select(
-            col(ProjectBeneficiary.project_id), func.count(distinct(col(ProjectBeneficiary.household_id)))
+            col(ProjectBeneficiary.project_id),
+            func.count(distinct(col(ProjectBeneficiary.household_id))),
         )
         .where(col(ProjectBeneficiary.project_id).in_(project_ids))
         .group_by(col(ProjectBeneficiary.project_id)),
-        "percent_done": select(col(ProgressReport.project_id), func.max(col(ProgressReport.percent_done)))
+        "percent_done": select(
+            col(ProgressReport.project_id), func.max(col(ProgressReport.percent_done))
+        )
         .where(col(ProgressReport.project_id).in_(project_ids))
         .group_by(col(ProgressReport.project_id)),
         "overdue": select(col(Milestone.project_id), func.count())
@@ -153,7 +160,9 @@ async def figures_of(session: AsyncSession, project_ids: Sequence[str], today: d
             col(Milestone.planned_on) < today,
         )
         .group_by(col(Milestone.project_id)),
-        "benefits_fen": select(col(HouseholdBenefit.project_id), func.sum(col(HouseholdBenefit.amount_fen)))
+        "benefits_fen": select(
+            col(HouseholdBenefit.project_id), func.sum(col(HouseholdBenefit.amount_fen))
+        )
         .where(col(HouseholdBenefit.project_id).in_(project_ids))
         .group_by(col(HouseholdBenefit.project_id)),
     }
