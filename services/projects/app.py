@@ -9,7 +9,7 @@ from datetime import timedelta
 import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.projects.v1 import projects_pb2, projects_pb2_grpc
+from jingzhun.projects.v1 import progress_pb2, progress_pb2_grpc, projects_pb2, projects_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
@@ -23,9 +23,17 @@ from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
 from services.projects.directory import Directory
+from services.projects.exports_service import ExportsService
 from services.projects.lifecycle import ReviewDays
+from services.projects.progress_api import ProgressApi
+from services.projects.progress_benefits import BenefitsService
+from services.projects.progress_flags import FlagsService
+from services.projects.progress_projects import ProjectAccess
+from services.projects.progress_scheduler import ProgressScheduler
+from services.projects.progress_service import ProgressService
 from services.projects.projects_service import ProjectsService
 from services.projects.settings import ProjectsSettings
+from services.projects.statistics_service import StatisticsService
 
 
 def build_components(settings: ProjectsSettings) -> Components:
@@ -51,6 +59,19 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
     )
     projects = ProjectsService(components, Directory(identity, registry))
+    # Progress; the funds ledger's figures and idle-funds query join statistics, exports and
+    # flags once the funds are merged (FundsFigures, FundsOfProjects, IdleFundsQuery).
+    library = ProjectAccess(components)
+    progress = ProgressService(library, settings.open_object_store(settings.service_name))
+    benefits = BenefitsService(library)
+    flags = FlagsService(
+        library,
+        office_role=settings.flag_role,
+        idle_after=timedelta(days=settings.idle_funds_days),
+    )
+    progress_scheduler = ProgressScheduler(
+        flags, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
+    )
     policy: list[Authorizer] = []
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
@@ -63,7 +84,18 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         projects_pb2_grpc.add_ProjectsServiceServicer_to_server(
             ProjectsApi(projects, access), server
         )
-        return [projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name]
+        progress_api = ProgressApi(
+            progress,
+            benefits,
+            StatisticsService(library),
+            ExportsService(library),
+            access,
+        )
+        progress_pb2_grpc.add_ProgressServiceServicer_to_server(progress_api, server)
+        return [
+            projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name,
+            progress_pb2.DESCRIPTOR.services_by_name["ProgressService"].full_name,
+        ]
 
     async def stop() -> None:
         await bus.close()
@@ -76,6 +108,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
+        worker=[progress_scheduler.run],
         on_stop=stop,
     )
     await run_service(settings, process, role)
