@@ -108,7 +108,7 @@ class StatisticsService:
                 of(child).overdue_projects = projects
             for child, amount in await repo.benefits(session, where):
                 of(child).benefits_fen = int(amount or 0)
-            ((households,),) = await repo.beneficiaries(session, where, by_child=False)
+            (households,) = await repo.beneficiaries(session, where, by_child=False)
         total = RegionFigures(scope.region_code, beneficiary_households=households)
         for figures in children.values():
             for kind, count in figures.by_type.items():
