@@ -151,8 +151,8 @@ async def test_a_project_is_reported_photographed_accepted_and_publicly_complete
 
     assert (done.status, done.percent_done, done.overdue) == ("completed", 100, False)
     assert [len(photos) for _, photos in done.reports] == [1]
-    read, data = await progress.photo(VILLAGE_TEAM, project_id, photo.id)
-    assert data == jpeg()
+    kept, data = await progress.photo(VILLAGE_TEAM, project_id, photo.id)
+    assert (kept.sha256, data) == (photo.sha256, jpeg())
     async with library.c.db.read_only() as session:
         notice = (await notices.latest_of(session, COMPLETION_NOTICE, [project_id]))[project_id]
     assert notice.fields["beneficiary_households"] == 1
