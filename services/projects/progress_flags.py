@@ -17,6 +17,7 @@ from jingzhun.notification.v1 import events_pb2 as notification_events
 from kit.outbox import enqueue
 from kit.territory import PREFIX_LENGTH, Level, code_from_prefix
 from services.projects import progress_repository as repo
+from services.projects.models import Project
 from services.projects.progress_models import ProjectFlag
 from services.projects.progress_projects import RUNNING, ProjectAccess
 
@@ -66,7 +67,9 @@ class FlagsService:
         self.idle_after = idle_after
         self.idle_funds = idle_funds
 
-    async def _raise(self, session: AsyncSession, project, key: str, kind: str, flag: str) -> bool:  # type: ignore[no-untyped-def]
+    async def _raise(
+        self, session: AsyncSession, project: Project, key: str, kind: str, flag: str
+    ) -> bool:
         raised = await repo.raise_flag(
             session,
             ProjectFlag(

@@ -98,7 +98,17 @@ def checked_done_on(done_on: date, today: date) -> date:
     return done_on
 
 
-def checked_report(percent_done: int, note: str, photos: int, last_percent: int) -> str:
+def check_photo_count(photos: int) -> None:
+    """A report holds at most MAX_PHOTOS photos (`photos`: with the one being added)."""
+    if photos > MAX_PHOTOS:
+        raise invalid(
+            f"a report holds at most {MAX_PHOTOS} photos",
+            "TOO_MANY_PHOTOS",
+            [FieldViolation("file", f"at most {MAX_PHOTOS} photos a report")],
+        )
+
+
+def checked_report(percent_done: int, note: str, last_percent: int) -> str:
     """A progress report's trimmed note; the percent never goes back (a correction is a new,
     higher figure, or the county's failed acceptance, not a lower report)."""
     violations: list[FieldViolation] = []
@@ -109,8 +119,6 @@ def checked_report(percent_done: int, note: str, photos: int, last_percent: int)
     trimmed = note.strip()
     if len(trimmed) > NOTE_LENGTH:
         violations.append(FieldViolation("note", f"at most {NOTE_LENGTH} characters"))
-    if photos > MAX_PHOTOS:
-        violations.append(FieldViolation("photos", f"at most {MAX_PHOTOS}"))
     if violations:
         raise invalid("the progress report is not valid", "INVALID_REPORT", violations)
     return trimmed

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +22,7 @@ from kit.object_store import ObjectStore
 from kit.principal import Principal
 from kit.territory import Level, level_of
 from services.projects import progress_repository as repo
+from services.projects.models import Project
 from services.projects.progress_models import (
     Acceptance,
     Milestone,
@@ -32,6 +34,7 @@ from services.projects.progress_rules import (
     MilestoneState,
     NewMilestone,
     Outcome,
+    check_photo_count,
     checked_acceptance,
     checked_done_on,
     checked_milestones,
@@ -165,7 +168,7 @@ class ProgressService:
             self.projects.require_running(project)
             reports = await repo.reports_of(session, project.id)
             last = reports[0].percent_done if reports else 0
-            trimmed = checked_report(percent_done, note, 0, last)
+            trimmed = checked_report(percent_done, note, last)
             report = ProgressReport(
                 id=uuid.uuid4().hex,
                 project_id=project.id,
@@ -201,9 +204,7 @@ class ProgressService:
             report = await session.get(ProgressReport, report_id)
             if report is None or report.project_id != project.id:
                 raise not_found("report")
-            checked_report(
-                report.percent_done, "", await repo.photo_count(session, report.id) + 1, 0
-            )
+            check_photo_count(await repo.photo_count(session, report.id) + 1)
         data, kind = await read_limited(chunks, PHOTO_KINDS)
         photo_id = uuid.uuid4().hex
         key = f"projects/{project.id}/reports/{report.id}/{photo_id}.{kind.extension}"
@@ -288,8 +289,13 @@ class ProgressService:
             return await self.view(session, project.id, project.status)
 
     def _audit(
-        self, session: AsyncSession, caller: Principal, project, action: str, detail: dict
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        session: AsyncSession,
+        caller: Principal,
+        project: Project,
+        action: str,
+        detail: dict[str, Any],
+    ) -> None:
         audit.record(
             session,
             SERVICE,

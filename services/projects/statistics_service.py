@@ -87,7 +87,7 @@ class StatisticsService:
         children: dict[str, RegionFigures] = {}
 
         def of(child: str) -> RegionFigures:
-            code = code_from_prefix(child) if len(child) < 12 else child
+            code = code_from_prefix(child)
             return children.setdefault(code, RegionFigures(code))
 
         async with self.c.db.read_only() as session:

@@ -12,6 +12,7 @@ from services.projects.progress_rules import (
     NewBenefit,
     NewMilestone,
     Outcome,
+    check_photo_count,
     checked_acceptance,
     checked_benefit,
     checked_done_on,
@@ -63,14 +64,14 @@ def test_a_milestone_is_not_done_in_the_future() -> None:
 
 
 def test_progress_never_goes_back_and_stays_within_a_hundred_percent() -> None:
-    assert checked_report(60, " 主体完工 ", 2, last_percent=40) == "主体完工"
+    assert checked_report(60, " 主体完工 ", last_percent=40) == "主体完工"
     for percent, last in ((30, 40), (101, 0), (-1, 0)):
         with pytest.raises(InvalidArgument) as refused:
-            checked_report(percent, "", 0, last_percent=last)
+            checked_report(percent, "", last_percent=last)
         assert fields(refused.value) == {"percent_done"}
-    with pytest.raises(InvalidArgument) as refused:
-        checked_report(50, "", 10, last_percent=0)
-    assert fields(refused.value) == {"photos"}
+    check_photo_count(9)
+    with pytest.raises(InvalidArgument):
+        check_photo_count(10)
 
 
 def test_acceptance_needs_every_milestone_done_and_a_hundred_percent() -> None:
