@@ -57,6 +57,7 @@ from gateway.routes import (
     notices,
     pairings,
     performance,
+    project_notices,
     project_progress,
     projects,
     public,
@@ -245,6 +246,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         assessment,
         projects,
         project_progress,
+        project_notices,
     ):
         app.include_router(module.router)
     return app

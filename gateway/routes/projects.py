@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
-from gateway.fields import REGION_CODE_OR_EMPTY, Instant, ProtoModel
+from gateway.fields import REGION_CODE_OR_EMPTY, Instant, ProtoModel, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
@@ -208,3 +208,61 @@ async def get_project(
 ) -> ModelResponse:
     found = await caller.call(caller.projects.GetProject, pb.GetProjectRequest(id=project_id))
     return ModelResponse(project_out(found))
+
+
+class ActionIn(ProtoModel, proto=pb.ActOnProjectRequest):
+    action: Literal["forward", "return", "resubmit", "approve", "reject"] = Field(
+        description="forward or return (the town), resubmit (the proposer, after a return), "
+        "approve or reject (the county, after the public notice)"
+    )
+    note: str = Field(default="", max_length=2000, description="required to return or reject")
+    expected_version: int = Field(default=0, ge=0, description="0: no check")
+
+
+class ResolutionIn(RequestModel):
+    upheld: bool
+    resolution: str = Field(min_length=1, max_length=2000)
+
+
+action_message = to_message(ActionIn, pb.ActOnProjectRequest, given=("id",))
+
+
+@router.post(
+    "/projects/{project_id}/actions",
+    response_model=ProjectOut,
+    responses=problem_responses(),
+    summary="Move a project on: the town forwards or returns it, the county approves or rejects it",
+)
+async def act_on_project(
+    project_id: ProjectId,
+    body: ActionIn,
+    request: Request,
+    caller: Annotated[Caller, caller_for("projects", "propose")],
+) -> JSONResponse:
+    async def produce() -> ProjectOut:
+        message = action_message(body, id=project_id)
+        return project_out(await caller.call(caller.projects.ActOnProject, message))
+
+    return await respond_once(request, caller, 200, produce)
+
+
+@router.post(
+    "/projects/{project_id}/objections/{objection_id}/resolution",
+    response_model=ProjectOut,
+    responses=problem_responses(),
+    summary="The town's finding on an objection to the project's public notice",
+)
+async def resolve_objection(
+    project_id: ProjectId,
+    objection_id: ProjectId,
+    body: ResolutionIn,
+    request: Request,
+    caller: Annotated[Caller, caller_for("projects", "review")],
+) -> JSONResponse:
+    async def produce() -> ProjectOut:
+        message = pb.ResolveProjectObjectionRequest(
+            project_id=project_id, objection_id=objection_id, **body.model_dump()
+        )
+        return project_out(await caller.call(caller.projects.ResolveProjectObjection, message))
+
+    return await respond_once(request, caller, 200, produce)

@@ -1,6 +1,6 @@
 """Composition root of projects: components, the identity and registry it asks, the project
-library's use-cases, the outbox relay, the gRPC API and the authorization policy fetched from
-identity."""
+library's use-cases and its review, the scheduler that closes public notices, the outbox relay,
+the gRPC API and the authorization policy fetched from identity."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from services.projects.components import Components
 from services.projects.directory import Directory
 from services.projects.exports_service import ExportsService
 from services.projects.lifecycle import ReviewDays
+from services.projects.notices_service import NoticesService
 from services.projects.progress_api import ProgressApi
 from services.projects.progress_benefits import BenefitsService
 from services.projects.progress_flags import FlagsService
@@ -32,6 +33,8 @@ from services.projects.progress_projects import ProjectAccess
 from services.projects.progress_scheduler import ProgressScheduler
 from services.projects.progress_service import ProgressService
 from services.projects.projects_service import ProjectsService
+from services.projects.review_service import ReviewService
+from services.projects.scheduler import Scheduler
 from services.projects.settings import ProjectsSettings
 from services.projects.statistics_service import StatisticsService
 
@@ -72,6 +75,11 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
     progress_scheduler = ProgressScheduler(
         flags, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
     )
+    reviews = ReviewService(components, projects)
+    notices = NoticesService(components)
+    scheduler = Scheduler(
+        reviews, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
+    )
     policy: list[Authorizer] = []
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
@@ -82,7 +90,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
     def register(server: grpc.aio.Server) -> list[str]:
         access = Access(lambda: policy[0] if policy else None)
         projects_pb2_grpc.add_ProjectsServiceServicer_to_server(
-            ProjectsApi(projects, access), server
+            ProjectsApi(projects, reviews, notices, access), server
         )
         progress_api = ProgressApi(
             progress,
@@ -108,7 +116,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
-        worker=[progress_scheduler.run],
+        worker=[scheduler.run, progress_scheduler.run],
         on_stop=stop,
     )
     await run_service(settings, process, role)

@@ -1,6 +1,6 @@
 """Projects' event subjects and publishers (through the outbox): a project's every step, and
 the text (`notification.requested`) to the holders of the reviewer role at the level whose turn
-it becomes."""
+it becomes, or to the officer who proposed it on a decision."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ SERVICE = "projects"  # whose acts these are in the audit log (kit.audit)
 PROJECT_CHANGED = "projects.project.changed"
 NOTIFICATION_REQUESTED = "notification.requested"
 SUMMARY_LENGTH = 40  # characters of a project's name quoted in a text
+CLIENT_ACTOR = "client:"  # an integrator's acts (Principal.actor_id): it has no phone
 
 # What the officers of the level whose turn it is are told, by the step that made it theirs.
 NEXT_OWNER = {
@@ -26,7 +27,7 @@ NEXT_OWNER = {
     "objection_lodged": (Level.TOWN, "公示期间收到异议，待乡镇核实处理"),
     "notice_ended": (Level.COUNTY, "公示期满，待县级审批入库"),
 }
-# What the proposer's level is told of a decision on their project.
+# What the officer who proposed the project is told of a decision on it.
 TO_PROPOSER = {
     "returned": "被乡镇退回，请修改后重新申报",
     "approved": "已获县级批准，纳入年度项目计划",
@@ -53,7 +54,7 @@ def publish_step(
     msg_id: str = "",
 ) -> None:
     """The project's change, and a text to the holders of `role` at the level that acts next
-    (or at the proposer's, on a decision)."""
+    (or to the officer who proposed it, on a decision)."""
     event = events_pb2.ProjectChanged(
         project_id=project.id,
         region_code=project.region_code,
@@ -75,21 +76,23 @@ def publish_step(
 def text_for(
     project: Project, step: str, actor_id: str, role: str
 ) -> notification_events.NotificationRequested | None:
-    if step in NEXT_OWNER:
-        level, stage = NEXT_OWNER[step]
-        region = region_at(project.region_code, level)
-    elif step in TO_PROPOSER:
-        stage, region = TO_PROPOSER[step], project.region_code
-    else:
-        return None
-    return notification_events.NotificationRequested(
+    request = notification_events.NotificationRequested(
         source_id=f"project:{project.id}:{project.version}:{step}",
         template="project_step",
-        variables={
-            "project": summary(project.name),
-            "region": project.region_name or project.region_code,
-            "stage": stage,
-        },
-        audience=notification_events.Audience(role=role, region_code=region),
         requested_by=actor_id,
     )
+    if step in NEXT_OWNER:
+        level, stage = NEXT_OWNER[step]
+        request.audience.role = role
+        request.audience.region_code = region_at(project.region_code, level)
+    elif step in TO_PROPOSER and not project.created_by.startswith(CLIENT_ACTOR):
+        stage = TO_PROPOSER[step]
+        request.user_ids.append(project.created_by)
+    else:
+        return None
+    request.variables.update(
+        project=summary(project.name),
+        region=project.region_name or project.region_code,
+        stage=stage,
+    )
+    return request

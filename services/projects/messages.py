@@ -7,6 +7,7 @@ from datetime import datetime
 from jingzhun.projects.v1 import projects_pb2 as pb
 from kit.clock import aware
 from kit.mapping import from_message, to_message
+from kit.paging import stamp
 from kit.public_notice import NoticeObjection, PublicNotice, state_at
 from services.projects.lifecycle import is_overdue, owner_level
 from services.projects.models import Project, ProjectBeneficiary, ProjectBudget, ProjectStep
@@ -72,4 +73,25 @@ def project_message(view: ProjectView, now: datetime) -> pb.Project:
         overdue=is_overdue(aware(project.due_at) if project.due_at else None, now),
         steps=[step_message(s) for s in view.steps],
         notices=[notice_message(n, objections, now) for n, objections in view.notices],
+    )
+
+
+def public_notice_message(notice: PublicNotice) -> pb.PublicProjectNotice:
+    """What the public sees of a project in notice (its public fields only)."""
+    fields = notice.fields
+    return pb.PublicProjectNotice(
+        notice_id=notice.id,
+        kind=notice.kind,
+        project_id=notice.subject_id,
+        name=notice.title,
+        type=fields.get("type", ""),
+        region_code=notice.region_code,
+        region_name=notice.region_name,
+        place=fields.get("place", ""),
+        year=fields.get("year", 0),
+        budget_total_fen=fields.get("budget_total_fen", 0),
+        beneficiary_count=fields.get("beneficiary_count", 0),
+        results=fields.get("results", ""),
+        starts_at=stamp(aware(notice.starts_at)),
+        ends_at=stamp(aware(notice.ends_at)),
     )

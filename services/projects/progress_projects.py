@@ -1,8 +1,8 @@
 """What progress needs of the project library: a project in the caller's scope (out of it, not
 found), its beneficiaries, and its two moves on — started (planned → in progress, by its first
 report or milestone done) and completed (in progress → completed, by the county's acceptance,
-with the completion notice 公示 of its name, place, budget and number of beneficiaries). Each
-move is a conditional update (repository.move_project), a step, an event and an audit record."""
+with the library's completion notice 公示). Each move is the library's `advance`: a conditional
+update, a step, an event and an audit record."""
 
 from __future__ import annotations
 
@@ -11,17 +11,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit import audit
-from kit import public_notice as notices
 from kit.errors import FailedPrecondition
 from kit.principal import Principal
 from services.projects import repository as repo
 from services.projects.components import Components
 from services.projects.domain import FundSource
-from services.projects.events import SERVICE, publish_step
 from services.projects.lifecycle import ProjectStatus
-from services.projects.models import Project, ProjectStep
-from services.projects.projects_service import COMPLETION_NOTICE, in_scope
+from services.projects.models import Project
+from services.projects.notices_service import publish_completion_notice
+from services.projects.projects_service import in_scope
+from services.projects.steps import advance
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 RUNNING = (ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS)
@@ -68,35 +67,12 @@ class ProjectAccess:
 
     async def _move(
         self, session: AsyncSession, project: Project, status: ProjectStatus, step: str, actor: str
-    ) -> int:
-        """Move the project on; its budget total (for the event and the notice)."""
-        before = project.status
-        now = self.c.clock()
-        values = {"status": status.value, "updated_at": now, "due_at": None}
-        if not await repo.move_project(session, project, values, same_version=False):
+    ) -> None:
+        values = {"status": status.value, "updated_at": self.c.clock(), "due_at": None}
+        if not await advance(session, self.c, project, values, step, actor):
             raise FailedPrecondition(
                 "the project changed meanwhile; read it again", reason="CONFLICT"
             )
-        seq = await repo.next_step_seq(session, project.id)
-        session.add(
-            ProjectStep(
-                project_id=project.id, seq=seq, action=step, status=status, actor_id=actor, at=now
-            )
-        )
-        budgets = (await repo.budgets_of(session, [project.id]))[project.id]
-        total = sum(b.amount_fen for b in budgets)
-        publish_step(session, project, step, actor, self.c.reviewer_role, total)
-        audit.record(
-            session,
-            SERVICE,
-            actor_id=actor,
-            action=f"project.{step}",
-            target_id=project.id,
-            region_code=project.region_code,
-            detail={"before": {"status": before}, "after": {"status": status.value}},
-            at=now,
-        )
-        return total
 
     async def start(self, session: AsyncSession, project: Project, actor: str) -> None:
         """A planned project's first progress starts it; a running one stays as it is."""
@@ -104,26 +80,6 @@ class ProjectAccess:
             await self._move(session, project, ProjectStatus.IN_PROGRESS, "started", actor)
 
     async def complete(self, session: AsyncSession, project: Project, actor: str) -> None:
-        """Accepted: the project completes and its completion notice (公示) is published.
-        (The notice is published here through kit.public_notice until the project library
-        exposes its own publish_completion_notice.)"""
-        total = await self._move(session, project, ProjectStatus.COMPLETED, "completed", actor)
-        households = await self.beneficiaries(session, project.id)
-        await notices.publish(
-            session,
-            kind=COMPLETION_NOTICE,
-            subject_id=project.id,
-            region_code=project.region_code,
-            region_name=project.region_name,
-            title=project.name,
-            fields={
-                "type": project.type,
-                "place": project.place,
-                "year": project.year,
-                "budget_total_fen": total,
-                "beneficiary_households": len(households),
-            },
-            period=self.c.notice_period,
-            actor_id=actor,
-            now=self.c.clock(),
-        )
+        """Accepted: the project completes and the library publishes its completion notice."""
+        await self._move(session, project, ProjectStatus.COMPLETED, "completed", actor)
+        await publish_completion_notice(session, self.c, project, actor, self.c.clock())

@@ -111,3 +111,15 @@ async def move_project(
     if moved:
         await session.refresh(project)
     return moved
+
+
+async def budget_total(session: AsyncSession, project_id: str) -> int:
+    statement = select(func.coalesce(func.sum(ProjectBudget.amount_fen), 0)).where(
+        col(ProjectBudget.project_id) == project_id
+    )
+    return int((await session.exec(statement)).one())
+
+
+async def beneficiary_count(session: AsyncSession, project_id: str) -> int:
+    statement = select(func.count()).where(col(ProjectBeneficiary.project_id) == project_id)
+    return int((await session.exec(statement)).one())

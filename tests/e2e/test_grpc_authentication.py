@@ -109,7 +109,7 @@ def test_a_persons_token_may_not_use_the_platforms_own_calls(
 
 def test_the_public_pages_still_answer_without_a_login(api) -> None:  # type: ignore[no-untyped-def]
     """The gateway calls the public methods as its own client: no login is needed for them."""
-    for path in ("/public/leader-notices", "/public/household-notices"):
+    for path in ("/public/leader-notices", "/public/household-notices", "/public/project-notices"):
         notices = api.http.get(path)
         assert notices.status_code == 200, notices.text
     unknown = api.http.get("/public/households/0a1b.AAAAAAAA")

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import io
 import itertools
-import sqlite3
 
 from openpyxl import load_workbook
 from PIL import Image
 
-from devstack.platform import LocalPlatform
 from kit.id_numbers import check_character
 from tests.e2e.smsc import eventually
 
@@ -43,10 +41,7 @@ def household_in(api, token, village):  # type: ignore[no-untyped-def]
     return reply.json()["id"]
 
 
-def planned_project(api, platform, token, village, households, name="光伏扶贫电站"):  # type: ignore[no-untyped-def]
-    """A project proposed through the gateway and brought into the year's plan. The library's
-    review, notice and approval are the projects helper's (issue 18, part 1); until its routes
-    are merged the approval is written to the projects database here."""
+def proposed(api, token, village, households, name="光伏扶贫电站"):  # type: ignore[no-untyped-def]
     body = {
         "region_code": village,
         "name": name,
@@ -61,11 +56,34 @@ def planned_project(api, platform, token, village, households, name="光伏扶�
     }
     reply = api.http.post("/api/v1/projects", json=body, headers=api.auth(token))
     assert reply.status_code == 201, reply.text
-    project_id = reply.json()["id"]
-    path = platform.config.database_url("projects").split(":///", 1)[1]
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE projects SET status = 'planned' WHERE id = ?", (project_id,))
-    return project_id
+    return reply.json()["id"]
+
+
+def into_the_plan(api, town, county, *project_ids):  # type: ignore[no-untyped-def]
+    """The library's path: the town forwards, the public notice runs out, the county approves."""
+    for project_id in project_ids:
+        forwarded = api.http.post(
+            f"/api/v1/projects/{project_id}/actions",
+            json={"action": "forward", "note": "符合条件"},
+            headers=api.auth(town),
+        )
+        assert forwarded.status_code == 200, forwarded.text
+
+    def ended():  # type: ignore[no-untyped-def]
+        states = [
+            api.get(f"/api/v1/projects/{p}", county).json()["notices"][0]["state"]
+            for p in project_ids
+        ]
+        return all(state == "ended" for state in states)
+
+    eventually(ended, seconds=30, what="the public notices ended")
+    for project_id in project_ids:
+        approved = api.http.post(
+            f"/api/v1/projects/{project_id}/actions",
+            json={"action": "approve", "note": "同意入库"},
+            headers=api.auth(county),
+        )
+        assert approved.status_code == 200 and approved.json()["status"] == "planned", approved.text
 
 
 def jpeg() -> bytes:
@@ -75,13 +93,20 @@ def jpeg() -> bytes:
 
 
 def test_milestones_a_report_with_a_photo_and_the_acceptance_complete_a_project(
-    api, admin_token, platform: LocalPlatform, smsc
+    api, admin_token, smsc
 ) -> None:
     _, county_mobile, county = api.new_user(admin_token, COUNTY, "admin")
+    _, _, town = api.new_user(admin_token, TOWN, "admin")
     _, _, village = api.new_user(admin_token, VILLAGE, "work_team")
     _, _, stranger = api.new_user(admin_token, OTHER_COUNTY, "admin")
     households = [household_in(api, county, VILLAGE)]
-    project_id = planned_project(api, platform, village, VILLAGE, households)
+    project_id = proposed(api, village, VILLAGE, households)
+    early = {"milestones": [{"name": "开工", "planned_on": "2026-03-01"}]}
+    not_yet = api.http.post(
+        f"/api/v1/projects/{project_id}/milestones", json=early, headers=api.auth(village)
+    )
+    assert not_yet.status_code == 409  # not in the plan yet
+    into_the_plan(api, town, county, project_id)
     base = f"/api/v1/projects/{project_id}"
     post = api.http.post
 
@@ -166,13 +191,13 @@ def test_milestones_a_report_with_a_photo_and_the_acceptance_complete_a_project(
     assert len([t for t in smsc.texts_to(county_mobile) if "开工" in t and "逾期" in t]) == 1
 
 
-def test_a_benefit_recorded_shows_in_the_households_benefits_and_incomes(
-    api, admin_token, platform: LocalPlatform
-) -> None:
+def test_a_benefit_recorded_shows_in_the_households_benefits_and_incomes(api, admin_token) -> None:
     _, _, county = api.new_user(admin_token, COUNTY, "admin")
+    _, _, town = api.new_user(admin_token, TOWN, "admin")
     _, _, village = api.new_user(admin_token, VILLAGE, "work_team")
     beneficiary, other = household_in(api, county, VILLAGE), household_in(api, county, VILLAGE)
-    project_id = planned_project(api, platform, village, VILLAGE, [beneficiary], name="扶贫车间")
+    project_id = proposed(api, village, VILLAGE, [beneficiary], name="扶贫车间")
+    into_the_plan(api, town, county, project_id)
     benefits = f"/api/v1/projects/{project_id}/benefits"
 
     def record(body):  # type: ignore[no-untyped-def]
@@ -203,14 +228,14 @@ def test_a_benefit_recorded_shows_in_the_households_benefits_and_incomes(
     assert {i["year"]: i["by_source"] for i in incomes}[YEAR] == {"property": 1235}
 
 
-def test_statistics_and_the_export_hold_the_regions_projects(
-    api, admin_token, platform: LocalPlatform
-) -> None:
+def test_statistics_and_the_export_hold_the_regions_projects(api, admin_token) -> None:
     _, _, county = api.new_user(admin_token, COUNTY, "admin")
+    _, _, town = api.new_user(admin_token, STATS_TOWN, "admin")
     _, _, stranger = api.new_user(admin_token, OTHER_COUNTY, "admin")
     households = [household_in(api, county, STATS_VILLAGE) for _ in range(2)]
-    first = planned_project(api, platform, county, STATS_VILLAGE, households, name="=HYPERLINK()")
-    planned_project(api, platform, county, STATS_OTHER_VILLAGE, households[:1], name="道路硬化")
+    first = proposed(api, town, STATS_VILLAGE, households, name="=HYPERLINK()")
+    second = proposed(api, town, STATS_OTHER_VILLAGE, households[:1], name="道路硬化")
+    into_the_plan(api, town, county, first, second)
     plan = {"milestones": [{"name": "开工", "planned_on": "2026-03-01"}]}
     api.http.post(f"/api/v1/projects/{first}/milestones", json=plan, headers=api.auth(county))
 

@@ -155,7 +155,7 @@ async def test_a_project_is_reported_photographed_accepted_and_publicly_complete
     assert (kept.sha256, data) == (photo.sha256, jpeg())
     async with library.c.db.read_only() as session:
         notice = (await notices.latest_of(session, COMPLETION_NOTICE, [project_id]))[project_id]
-    assert notice.fields["beneficiary_households"] == 1
+    assert notice.fields["beneficiary_count"] == 1
     assert notice.fields["budget_total_fen"] == 512_345
     with pytest.raises(NotFound):
         await progress.get(STRANGER, project_id)

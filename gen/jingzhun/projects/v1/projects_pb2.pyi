@@ -509,6 +509,7 @@ class PublicProjectNotice(_message.Message):
     BENEFICIARY_COUNT_FIELD_NUMBER: _builtins.int
     STARTS_AT_FIELD_NUMBER: _builtins.int
     ENDS_AT_FIELD_NUMBER: _builtins.int
+    RESULTS_FIELD_NUMBER: _builtins.int
     notice_id: _builtins.str
     kind: _builtins.str
     project_id: _builtins.str
@@ -520,6 +521,8 @@ class PublicProjectNotice(_message.Message):
     year: _builtins.int
     budget_total_fen: _builtins.int
     beneficiary_count: _builtins.int
+    results: _builtins.str
+    """a completion notice: what the project achieved"""
     @_builtins.property
     def starts_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -540,10 +543,11 @@ class PublicProjectNotice(_message.Message):
         beneficiary_count: _builtins.int = ...,
         starts_at: _timestamp_pb2.Timestamp | None = ...,
         ends_at: _timestamp_pb2.Timestamp | None = ...,
+        results: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "starts_at", b"starts_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["beneficiary_count", b"beneficiary_count", "budget_total_fen", b"budget_total_fen", "ends_at", b"ends_at", "kind", b"kind", "name", b"name", "notice_id", b"notice_id", "place", b"place", "project_id", b"project_id", "region_code", b"region_code", "region_name", b"region_name", "starts_at", b"starts_at", "type", b"type", "year", b"year"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["beneficiary_count", b"beneficiary_count", "budget_total_fen", b"budget_total_fen", "ends_at", b"ends_at", "kind", b"kind", "name", b"name", "notice_id", b"notice_id", "place", b"place", "project_id", b"project_id", "region_code", b"region_code", "region_name", b"region_name", "results", b"results", "starts_at", b"starts_at", "type", b"type", "year", b"year"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -49,6 +49,26 @@ class ProjectsServiceStub:
                 request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectsResponse.FromString,
                 _registered_method=True)
+        self.ActOnProject = channel.unary_unary(
+                '/jingzhun.projects.v1.ProjectsService/ActOnProject',
+                request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ActOnProjectRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
+                _registered_method=True)
+        self.ResolveProjectObjection = channel.unary_unary(
+                '/jingzhun.projects.v1.ProjectsService/ResolveProjectObjection',
+                request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ResolveProjectObjectionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
+                _registered_method=True)
+        self.ListProjectNotices = channel.unary_unary(
+                '/jingzhun.projects.v1.ProjectsService/ListProjectNotices',
+                request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectNoticesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectNoticesResponse.FromString,
+                _registered_method=True)
+        self.LodgeProjectObjection = channel.unary_unary(
+                '/jingzhun.projects.v1.ProjectsService/LodgeProjectObjection',
+                request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.LodgeProjectObjectionRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.LodgeProjectObjectionResponse.FromString,
+                _registered_method=True)
 
 
 class ProjectsServiceServicer:
@@ -73,6 +93,35 @@ class ProjectsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ActOnProject(self, request, context):
+        """forward (the town: to the county, the public notice starts) | return (the town, with a
+        reason) | resubmit (the proposer, after a return) | approve (the county, into the year's
+        plan, after the notice) | reject (the county, with a reason, after the notice).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveProjectObjection(self, request, context):
+        """The town's finding on an objection lodged during the project's notice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListProjectNotices(self, request, context):
+        """Public, through the gateway's own client: the notices running now, an objection to one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LodgeProjectObjection(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProjectsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -90,6 +139,26 @@ def add_ProjectsServiceServicer_to_server(servicer, server):
                     servicer.ListProjects,
                     request_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectsRequest.FromString,
                     response_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectsResponse.SerializeToString,
+            ),
+            'ActOnProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.ActOnProject,
+                    request_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ActOnProjectRequest.FromString,
+                    response_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.SerializeToString,
+            ),
+            'ResolveProjectObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveProjectObjection,
+                    request_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ResolveProjectObjectionRequest.FromString,
+                    response_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.SerializeToString,
+            ),
+            'ListProjectNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProjectNotices,
+                    request_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectNoticesRequest.FromString,
+                    response_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectNoticesResponse.SerializeToString,
+            ),
+            'LodgeProjectObjection': grpc.unary_unary_rpc_method_handler(
+                    servicer.LodgeProjectObjection,
+                    request_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.LodgeProjectObjectionRequest.FromString,
+                    response_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.LodgeProjectObjectionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -173,6 +242,114 @@ class ProjectsService:
             '/jingzhun.projects.v1.ProjectsService/ListProjects',
             jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectsRequest.SerializeToString,
             jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ActOnProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.projects.v1.ProjectsService/ActOnProject',
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.ActOnProjectRequest.SerializeToString,
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveProjectObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.projects.v1.ProjectsService/ResolveProjectObjection',
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.ResolveProjectObjectionRequest.SerializeToString,
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProjectNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.projects.v1.ProjectsService/ListProjectNotices',
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectNoticesRequest.SerializeToString,
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.ListProjectNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LodgeProjectObjection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.projects.v1.ProjectsService/LodgeProjectObjection',
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.LodgeProjectObjectionRequest.SerializeToString,
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.LodgeProjectObjectionResponse.FromString,
             options,
             channel_credentials,
             insecure,

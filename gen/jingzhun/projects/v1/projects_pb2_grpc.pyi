@@ -41,6 +41,16 @@ class ProjectsServiceStub:
     """A village or town (or an officer above it, for it) proposes a project."""
     GetProject: _grpc.UnaryUnaryMultiCallable[_projects_pb2.GetProjectRequest, _projects_pb2.Project]
     ListProjects: _grpc.UnaryUnaryMultiCallable[_projects_pb2.ListProjectsRequest, _projects_pb2.ListProjectsResponse]
+    ActOnProject: _grpc.UnaryUnaryMultiCallable[_projects_pb2.ActOnProjectRequest, _projects_pb2.Project]
+    """forward (the town: to the county, the public notice starts) | return (the town, with a
+    reason) | resubmit (the proposer, after a return) | approve (the county, into the year's
+    plan, after the notice) | reject (the county, with a reason, after the notice).
+    """
+    ResolveProjectObjection: _grpc.UnaryUnaryMultiCallable[_projects_pb2.ResolveProjectObjectionRequest, _projects_pb2.Project]
+    """The town's finding on an objection lodged during the project's notice."""
+    ListProjectNotices: _grpc.UnaryUnaryMultiCallable[_projects_pb2.ListProjectNoticesRequest, _projects_pb2.ListProjectNoticesResponse]
+    """Public, through the gateway's own client: the notices running now, an objection to one."""
+    LodgeProjectObjection: _grpc.UnaryUnaryMultiCallable[_projects_pb2.LodgeProjectObjectionRequest, _projects_pb2.LodgeProjectObjectionResponse]
 
 @_typing.type_check_only
 class ProjectsServiceAsyncStub(ProjectsServiceStub):
@@ -49,6 +59,16 @@ class ProjectsServiceAsyncStub(ProjectsServiceStub):
     """A village or town (or an officer above it, for it) proposes a project."""
     GetProject: _aio.UnaryUnaryMultiCallable[_projects_pb2.GetProjectRequest, _projects_pb2.Project]  # type: ignore[assignment]
     ListProjects: _aio.UnaryUnaryMultiCallable[_projects_pb2.ListProjectsRequest, _projects_pb2.ListProjectsResponse]  # type: ignore[assignment]
+    ActOnProject: _aio.UnaryUnaryMultiCallable[_projects_pb2.ActOnProjectRequest, _projects_pb2.Project]  # type: ignore[assignment]
+    """forward (the town: to the county, the public notice starts) | return (the town, with a
+    reason) | resubmit (the proposer, after a return) | approve (the county, into the year's
+    plan, after the notice) | reject (the county, with a reason, after the notice).
+    """
+    ResolveProjectObjection: _aio.UnaryUnaryMultiCallable[_projects_pb2.ResolveProjectObjectionRequest, _projects_pb2.Project]  # type: ignore[assignment]
+    """The town's finding on an objection lodged during the project's notice."""
+    ListProjectNotices: _aio.UnaryUnaryMultiCallable[_projects_pb2.ListProjectNoticesRequest, _projects_pb2.ListProjectNoticesResponse]  # type: ignore[assignment]
+    """Public, through the gateway's own client: the notices running now, an objection to one."""
+    LodgeProjectObjection: _aio.UnaryUnaryMultiCallable[_projects_pb2.LodgeProjectObjectionRequest, _projects_pb2.LodgeProjectObjectionResponse]  # type: ignore[assignment]
 
 class ProjectsServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -72,5 +92,39 @@ class ProjectsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _projects_pb2.ListProjectsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_projects_pb2.ListProjectsResponse, _abc.Awaitable[_projects_pb2.ListProjectsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ActOnProject(
+        self,
+        request: _projects_pb2.ActOnProjectRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_projects_pb2.Project, _abc.Awaitable[_projects_pb2.Project]]:
+        """forward (the town: to the county, the public notice starts) | return (the town, with a
+        reason) | resubmit (the proposer, after a return) | approve (the county, into the year's
+        plan, after the notice) | reject (the county, with a reason, after the notice).
+        """
+
+    @_abc_1.abstractmethod
+    def ResolveProjectObjection(
+        self,
+        request: _projects_pb2.ResolveProjectObjectionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_projects_pb2.Project, _abc.Awaitable[_projects_pb2.Project]]:
+        """The town's finding on an objection lodged during the project's notice."""
+
+    @_abc_1.abstractmethod
+    def ListProjectNotices(
+        self,
+        request: _projects_pb2.ListProjectNoticesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_projects_pb2.ListProjectNoticesResponse, _abc.Awaitable[_projects_pb2.ListProjectNoticesResponse]]:
+        """Public, through the gateway's own client: the notices running now, an objection to one."""
+
+    @_abc_1.abstractmethod
+    def LodgeProjectObjection(
+        self,
+        request: _projects_pb2.LodgeProjectObjectionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_projects_pb2.LodgeProjectObjectionResponse, _abc.Awaitable[_projects_pb2.LodgeProjectObjectionResponse]]: ...
 
 def add_ProjectsServiceServicer_to_server(servicer: ProjectsServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
