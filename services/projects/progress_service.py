@@ -20,8 +20,9 @@ from kit.errors import FailedPrecondition, NotFound
 from kit.file_content import JPEG, PNG, WEBP, read_limited, safe_name
 from kit.object_store import ObjectStore
 from kit.principal import Principal
-from kit.territory import Level, level_of
+from kit.territory import Level
 from services.projects import progress_repository as repo
+from services.projects.lifecycle import require_level
 from services.projects.models import Project
 from services.projects.progress_models import (
     Acceptance,
@@ -249,10 +250,7 @@ class ProgressService:
         now = self.c.clock()
         async with self.c.db.unit_of_work() as session:
             project = await self.projects.visible(session, caller, project_id)
-            if level_of(caller.region_code) > Level.COUNTY:
-                raise FailedPrecondition(
-                    "a project is accepted by the county", reason="COUNTY_ACCEPTS"
-                )
+            require_level(caller.region_code, Level.COUNTY)
             if project.status != ProjectStatus.IN_PROGRESS:
                 raise FailedPrecondition(
                     f"a project is accepted while in progress (it is {project.status})",

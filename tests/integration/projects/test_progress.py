@@ -21,7 +21,7 @@ from jingzhun.notification.v1 import events_pb2 as notification_events
 from kit import migrations
 from kit import public_notice as notices
 from kit.db import Database
-from kit.errors import FailedPrecondition, InvalidArgument, NotFound
+from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from kit.object_store import LocalObjectStore
 from kit.outbox import OutboxMessage
 from kit.principal import Principal
@@ -144,7 +144,7 @@ async def test_a_project_is_reported_photographed_accepted_and_publicly_complete
     assert failed.status == "in_progress" and failed.acceptances[0].findings == "护栏未安装"
     for milestone, _ in view.milestones:
         await progress.complete_milestone(VILLAGE_TEAM, project_id, milestone.id, date(2026, 5, 30))
-    with pytest.raises(FailedPrecondition):  # the village does not accept
+    with pytest.raises(PermissionDenied):  # the village does not accept
         await progress.accept(VILLAGE_TEAM, project_id, "accepted", "")
 
     done = await progress.accept(COUNTY_OFFICER, project_id, "accepted", "")
