@@ -121,6 +121,7 @@ class LocalPlatform:
             "ASSISTANCE_OBJECT_STORE_FOLDER": str(
                 c.var_dir.resolve() / "data" / "assistance-objects"
             ),
+            "PROJECTS_OBJECT_STORE_FOLDER": str(c.var_dir.resolve() / "data" / "projects-objects"),
         }
         for process in PLATFORM_CLIENTS:
             env[secret_env(process)] = ensure_secret(c.client_secret(process))

@@ -16,6 +16,7 @@ from gateway.clients import (
     helping_client,
     identity_client,
     notification_client,
+    progress_client,
     projects_client,
     registry_client,
     spot_checks_client,
@@ -58,6 +59,7 @@ from gateway.routes import (
     pairings,
     performance,
     project_notices,
+    project_progress,
     projects,
     public,
     regions,
@@ -141,6 +143,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
         assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
         projects=projects_client(common.projects_address, settings.grpc_timeout_seconds),
+        progress=progress_client(common.projects_address, settings.transfer_timeout_seconds),
     )
 
 
@@ -170,6 +173,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.attachments.close()
         await state.spot_checks.close()
         await state.projects.close()
+        await state.progress.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -195,7 +199,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         BodyLimitMiddleware,
         default_bytes=settings.max_body_bytes,
         by_path=uploads,
-        by_pattern=[(attachments.UPLOAD_PATH, settings.max_attachment_bytes)],
+        by_pattern=[
+            (attachments.UPLOAD_PATH, settings.max_attachment_bytes),
+            (project_progress.PHOTO_UPLOAD_PATH, settings.max_attachment_bytes),
+        ],
     )
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HttpMetricsMiddleware)  # added last: outermost, it times the others too
@@ -240,6 +247,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         assessment,
         console,
         projects,
+        project_progress,
         project_notices,
     ):
         app.include_router(module.router)

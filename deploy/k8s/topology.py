@@ -118,6 +118,7 @@ SERVICES: tuple[Service, ...] = (
         consumers=(
             Consumer("identity", "registry-division-changes", 10),
             Consumer("assistance", "registry-confirmed-alerts"),
+            Consumer("projects", "registry-project-benefits"),
         ),
         worker=True,
         worker_ceiling=4,
@@ -166,11 +167,18 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "projects",
         50056,
-        ("database-url", "encryption-secret", "index-secret", "identity-secret"),
+        (
+            "database-url",
+            "encryption-secret",
+            "index-secret",
+            "identity-secret",
+            *OBJECT_STORE_SECRETS,
+        ),
         Size("250m", "256Mi"),
         (2, 8),
         worker=True,  # the public-notice and deadline scheduler: one replica
         backlogs=(outbox("projects"),),
+        stores_objects=True,  # progress reports' photos
     ),
 )
 BY_NAME = {s.name: s for s in SERVICES}

@@ -1,6 +1,5 @@
-"""What an uploaded file really is, found from its first bytes (the name and type the uploader
-declared are not trusted): the allowed kinds with their size limits, a photo's EXIF place and
-time, and its JPEG thumbnail — turned upright, without EXIF."""
+"""A photo's content beyond its kind (kit.file_content finds the kind from its first bytes):
+its EXIF place and time, and its JPEG thumbnail — turned upright, without EXIF."""
 
 from __future__ import annotations
 
@@ -12,80 +11,13 @@ from datetime import datetime, timedelta, timezone
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from kit.errors import FieldViolation, InvalidArgument
+from kit.file_content import UnsupportedMediaType
 from services.assistance.events import LOCAL_TIME
 
-MIB = 1024 * 1024
-SNIFF_BYTES = 16
 THUMBNAIL_PX = 320
 MAX_PIXELS = 60_000_000  # a 10 MB photo is far below; a decompression bomb is not
-MP4_BRANDS = frozenset(
-    {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash"}
-)
 GPS_IFD, EXIF_IFD = 0x8825, 0x8769
 DATE_TIME, DATE_TIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 306, 36867, 36881
-
-
-@dataclass(frozen=True)
-class ContentKind:
-    content_type: str
-    extension: str
-    kind: str  # image | video | document
-    max_bytes: int
-
-
-JPEG = ContentKind("image/jpeg", "jpg", "image", 10 * MIB)
-PNG = ContentKind("image/png", "png", "image", 10 * MIB)
-WEBP = ContentKind("image/webp", "webp", "image", 10 * MIB)
-MP4 = ContentKind("video/mp4", "mp4", "video", 30 * MIB)
-PDF = ContentKind("application/pdf", "pdf", "document", 10 * MIB)
-LARGEST = max(kind.max_bytes for kind in (JPEG, PNG, WEBP, MP4, PDF))
-ALLOWED = "JPEG, PNG or WebP photos, MP4 videos and PDF documents"
-
-
-class UnsupportedMediaType(InvalidArgument):
-    """Content that is none of the allowed kinds (a 415 at the gateway)."""
-
-    default_reason = "UNSUPPORTED_MEDIA_TYPE"
-
-
-class FileTooLarge(InvalidArgument):
-    """A file over its kind's size limit (a 413 at the gateway)."""
-
-    default_reason = "FILE_TOO_LARGE"
-
-
-def sniff(head: bytes) -> ContentKind:
-    """The kind of content whose first bytes are `head`; anything else is refused."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS:
-        return MP4
-    raise UnsupportedMediaType(
-        f"the file is not one of the allowed kinds: {ALLOWED}",
-        violations=[FieldViolation("file", ALLOWED)],
-    )
-
-
-def too_large(kind: ContentKind) -> FileTooLarge:
-    return FileTooLarge(
-        f"a {kind.extension.upper()} file may be at most {kind.max_bytes // MIB} MB",
-        violations=[FieldViolation("file", f"at most {kind.max_bytes // MIB} MB")],
-    )
-
-
-def safe_name(declared: str, kind: ContentKind) -> str:
-    """The uploader's file name without folders, odd characters or its own extension, with
-    the extension of the content found."""
-    stem = declared.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    stem = re.sub(r"[^\w-]+", "_", stem).strip("_")[:80]
-    return f"{stem or 'attachment'}.{kind.extension}"
 
 
 @dataclass(frozen=True)

@@ -21,20 +21,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit import audit
 from kit.clock import aware
 from kit.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
+from kit.file_content import LARGEST, read_limited, safe_name
 from kit.object_store import ObjectStore
 from kit.principal import Principal
 from kit.scope import Scope
 from services.assistance import attachment_repository as repo
-from services.assistance.attachment_content import (
-    LARGEST,
-    SNIFF_BYTES,
-    ContentKind,
-    PhotoFacts,
-    photo_facts,
-    safe_name,
-    sniff,
-    too_large,
-)
+from services.assistance.attachment_content import PhotoFacts, photo_facts
 from services.assistance.components import Components
 from services.assistance.domain import distance_m
 from services.assistance.events import SERVICE
@@ -151,19 +143,6 @@ def exif_flags(
         if abs(facts.taken_at - subject.at) > timedelta(hours=max_hours):
             flags.append("exif_time_off")
     return flags, distance
-
-
-async def read_limited(chunks: AsyncIterator[bytes]) -> tuple[bytes, ContentKind]:
-    """The whole file, refused as soon as it passes its kind's limit, and its kind."""
-    data = bytearray()
-    kind: ContentKind | None = None
-    async for chunk in chunks:
-        data += chunk
-        if kind is None and len(data) >= SNIFF_BYTES:
-            kind = sniff(bytes(data[:SNIFF_BYTES]))
-        if len(data) > (kind.max_bytes if kind else LARGEST):
-            raise too_large(kind or sniff(bytes(data[:SNIFF_BYTES])))
-    return bytes(data), kind or sniff(bytes(data))
 
 
 class AttachmentsService:

@@ -42,6 +42,9 @@ TEMPLATES = {
         ),
         Template("project_step", "{name}您好，扶贫项目{project}（{region}）{stage}。"),
         Template(
+            "project_flagged", "{name}您好，扶贫项目{project}（{region}）{flag}，请及时督办。"
+        ),
+        Template(
             "reply_unknown_sender",
             "您好，本号码不是平台登记的干部号码，无法处理您的回复。如有疑问请联系当地扶贫办。",
         ),

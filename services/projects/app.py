@@ -9,7 +9,7 @@ from datetime import timedelta
 import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.projects.v1 import projects_pb2, projects_pb2_grpc
+from jingzhun.projects.v1 import progress_pb2, progress_pb2_grpc, projects_pb2, projects_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
@@ -23,12 +23,20 @@ from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
 from services.projects.directory import Directory
+from services.projects.exports_service import ExportsService
 from services.projects.lifecycle import ReviewDays
 from services.projects.notices_service import NoticesService
+from services.projects.progress_api import ProgressApi
+from services.projects.progress_benefits import BenefitsService
+from services.projects.progress_flags import FlagsService
+from services.projects.progress_projects import ProjectAccess
+from services.projects.progress_scheduler import ProgressScheduler
+from services.projects.progress_service import ProgressService
 from services.projects.projects_service import ProjectsService
 from services.projects.review_service import ReviewService
 from services.projects.scheduler import Scheduler
 from services.projects.settings import ProjectsSettings
+from services.projects.statistics_service import StatisticsService
 
 
 def build_components(settings: ProjectsSettings) -> Components:
@@ -54,6 +62,19 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
     )
     projects = ProjectsService(components, Directory(identity, registry))
+    # Progress; the funds ledger's figures and idle-funds query join statistics, exports and
+    # flags once the funds are merged (FundsFigures, FundsOfProjects, IdleFundsQuery).
+    library = ProjectAccess(components)
+    progress = ProgressService(library, settings.open_object_store(settings.service_name))
+    benefits = BenefitsService(library)
+    flags = FlagsService(
+        library,
+        office_role=settings.flag_role,
+        idle_after=timedelta(days=settings.idle_funds_days),
+    )
+    progress_scheduler = ProgressScheduler(
+        flags, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
+    )
     reviews = ReviewService(components, projects)
     notices = NoticesService(components)
     scheduler = Scheduler(
@@ -71,7 +92,18 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         projects_pb2_grpc.add_ProjectsServiceServicer_to_server(
             ProjectsApi(projects, reviews, notices, access), server
         )
-        return [projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name]
+        progress_api = ProgressApi(
+            progress,
+            benefits,
+            StatisticsService(library),
+            ExportsService(library),
+            access,
+        )
+        progress_pb2_grpc.add_ProgressServiceServicer_to_server(progress_api, server)
+        return [
+            projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name,
+            progress_pb2.DESCRIPTOR.services_by_name["ProgressService"].full_name,
+        ]
 
     async def stop() -> None:
         await bus.close()
@@ -84,7 +116,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
-        worker=[scheduler.run],
+        worker=[scheduler.run, progress_scheduler.run],
         on_stop=stop,
     )
     await run_service(settings, process, role)

@@ -1,17 +1,19 @@
 """Projects' settings (env prefix `PROJECTS_`): the days each level has to review a project,
 the public notice's length, who is texted at each level, how often the scheduler looks, and
-the keys of the objectors' contacts."""
+the keys of the objectors' contacts; progress: whom its flags are texted to, when funds are idle,
+where report photos are kept (kit.object_store)."""
 
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from kit.object_store import StoresObjects
 from kit.public_notice import MIN_NOTICE_DAYS
 from kit.settings import CallsIdentity, ServiceSettings
 
 DEV_SECRET = "dev-only-projects-secret"
 
 
-class ProjectsSettings(ServiceSettings, CallsIdentity):
+class ProjectsSettings(ServiceSettings, CallsIdentity, StoresObjects):
     model_config = SettingsConfigDict(env_prefix="PROJECTS_", extra="ignore")
 
     service_name: str = "projects"
@@ -26,6 +28,10 @@ class ProjectsSettings(ServiceSettings, CallsIdentity):
     reviewer_role: str = "admin"
     scheduler_interval_seconds: float = Field(default=30.0, gt=0)
     scheduler_batch: int = Field(default=100, ge=1)
+    # Progress: flags (overdue milestones, idle funds) are texted to this role of the county.
+    flag_role: str = "admin"
+    # Funds allocated to a project and not moved for this many days are idle.
+    idle_funds_days: float = Field(default=90.0, gt=0)
     # Keys of the objectors' contacts at rest: encryption, blind index.
     encryption_secret: str = DEV_SECRET
     index_secret: str = DEV_SECRET + "-index"

@@ -1,6 +1,6 @@
 """Composition root of the registry: components, use-cases, the gRPC API, the outbox relay,
-the consumers of division changes and of confirmed return-to-poverty alerts, and the
-authorization policy fetched from identity."""
+the consumers of division changes, of confirmed return-to-poverty alerts and of projects'
+benefits to households, and the authorization policy fetched from identity."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ from services.registry.livelihood_service import LivelihoodService
 from services.registry.members_service import MembersService
 from services.registry.pairing_quotas import load_quotas
 from services.registry.pairings_service import PairingsService
+from services.registry.project_benefits import BENEFIT_RECORDED, project_benefit_handler
 from services.registry.public_links import PublicLinks
 from services.registry.reviews_service import ReviewsService
 from services.registry.settings import RegistrySettings
@@ -110,6 +111,14 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         filter_subject=ALERT_CONFIRMED,
         handler=on_alert_confirmed,
     )
+    project_benefits = Consumer(
+        bus,
+        components.db,
+        stream="projects",
+        durable="registry-project-benefits",
+        filter_subject=BENEFIT_RECORDED,
+        handler=project_benefit_handler(components.monitoring_line),
+    )
 
     async def load_policy() -> None:
         policy.append(await fetch_policy_when_ready(ServiceCredentials.of(identity, settings)))
@@ -155,7 +164,7 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
-        worker=[division_changes.run, confirmed_alerts.run],
+        worker=[division_changes.run, confirmed_alerts.run, project_benefits.run],
         on_stop=stop,
     )
     await run_service(settings, process, role)

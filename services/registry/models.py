@@ -188,7 +188,8 @@ class Benefit(SQLModel, table=True):
     amount: int
     recorded_by: str
     recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    source: str = "manual"  # "manual" or "import:<job id>"
+    source: str = "manual"  # "manual", "import:<job id>" or "project:<project id>"
+    source_version: int = 0  # a project's benefit: the version of it applied (0: not one)
 
 
 class ImportJob(SQLModel, table=True):

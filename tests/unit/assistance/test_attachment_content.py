@@ -9,17 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
-from services.assistance.attachment_content import (
-    MP4,
-    PDF,
-    PNG,
-    WEBP,
-    PhotoFacts,
-    UnsupportedMediaType,
-    photo_facts,
-    safe_name,
-    sniff,
-)
+from kit.file_content import MP4, PDF, PNG, WEBP, UnsupportedMediaType, safe_name, sniff
+from services.assistance.attachment_content import PhotoFacts, photo_facts
 from services.assistance.attachments_service import Subject, exif_flags
 
 

@@ -1,0 +1,137 @@
+"""Flags on projects, found by the scheduler and texted to the county office once each: a
+milestone past its planned day and not done (overdue), and a project's funds allocated but not
+disbursed past the limit (idle). A flag's key names its cause (`overdue:<milestone>`,
+`idle:<project>:<source>:<still since>`); it is inserted unless there, and the text is sent in
+the same unit of work with the key as its message id, so a restart, a second replica or a
+second look raises and texts nothing again."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from jingzhun.notification.v1 import events_pb2 as notification_events
+from kit.outbox import enqueue
+from kit.territory import PREFIX_LENGTH, Level, code_from_prefix
+from services.projects import progress_repository as repo
+from services.projects.models import Project
+from services.projects.progress_models import ProjectFlag
+from services.projects.progress_projects import RUNNING, ProjectAccess
+
+NOTIFICATION_REQUESTED = "notification.requested"
+SUMMARY_LENGTH = 30
+
+
+@dataclass(frozen=True)
+class IdleBalance:
+    """A project's funds of one source, allocated and not disbursed, still since a moment."""
+
+    project_id: str
+    source: str
+    remaining_fen: int
+    still_since: datetime
+
+
+# The funds' query of idle balances (allocated, not disbursed, not moved since the cut-off),
+# at most `limit`: given by the composition root once the funds ledger is there.
+IdleFundsQuery = Callable[[AsyncSession, datetime, int], Awaitable[Sequence[IdleBalance]]]
+
+
+def county_of(region_code: str) -> str:
+    return code_from_prefix(region_code[: PREFIX_LENGTH[Level.COUNTY]])
+
+
+def summary(text: str) -> str:
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+
+
+def yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}元"
+
+
+class FlagsService:
+    def __init__(
+        self,
+        projects: ProjectAccess,
+        *,
+        office_role: str,
+        idle_after: timedelta,
+        idle_funds: IdleFundsQuery | None = None,
+    ) -> None:
+        self.projects = projects
+        self.c = projects.c
+        self.office_role = office_role
+        self.idle_after = idle_after
+        self.idle_funds = idle_funds
+
+    async def _raise(
+        self, session: AsyncSession, project: Project, key: str, kind: str, flag: str
+    ) -> bool:
+        raised = await repo.raise_flag(
+            session,
+            ProjectFlag(
+                key=key,
+                project_id=project.id,
+                kind=kind,
+                region_code=project.region_code,
+                detail=flag,
+                raised_at=self.c.clock(),
+            ),
+        )
+        if raised:
+            request = notification_events.NotificationRequested(
+                source_id=f"project-flag:{key}",
+                template="project_flagged",
+                variables={
+                    "project": summary(project.name),
+                    "region": self.projects.place_of(project),
+                    "flag": flag,
+                },
+                audience=notification_events.Audience(
+                    role=self.office_role, region_code=county_of(project.region_code)
+                ),
+                requested_by="scheduler",
+            )
+            enqueue(session, NOTIFICATION_REQUESTED, request, msg_id=f"project-flag-{key}-sms")
+        return raised
+
+    async def flag_overdue(self, batch: int) -> int:
+        """Raise a flag for each overdue milestone of a running project; how many were new."""
+        raised, after = 0, ""
+        while True:
+            async with self.c.db.unit_of_work() as session:
+                found = list(
+                    await repo.overdue_milestones(session, self.projects.today(), after, batch)
+                )
+                for milestone in found:
+                    project = await self.projects.get(session, milestone.project_id)
+                    if project is None or project.status not in RUNNING:
+                        continue
+                    planned = milestone.planned_on.isoformat()
+                    flag = f"里程碑“{summary(milestone.name)}”已逾期（计划{planned}完成）"
+                    raised += await self._raise(
+                        session, project, f"overdue:{milestone.id}", "overdue", flag
+                    )
+            if len(found) < batch:
+                return raised
+            after = found[-1].id
+
+    async def flag_idle_funds(self, batch: int) -> int:
+        """Raise a flag for each balance idle past the limit; how many were new."""
+        if self.idle_funds is None:
+            return 0
+        raised = 0
+        async with self.c.db.unit_of_work() as session:
+            cut_off = self.c.clock() - self.idle_after
+            for idle in await self.idle_funds(session, cut_off, batch):
+                project = await self.projects.get(session, idle.project_id)
+                if project is None:
+                    continue
+                since = idle.still_since.date().isoformat()
+                key = f"idle:{idle.project_id}:{idle.source}:{idle.still_since.isoformat()}"
+                flag = f"资金{yuan(idle.remaining_fen)}自{since}起未拨付"
+                raised += await self._raise(session, project, key, "idle_funds", flag)
+        return raised
