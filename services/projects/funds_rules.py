@@ -116,15 +116,14 @@ def require_fundable(status: str) -> None:
         )
 
 
-def require_within_budget(budget_fen: int, allocated_fen: int, amount: int, src: str) -> None:
-    """An allocation may not take a project's funds from a source past its budget for it."""
-    if allocated_fen + amount > budget_fen:
-        raise InvalidArgument(
-            f"the project's budget from {src} is {budget_fen} fen, {allocated_fen} of it "
-            f"allocated: {amount} more is over it",
-            reason="OVER_BUDGET",
-            violations=[FieldViolation("amount_fen", f"at most {budget_fen - allocated_fen}")],
-        )
+def over_budget(budget_fen: int, allocated_fen: int, amount: int, src: str) -> InvalidArgument:
+    """An allocation that would take a project's funds from a source past its budget."""
+    return InvalidArgument(
+        f"the project's budget from {src} is {budget_fen} fen, {allocated_fen} of it "
+        f"allocated: {amount} more is over it",
+        reason="OVER_BUDGET",
+        violations=[FieldViolation("amount_fen", f"at most {budget_fen - allocated_fen}")],
+    )
 
 
 def pool_short(unallocated_fen: int, amount: int) -> FailedPrecondition:
@@ -151,6 +150,13 @@ def next_status(current: str, act: str) -> str:
             reason="DISBURSEMENT_NOT_" + start.upper(),
         )
     return end
+
+
+def moved_meanwhile() -> FailedPrecondition:
+    """Of two steps on one disbursement at once, the one that found it already moved on."""
+    return FailedPrecondition(
+        "the disbursement was moved on by someone else meanwhile", reason="DISBURSEMENT_MOVED"
+    )
 
 
 def require_second_officer(requested_by: str, deciding: str) -> None:

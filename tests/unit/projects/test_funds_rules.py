@@ -48,11 +48,10 @@ def test_a_planned_or_running_project_receives_funds() -> None:
     rules.require_fundable("in_progress")
 
 
-def test_an_allocation_stops_at_the_budget_for_its_source() -> None:
-    rules.require_within_budget(100_00, 60_00, 40_00, "central")
-    with pytest.raises(InvalidArgument) as refused:
-        rules.require_within_budget(100_00, 60_00, 40_01, "central")
-    assert refused.value.reason == "OVER_BUDGET"
+def test_an_allocation_past_the_budget_says_how_much_still_fits() -> None:
+    refused = rules.over_budget(100_00, 60_00, 40_01, "central")
+    assert refused.reason == "OVER_BUDGET"
+    assert refused.violations[0].description == "at most 4000"
 
 
 def test_a_disbursement_is_approved_or_rejected_once_then_paid() -> None:
