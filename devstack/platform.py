@@ -24,6 +24,7 @@ SERVICE_PORTS = {
     "assistance": 50053,
     "training": 50054,
     "notification": 50055,
+    "projects": 50056,
 }
 ROOT = Path(__file__).resolve().parent.parent
 SIMULATOR = "smsc-simulator"

@@ -16,6 +16,7 @@ from gateway.clients import (
     helping_client,
     identity_client,
     notification_client,
+    projects_client,
     registry_client,
     spot_checks_client,
     training_client,
@@ -55,6 +56,7 @@ from gateway.routes import (
     notices,
     pairings,
     performance,
+    projects,
     public,
     regions,
     spot_checks,
@@ -136,6 +138,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         ),
         spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
         assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
+        projects=projects_client(common.projects_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -164,6 +167,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.training.close()
         await state.attachments.close()
         await state.spot_checks.close()
+        await state.projects.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -232,6 +236,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         attachments,
         spot_checks,
         assessment,
+        projects,
     ):
         app.include_router(module.router)
     return app

@@ -11,6 +11,7 @@ from jingzhun.assistance.v1 import (
 )
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
+from jingzhun.projects.v1 import projects_pb2_grpc
 from jingzhun.registry.v1 import (
     helping_units_pb2_grpc,
     registry_pb2_grpc,
@@ -93,3 +94,9 @@ def spot_checks_client(
     address: str, timeout: float
 ) -> ServiceClient[spot_checks_pb2_grpc.AssistanceSpotCheckServiceAsyncStub]:
     return ServiceClient(address, spot_checks_pb2_grpc.AssistanceSpotCheckServiceStub, timeout)
+
+
+def projects_client(
+    address: str, timeout: float
+) -> ServiceClient[projects_pb2_grpc.ProjectsServiceAsyncStub]:
+    return ServiceClient(address, projects_pb2_grpc.ProjectsServiceStub, timeout)

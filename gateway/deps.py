@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from jingzhun.assistance.v1.spot_checks_pb2_grpc import AssistanceSpotCheckServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
+    from jingzhun.projects.v1.projects_pb2_grpc import ProjectsServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
@@ -124,6 +125,10 @@ class Caller:
     @property
     def spot_checks(self) -> "AssistanceSpotCheckServiceAsyncStub":
         return self.state.spot_checks.stub
+
+    @property
+    def projects(self) -> "ProjectsServiceAsyncStub":
+        return self.state.projects.stub
 
 
 async def authenticate(request: Request, token: str | None) -> Caller:

@@ -29,6 +29,7 @@ PLATFORM_CLIENTS: dict[str, tuple[str, ...]] = {
     "assistance": ("policy:read", "assessment:read"),
     "training": ("policy:read",),
     "notification": ("policy:read", "users:contact"),
+    "projects": ("policy:read",),
 }
 
 

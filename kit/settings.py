@@ -78,6 +78,7 @@ class CommonSettings(PlatformSettings):
     assistance_address: str = "127.0.0.1:50053"
     training_address: str = "127.0.0.1:50054"
     notification_address: str = "127.0.0.1:50055"
+    projects_address: str = "127.0.0.1:50056"
     # Copies of every JetStream stream the services create: 3 in a 3-node NATS cluster.
     stream_replicas: int = Field(default=1, ge=1, le=5)
 

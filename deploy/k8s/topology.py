@@ -95,7 +95,14 @@ SERVICES: tuple[Service, ...] = (
         # Every service's audited acts, appended to the one log (one chain: appends take turns).
         consumers=tuple(
             Consumer(stream, f"identity-audit-{stream}")
-            for stream in ("identity", "registry", "assistance", "training", "notification")
+            for stream in (
+                "identity",
+                "registry",
+                "assistance",
+                "training",
+                "notification",
+                "projects",
+            )
         ),
         worker=True,
         worker_ceiling=2,
@@ -156,17 +163,27 @@ SERVICES: tuple[Service, ...] = (
         worker_size=Size("500m", "512Mi"),
         backlogs=(("max(jz_sms_queue_depth)", 5000), outbox("notification")),
     ),
+    Service(
+        "projects",
+        50056,
+        ("database-url", "encryption-secret", "index-secret", "identity-secret"),
+        Size("250m", "256Mi"),
+        (2, 8),
+        worker=True,  # the public-notice and deadline scheduler: one replica
+        backlogs=(outbox("projects"),),
+    ),
 )
 BY_NAME = {s.name: s for s in SERVICES}
 
 # Who calls whom over gRPC (the clients built in each process's composition root); the
 # NetworkPolicies let exactly these in. tests/deploy checks it against the code.
 CALLERS: dict[str, tuple[str, ...]] = {
-    "identity": ("gateway", "registry", "assistance", "training", "notification"),
-    "registry": ("gateway", "assistance", "training"),
+    "identity": ("gateway", "registry", "assistance", "training", "notification", "projects"),
+    "registry": ("gateway", "assistance", "training", "projects"),
     "assistance": ("gateway",),
     "training": ("gateway",),
     "notification": ("gateway",),
+    "projects": ("gateway",),
 }
 
 # Each process's own client at identity (`svc-<process>`) and its scopes, as kit.service_auth's
@@ -178,6 +195,7 @@ IDENTITY_CLIENTS: dict[str, tuple[str, ...]] = {
     "assistance": ("policy:read", "assessment:read"),
     "training": ("policy:read",),
     "notification": ("policy:read", "users:contact"),
+    "projects": ("policy:read",),
 }
 # The gateway's keys of `gateway-secrets`, mounted as files named `GATEWAY_<KEY>`.
 GATEWAY_SECRETS = ("identity-secret",)

@@ -18,7 +18,14 @@ USER_CREATED = "identity.user.created"
 USER_UPDATED = "identity.user.updated"
 DIVISION_CHANGED = "identity.division.changed"
 # Whose acts the audit log takes in: each publishes `<service>.audit.recorded` in its stream.
-AUDITED_SERVICES = ("identity", "registry", "assistance", "training", "notification")
+AUDITED_SERVICES = (
+    "identity",
+    "registry",
+    "assistance",
+    "training",
+    "notification",
+    "projects",
+)
 
 
 def audit_consumer_name(service: str) -> str:

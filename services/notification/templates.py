@@ -40,6 +40,7 @@ TEMPLATES = {
             "training_seat_granted",
             "{name}您好，培训课程{course}有学员退出，您已由候补转为正式学员，{starts}开课，请按时参加。",
         ),
+        Template("project_step", "{name}您好，扶贫项目{project}（{region}）{stage}。"),
         Template(
             "reply_unknown_sender",
             "您好，本号码不是平台登记的干部号码，无法处理您的回复。如有疑问请联系当地扶贫办。",

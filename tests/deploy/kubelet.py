@@ -150,7 +150,15 @@ class Kubelet:
         ports = {p["containerPort"] for p in container.get("ports", [])}
         env = {k: self.rewrite(v, pod, mounts, ports) for k, v in env.items()}
         env.update(self.overrides)
-        return {"PATH": "/usr/bin:/bin", "HOME": str(pod.folder), "LANG": "C.UTF-8", **env}
+        # The code and gen/ from source, as the image runs them (deploy/Dockerfile's PYTHONPATH).
+        source = f"{ROOT}:{ROOT / 'gen'}"
+        return {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(pod.folder),
+            "LANG": "C.UTF-8",
+            "PYTHONPATH": source,
+            **env,
+        }
 
     def start(self, pod: Pod, container: Obj) -> subprocess.Popen:
         mounts = {

@@ -22,7 +22,7 @@ OVERLAYS = overlays()
 # The oldest and the newest minor of upstream's support window (three minors) at the
 # kubernetes-validate release pinned in deploy/tools.in.
 KUBERNETES_VERSIONS = ("1.35", "1.37")
-SERVICES = ("identity", "registry", "assistance", "training", "notification")
+SERVICES = ("identity", "registry", "assistance", "training", "notification", "projects")
 POD_TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job"}
 LONG_RUNNING_KINDS = {"Deployment", "StatefulSet", "DaemonSet"}
 NO_SCHEMA = re.compile(r"Couldn't find schema for kind (\S+) with api version (\S+) for")

@@ -23,7 +23,7 @@ from tests.e2e.smsc import SmscThread
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
 CITY = "city-3701"
-SERVICES = ("identity", "registry", "assistance", "training", "notification")
+SERVICES = ("identity", "registry", "assistance", "training", "notification", "projects")
 ADMIN_PASSWORD = "Smoke-Test-Passw0rd-2026"
 CONCURRENT_MIGRATIONS = 4
 START_SECONDS = 420  # a bound, not an expectation: a quiet machine needs ~1 minute

@@ -24,7 +24,7 @@ from tests.deploy.rendered import (
     selects,
 )
 
-SERVICES = ("identity", "registry", "assistance", "training", "notification")
+SERVICES = ("identity", "registry", "assistance", "training", "notification", "projects")
 CITY_WORKLOADS = {"gateway", "registry", "assistance"}
 
 

@@ -45,6 +45,9 @@ PLATFORM_ENV = {
     "TRAINING_SCHEDULER_INTERVAL_SECONDS": "0.5",
     # A household's public notice of identification or exit runs 6 seconds (5 days in prod).
     "REGISTRY_NOTICE_PERIOD_DAYS": str(6 / 86400),
+    # A project's public notice runs 6 seconds (5 days at least in prod).
+    "PROJECTS_NOTICE_PERIOD_DAYS": str(6 / 86400),
+    "PROJECTS_SCHEDULER_INTERVAL_SECONDS": "0.5",
     "JZ_METRICS_SAMPLE_SECONDS": "1",  # backlog gauges within a second, not 15
 }
 

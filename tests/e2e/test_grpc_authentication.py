@@ -17,7 +17,7 @@ from jingzhun.identity.v1 import identity_pb2 as pb
 from jingzhun.identity.v1 import identity_pb2_grpc
 from kit.anonymous_methods import ANONYMOUS_METHODS
 
-SERVICES = ("identity", "registry", "assistance", "training", "notification")
+SERVICES = ("identity", "registry", "assistance", "training", "notification", "projects")
 # The generated modules whose descriptors the servers register (imported for the pool).
 MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
     "jingzhun.registry.v1.transfer_pb2",

@@ -15,6 +15,7 @@ SERVICE_NAMES = {
     "assistance": "jingzhun.assistance.v1.AssistanceService",
     "training": "jingzhun.training.v1.TrainingService",
     "notification": "jingzhun.notification.v1.NotificationService",
+    "projects": "jingzhun.projects.v1.ProjectsService",
 }
 
 

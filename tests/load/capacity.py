@@ -24,7 +24,15 @@ PEAK = {
     "integrator": 200,
 }
 BASE = Path(__file__).resolve().parents[2] / "deploy/k8s/base"
-TIER_NAMES = ("gateway", "identity", "registry", "assistance", "training", "notification")
+TIER_NAMES = (
+    "gateway",
+    "identity",
+    "registry",
+    "assistance",
+    "training",
+    "notification",
+    "projects",
+)
 
 
 def cores(quantity: str) -> float:

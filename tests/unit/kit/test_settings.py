@@ -69,6 +69,7 @@ def test_every_process_but_identity_reads_its_own_client_secret_and_needs_it_in_
     from kit.service_auth import PLATFORM_CLIENTS
     from services.assistance.settings import AssistanceSettings
     from services.notification.settings import NotificationSettings
+    from services.projects.settings import ProjectsSettings
     from services.training.settings import TrainingSettings
 
     kinds = {
@@ -77,6 +78,7 @@ def test_every_process_but_identity_reads_its_own_client_secret_and_needs_it_in_
         "assistance": AssistanceSettings,
         "training": TrainingSettings,
         "notification": NotificationSettings,
+        "projects": ProjectsSettings,
     }
     assert set(kinds) == set(PLATFORM_CLIENTS)
     monkeypatch.setenv(SECRETS_DIR_ENV, str(tmp_path))

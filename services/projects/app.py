@@ -1,0 +1,81 @@
+"""Composition root of projects: components, the identity and registry it asks, the project
+library's use-cases, the outbox relay, the gRPC API and the authorization policy fetched from
+identity."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import grpc
+
+from jingzhun.identity.v1 import identity_pb2_grpc
+from jingzhun.projects.v1 import projects_pb2, projects_pb2_grpc
+from jingzhun.registry.v1 import registry_pb2_grpc
+from kit.access import Access
+from kit.authz import Authorizer
+from kit.db import Database
+from kit.grpc_client import ServiceClient
+from kit.outbox import OutboxRelay
+from kit.policy import fetch_policy_when_ready
+from kit.protection import FieldProtector
+from kit.service_auth import ServiceCredentials
+from kit.service_main import Role, ServiceProcess, run_service, service_bus
+from services.projects.api_grpc import ProjectsApi
+from services.projects.components import Components
+from services.projects.directory import Directory
+from services.projects.lifecycle import ReviewDays
+from services.projects.projects_service import ProjectsService
+from services.projects.settings import ProjectsSettings
+
+
+def build_components(settings: ProjectsSettings) -> Components:
+    return Components(
+        db=Database(settings.database_url),
+        protector=FieldProtector.from_secrets(settings.encryption_secret, settings.index_secret),
+        notice_period=timedelta(days=settings.notice_period_days),
+        review_days=ReviewDays(
+            town=timedelta(days=settings.town_review_days),
+            county=timedelta(days=settings.county_review_days),
+        ),
+        reviewer_role=settings.reviewer_role,
+    )
+
+
+async def run(settings: ProjectsSettings, role: Role) -> None:
+    common = settings.common
+    components = build_components(settings)
+    identity = ServiceClient(
+        common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=10
+    )
+    registry = ServiceClient(
+        common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
+    )
+    projects = ProjectsService(components, Directory(identity, registry))
+    policy: list[Authorizer] = []
+    bus = await service_bus(settings)
+    relay = OutboxRelay(components.db, bus)
+
+    async def load_policy() -> None:
+        policy.append(await fetch_policy_when_ready(ServiceCredentials.of(identity, settings)))
+
+    def register(server: grpc.aio.Server) -> list[str]:
+        access = Access(lambda: policy[0] if policy else None)
+        projects_pb2_grpc.add_ProjectsServiceServicer_to_server(
+            ProjectsApi(projects, access), server
+        )
+        return [projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name]
+
+    async def stop() -> None:
+        await bus.close()
+        await identity.close()
+        await registry.close()
+        await components.db.dispose()
+
+    process = ServiceProcess(
+        register,
+        components.db,
+        every_role=[relay.run],
+        api=[load_policy],
+        on_stop=stop,
+    )
+    await run_service(settings, process, role)
