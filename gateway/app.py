@@ -12,6 +12,7 @@ from gateway.clients import (
     assessment_client,
     assistance_client,
     attachments_client,
+    funds_client,
     handbook_client,
     helping_client,
     identity_client,
@@ -56,6 +57,7 @@ from gateway.routes import (
     notices,
     pairings,
     performance,
+    project_funds,
     projects,
     public,
     regions,
@@ -139,6 +141,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
         assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
         projects=projects_client(common.projects_address, settings.grpc_timeout_seconds),
+        funds=funds_client(common.projects_address, settings.transfer_timeout_seconds),
     )
 
 
@@ -168,6 +171,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.attachments.close()
         await state.spot_checks.close()
         await state.projects.close()
+        await state.funds.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -193,7 +197,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         BodyLimitMiddleware,
         default_bytes=settings.max_body_bytes,
         by_path=uploads,
-        by_pattern=[(attachments.UPLOAD_PATH, settings.max_attachment_bytes)],
+        by_pattern=[
+            (attachments.UPLOAD_PATH, settings.max_attachment_bytes),
+            (project_funds.PAYMENT_PATH, settings.max_attachment_bytes),
+        ],
     )
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(HttpMetricsMiddleware)  # added last: outermost, it times the others too
@@ -237,6 +244,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         spot_checks,
         assessment,
         projects,
+        project_funds,
     ):
         app.include_router(module.router)
     return app

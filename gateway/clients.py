@@ -11,7 +11,7 @@ from jingzhun.assistance.v1 import (
 )
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
-from jingzhun.projects.v1 import projects_pb2_grpc
+from jingzhun.projects.v1 import funds_pb2_grpc, projects_pb2_grpc
 from jingzhun.registry.v1 import (
     helping_units_pb2_grpc,
     registry_pb2_grpc,
@@ -100,3 +100,10 @@ def projects_client(
     address: str, timeout: float
 ) -> ServiceClient[projects_pb2_grpc.ProjectsServiceAsyncStub]:
     return ServiceClient(address, projects_pb2_grpc.ProjectsServiceStub, timeout)
+
+
+def funds_client(
+    address: str, timeout: float
+) -> ServiceClient[funds_pb2_grpc.FundsServiceAsyncStub]:
+    """Projects' funds: vouchers up to 10 MB each way, the long deadline."""
+    return ServiceClient(address, funds_pb2_grpc.FundsServiceStub, timeout)

@@ -6,7 +6,8 @@ or a negative amount is a 422 and nothing changes (docs/project-funds.md)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import StreamingResponse
@@ -18,6 +19,7 @@ from gateway.params import HexId
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
 from gateway.routes.attachments import FILE_RESPONSES, disposition, refused_content
+from gateway.routes.projects import FundSource
 from jingzhun.projects.v1 import funds_pb2 as pb
 from kit.errors import Internal, InvalidArgument
 from kit.mapping import from_message, to_message
@@ -25,31 +27,29 @@ from kit.mapping import from_message, to_message
 router = APIRouter(prefix="/api/v1", tags=["project funds"])
 
 CHUNK_BYTES = 256 * 1024
-Source = Literal["central", "provincial", "city", "county", "integrated", "other"]
 Amount = Annotated[int, Field(gt=0, description="fen (分), a whole positive number")]
-Year = Annotated[int, Field(ge=2000, le=2100)]
-PAYMENT_PATH = r"^/api/v1/projects/[^/]+/disbursements/[^/]+/payment$"
+Year = Annotated[int, Field(ge=2014, le=2100, description="the plan's year")]
+PAYMENT_PATH = re.compile(r"^/api/v1/projects/[^/]+/disbursements/[^/]+/payment$")
 
 
 class PoolAllocationIn(ProtoModel, proto=pb.AllocateToPoolRequest):
     county_code: str = Field(pattern=REGION_CODE, description="the county of the pool")
     year: Year
-    source: Source
+    source: FundSource
     amount_fen: Amount
     document_number: str = Field(min_length=1, max_length=200, description="文号")
     issued_on: Day
 
 
 class ProjectAllocationIn(ProtoModel, proto=pb.AllocateToProjectRequest):
-    year: Year = Field(description="the plan year whose pool it comes from")
-    source: Source
+    source: FundSource
     amount_fen: Amount
     document_number: str = Field(min_length=1, max_length=200, description="文号")
     issued_on: Day
 
 
 class DisbursementIn(ProtoModel, proto=pb.RequestDisbursementRequest):
-    source: Source
+    source: FundSource
     amount_fen: Amount
     milestone: str = Field(min_length=1, max_length=200, description="the progress it is for")
     progress_percent: int | None = Field(default=None, ge=0, le=100)
@@ -194,7 +194,7 @@ async def allocate_to_pool(
 )
 async def list_pools(
     county_code: Annotated[str, Query(pattern=REGION_CODE)],
-    year: Annotated[int, Query(ge=2000, le=2100)],
+    year: Annotated[int, Query(ge=2014, le=2100)],
     caller: Annotated[Caller, caller_for("funds", "read")],
 ) -> ModelResponse:
     request = pb.ListPoolsRequest(county_code=county_code, year=year)
@@ -207,7 +207,7 @@ async def list_pools(
     status_code=201,
     response_model=AllocationReplyOut,
     responses=problem_responses(),
-    summary="Allocate funds from the project's county pool to an approved project",
+    summary="Allocate funds to an approved project from its county's pool of its plan year",
     description="409 when the pool has less unallocated; 400 when the project's budget for "
     "the source would be passed; 409 unless the project is planned or in progress.",
 )

@@ -9,7 +9,7 @@ from datetime import timedelta
 import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.projects.v1 import projects_pb2, projects_pb2_grpc
+from jingzhun.projects.v1 import funds_pb2, funds_pb2_grpc, projects_pb2, projects_pb2_grpc
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
@@ -23,6 +23,10 @@ from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
 from services.projects.directory import Directory
+from services.projects.funds_api import FundsApi
+from services.projects.funds_disbursements import DisbursementsService
+from services.projects.funds_service import FundsContext, FundsService
+from services.projects.funds_settings import FundsSettings
 from services.projects.lifecycle import ReviewDays
 from services.projects.projects_service import ProjectsService
 from services.projects.settings import ProjectsSettings
@@ -41,6 +45,16 @@ def build_components(settings: ProjectsSettings) -> Components:
     )
 
 
+def build_funds(components: Components, settings: FundsSettings) -> FundsContext:
+    """Funds share the project library's database and clock; vouchers go to its object store."""
+    return FundsContext(
+        db=components.db,
+        store=settings.open_object_store("projects"),
+        idle_days=settings.idle_funds_days,
+        clock=lambda: components.clock(),
+    )
+
+
 async def run(settings: ProjectsSettings, role: Role) -> None:
     common = settings.common
     components = build_components(settings)
@@ -51,6 +65,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
     )
     projects = ProjectsService(components, Directory(identity, registry))
+    funds = build_funds(components, FundsSettings())
     policy: list[Authorizer] = []
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
@@ -63,7 +78,13 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         projects_pb2_grpc.add_ProjectsServiceServicer_to_server(
             ProjectsApi(projects, access), server
         )
-        return [projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name]
+        funds_pb2_grpc.add_FundsServiceServicer_to_server(
+            FundsApi(FundsService(funds), DisbursementsService(funds), access), server
+        )
+        return [
+            projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name,
+            funds_pb2.DESCRIPTOR.services_by_name["FundsService"].full_name,
+        ]
 
     async def stop() -> None:
         await bus.close()

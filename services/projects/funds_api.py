@@ -81,7 +81,7 @@ class FundsApi(funds_pb2_grpc.FundsServiceServicer):
             request.source, request.amount_fen, request.document_number, _day(request.issued_on)
         )
         allocation, pool = await self.funds.allocate_to_project(
-            self._access.caller("funds", "allocate"), request.project_id, request.year, new
+            self._access.caller("funds", "allocate"), request.project_id, new
         )
         return _reply(allocation, pool)
 

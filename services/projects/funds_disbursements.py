@@ -107,11 +107,19 @@ class DisbursementsService:
         after = await repo.balance(session, disbursement.project_id, disbursement.source)
         events.disbursement_changed(session, disbursement)
         events.record(
-            session, caller, action, disbursement.id, disbursement.region_code,
-            balance_figures(before), balance_figures(after), project_id=disbursement.project_id,
-            source=disbursement.source, amount_fen=disbursement.amount_fen,
-            status=disbursement.status, **detail,
-        )  # fmt: skip
+            session,
+            caller,
+            action,
+            disbursement.id,
+            disbursement.region_code,
+            balance_figures(before),
+            balance_figures(after),
+            project_id=disbursement.project_id,
+            source=disbursement.source,
+            amount_fen=disbursement.amount_fen,
+            status=disbursement.status,
+            **detail,
+        )
 
     async def approve(
         self, caller: Principal, project_id: str, disbursement_id: str
@@ -175,9 +183,13 @@ class DisbursementsService:
                 paid = await repo.disbursement(session, found.id)
                 assert paid is not None
                 await self._after(
-                    session, caller, paid, "funds.disbursement_pay", before,
+                    session,
+                    caller,
+                    paid,
+                    "funds.disbursement_pay",
+                    before,
                     voucher_sha256=values["voucher_sha256"],
-                )  # fmt: skip
+                )
         except BaseException:
             await self.c.store.delete(key)
             raise

@@ -81,7 +81,7 @@ class ProjectFundBalance(SQLModel, table=True):
         Index("ix_project_fund_balances_region", "region_code", "last_moved_at"),
     )
 
-    project_id: str = Field(primary_key=True)
+    project_id: str = Field(foreign_key="projects.id", primary_key=True)
     source: str = Field(primary_key=True)
     region_code: str = Field(sa_column=Column(String(12), nullable=False))
     allocated_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
@@ -109,7 +109,7 @@ class Disbursement(SQLModel, table=True):
     )
 
     id: str = Field(primary_key=True)
-    project_id: str
+    project_id: str = Field(foreign_key="projects.id")
     source: str
     region_code: str = Field(sa_column=Column(String(12), nullable=False))
     amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))

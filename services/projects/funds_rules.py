@@ -9,23 +9,16 @@ from datetime import datetime, timedelta
 
 from kit.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
 from kit.territory import Level, code_from_prefix, is_valid_code, level_of
+from services.projects.domain import MAX_BUDGET_FEN, FundSource
+from services.projects.lifecycle import ProjectStatus
 
-# Where funds come from (资金来源), with their names in the documents.
-SOURCES = {
-    "central": "中央财政",
-    "provincial": "省级财政",
-    "city": "市级财政",
-    "county": "县级财政",
-    "integrated": "统筹整合资金",
-    "other": "其他",
-}
-LARGEST_AMOUNT_FEN = 10**13  # 1000 亿元: more is a typing error
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+SOURCES = tuple(source.value for source in FundSource)  # the budget's sources (domain.py)
+LARGEST_AMOUNT_FEN = MAX_BUDGET_FEN
 LONGEST_TEXT = 200
 
 # A project receives funds only once the county approved it into the plan (projects' own
 # lifecycle decides these states; funds only reads them).
-FUNDABLE_STATUSES = frozenset({"planned", "in_progress"})
+FUNDABLE_STATUSES = frozenset({ProjectStatus.PLANNED.value, ProjectStatus.IN_PROGRESS.value})
 
 REQUESTED, APPROVED, REJECTED, PAID = "requested", "approved", "rejected", "paid"
 DISBURSEMENT_STATUSES = (REQUESTED, APPROVED, REJECTED, PAID)
@@ -54,16 +47,6 @@ def source(value: str) -> str:
             f"source is one of: {', '.join(SOURCES)}",
             reason="UNKNOWN_FUND_SOURCE",
             violations=[FieldViolation("source", ", ".join(SOURCES))],
-        )
-    return value
-
-
-def year(value: int) -> int:
-    if not FIRST_YEAR <= value <= LAST_YEAR:
-        raise InvalidArgument(
-            f"year is from {FIRST_YEAR} to {LAST_YEAR}",
-            reason="INVALID_YEAR",
-            violations=[FieldViolation("year", f"{FIRST_YEAR} to {LAST_YEAR}")],
         )
     return value
 

@@ -20,6 +20,7 @@ from kit.scope import Scope
 from services.projects import funds_events as events
 from services.projects import funds_repository as repo
 from services.projects import funds_rules as rules
+from services.projects.domain import check_year
 from services.projects.funds_models import (
     Disbursement,
     FundAllocation,
@@ -116,7 +117,7 @@ class FundsService:
         self, caller: Principal, county_code: str, year: int, new: NewAllocation
     ) -> tuple[FundAllocation, FundPool]:
         county = caller.scope.within(rules.county_code(county_code)).region_code
-        year, new = rules.year(year), checked(new)
+        year, new = check_year(year), checked(new)
         async with self.c.db.unit_of_work() as session:
             pool = await repo.ensure_pool(session, uuid.uuid4().hex, county, year, new.source)
             before = pool_figures(pool)
@@ -126,23 +127,30 @@ class FundsService:
             pool = await repo.pool_of(session, county, year, new.source)  # type: ignore[assignment]
             events.allocated(session, allocation, county)
             events.record(
-                session, caller, "funds.pool_allocation", allocation.id, county,
-                before, pool_figures(pool), pool_id=pool.id, amount_fen=new.amount_fen,
+                session,
+                caller,
+                "funds.pool_allocation",
+                allocation.id,
+                county,
+                before,
+                pool_figures(pool),
+                pool_id=pool.id,
+                amount_fen=new.amount_fen,
                 document_number=new.document_number,
-            )  # fmt: skip
+            )
         return allocation, pool
 
     async def allocate_to_project(
-        self, caller: Principal, project_id: str, year: int, new: NewAllocation
+        self, caller: Principal, project_id: str, new: NewAllocation
     ) -> tuple[FundAllocation, FundPool]:
-        """From the pool of the project's county, year and source: never past the pool's
+        """From the pool of the project's county, plan year and source: never past the pool's
         unallocated funds (409) nor the project's budget for the source (400)."""
-        year, new = rules.year(year), checked(new)
+        new = checked(new)
         async with self.c.db.unit_of_work() as session:
             project = await scoped_project(self.c, session, caller.scope, project_id)
             rules.require_fundable(project.status)
             county = rules.county_of(project.region_code)
-            pool = await repo.pool_of(session, county, year, new.source)
+            pool = await repo.pool_of(session, county, project.year, new.source)
             if pool is None or not await repo.allocate_from_pool(session, pool.id, new.amount_fen):
                 unallocated = 0 if pool is None else pool.received_fen - pool.allocated_fen
                 raise rules.pool_short(unallocated, new.amount_fen)
@@ -156,14 +164,22 @@ class FundsService:
             allocation = self._allocation(pool, project.id, new, caller)
             session.add(allocation)
             after = await repo.balance(session, project.id, new.source)
-            pool = await repo.pool_of(session, county, year, new.source)
+            pool = await repo.pool_of(session, county, project.year, new.source)
             assert pool is not None
             events.allocated(session, allocation, county)
             events.record(
-                session, caller, "funds.project_allocation", project.id, project.region_code,
-                before, balance_figures(after), pool_id=pool.id, source=new.source,
-                amount_fen=new.amount_fen, document_number=new.document_number,
-            )  # fmt: skip
+                session,
+                caller,
+                "funds.project_allocation",
+                project.id,
+                project.region_code,
+                before,
+                balance_figures(after),
+                pool_id=pool.id,
+                source=new.source,
+                amount_fen=new.amount_fen,
+                document_number=new.document_number,
+            )
         return allocation, pool
 
     async def pools(
@@ -171,7 +187,7 @@ class FundsService:
     ) -> list[tuple[FundPool, list[FundAllocation]]]:
         county = caller.scope.within(rules.county_code(county_code)).region_code
         async with self.c.db.read_only() as session:
-            found = await repo.pools(session, county, rules.year(year))
+            found = await repo.pools(session, county, check_year(year))
             allocations = await repo.pool_allocations(session, [pool.id for pool in found])
         return [(pool, [a for a in allocations if a.pool_id == pool.id]) for pool in found]
 

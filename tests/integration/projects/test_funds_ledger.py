@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.projects.funds_disbursements import NewDisbursement
-from tests.integration.projects.funds_support import (
+from tests.integration.projects.conftest import (
     COUNTY,
     COUNTY_OFFICER,
     OTHER_COUNTY_OFFICER,
@@ -28,21 +28,27 @@ EACH_FEN = 10_000_00  # 1 万元
 ALLOCATED_FEN = 150_000_00  # room for 15 of the 24
 
 
-async def test_concurrent_requests_never_promise_more_than_allocated(funds: Funds) -> None:
+async def test_concurrent_requests_never_promise_more_than_allocated(
+    postgres_funds: Funds,
+) -> None:
+    funds = postgres_funds
     project = await funds.fundable_project(budget={"central": ALLOCATED_FEN})
     await funds.pool(ALLOCATED_FEN)
-    await funds.service.allocate_to_project(
-        COUNTY_OFFICER, project, YEAR, allocation(ALLOCATED_FEN)
-    )
+    await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(ALLOCATED_FEN))
     new = NewDisbursement("central", EACH_FEN, "一期工程", 30)
     outcomes = await asyncio.gather(
-        *(funds.disbursements.request(COUNTY_OFFICER, project, new) for _ in range(REQUESTS_AT_ONCE)),
+        *(
+            funds.disbursements.request(COUNTY_OFFICER, project, new)
+            for _ in range(REQUESTS_AT_ONCE)
+        ),
         return_exceptions=True,
     )
     granted = [o for o in outcomes if not isinstance(o, BaseException)]
     refused = [o for o in outcomes if isinstance(o, BaseException)]
     assert len(granted) == ALLOCATED_FEN // EACH_FEN
-    assert all(isinstance(o, FailedPrecondition) and o.reason == "ALLOCATION_EXCEEDED" for o in refused)
+    assert all(
+        isinstance(o, FailedPrecondition) and o.reason == "ALLOCATION_EXCEEDED" for o in refused
+    )
     ledger = await funds.service.ledger(COUNTY_OFFICER, project)
     (balance,) = ledger.balances
     assert balance.pending_fen == sum(d.amount_fen for d in ledger.disbursements)
@@ -50,12 +56,13 @@ async def test_concurrent_requests_never_promise_more_than_allocated(funds: Fund
     assert len(ledger.disbursements) == len(granted)
 
 
-async def test_concurrent_payments_never_disburse_more_than_allocated(funds: Funds) -> None:
+async def test_concurrent_payments_never_disburse_more_than_allocated(
+    postgres_funds: Funds,
+) -> None:
+    funds = postgres_funds
     project = await funds.fundable_project(budget={"central": ALLOCATED_FEN})
     await funds.pool(ALLOCATED_FEN)
-    await funds.service.allocate_to_project(
-        COUNTY_OFFICER, project, YEAR, allocation(ALLOCATED_FEN)
-    )
+    await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(ALLOCATED_FEN))
     new = NewDisbursement("central", EACH_FEN, "二期工程", None)
     requested = [await funds.disbursements.request(COUNTY_OFFICER, project, new) for _ in range(15)]
     for d in requested:
@@ -66,7 +73,9 @@ async def test_concurrent_payments_never_disburse_more_than_allocated(funds: Fun
     assert sum(not isinstance(o, BaseException) for o in outcomes) == len(requested)
     (balance,) = (await funds.service.ledger(COUNTY_OFFICER, project)).balances
     assert balance.disbursed_fen == ALLOCATED_FEN and balance.pending_fen == 0
-    assert balance.allocated_fen == balance.disbursed_fen + (balance.allocated_fen - balance.disbursed_fen)
+    assert balance.allocated_fen == balance.disbursed_fen + (
+        balance.allocated_fen - balance.disbursed_fen
+    )
 
 
 @pytest.mark.parametrize(
@@ -83,7 +92,7 @@ async def test_the_database_refuses_a_raw_update_breaking_the_ledger(
 ) -> None:
     project = await funds.fundable_project(budget={"central": 100_00})
     await funds.pool(100_00)
-    await funds.service.allocate_to_project(COUNTY_OFFICER, project, YEAR, allocation(100_00))
+    await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(100_00))
     with pytest.raises(IntegrityError):
         async with funds.context.db.unit_of_work() as session:
             await session.exec(text(statement))  # type: ignore[call-overload]
@@ -95,14 +104,14 @@ async def test_an_allocation_stops_at_the_pool_and_at_the_budget(funds: Funds) -
     project = await funds.fundable_project(budget={"central": 80_00})
     await funds.pool(100_00)
     with pytest.raises(InvalidArgument) as over_budget:
-        await funds.service.allocate_to_project(COUNTY_OFFICER, project, YEAR, allocation(80_01))
+        await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(80_01))
     assert over_budget.value.reason == "OVER_BUDGET"
     other = await funds.fundable_project(budget={"central": 500_00})
-    await funds.service.allocate_to_project(COUNTY_OFFICER, project, YEAR, allocation(80_00))
+    await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(80_00))
     with pytest.raises(FailedPrecondition) as short:
-        await funds.service.allocate_to_project(COUNTY_OFFICER, other, YEAR, allocation(20_01))
+        await funds.service.allocate_to_project(COUNTY_OFFICER, other, allocation(20_01))
     assert short.value.reason == "POOL_EXCEEDED"
-    (pool, _), = await funds.service.pools(COUNTY_OFFICER, COUNTY, YEAR)
+    ((pool, _),) = await funds.service.pools(COUNTY_OFFICER, COUNTY, YEAR)
     assert (pool.received_fen, pool.allocated_fen) == (100_00, 80_00)
     assert not (await funds.service.ledger(COUNTY_OFFICER, other)).balances
 
@@ -110,7 +119,7 @@ async def test_an_allocation_stops_at_the_pool_and_at_the_budget(funds: Funds) -
 async def test_a_second_officer_decides_and_another_county_sees_nothing(funds: Funds) -> None:
     project = await funds.fundable_project(budget={"central": 100_00})
     await funds.pool(100_00)
-    await funds.service.allocate_to_project(COUNTY_OFFICER, project, YEAR, allocation(100_00))
+    await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(100_00))
     new = NewDisbursement("central", 40_00, "基础完工", 50)
     asked = await funds.disbursements.request(COUNTY_OFFICER, project, new)
     with pytest.raises(PermissionDenied):

@@ -65,14 +65,11 @@ class AllocateToProjectRequest(_message.Message):
     AMOUNT_FEN_FIELD_NUMBER: _builtins.int
     DOCUMENT_NUMBER_FIELD_NUMBER: _builtins.int
     ISSUED_ON_FIELD_NUMBER: _builtins.int
-    YEAR_FIELD_NUMBER: _builtins.int
     project_id: _builtins.str
     source: _builtins.str
     amount_fen: _builtins.int
     document_number: _builtins.str
     issued_on: _builtins.str
-    year: _builtins.int
-    """the plan year whose pool it comes from"""
     def __init__(
         self,
         *,
@@ -81,11 +78,10 @@ class AllocateToProjectRequest(_message.Message):
         amount_fen: _builtins.int = ...,
         document_number: _builtins.str = ...,
         issued_on: _builtins.str = ...,
-        year: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "document_number", b"document_number", "issued_on", b"issued_on", "project_id", b"project_id", "source", b"source", "year", b"year"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "document_number", b"document_number", "issued_on", b"issued_on", "project_id", b"project_id", "source", b"source"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

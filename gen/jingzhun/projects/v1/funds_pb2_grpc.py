@@ -113,7 +113,7 @@ class FundsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def AllocateToProject(self, request, context):
-        """Funds from the project's county pool to the project: never past the pool's unallocated
+        """Funds from the pool of the project's county and plan year to the project: never past the pool's unallocated
         amount (FAILED_PRECONDITION) nor the project's budget for the source (INVALID_ARGUMENT).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -42,7 +42,7 @@ class FundsServiceStub:
     """Funds from a source into a county's pool of a year (created on first allocation)."""
     ListPools: _grpc.UnaryUnaryMultiCallable[_funds_pb2.ListPoolsRequest, _funds_pb2.ListPoolsResponse]
     AllocateToProject: _grpc.UnaryUnaryMultiCallable[_funds_pb2.AllocateToProjectRequest, _funds_pb2.AllocationReply]
-    """Funds from the project's county pool to the project: never past the pool's unallocated
+    """Funds from the pool of the project's county and plan year to the project: never past the pool's unallocated
     amount (FAILED_PRECONDITION) nor the project's budget for the source (INVALID_ARGUMENT).
     """
     GetLedger: _grpc.UnaryUnaryMultiCallable[_funds_pb2.GetLedgerRequest, _funds_pb2.Ledger]
@@ -75,7 +75,7 @@ class FundsServiceAsyncStub(FundsServiceStub):
     """Funds from a source into a county's pool of a year (created on first allocation)."""
     ListPools: _aio.UnaryUnaryMultiCallable[_funds_pb2.ListPoolsRequest, _funds_pb2.ListPoolsResponse]  # type: ignore[assignment]
     AllocateToProject: _aio.UnaryUnaryMultiCallable[_funds_pb2.AllocateToProjectRequest, _funds_pb2.AllocationReply]  # type: ignore[assignment]
-    """Funds from the project's county pool to the project: never past the pool's unallocated
+    """Funds from the pool of the project's county and plan year to the project: never past the pool's unallocated
     amount (FAILED_PRECONDITION) nor the project's budget for the source (INVALID_ARGUMENT).
     """
     GetLedger: _aio.UnaryUnaryMultiCallable[_funds_pb2.GetLedgerRequest, _funds_pb2.Ledger]  # type: ignore[assignment]
@@ -123,7 +123,7 @@ class FundsServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _funds_pb2.AllocateToProjectRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_funds_pb2.AllocationReply, _abc.Awaitable[_funds_pb2.AllocationReply]]:
-        """Funds from the project's county pool to the project: never past the pool's unallocated
+        """Funds from the pool of the project's county and plan year to the project: never past the pool's unallocated
         amount (FAILED_PRECONDITION) nor the project's budget for the source (INVALID_ARGUMENT).
         """
 

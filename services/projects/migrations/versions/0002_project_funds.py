@@ -56,7 +56,7 @@ def upgrade() -> None:
     op.create_index("ix_fund_allocations_pool", "fund_allocations", ["pool_id", "recorded_at"])
     op.create_table(
         "project_fund_balances",
-        sa.Column("project_id", TEXT, nullable=False),
+        sa.Column("project_id", TEXT, sa.ForeignKey("projects.id"), nullable=False),
         sa.Column("source", TEXT, nullable=False),
         sa.Column("region_code", sa.String(length=12), nullable=False),
         sa.Column("allocated_fen", sa.BigInteger(), nullable=False),
@@ -83,7 +83,7 @@ def upgrade() -> None:
     op.create_table(
         "fund_disbursements",
         sa.Column("id", TEXT, nullable=False),
-        sa.Column("project_id", TEXT, nullable=False),
+        sa.Column("project_id", TEXT, sa.ForeignKey("projects.id"), nullable=False),
         sa.Column("source", TEXT, nullable=False),
         sa.Column("region_code", sa.String(length=12), nullable=False),
         sa.Column("amount_fen", sa.BigInteger(), nullable=False),
