@@ -140,8 +140,12 @@ class DisbursementsService:
             rules.require_second_officer(found.requested_by, caller.actor_id)
             status = rules.next_status(found.status, act)
             before = await repo.balance(session, found.project_id, found.source)
-            values = {"status": status, "decided_by": caller.actor_id, "reason": reason}
-            values["decided_at"] = self.c.clock()
+            values = {
+                "status": status,
+                "decided_by": caller.actor_id,
+                "decided_at": self.c.clock(),
+                "reason": reason,
+            }
             if not await repo.move_disbursement(session, found.id, found.status, values):
                 raise rules.moved_meanwhile()
             if status == rules.REJECTED:
@@ -161,10 +165,11 @@ class DisbursementsService:
         rules.next_status(found.status, "pay")
         data, kind = await read_limited(voucher.chunks, VOUCHER_KINDS)
         key = f"vouchers/{found.id}/voucher.{kind.extension}"
-        values = {
+        paid_at = self.c.clock()
+        values: dict[str, object] = {
             "status": rules.PAID,
             "paid_by": caller.actor_id,
-            "paid_at": self.c.clock(),
+            "paid_at": paid_at,
             "voucher_key": key,
             "voucher_file_name": safe_name(voucher.file_name, kind, "voucher"),
             "voucher_content_type": kind.content_type,
@@ -178,7 +183,7 @@ class DisbursementsService:
                 if not await repo.move_disbursement(session, found.id, rules.APPROVED, values):
                     raise rules.moved_meanwhile()
                 await repo.pay_held(
-                    session, found.project_id, found.source, found.amount_fen, values["paid_at"]
+                    session, found.project_id, found.source, found.amount_fen, paid_at
                 )
                 paid = await repo.disbursement(session, found.id)
                 assert paid is not None

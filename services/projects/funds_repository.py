@@ -49,7 +49,7 @@ async def ensure_pool(
     values = {"id": pool_id, "county_code": county, "year": year, "source": source}
     await _insert_absent(
         session,
-        FundPool.__table__,
+        FundPool.__table__,  # type: ignore[attr-defined]
         {**values, "received_fen": 0, "allocated_fen": 0},
         ["county_code", "year", "source"],
     )
@@ -62,7 +62,7 @@ async def receive_into_pool(session: AsyncSession, pool_id: str, amount: int) ->
     await session.exec(  # type: ignore[call-overload]
         update(FundPool)
         .where(col(FundPool.id) == pool_id)
-        .values(received_fen=FundPool.received_fen + amount)  # type: ignore[operator]
+        .values(received_fen=col(FundPool.received_fen) + amount)
     )
 
 
@@ -73,9 +73,9 @@ async def allocate_from_pool(session: AsyncSession, pool_id: str, amount: int) -
         update(FundPool)
         .where(
             col(FundPool.id) == pool_id,
-            FundPool.allocated_fen + amount <= FundPool.received_fen,  # type: ignore[operator]
+            col(FundPool.allocated_fen) + amount <= col(FundPool.received_fen),
         )
-        .values(allocated_fen=FundPool.allocated_fen + amount),  # type: ignore[operator]
+        .values(allocated_fen=col(FundPool.allocated_fen) + amount),
     )
 
 
@@ -97,7 +97,7 @@ async def allocate_to_project(
     """Add `amount` to the project's funds from `source` unless that passes `budget_fen`."""
     await _insert_absent(
         session,
-        ProjectFundBalance.__table__,
+        ProjectFundBalance.__table__,  # type: ignore[attr-defined]
         {
             "project_id": project_id,
             "source": source,
@@ -114,9 +114,9 @@ async def allocate_to_project(
         update(ProjectFundBalance)
         .where(
             _balance_of(project_id, source),
-            ProjectFundBalance.allocated_fen + amount <= budget_fen,  # type: ignore[operator]
+            col(ProjectFundBalance.allocated_fen) + amount <= budget_fen,
         )
-        .values(allocated_fen=ProjectFundBalance.allocated_fen + amount, last_moved_at=now),  # type: ignore[operator]
+        .values(allocated_fen=col(ProjectFundBalance.allocated_fen) + amount, last_moved_at=now),
     )
 
 
@@ -126,14 +126,14 @@ async def hold_for_disbursement(
     """Promise `amount` of the project's funds from `source` to a requested disbursement;
     False (nothing changed) when it does not fit what is neither paid nor promised."""
     fits = (
-        ProjectFundBalance.disbursed_fen + ProjectFundBalance.pending_fen + amount  # type: ignore[operator]
+        col(ProjectFundBalance.disbursed_fen) + col(ProjectFundBalance.pending_fen) + amount
         <= ProjectFundBalance.allocated_fen
     )
     return await _changed(
         session,
         update(ProjectFundBalance)
         .where(_balance_of(project_id, source), fits)
-        .values(pending_fen=ProjectFundBalance.pending_fen + amount),  # type: ignore[operator]
+        .values(pending_fen=col(ProjectFundBalance.pending_fen) + amount),
     )
 
 
@@ -143,7 +143,7 @@ async def release_hold(session: AsyncSession, project_id: str, source: str, amou
         session,
         update(ProjectFundBalance)
         .where(_balance_of(project_id, source), col(ProjectFundBalance.pending_fen) >= amount)
-        .values(pending_fen=ProjectFundBalance.pending_fen - amount),  # type: ignore[operator]
+        .values(pending_fen=col(ProjectFundBalance.pending_fen) - amount),
     )
 
 
@@ -156,8 +156,8 @@ async def pay_held(
         update(ProjectFundBalance)
         .where(_balance_of(project_id, source), col(ProjectFundBalance.pending_fen) >= amount)
         .values(
-            pending_fen=ProjectFundBalance.pending_fen - amount,  # type: ignore[operator]
-            disbursed_fen=ProjectFundBalance.disbursed_fen + amount,  # type: ignore[operator]
+            pending_fen=col(ProjectFundBalance.pending_fen) - amount,
+            disbursed_fen=col(ProjectFundBalance.disbursed_fen) + amount,
             last_moved_at=now,
         ),
     )
