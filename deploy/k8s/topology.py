@@ -166,11 +166,18 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "projects",
         50056,
-        ("database-url", "encryption-secret", "index-secret", "identity-secret"),
+        (
+            "database-url",
+            "encryption-secret",
+            "index-secret",
+            "identity-secret",
+            *OBJECT_STORE_SECRETS,
+        ),
         Size("250m", "256Mi"),
         (2, 8),
         worker=True,  # the public-notice and deadline scheduler: one replica
         backlogs=(outbox("projects"),),
+        stores_objects=True,  # disbursements' vouchers
     ),
 )
 BY_NAME = {s.name: s for s in SERVICES}

@@ -188,7 +188,8 @@ def test_only_the_gateway_is_reachable_from_the_ingress_and_only_notification_re
         for peer in rule["to"]
         if "ipBlock" in peer
     }
-    assert to_outside == {"notification-worker", "assistance-api"}  # the SMSC, the object store
+    # the SMSC; the object store (attachments, vouchers)
+    assert to_outside == {"notification-worker", "assistance-api", "projects-api"}
 
 
 def mounted_secret_files(pod: Obj) -> dict[str, tuple[str, str]]:
