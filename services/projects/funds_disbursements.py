@@ -71,7 +71,7 @@ class DisbursementsService:
         async with self.c.db.unit_of_work() as session:
             project = await scoped_project(self.c, session, caller.scope, project_id)
             rules.require_fundable(project.status)
-            before = await repo.balance(session, project.id, source)
+            before = balance_figures(await repo.balance(session, project.id, source))
             if not await repo.hold_for_disbursement(session, project.id, source, amount):
                 now = await repo.balance(session, project.id, source)
                 figures = rules.Balance(**balance_figures(now))
@@ -98,7 +98,7 @@ class DisbursementsService:
         caller: Principal,
         disbursement: Disbursement,
         action: str,
-        before: Any,
+        before: dict[str, int],
         **detail: Any,
     ) -> None:
         """The event and the audit record of a step, with the project's balance of the
@@ -112,7 +112,7 @@ class DisbursementsService:
             action,
             disbursement.id,
             disbursement.region_code,
-            balance_figures(before),
+            before,
             balance_figures(after),
             project_id=disbursement.project_id,
             source=disbursement.source,
@@ -139,7 +139,7 @@ class DisbursementsService:
             found = await self._scoped(session, caller, project_id, disbursement_id)
             rules.require_second_officer(found.requested_by, caller.actor_id)
             status = rules.next_status(found.status, act)
-            before = await repo.balance(session, found.project_id, found.source)
+            before = balance_figures(await repo.balance(session, found.project_id, found.source))
             values = {
                 "status": status,
                 "decided_by": caller.actor_id,
@@ -179,7 +179,9 @@ class DisbursementsService:
         await self.c.store.put(key, data, kind.content_type)
         try:
             async with self.c.db.unit_of_work() as session:
-                before = await repo.balance(session, found.project_id, found.source)
+                before = balance_figures(
+                    await repo.balance(session, found.project_id, found.source)
+                )
                 if not await repo.move_disbursement(session, found.id, rules.APPROVED, values):
                     raise rules.moved_meanwhile()
                 await repo.pay_held(
