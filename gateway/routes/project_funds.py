@@ -7,6 +7,7 @@ or a negative amount is a 422 and nothing changes (docs/project-funds.md)."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
@@ -290,7 +291,9 @@ async def reject_disbursement(
     )
 
 
-async def _payment_chunks(header: pb.PayDisbursementHeader, file: UploadFile):  # type: ignore[no-untyped-def]
+async def _payment_chunks(
+    header: pb.PayDisbursementHeader, file: UploadFile
+) -> AsyncIterator[pb.PayDisbursementChunk]:
     yield pb.PayDisbursementChunk(header=header)
     while data := await file.read(CHUNK_BYTES):
         yield pb.PayDisbursementChunk(data=data)
@@ -340,7 +343,7 @@ async def get_voucher(
         raise Internal("the voucher's disbursement did not come first")
     voucher = first.disbursement.voucher
 
-    async def body():  # type: ignore[no-untyped-def]
+    async def body() -> AsyncIterator[bytes]:
         async for chunk in chunks:
             yield chunk.data
 

@@ -100,7 +100,9 @@ class FundsService:
     def __init__(self, context: FundsContext) -> None:
         self.c = context
 
-    def _allocation(self, pool: FundPool, project_id: str, new: NewAllocation, caller: Principal):  # type: ignore[no-untyped-def]
+    def _allocation(
+        self, pool: FundPool, project_id: str, new: NewAllocation, caller: Principal
+    ) -> FundAllocation:
         return FundAllocation(
             id=uuid.uuid4().hex,
             pool_id=pool.id,
@@ -124,7 +126,7 @@ class FundsService:
             await repo.receive_into_pool(session, pool.id, new.amount_fen)
             allocation = self._allocation(pool, "", new, caller)
             session.add(allocation)
-            pool = await repo.pool_of(session, county, year, new.source)  # type: ignore[assignment]
+            await session.refresh(pool)
             events.allocated(session, allocation, county)
             events.record(
                 session,
@@ -164,8 +166,7 @@ class FundsService:
             allocation = self._allocation(pool, project.id, new, caller)
             session.add(allocation)
             after = await repo.balance(session, project.id, new.source)
-            pool = await repo.pool_of(session, county, project.year, new.source)
-            assert pool is not None
+            await session.refresh(pool)
             events.allocated(session, allocation, county)
             events.record(
                 session,
