@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -250,3 +250,23 @@ async def idle_balances(
         .limit(limit)
     )
     return (await session.exec(statement)).all()
+
+
+async def totals_by_source(
+    session: AsyncSession, region_code: str
+) -> list[tuple[str, int, int, int]]:
+    """(source, allocated, pending, disbursed) summed over the projects of the region's
+    subtree, for the statistics of funds by source."""
+    statement = (
+        select(
+            col(ProjectFundBalance.source),
+            func.sum(ProjectFundBalance.allocated_fen),
+            func.sum(ProjectFundBalance.pending_fen),
+            func.sum(ProjectFundBalance.disbursed_fen),
+        )
+        .where(in_subtree(col(ProjectFundBalance.region_code), region_code))
+        .group_by(col(ProjectFundBalance.source))
+        .order_by(col(ProjectFundBalance.source))
+    )
+    rows = (await session.exec(statement)).all()
+    return [(source, int(a), int(p), int(d)) for source, a, p, d in rows]

@@ -219,3 +219,11 @@ async def idle_funds(
     still_since = context.clock() - timedelta(days=days)
     async with context.db.read_only() as session:
         return await repo.idle_balances(session, region_code, still_since, IDLE_LIST_LIMIT)
+
+
+async def totals_by_source(context: FundsContext, region_code: str) -> dict[str, rules.Balance]:
+    """The funds of the region's projects per source (allocated, pending, disbursed; remaining
+    by `Balance`), for statistics inside the service: no caller's scope, as `idle_funds`."""
+    async with context.db.read_only() as session:
+        rows = await repo.totals_by_source(session, region_code)
+    return {source: rules.Balance(a, p, d) for source, a, p, d in rows}

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from kit.outbox import OutboxMessage
 from services.projects.funds_disbursements import NewDisbursement
-from services.projects.funds_service import idle_funds
+from services.projects.funds_service import idle_funds, totals_by_source
 from tests.integration.projects.conftest import (
     COUNTY,
     COUNTY_OFFICER,
@@ -80,3 +80,20 @@ async def test_every_yuan_moved_is_audited_with_before_and_after(funds: Funds) -
     assert requested["after"]["pending_fen"] == 30_00
     assert paid["before"]["pending_fen"] == 30_00
     assert (paid["after"]["pending_fen"], paid["after"]["disbursed_fen"]) == (0, 30_00)
+
+
+async def test_the_regions_funds_add_up_per_source(funds: Funds) -> None:
+    project = await funds.fundable_project(budget={"central": 100_00, "county": 40_00})
+    await funds.pool(100_00)
+    await funds.pool(40_00, source="county")
+    await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(90_00))
+    await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(40_00, "county"))
+    asked = await funds.disbursements.request(
+        COUNTY_OFFICER, project, NewDisbursement("central", 25_00, "一期", None)
+    )
+    await funds.disbursements.approve(SECOND_OFFICER, project, asked.id)
+    await funds.pay(project, asked.id)
+
+    totals = await totals_by_source(funds.context, COUNTY)
+    assert totals["central"].remaining_fen == 65_00 and totals["central"].disbursed_fen == 25_00
+    assert totals["county"].allocated_fen == 40_00
