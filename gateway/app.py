@@ -12,6 +12,7 @@ from gateway.clients import (
     assessment_client,
     assistance_client,
     attachments_client,
+    funds_client,
     handbook_client,
     helping_client,
     identity_client,
@@ -60,6 +61,7 @@ from gateway.routes import (
     performance,
     project_notices,
     project_progress,
+    project_funds,
     projects,
     public,
     regions,
@@ -144,6 +146,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
         projects=projects_client(common.projects_address, settings.grpc_timeout_seconds),
         progress=progress_client(common.projects_address, settings.transfer_timeout_seconds),
+        funds=funds_client(common.projects_address, settings.transfer_timeout_seconds),
     )
 
 
@@ -174,6 +177,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.spot_checks.close()
         await state.projects.close()
         await state.progress.close()
+        await state.funds.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 
@@ -202,6 +206,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         by_pattern=[
             (attachments.UPLOAD_PATH, settings.max_attachment_bytes),
             (project_progress.PHOTO_UPLOAD_PATH, settings.max_attachment_bytes),
+            (project_funds.PAYMENT_PATH, settings.max_attachment_bytes),
         ],
     )
     app.add_middleware(RequestIdMiddleware)
@@ -249,6 +254,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         projects,
         project_progress,
         project_notices,
+        project_funds,
     ):
         app.include_router(module.router)
     console.mount_console(app)

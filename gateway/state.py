@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
     from jingzhun.projects.v1.progress_pb2_grpc import ProgressServiceAsyncStub
+    from jingzhun.projects.v1.funds_pb2_grpc import FundsServiceAsyncStub
     from jingzhun.projects.v1.projects_pb2_grpc import ProjectsServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
@@ -52,4 +53,5 @@ class GatewayState:
     assessment: ServiceClient[AssistanceAssessmentServiceAsyncStub]
     projects: ServiceClient[ProjectsServiceAsyncStub]
     progress: ServiceClient[ProgressServiceAsyncStub]
+    funds: ServiceClient[FundsServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers

@@ -178,7 +178,7 @@ SERVICES: tuple[Service, ...] = (
         (2, 8),
         worker=True,  # the public-notice and deadline scheduler: one replica
         backlogs=(outbox("projects"),),
-        stores_objects=True,  # progress reports' photos
+        stores_objects=True,  # progress reports' photos, disbursements' vouchers
     ),
 )
 BY_NAME = {s.name: s for s in SERVICES}

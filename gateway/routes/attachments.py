@@ -58,6 +58,15 @@ REFUSALS: dict[str, type[DomainError]] = {
 }
 
 
+def refused_content(refused: InvalidArgument) -> DomainError:
+    """A service's refusal of a file's content as the HTTP status that names it (415, 413);
+    any other refusal as it came."""
+    refusal = REFUSALS.get(refused.reason)
+    if refusal is None:
+        return refused
+    return refusal(refused.message, reason=refused.reason, violations=refused.violations)
+
+
 class SubjectOut(BaseModel):
     kind: str = Field(description="visit | work_log | need | alert")
     id: str
@@ -170,12 +179,7 @@ async def upload_attachment(
     try:
         found = await caller.upload(caller.attachments.UploadAttachment, chunks_of(header, file))
     except InvalidArgument as refused:
-        refusal = REFUSALS.get(refused.reason)
-        if refusal is None:
-            raise
-        raise refusal(
-            refused.message, reason=refused.reason, violations=refused.violations
-        ) from None
+        raise refused_content(refused) from None
     return ModelResponse(attachment_out(found), status_code=201)
 
 

@@ -9,7 +9,14 @@ from datetime import timedelta
 import grpc
 
 from jingzhun.identity.v1 import identity_pb2_grpc
-from jingzhun.projects.v1 import progress_pb2, progress_pb2_grpc, projects_pb2, projects_pb2_grpc
+from jingzhun.projects.v1 import (
+    funds_pb2,
+    funds_pb2_grpc,
+    progress_pb2,
+    progress_pb2_grpc,
+    projects_pb2,
+    projects_pb2_grpc,
+)
 from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
@@ -24,6 +31,10 @@ from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
 from services.projects.directory import Directory
 from services.projects.exports_service import ExportsService
+from services.projects.funds_api import FundsApi
+from services.projects.funds_disbursements import DisbursementsService
+from services.projects.funds_service import FundsContext, FundsService
+from services.projects.funds_settings import FundsSettings
 from services.projects.lifecycle import ReviewDays
 from services.projects.notices_service import NoticesService
 from services.projects.progress_api import ProgressApi
@@ -49,6 +60,16 @@ def build_components(settings: ProjectsSettings) -> Components:
             county=timedelta(days=settings.county_review_days),
         ),
         reviewer_role=settings.reviewer_role,
+    )
+
+
+def build_funds(components: Components, settings: FundsSettings) -> FundsContext:
+    """Funds share the project library's database and clock; vouchers go to its object store."""
+    return FundsContext(
+        db=components.db,
+        store=settings.open_object_store("projects"),
+        idle_days=settings.idle_funds_days,
+        clock=lambda: components.clock(),
     )
 
 
@@ -80,6 +101,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
     scheduler = Scheduler(
         reviews, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
     )
+    funds = build_funds(components, FundsSettings())
     policy: list[Authorizer] = []
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
@@ -100,9 +122,13 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
             access,
         )
         progress_pb2_grpc.add_ProgressServiceServicer_to_server(progress_api, server)
+        funds_pb2_grpc.add_FundsServiceServicer_to_server(
+            FundsApi(FundsService(funds), DisbursementsService(funds), access), server
+        )
         return [
             projects_pb2.DESCRIPTOR.services_by_name["ProjectsService"].full_name,
             progress_pb2.DESCRIPTOR.services_by_name["ProgressService"].full_name,
+            funds_pb2.DESCRIPTOR.services_by_name["FundsService"].full_name,
         ]
 
     async def stop() -> None:

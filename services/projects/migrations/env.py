@@ -2,7 +2,8 @@
 
 from sqlmodel import SQLModel
 
-import services.projects.models  # noqa: F401  (registers the tables)
+import services.projects.funds_models
+import services.projects.models  # noqa: F401
 from kit.migrations import run_env
 
 run_env(SQLModel.metadata)
