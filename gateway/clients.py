@@ -11,8 +11,7 @@ from jingzhun.assistance.v1 import (
 )
 from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
-from jingzhun.projects.v1 import progress_pb2_grpc, projects_pb2_grpc
-from jingzhun.projects.v1 import funds_pb2_grpc, projects_pb2_grpc
+from jingzhun.projects.v1 import funds_pb2_grpc, progress_pb2_grpc, projects_pb2_grpc
 from jingzhun.registry.v1 import (
     helping_units_pb2_grpc,
     registry_pb2_grpc,
@@ -108,6 +107,8 @@ def progress_client(
 ) -> ServiceClient[progress_pb2_grpc.ProgressServiceAsyncStub]:
     """Projects' progress: report photos (10 MB) and exports each way, their own deadline."""
     return ServiceClient(address, progress_pb2_grpc.ProgressServiceStub, timeout)
+
+
 def funds_client(
     address: str, timeout: float
 ) -> ServiceClient[funds_pb2_grpc.FundsServiceAsyncStub]:

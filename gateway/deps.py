@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from jingzhun.assistance.v1.spot_checks_pb2_grpc import AssistanceSpotCheckServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
-    from jingzhun.projects.v1.progress_pb2_grpc import ProgressServiceAsyncStub
     from jingzhun.projects.v1.funds_pb2_grpc import FundsServiceAsyncStub
+    from jingzhun.projects.v1.progress_pb2_grpc import ProgressServiceAsyncStub
     from jingzhun.projects.v1.projects_pb2_grpc import ProjectsServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
@@ -146,6 +146,8 @@ class Caller:
     @property
     def progress(self) -> "ProgressServiceAsyncStub":
         return self.state.progress.stub
+
+    @property
     def funds(self) -> "FundsServiceAsyncStub":
         return self.state.funds.stub
 
