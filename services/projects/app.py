@@ -27,6 +27,7 @@ from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
+from services.projects import funds_figures
 from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
 from services.projects.directory import Directory
@@ -34,7 +35,6 @@ from services.projects.exports_service import ExportsService
 from services.projects.funds_api import FundsApi
 from services.projects.funds_disbursements import DisbursementsService
 from services.projects.funds_service import FundsContext, FundsService
-from services.projects.funds_settings import FundsSettings
 from services.projects.lifecycle import ReviewDays
 from services.projects.notices_service import NoticesService
 from services.projects.progress_api import ProgressApi
@@ -63,16 +63,6 @@ def build_components(settings: ProjectsSettings) -> Components:
     )
 
 
-def build_funds(components: Components, settings: FundsSettings) -> FundsContext:
-    """Funds share the project library's database and clock; vouchers go to its object store."""
-    return FundsContext(
-        db=components.db,
-        store=settings.open_object_store("projects"),
-        idle_days=settings.idle_funds_days,
-        clock=lambda: components.clock(),
-    )
-
-
 async def run(settings: ProjectsSettings, role: Role) -> None:
     common = settings.common
     components = build_components(settings)
@@ -83,15 +73,17 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
     )
     projects = ProjectsService(components, Directory(identity, registry))
-    # Progress; the funds ledger's figures and idle-funds query join statistics, exports and
-    # flags once the funds are merged (FundsFigures, FundsOfProjects, IdleFundsQuery).
+    # Progress, its statistics, exports and flags, with the funds ledger's figures.
     library = ProjectAccess(components)
-    progress = ProgressService(library, settings.open_object_store(settings.service_name))
+    # One object store: progress reports' photos and disbursements' vouchers.
+    store = settings.open_object_store(settings.service_name)
+    progress = ProgressService(library, store)
     benefits = BenefitsService(library)
     flags = FlagsService(
         library,
         office_role=settings.flag_role,
         idle_after=timedelta(days=settings.idle_funds_days),
+        idle_funds=funds_figures.idle,
     )
     progress_scheduler = ProgressScheduler(
         flags, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
@@ -101,7 +93,13 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
     scheduler = Scheduler(
         reviews, interval=settings.scheduler_interval_seconds, batch=settings.scheduler_batch
     )
-    funds = build_funds(components, FundsSettings())
+    # Funds share the project library's database and clock.
+    funds = FundsContext(
+        db=components.db,
+        store=store,
+        idle_days=settings.idle_funds_days,
+        clock=lambda: components.clock(),
+    )
     policy: list[Authorizer] = []
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
@@ -117,8 +115,8 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         progress_api = ProgressApi(
             progress,
             benefits,
-            StatisticsService(library),
-            ExportsService(library),
+            StatisticsService(library, funds_figures.by_child_and_source),
+            ExportsService(library, funds_figures.of_projects),
             access,
         )
         progress_pb2_grpc.add_ProgressServiceServicer_to_server(progress_api, server)

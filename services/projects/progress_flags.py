@@ -35,9 +35,13 @@ class IdleBalance:
     still_since: datetime
 
 
+# Where a page of idle balances ends: (still since, project, source).
+IdleCursor = tuple[datetime, str, str]
 # The funds' query of idle balances (allocated, not disbursed, not moved since the cut-off),
-# at most `limit`: given by the composition root once the funds ledger is there.
-IdleFundsQuery = Callable[[AsyncSession, datetime, int], Awaitable[Sequence[IdleBalance]]]
+# the stillest first after the cursor, at most `limit` (services/projects/funds_figures.py).
+IdleFundsQuery = Callable[
+    [AsyncSession, datetime, IdleCursor | None, int], Awaitable[Sequence[IdleBalance]]
+]
 
 
 def county_of(region_code: str) -> str:
@@ -123,15 +127,20 @@ class FlagsService:
         """Raise a flag for each balance idle past the limit; how many were new."""
         if self.idle_funds is None:
             return 0
-        raised = 0
-        async with self.c.db.unit_of_work() as session:
-            cut_off = self.c.clock() - self.idle_after
-            for idle in await self.idle_funds(session, cut_off, batch):
-                project = await self.projects.get(session, idle.project_id)
-                if project is None:
-                    continue
-                since = idle.still_since.date().isoformat()
-                key = f"idle:{idle.project_id}:{idle.source}:{idle.still_since.isoformat()}"
-                flag = f"资金{yuan(idle.remaining_fen)}自{since}起未拨付"
-                raised += await self._raise(session, project, key, "idle_funds", flag)
-        return raised
+        raised, after = 0, None
+        cut_off = self.c.clock() - self.idle_after
+        while True:
+            async with self.c.db.unit_of_work() as session:
+                found = list(await self.idle_funds(session, cut_off, after, batch))
+                for idle in found:
+                    project = await self.projects.get(session, idle.project_id)
+                    if project is None:
+                        continue
+                    since = idle.still_since.date().isoformat()
+                    key = f"idle:{idle.project_id}:{idle.source}:{idle.still_since.isoformat()}"
+                    flag = f"资金{yuan(idle.remaining_fen)}自{since}起未拨付"
+                    raised += await self._raise(session, project, key, "idle_funds", flag)
+            if len(found) < batch:
+                return raised
+            last = found[-1]
+            after = (last.still_since, last.project_id, last.source)
