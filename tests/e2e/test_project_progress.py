@@ -137,10 +137,11 @@ def test_milestones_a_report_with_a_photo_and_the_acceptance_complete_a_project(
         post(f"{base}/reports", json={"percent_done": 101}, headers=api.auth(village)).status_code
         == 422
     )
-    report = post(
-        f"{base}/reports", json={"percent_done": 100, "note": "主体完工"}, headers=api.auth(village)
-    )
+    once = {**api.auth(village), "Idempotency-Key": f"report-{project_id}"}
+    report = post(f"{base}/reports", json={"percent_done": 100, "note": "主体完工"}, headers=once)
     assert report.status_code == 201, report.text
+    retried = post(f"{base}/reports", json={"percent_done": 100, "note": "主体完工"}, headers=once)
+    assert retried.json()["id"] == report.json()["id"]  # one report (counted below)
     report_id = report.json()["id"]
     photos = f"{base}/reports/{report_id}/photos"
     pdf = {"file": ("现场.jpg", b"%PDF-1.4 not a photo", "image/jpeg")}
