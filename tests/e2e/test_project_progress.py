@@ -70,11 +70,9 @@ def into_the_plan(api, town, county, *project_ids):  # type: ignore[no-untyped-d
         assert forwarded.status_code == 200, forwarded.text
 
     def ended():  # type: ignore[no-untyped-def]
-        states = [
-            api.get(f"/api/v1/projects/{p}", county).json()["notices"][0]["state"]
-            for p in project_ids
-        ]
-        return all(state == "ended" for state in states)
+        """The library's scheduler closed each notice (approving before races its close)."""
+        steps = [api.get(f"/api/v1/projects/{p}", county).json()["steps"] for p in project_ids]
+        return all("notice_ended" in [s["action"] for s in found] for found in steps)
 
     eventually(ended, seconds=30, what="the public notices ended")
     for project_id in project_ids:
