@@ -9,12 +9,13 @@ import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from gateway.deps import Caller, caller_for
 from gateway.fields import Day, Instant, ProtoModel, RequestModel
+from gateway.idempotency import respond_once
 from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
@@ -187,15 +188,19 @@ def with_urls(progress: ProgressOut) -> ProgressOut:
     summary="Plan a project's milestones (names unique in the project, days in its years)",
 )
 async def add_milestones(
+    request: Request,
     project_id: HexId,
     body: MilestonesIn,
     caller: Annotated[Caller, caller_for("projects", "report")],
-) -> ModelResponse:
-    request = pb.AddMilestonesRequest(
+) -> JSONResponse:
+    message = pb.AddMilestonesRequest(
         project_id=project_id, milestones=[milestone_message(m) for m in body.milestones]
     )
-    reply = await caller.call(caller.progress.AddMilestones, request)
-    return ModelResponse(with_urls(progress_out(reply)), status_code=201)
+
+    async def produce() -> ProgressOut:
+        return with_urls(progress_out(await caller.call(caller.progress.AddMilestones, message)))
+
+    return await respond_once(request, caller, 201, produce)
 
 
 @router.post(
@@ -205,16 +210,21 @@ async def add_milestones(
     summary="Mark a milestone done on a day that has come",
 )
 async def complete_milestone(
+    request: Request,
     project_id: HexId,
     milestone_id: HexId,
     body: MilestoneDoneIn,
     caller: Annotated[Caller, caller_for("projects", "report")],
-) -> ModelResponse:
-    request = pb.CompleteMilestoneRequest(
+) -> JSONResponse:
+    message = pb.CompleteMilestoneRequest(
         project_id=project_id, milestone_id=milestone_id, done_on=body.done_on.isoformat()
     )
-    reply = await caller.call(caller.progress.CompleteMilestone, request)
-    return ModelResponse(with_urls(progress_out(reply)))
+
+    async def produce() -> ProgressOut:
+        reply = await caller.call(caller.progress.CompleteMilestone, message)
+        return with_urls(progress_out(reply))
+
+    return await respond_once(request, caller, 200, produce)
 
 
 @router.get(
@@ -238,20 +248,21 @@ async def get_progress(
     response_model=ReportOut,
     responses=problem_responses(),
     summary="Report how far a planned or running project is; the first report starts it",
-    description="The percent never goes back (a lower figure is a 400).",
+    description="The percent never goes back (a lower figure is a 400). Safe to retry with an "
+    "Idempotency-Key header.",
 )
 async def report_progress(
+    request: Request,
     project_id: HexId,
     body: ReportIn,
     caller: Annotated[Caller, caller_for("projects", "report")],
-) -> ModelResponse:
-    reply = await caller.call(
-        caller.progress.ReportProgress, report_message(body, project_id=project_id)
-    )
-    report = report_out(reply)
-    for photo in report.photos:
-        photo.url = f"/api/v1/projects/{project_id}/photos/{photo.id}"
-    return ModelResponse(report, status_code=201)
+) -> JSONResponse:
+    message = report_message(body, project_id=project_id)
+
+    async def produce() -> ReportOut:  # a new report: its photos come after
+        return report_out(await caller.call(caller.progress.ReportProgress, message))
+
+    return await respond_once(request, caller, 201, produce)
 
 
 async def photo_chunks(header: pb.UploadReportPhotoHeader, file: UploadFile) -> AsyncIterator[Any]:
@@ -333,15 +344,19 @@ async def read_photo(
     description="Accepted needs every milestone done and a last report of 100 % (409 if not).",
 )
 async def accept_project(
+    request: Request,
     project_id: HexId,
     body: AcceptanceIn,
     caller: Annotated[Caller, caller_for("projects", "accept")],
-) -> ModelResponse:
-    request = pb.AcceptProjectRequest(
+) -> JSONResponse:
+    message = pb.AcceptProjectRequest(
         project_id=project_id, outcome=body.outcome, findings=body.findings
     )
-    reply = await caller.call(caller.progress.AcceptProject, request)
-    return ModelResponse(with_urls(progress_out(reply)))
+
+    async def produce() -> ProgressOut:
+        return with_urls(progress_out(await caller.call(caller.progress.AcceptProject, message)))
+
+    return await respond_once(request, caller, 200, produce)
 
 
 @router.post(
@@ -356,14 +371,17 @@ async def accept_project(
     "project's produce production income).",
 )
 async def record_benefit(
+    request: Request,
     project_id: HexId,
     body: BenefitIn,
     caller: Annotated[Caller, caller_for("projects", "report")],
-) -> ModelResponse:
-    reply = await caller.call(
-        caller.progress.RecordBenefit, benefit_message(body, project_id=project_id)
-    )
-    return ModelResponse(benefit_out(reply), status_code=201)
+) -> JSONResponse:
+    message = benefit_message(body, project_id=project_id)
+
+    async def produce() -> BenefitOut:
+        return benefit_out(await caller.call(caller.progress.RecordBenefit, message))
+
+    return await respond_once(request, caller, 201, produce)
 
 
 @router.get(

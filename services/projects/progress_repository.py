@@ -93,15 +93,6 @@ async def raise_flag(session: AsyncSession, flag: ProjectFlag) -> bool:
     return bool(result.rowcount)
 
 
-async def flags_of(session: AsyncSession, project_id: str) -> Sequence[ProjectFlag]:
-    statement = (
-        select(ProjectFlag)
-        .where(col(ProjectFlag.project_id) == project_id)
-        .order_by(col(ProjectFlag.raised_at))
-    )
-    return (await session.exec(statement)).all()
-
-
 async def benefit_with_key(
     session: AsyncSession, project_id: str, household_id: str, kind: str, year: int
 ) -> HouseholdBenefit | None:
