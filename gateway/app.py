@@ -15,6 +15,7 @@ from gateway.clients import (
     handbook_client,
     helping_client,
     identity_client,
+    maps_client,
     notification_client,
     registry_client,
     spot_checks_client,
@@ -136,6 +137,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         ),
         spot_checks=spot_checks_client(common.assistance_address, settings.grpc_timeout_seconds),
         assessment=assessment_client(common.assistance_address, settings.grpc_timeout_seconds),
+        maps=maps_client(common.registry_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -164,6 +166,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.training.close()
         await state.attachments.close()
         await state.spot_checks.close()
+        await state.maps.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 

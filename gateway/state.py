@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from jingzhun.assistance.v1.spot_checks_pb2_grpc import AssistanceSpotCheckServiceAsyncStub
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.notification.v1.notification_pb2_grpc import NotificationServiceAsyncStub
+    from jingzhun.registry.v1.boundaries_pb2_grpc import RegistryMapServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
@@ -48,4 +49,5 @@ class GatewayState:
     attachments: ServiceClient[AssistanceAttachmentServiceAsyncStub]
     spot_checks: ServiceClient[AssistanceSpotCheckServiceAsyncStub]
     assessment: ServiceClient[AssistanceAssessmentServiceAsyncStub]
+    maps: ServiceClient[RegistryMapServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers

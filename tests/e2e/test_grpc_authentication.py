@@ -28,6 +28,7 @@ MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
     "jingzhun.assistance.v1.spot_checks_pb2",
     "jingzhun.registry.v1.assessment_basis_pb2",
     "jingzhun.assistance.v1.assessment_pb2",
+    "jingzhun.registry.v1.boundaries_pb2",
 ]
 
 
