@@ -145,8 +145,8 @@ def build(package: Path) -> dict:
     put("37", shapely.union_all(list(counties.values())), False)
     missing = sorted(c for c in names if c[6:] == "000000" and c[4:6] != "00" and c not in regions)
     return {
-        "source": f"npm {PACKAGE} (MIT), counties as of 2017 re-coded to NBS 2023",
-        "generated": "town cells: schematic, equal-area division of each county (no survey)",
+        "source": f"npm 包 {PACKAGE}（MIT 许可）的 2017 年县级边界，按 2023 年区划代码重编",
+        "generated": "乡镇为按面积均分县域生成的示意单元，非测绘边界",
         "missing": missing,
         "regions": dict(sorted(regions.items())),
     }

@@ -71,7 +71,7 @@ def atlas_of(document: dict) -> Atlas:
     missing: dict[str, list[str]] = {}
     for code in document["missing"]:
         missing.setdefault(parent_code(code) or code, []).append(code)
-    return Atlas(f"{document['source']}; {document['generated']}", outlines, children, missing)
+    return Atlas(f"{document['source']}；{document['generated']}", outlines, children, missing)
 
 
 @cache

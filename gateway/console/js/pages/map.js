@@ -161,9 +161,9 @@ export async function render(main, { me, query, navigate }) {
       points.truncated ? h('strong', { class: 'warning' }, '农户超过 5000 户，仅显示前 5000 户') : null),
     canvas,
     h('p', { class: 'map-source' },
-      generated ? '乡镇边界为示意（按面积均分生成），非测绘边界；' : '',
+      generated ? h('strong', {}, '乡镇边界为示意，非测绘边界。') : '',
       boundaries.missing.length ? `${boundaries.missing.length} 个下级区划（开发区等）无公开边界；` : '',
-      `边界来源：${boundaries.source}`),
+      `边界来源：${boundaries.source}。`),
     boxForm((bbox) => select({ bbox }, `范围 ${bbox}`)),
     selection);
 

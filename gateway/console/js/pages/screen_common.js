@@ -20,7 +20,10 @@ export const charts = {
   /** A chart on the element, resized with it, disposed by closeAll. */
   open(element) {
     const chart = echarts.init(element, null, { renderer: 'canvas' });
-    const observer = new ResizeObserver(() => chart.resize());
+    // Not while the element is away or hidden: a geo view of no size has no transform.
+    const observer = new ResizeObserver(() => {
+      if (element.isConnected && element.clientWidth > 0 && element.clientHeight > 0) chart.resize();
+    });
     observer.observe(element);
     open.add({ chart, observer });
     return chart;
