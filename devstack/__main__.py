@@ -80,6 +80,7 @@ def run(config: PlatformConfig) -> None:
             say(
                 f"province administrator: {ADMIN_MOBILE}, one-time password: {admin['initial_password']}"
             )
+        say(f"console: {config.gateway_url}/console/  (sign in with the administrator above)")
         say(
             f"gateway: {config.gateway_url}  (API docs: {config.gateway_url}/docs)  — Ctrl-C stops everything"
         )

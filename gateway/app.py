@@ -37,6 +37,7 @@ from gateway.routes import (
     benefits,
     change_requests,
     clients,
+    console,
     courses,
     coverage,
     handbook,
@@ -235,6 +236,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         attachments,
         spot_checks,
         assessment,
+        console,
     ):
         app.include_router(module.router)
+    console.mount_console(app)
     return app

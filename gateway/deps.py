@@ -10,7 +10,9 @@ from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 from grpc.aio import StreamUnaryMultiCallable, UnaryStreamMultiCallable, UnaryUnaryMultiCallable
+from starlette.requests import HTTPConnection
 
+from gateway.console_cookies import cookie_token
 from gateway.state import GatewayState
 from kit.errors import PermissionDenied, Unauthenticated, Unavailable
 from kit.grpc_client import metadata
@@ -34,7 +36,16 @@ if TYPE_CHECKING:
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
 
-oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+class BearerOrConsoleCookie(OAuth2PasswordBearer):
+    """The bearer token of the Authorization header; without that header, the web console's
+    access cookie (CSRF-checked on unsafe methods: gateway.console_cookies)."""
+
+    async def __call__(self, request: HTTPConnection) -> str | None:
+        return await super().__call__(request) or cookie_token(request)
+
+
+oauth2 = BearerOrConsoleCookie(tokenUrl="/api/v1/auth/token", auto_error=False)
 Token = Annotated[str | None, Depends(oauth2)]
 
 
