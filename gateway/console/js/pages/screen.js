@@ -3,7 +3,7 @@
 // figure is one REST answer: statistics, needs menu, alert counts, visits, text messages.
 import { api, ApiError } from '../api.js';
 import { fill, h } from '../dom.js';
-import { charts, loadStyle, regionTrail, STATUS_NAMES } from './screen_common.js';
+import { charts, loadStyle, regionTrail, STATUS_COLOURS, STATUS_NAMES } from './screen_common.js';
 
 export const title = '一屏';
 
@@ -74,23 +74,31 @@ function exitsChart(element, stats) {
     grid: { left: 48, right: 16, top: 24, bottom: 32 },
     xAxis: { type: 'category', data: years },
     yAxis: { type: 'value', minInterval: 1, name: '户' },
-    series: [{ type: 'bar', name: '脱贫户数', data: years.map((y) => stats.exits_by_year[y]) }],
+    series: [{ type: 'bar', barMaxWidth: 48, name: '脱贫户数', data: years.map((y) => stats.exits_by_year[y]) }],
   });
   element.setAttribute('aria-label', years.map((y) => `${y}年 ${stats.exits_by_year[y]} 户`).join('，') || '暂无脱贫');
 }
 
 function statusChart(element, stats) {
-  const data = Object.entries(stats.by_status).map(([status, value]) => ({ name: STATUS_NAMES[status] || status, value }));
+  const data = Object.entries(stats.by_status).map(([status, value]) => ({
+    name: STATUS_NAMES[status] || status, value, itemStyle: { color: STATUS_COLOURS[status] },
+  }));
   const chart = charts.open(element);
   chart.setOption({
     tooltip: { trigger: 'item', renderMode: 'richText' },
     legend: { bottom: 0 },
-    series: [{ type: 'pie', radius: ['35%', '65%'], name: '农户状态', data }],
+    series: [{ type: 'pie', radius: ['35%', '65%'], name: '农户状态', data,
+      label: { position: 'inside', formatter: '{c}', color: '#fff', fontWeight: 'bold' } }],
   });
   element.setAttribute('aria-label', data.map((d) => `${d.name} ${d.value} 户`).join('，') || '暂无农户');
 }
 
-function childrenChart(element, rows, onPick) {
+const CHART_CHILDREN = 20;
+
+/** The children with households, most poor households first (the table lists them all). */
+function childrenChart(element, allRows, onPick) {
+  const rows = allRows.filter((r) => r.stats.households > 0)
+    .sort((a, b) => b.stats.poor_households - a.stats.poor_households).slice(0, CHART_CHILDREN);
   const chart = charts.open(element);
   chart.setOption({
     tooltip: { trigger: 'axis', renderMode: 'richText' },
@@ -99,9 +107,12 @@ function childrenChart(element, rows, onPick) {
     xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 30, interval: 0 } },
     yAxis: { type: 'value', minInterval: 1, name: '户' },
     series: [
-      { type: 'bar', name: '贫困户', stack: 'all', data: rows.map((r) => r.stats.poor_households) },
-      { type: 'bar', name: '已脱贫', stack: 'all', data: rows.map((r) => r.stats.exited_households) },
-      { type: 'bar', name: '监测户', stack: 'all', data: rows.map((r) => r.stats.by_status.monitored || 0) },
+      { type: 'bar', barMaxWidth: 48, name: '贫困户', stack: 'all', data: rows.map((r) => r.stats.poor_households),
+        itemStyle: { color: STATUS_COLOURS.identified } },
+      { type: 'bar', barMaxWidth: 48, name: '已脱贫', stack: 'all', data: rows.map((r) => r.stats.exited_households),
+        itemStyle: { color: STATUS_COLOURS.exited } },
+      { type: 'bar', barMaxWidth: 48, name: '监测户', stack: 'all', data: rows.map((r) => r.stats.by_status.monitored || 0),
+        itemStyle: { color: STATUS_COLOURS.monitored } },
     ],
   });
   chart.on('click', (event) => onPick(rows[event.dataIndex].code));
@@ -134,7 +145,8 @@ export async function render(main, { me, query, navigate }) {
   const link = (c) => `#/screen?region=${c}`;
   const exits = chartBox('chart-exits', '历年脱贫户数');
   const status = chartBox('chart-status', '农户状态构成');
-  const below = chartBox('chart-children', '下级区划对比');
+  const below = chartBox('chart-children', '下级区划对比（有农户的前 20 个）');
+  below.classList.add('wide');
   const childrenSlot = h('section', { 'aria-label': '下级区划' }, h('p', { class: 'loading', role: 'status' }, '正在统计下级区划……'));
   fill(main,
     h('h1', {}, `一屏 · ${region.name}`),
