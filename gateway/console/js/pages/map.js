@@ -17,6 +17,7 @@ const INDICATORS = {
 };
 const MAX_VERTICES = 150; // the map API takes a polygon of about 170 vertices in a GET
 const SHOWN_ROWS = 200;
+const LARGE = 2000; // points drawn in ECharts' large mode (a province's villages)
 
 function indicatorOf(stats, name) {
   if (name === 'monitored') return stats.by_status.monitored || 0;
@@ -53,7 +54,7 @@ function pointSeries(points, villages) {
   }
   return Object.entries(groups).map(([status, data]) => ({
     type: 'scatter', coordinateSystem: 'geo', geoIndex: 0, name: STATUS_NAMES[status] || status,
-    itemStyle: { color: STATUS_COLOURS[status] || '#555' }, data, zlevel: 2,
+    itemStyle: { color: STATUS_COLOURS[status] || '#555' }, data, zlevel: 2, large: data.length > LARGE, symbolSize: 6, // per point unless large
   }));
 }
 
