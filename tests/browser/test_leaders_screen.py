@@ -1,6 +1,6 @@
 """The leaders' screen (一屏) and the one map (一张图) in a real browser: the screen's figures are the
 statistics API's, drilled down to the village; the map's selection (typed box, drawn polygon) is
-the map API's answer; a village cadre's pages show nothing of another village."""
+the map API's answer; a village cadre's pages, on a phone, show nothing of another village."""
 
 from __future__ import annotations
 
@@ -166,10 +166,13 @@ def test_a_village_cadre_sees_only_their_village(page, api, admin_token) -> None
         register(api, admin_token, theirs["code"], "illness", 36.31, 116.21)
     mobile = account(api, admin_token, mine["code"], "secretary")
 
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone's browser
     sign_in(page, mobile, STRONG_PASSWORD)
     page.goto("/console/#/screen")
     expect(page.locator("#screen-figures")).to_have_attribute("data-region", mine["code"])
     assert figures(page)["poor_households"] == "1"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    screenshot(page, "leaders-screen-phone")
     expect(page.locator("#screen-children")).to_have_count(0)
     assert theirs["name"] not in page.locator("main").inner_text()
 
@@ -182,6 +185,7 @@ def test_a_village_cadre_sees_only_their_village(page, api, admin_token) -> None
     page.get_by_label("北（纬度）").fill("37")
     page.get_by_role("button", name="选择此范围").click()
     expect(page.locator("#selection-list tbody tr")).to_have_count(1)
+    assert page.locator("#map-canvas").bounding_box()["width"] <= 390
 
     for route in ("screen", "map"):
         page.goto(f"/console/#/{route}?region={theirs['code']}")

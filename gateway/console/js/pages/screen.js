@@ -74,6 +74,8 @@ function exitsChart(element, stats) {
     grid: { left: 48, right: 16, top: 24, bottom: 32 },
     xAxis: { type: 'category', data: years },
     yAxis: { type: 'value', minInterval: 1, name: '户' },
+    graphic: years.length ? [] : [{ type: 'text', left: 'center', top: 'middle',
+      style: { text: '暂无脱贫记录', fill: '#4a4a4a', fontSize: 14 } }],
     series: [{ type: 'bar', barMaxWidth: 48, name: '脱贫户数', data: years.map((y) => stats.exits_by_year[y]) }],
   });
   element.setAttribute('aria-label', years.map((y) => `${y}年 ${stats.exits_by_year[y]} 户`).join('，') || '暂无脱贫');
