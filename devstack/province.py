@@ -1,17 +1,25 @@
 """A deterministic, realistic province for benchmarks, load tests and demos: households over
-the real Shandong villages, written in the registry's import template (one row per member).
+the real Shandong villages, each village at a fixed point of its town's cell on the map,
+written in the registry's import template (one row per member).
 The same seed and size always give the same file; identity numbers are valid and unique."""
 
 from __future__ import annotations
 
 import csv
 import gzip
+import json
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
 from kit.id_numbers import check_character
+from services.registry.boundaries import shipped_atlas
 
 REGIONS = Path(__file__).resolve().parent.parent / "services/identity/data/regions-37.tsv.gz"
 HEADER = [
@@ -35,6 +43,7 @@ EDUCATION = ("小学", "初中", "高中", "文盲或半文盲", "大专及以�
 HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
 # (relation, oldest birth year, span in days, first serial): serial blocks keep numbers unique.
 PEOPLE = (("户主", 1945, 14_600, 0), ("配偶", 1948, 14_600, 300), ("子女", 1985, 10_950, 600))
+VILLAGE_SPREAD = 0.01  # degrees (~1 km): a village's households around its centre
 
 
 def villages(path: Path = REGIONS, within: str = "37") -> list[str]:
@@ -45,6 +54,34 @@ def villages(path: Path = REGIONS, within: str = "37") -> list[str]:
             for code in (line.split("\t", 1)[0] for line in handle)
             if code[9:12] != "000" and code.startswith(within)
         ]
+
+
+@cache
+def town_cell(town: str) -> BaseGeometry | None:
+    """The town's cell on the map (shipped boundaries), None for a development zone's."""
+    outline = shipped_atlas().outlines.get(town)
+    if outline is None:
+        return None
+    cell = shape(json.loads(outline.geometry))
+    shapely.prepare(cell)
+    return cell
+
+
+@cache
+def village_centre(village: str) -> tuple[float, float]:
+    """(latitude, longitude) of a village, a fixed point inside its town's cell, so the demo's
+    households lie where the map (一张图) draws their town."""
+    draw = random.Random(int(village))
+    cell = town_cell(village[:9] + "000")
+    if cell is None:
+        return 34.4 + (int(village[2:6]) % 97) / 97 * 3.7, 115.5 + int(village[6:9]) % 89 / 89 * 6.7
+    west, south, east, north = cell.bounds
+    for _ in range(50):
+        longitude, latitude = draw.uniform(west, east), draw.uniform(south, north)
+        if shapely.contains_xy(cell, longitude, latitude):
+            return latitude, longitude
+    inside = cell.representative_point()
+    return inside.y, inside.x
 
 
 def pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
@@ -71,8 +108,9 @@ def household_rows(
     for index in range(households):
         village = codes[index * len(codes) // households]
         county = village[:6]
-        latitude = 34.4 + (int(village[2:6]) % 97) / 97 * 3.7 + rng.random() * 0.05
-        longitude = 115.5 + (int(village[6:9]) % 89) / 89 * 6.7 + rng.random() * 0.05
+        centre_latitude, centre_longitude = village_centre(village)
+        latitude = centre_latitude + (rng.random() - 0.5) * VILLAGE_SPREAD
+        longitude = centre_longitude + (rng.random() - 0.5) * VILLAGE_SPREAD
         household = [
             f"{village}{index:07d}", village, pick(rng, ATTRIBUTES), pick(rng, CAUSES),
             pick(rng, CAUSES) if rng.random() < 0.4 else "", pick(rng, CATEGORIES),

@@ -16,6 +16,7 @@ from gateway.clients import (
     handbook_client,
     helping_client,
     identity_client,
+    maps_client,
     notification_client,
     progress_client,
     projects_client,
@@ -147,6 +148,7 @@ def build_state(settings: GatewaySettings) -> GatewayState:
         projects=projects_client(common.projects_address, settings.grpc_timeout_seconds),
         progress=progress_client(common.projects_address, settings.transfer_timeout_seconds),
         funds=funds_client(common.projects_address, settings.transfer_timeout_seconds),
+        maps=maps_client(common.registry_address, settings.grpc_timeout_seconds),
     )
 
 
@@ -178,6 +180,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await state.projects.close()
         await state.progress.close()
         await state.funds.close()
+        await state.maps.close()
         await state.redis.aclose()
         await state.limiter.redis.aclose()
 

@@ -13,6 +13,7 @@ from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.notification.v1 import notification_pb2_grpc
 from jingzhun.projects.v1 import funds_pb2_grpc, progress_pb2_grpc, projects_pb2_grpc
 from jingzhun.registry.v1 import (
+    boundaries_pb2_grpc,
     helping_units_pb2_grpc,
     registry_pb2_grpc,
     transfer_pb2_grpc,
@@ -51,6 +52,12 @@ def villages_client(
     address: str, timeout: float
 ) -> ServiceClient[villages_pb2_grpc.RegistryVillageServiceAsyncStub]:
     return ServiceClient(address, villages_pb2_grpc.RegistryVillageServiceStub, timeout)
+
+
+def maps_client(
+    address: str, timeout: float
+) -> ServiceClient[boundaries_pb2_grpc.RegistryMapServiceAsyncStub]:
+    return ServiceClient(address, boundaries_pb2_grpc.RegistryMapServiceStub, timeout)
 
 
 def helping_client(

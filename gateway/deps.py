@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from jingzhun.projects.v1.funds_pb2_grpc import FundsServiceAsyncStub
     from jingzhun.projects.v1.progress_pb2_grpc import ProgressServiceAsyncStub
     from jingzhun.projects.v1.projects_pb2_grpc import ProjectsServiceAsyncStub
+    from jingzhun.registry.v1.boundaries_pb2_grpc import RegistryMapServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
@@ -106,6 +107,10 @@ class Caller:
     @property
     def villages(self) -> "RegistryVillageServiceAsyncStub":
         return self.state.villages.stub
+
+    @property
+    def maps(self) -> "RegistryMapServiceAsyncStub":
+        return self.state.maps.stub
 
     @property
     def helping(self) -> "RegistryHelpingServiceAsyncStub":

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from jingzhun.projects.v1.funds_pb2_grpc import FundsServiceAsyncStub
     from jingzhun.projects.v1.progress_pb2_grpc import ProgressServiceAsyncStub
     from jingzhun.projects.v1.projects_pb2_grpc import ProjectsServiceAsyncStub
+    from jingzhun.registry.v1.boundaries_pb2_grpc import RegistryMapServiceAsyncStub
     from jingzhun.registry.v1.helping_units_pb2_grpc import RegistryHelpingServiceAsyncStub
     from jingzhun.registry.v1.registry_pb2_grpc import RegistryServiceAsyncStub
     from jingzhun.registry.v1.transfer_pb2_grpc import RegistryTransferServiceAsyncStub
@@ -54,4 +55,5 @@ class GatewayState:
     projects: ServiceClient[ProjectsServiceAsyncStub]
     progress: ServiceClient[ProgressServiceAsyncStub]
     funds: ServiceClient[FundsServiceAsyncStub]
+    maps: ServiceClient[RegistryMapServiceAsyncStub]
     authorizer: Authorizer | None = None  # loaded from identity once it answers

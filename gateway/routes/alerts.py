@@ -122,6 +122,33 @@ async def list_alerts(
     return ModelResponse(page)
 
 
+class AlertCountsOut(BaseModel):
+    region_code: str
+    by_status: dict[str, int] = Field(
+        description="raised | verified | reviewed | closed | dismissed"
+    )
+    open: int = Field(description="raised, verified or reviewed")
+    overdue: int = Field(description="raised and not verified by the town in time")
+
+
+alert_counts_out = from_message(pb.AlertCounts, AlertCountsOut)
+
+
+@router.get(
+    "/alerts/counts",
+    response_model=AlertCountsOut,
+    responses=problem_responses(),
+    summary="How many return-to-poverty alerts a region has, by status (the leaders' screen)",
+)
+async def count_alerts(
+    caller: Annotated[Caller, caller_for("alerts", "read")], region_code: RegionCode = ""
+) -> ModelResponse:
+    found = await caller.call(
+        caller.assistance.CountAlerts, pb.CountAlertsRequest(region_code=region_code)
+    )
+    return ModelResponse(alert_counts_out(found))
+
+
 @router.get(
     "/alerts/{alert_id}",
     response_model=AlertOut,

@@ -3,6 +3,7 @@ territory, with per-recipient status; and the messages of a subtree, for operato
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -16,8 +17,10 @@ from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
+from gateway.routes.visits import Since, Until
 from jingzhun.notification.v1 import notification_pb2 as pb
 from kit.mapping import from_message, to_message
+from kit.paging import stamp
 
 router = APIRouter(prefix="/api/v1", tags=["notices"])
 
@@ -176,3 +179,42 @@ async def list_messages(
     return ModelResponse(
         messages_page(await caller.call(caller.notification.ListMessages, message))
     )
+
+
+class MessageCountsOut(BaseModel):
+    region_code: str
+    since: Instant = Field(description="the period counted: messages created in [since, until)")
+    until: Instant
+    by_status: dict[str, int] = Field(
+        description="queued | held | submitted | delivered | failed | expired"
+    )
+
+
+message_counts_out = from_message(
+    pb.MessageCounts,
+    MessageCountsOut,
+    since=lambda c: getattr(c, "from").ToDatetime(tzinfo=UTC),
+    until=lambda c: c.to.ToDatetime(tzinfo=UTC),
+)
+
+
+@router.get(
+    "/messages/counts",
+    response_model=MessageCountsOut,
+    responses=problem_responses(),
+    summary="How many text messages to recipients in a subtree were created in a period (default "
+    "30 days), by status: the SMS delivered of the leaders' screen",
+)
+async def count_messages(
+    caller: Annotated[Caller, caller_for("messages", "read")],
+    region_code: RegionCode = "",
+    since: Since = None,
+    until: Until = None,
+) -> ModelResponse:
+    message = pb.CountMessagesRequest(region_code=region_code)
+    if since is not None:
+        getattr(message, "from").CopyFrom(stamp(since))
+    if until is not None:
+        message.to.CopyFrom(stamp(until))
+    found = await caller.call(caller.notification.CountMessages, message)
+    return ModelResponse(message_counts_out(found))

@@ -3,6 +3,7 @@ the caller's territory."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from gateway.household_filter import HouseholdFilterQuery, filter_message
 from gateway.params import RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
+from jingzhun.registry.v1 import boundaries_pb2
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.errors import InvalidArgument
 from kit.mapping import from_message
@@ -204,4 +206,39 @@ async def household_map(
         reply = await caller.call(caller.registry.ListHouseholdLocations, request)
         features, truncated = household_features(reply.locations), reply.truncated
     body = {"type": "FeatureCollection", "features": features, "truncated": truncated}
+    return JSONResponse(body, media_type="application/geo+json")
+
+
+def boundary_feature(b: boundaries_pb2.Boundary) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": b.code,
+        "geometry": json.loads(b.geometry),
+        "properties": {"code": b.code, "name": b.name, "level": b.level, "generated": b.generated},
+    }
+
+
+@router.get(
+    "/map/boundaries",
+    responses=GEOJSON,
+    summary="GeoJSON of the boundaries of a region's children (cities, counties, towns), "
+    "shipped with the platform: no tile server",
+    description="A FeatureCollection of the children's outlines (Polygon or MultiPolygon, "
+    "longitude/latitude degrees) with `code`, `name`, `level` and `generated` (town cells are "
+    "generated: a schematic equal-area division of the county, not a surveyed line); "
+    "`outline` is the region's own (a village: its town's) or null; `missing` lists children "
+    "with no outline shipped (development zones); `source` says where the lines come from.",
+)
+async def boundaries(caller: Reader, region_code: RegionCode = "") -> JSONResponse:
+    found = await caller.call(
+        caller.maps.GetBoundaries, boundaries_pb2.GetBoundariesRequest(region_code=region_code)
+    )
+    body = {
+        "type": "FeatureCollection",
+        "region_code": found.region_code,
+        "features": [boundary_feature(b) for b in found.children],
+        "outline": boundary_feature(found.outline) if found.HasField("outline") else None,
+        "missing": list(found.missing),
+        "source": found.source,
+    }
     return JSONResponse(body, media_type="application/geo+json")

@@ -4,9 +4,10 @@ never commit."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -69,3 +70,17 @@ async def list_alerts(
     if after_id is not None:
         statement = statement.where(col(Alert.id) > after_id)
     return (await session.exec(statement.order_by(col(Alert.id)).limit(limit))).all()
+
+
+async def count_alerts(
+    session: AsyncSession, scope: Scope, now: datetime
+) -> tuple[dict[str, int], int]:
+    """Alerts in the scope by status, and those raised past their verification deadline."""
+    overdue = and_(col(Alert.status) == "raised", col(Alert.verify_due_at) <= now)
+    statement = (
+        select(col(Alert.status), func.count(), func.count().filter(overdue))
+        .where(in_scope(scope, col(Alert.village_code), col(Alert.household_id)))
+        .group_by(col(Alert.status))
+    )
+    rows = (await session.exec(statement)).all()
+    return {status: int(n) for status, n, _ in rows}, sum(int(late) for _, _, late in rows)

@@ -35,6 +35,14 @@ from services.assistance.registry_view import HouseholdRef, RegistryView
 
 
 @dataclass(frozen=True)
+class AlertCounts:
+    region_code: str
+    by_status: dict[str, int]
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
 class AlertView:
     alert: Alert
     steps: list[AlertStep]
@@ -191,6 +199,13 @@ class AlertsService:
         async with self.c.db.read_only() as session:
             alerts = await repo.list_alerts(session, scope, wanted, after_id=after_id, limit=limit)
             return await self._views(session, list(alerts))
+
+    async def count_alerts(self, caller: Principal, region_code: str) -> AlertCounts:
+        scope = await self.registry.scope(caller, region_code)
+        async with self.c.db.read_only() as session:
+            by_status, overdue = await repo.count_alerts(session, scope, self.c.clock())
+        open_ = sum(by_status.get(s, 0) for s in repo.OPEN_STATUSES)
+        return AlertCounts(scope.region_code, by_status, open_, overdue)
 
     async def _views(self, session: AsyncSession, alerts: list[Alert]) -> list[AlertView]:
         steps = await repo.steps_of(session, [a.id for a in alerts])

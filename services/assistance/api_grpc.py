@@ -205,6 +205,19 @@ class AssistanceApi(assistance_pb2_grpc.AssistanceServiceServicer):
             alerts=[alert_message(v) for v in views], next_page_token=next_token
         )
 
+    async def CountAlerts(
+        self, request: pb.CountAlertsRequest, context: ServicerContext
+    ) -> pb.AlertCounts:
+        found = await self.alerts.count_alerts(
+            self._access.caller("alerts", "read"), request.region_code
+        )
+        return pb.AlertCounts(
+            region_code=found.region_code,
+            by_status=found.by_status,
+            open=found.open,
+            overdue=found.overdue,
+        )
+
     async def CheckIn(self, request: pb.CheckInRequest, context: ServicerContext) -> pb.Attendance:
         attendance = await self.work_team.check_in(
             self._access.caller("work_logs", "create"),

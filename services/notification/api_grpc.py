@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 
 from grpc.aio import ServicerContext
 
@@ -10,7 +11,7 @@ from jingzhun.notification.v1 import notification_pb2 as pb
 from jingzhun.notification.v1 import notification_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
-from kit.paging import decode_token, encode_token, page_size
+from kit.paging import decode_token, encode_token, page_size, stamp
 from services.notification.broadcasts_service import BroadcastsService, NewBroadcast
 from services.notification.messages import broadcast_message, message_message
 from services.notification.models import Message
@@ -75,3 +76,17 @@ class NotificationApi(notification_pb2_grpc.NotificationServiceServicer):
             limit,
         )
         return page(found, limit)
+
+    async def CountMessages(
+        self, request: pb.CountMessagesRequest, context: ServicerContext
+    ) -> pb.MessageCounts:
+        found = await self.broadcasts.count_messages(
+            self._access.caller("messages", "read"),
+            request.region_code,
+            getattr(request, "from").ToDatetime(tzinfo=UTC) if request.HasField("from") else None,
+            request.to.ToDatetime(tzinfo=UTC) if request.HasField("to") else None,
+        )
+        counts = pb.MessageCounts(region_code=found.region_code, by_status=found.by_status)
+        getattr(counts, "from").CopyFrom(stamp(found.since))
+        counts.to.CopyFrom(stamp(found.until))
+        return counts

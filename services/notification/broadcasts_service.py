@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,6 +28,8 @@ from services.notification.queue_service import QueueService, Request
 from services.notification.templates import render
 
 NOT_A_PERSON = frozenset({"integrator", "service"})
+
+DEFAULT_PERIOD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,19 @@ class BroadcastsService:
                 )
             )
 
+    async def count_messages(
+        self, caller: Principal, region_code: str, since: datetime | None, until: datetime | None
+    ) -> MessageCounts:
+        scope = region_code or caller.region_code
+        _check_territory(caller, scope)
+        until = until or self.c.clock()
+        since = since or until - DEFAULT_PERIOD
+        if since >= until:
+            raise InvalidArgument("from must be before to", reason="INVALID_PERIOD")
+        async with self.c.db.read_only() as session:
+            by_status = await repo.messages_by_status(session, scope, since, until)
+        return MessageCounts(scope, since, until, by_status)
+
     async def _check_region(self, caller: Principal, region_code: str) -> None:
         _check_territory(caller, region_code)
         await self.directory.check_region(caller, region_code)
@@ -163,6 +179,14 @@ class BroadcastsService:
         if broadcast is None or not is_within(broadcast.region_code, caller.region_code):
             raise not_found()
         return broadcast
+
+
+@dataclass(frozen=True)
+class MessageCounts:
+    region_code: str
+    since: datetime
+    until: datetime
+    by_status: dict[str, int]
 
 
 def _check_territory(caller: Principal, region_code: str) -> None:

@@ -275,6 +275,19 @@ async def status_counts(session: AsyncSession, broadcast_id: str) -> dict[str, i
     return {status: count for status, count in await _rows(session, statement)}
 
 
+async def messages_by_status(
+    session: AsyncSession, region_code: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """Messages to recipients in the subtree created in [since, until), by status."""
+    statement = (
+        sa_select(col(Message.status), func.count())
+        .where(in_subtree(col(Message.region_code), region_code))
+        .where(col(Message.created_at) >= since, col(Message.created_at) < until)
+        .group_by(col(Message.status))
+    )
+    return {status: count for status, count in await _rows(session, statement)}
+
+
 async def list_messages(
     session: AsyncSession,
     *,

@@ -12,6 +12,8 @@ from jingzhun.identity.v1 import identity_pb2_grpc
 from jingzhun.registry.v1 import (
     assessment_basis_pb2,
     assessment_basis_pb2_grpc,
+    boundaries_pb2,
+    boundaries_pb2_grpc,
     helping_units_pb2,
     helping_units_pb2_grpc,
     registry_pb2,
@@ -37,6 +39,7 @@ from services.registry.api_transfer import RegistryTransferApi
 from services.registry.api_villages import RegistryVillageApi
 from services.registry.assessment_basis import RegistryAssessmentApi
 from services.registry.benefits_service import BenefitsService
+from services.registry.boundaries import RegistryMapApi
 from services.registry.components import Components
 from services.registry.coverage_service import CoverageService
 from services.registry.events import (
@@ -146,12 +149,14 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         helping_units_pb2_grpc.add_RegistryHelpingServiceServicer_to_server(helping_api, server)
         basis_api = RegistryAssessmentApi(components.db, access)
         assessment_basis_pb2_grpc.add_RegistryAssessmentServiceServicer_to_server(basis_api, server)
+        boundaries_pb2_grpc.add_RegistryMapServiceServicer_to_server(RegistryMapApi(access), server)
         return [
             registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
             transfer_pb2.DESCRIPTOR.services_by_name["RegistryTransferService"].full_name,
             villages_pb2.DESCRIPTOR.services_by_name["RegistryVillageService"].full_name,
             helping_units_pb2.DESCRIPTOR.services_by_name["RegistryHelpingService"].full_name,
             assessment_basis_pb2.DESCRIPTOR.services_by_name["RegistryAssessmentService"].full_name,
+            boundaries_pb2.DESCRIPTOR.services_by_name["RegistryMapService"].full_name,
         ]
 
     async def stop() -> None:

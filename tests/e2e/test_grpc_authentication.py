@@ -30,6 +30,7 @@ MODULES = [f"jingzhun.{s}.v1.{s}_pb2" for s in SERVICES] + [
     "jingzhun.assistance.v1.assessment_pb2",
     "jingzhun.projects.v1.progress_pb2",
     "jingzhun.projects.v1.funds_pb2",
+    "jingzhun.registry.v1.boundaries_pb2",
 ]
 
 

@@ -114,6 +114,11 @@ class AssistanceServiceStub:
                 request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsResponse.FromString,
                 _registered_method=True)
+        self.CountAlerts = channel.unary_unary(
+                '/jingzhun.assistance.v1.AssistanceService/CountAlerts',
+                request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.CountAlertsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.AlertCounts.FromString,
+                _registered_method=True)
         self.CheckIn = channel.unary_unary(
                 '/jingzhun.assistance.v1.AssistanceService/CheckIn',
                 request_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.CheckInRequest.SerializeToString,
@@ -251,6 +256,12 @@ class AssistanceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CountAlerts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CheckIn(self, request, context):
         """--- the village work team (驻村工作队): by its members, for their own village ---
         Once a day, with the position where the member checks in.
@@ -368,6 +379,11 @@ def add_AssistanceServiceServicer_to_server(servicer, server):
                     servicer.ListAlerts,
                     request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsRequest.FromString,
                     response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsResponse.SerializeToString,
+            ),
+            'CountAlerts': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountAlerts,
+                    request_deserializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.CountAlertsRequest.FromString,
+                    response_serializer=jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.AlertCounts.SerializeToString,
             ),
             'CheckIn': grpc.unary_unary_rpc_method_handler(
                     servicer.CheckIn,
@@ -827,6 +843,33 @@ class AssistanceService:
             '/jingzhun.assistance.v1.AssistanceService/ListAlerts',
             jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsRequest.SerializeToString,
             jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.ListAlertsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.assistance.v1.AssistanceService/CountAlerts',
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.CountAlertsRequest.SerializeToString,
+            jingzhun_dot_assistance_dot_v1_dot_assistance__pb2.AlertCounts.FromString,
             options,
             channel_credentials,
             insecure,

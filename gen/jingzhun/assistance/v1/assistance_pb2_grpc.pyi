@@ -62,6 +62,7 @@ class AssistanceServiceStub:
     ActOnAlert: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.ActOnAlertRequest, _assistance_pb2.Alert]
     """verify (the town) | review, close (the county) | dismiss (the level that owns it)."""
     ListAlerts: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.ListAlertsRequest, _assistance_pb2.ListAlertsResponse]
+    CountAlerts: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.CountAlertsRequest, _assistance_pb2.AlertCounts]
     CheckIn: _grpc.UnaryUnaryMultiCallable[_assistance_pb2.CheckInRequest, _assistance_pb2.Attendance]
     """--- the village work team (驻村工作队): by its members, for their own village ---
     Once a day, with the position where the member checks in.
@@ -106,6 +107,7 @@ class AssistanceServiceAsyncStub(AssistanceServiceStub):
     ActOnAlert: _aio.UnaryUnaryMultiCallable[_assistance_pb2.ActOnAlertRequest, _assistance_pb2.Alert]  # type: ignore[assignment]
     """verify (the town) | review, close (the county) | dismiss (the level that owns it)."""
     ListAlerts: _aio.UnaryUnaryMultiCallable[_assistance_pb2.ListAlertsRequest, _assistance_pb2.ListAlertsResponse]  # type: ignore[assignment]
+    CountAlerts: _aio.UnaryUnaryMultiCallable[_assistance_pb2.CountAlertsRequest, _assistance_pb2.AlertCounts]  # type: ignore[assignment]
     CheckIn: _aio.UnaryUnaryMultiCallable[_assistance_pb2.CheckInRequest, _assistance_pb2.Attendance]  # type: ignore[assignment]
     """--- the village work team (驻村工作队): by its members, for their own village ---
     Once a day, with the position where the member checks in.
@@ -243,6 +245,13 @@ class AssistanceServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _assistance_pb2.ListAlertsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_assistance_pb2.ListAlertsResponse, _abc.Awaitable[_assistance_pb2.ListAlertsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def CountAlerts(
+        self,
+        request: _assistance_pb2.CountAlertsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_assistance_pb2.AlertCounts, _abc.Awaitable[_assistance_pb2.AlertCounts]]: ...
 
     @_abc_1.abstractmethod
     def CheckIn(

@@ -54,6 +54,11 @@ class NotificationServiceStub:
                 request_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.FromString,
                 _registered_method=True)
+        self.CountMessages = channel.unary_unary(
+                '/jingzhun.notification.v1.NotificationService/CountMessages',
+                request_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.CountMessagesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.MessageCounts.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
@@ -86,6 +91,12 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CountMessages(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -108,6 +119,11 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.ListMessages,
                     request_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesRequest.FromString,
                     response_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'CountMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountMessages,
+                    request_deserializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.CountMessagesRequest.FromString,
+                    response_serializer=jingzhun_dot_notification_dot_v1_dot_notification__pb2.MessageCounts.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -218,6 +234,33 @@ class NotificationService:
             '/jingzhun.notification.v1.NotificationService/ListMessages',
             jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesRequest.SerializeToString,
             jingzhun_dot_notification_dot_v1_dot_notification__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.notification.v1.NotificationService/CountMessages',
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.CountMessagesRequest.SerializeToString,
+            jingzhun_dot_notification_dot_v1_dot_notification__pb2.MessageCounts.FromString,
             options,
             channel_credentials,
             insecure,

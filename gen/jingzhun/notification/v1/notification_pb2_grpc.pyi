@@ -42,6 +42,7 @@ class NotificationServiceStub:
     ListBroadcastRecipients: _grpc.UnaryUnaryMultiCallable[_notification_pb2.ListBroadcastRecipientsRequest, _notification_pb2.ListMessagesResponse]
     ListMessages: _grpc.UnaryUnaryMultiCallable[_notification_pb2.ListMessagesRequest, _notification_pb2.ListMessagesResponse]
     """Messages to recipients in a subtree, for operators."""
+    CountMessages: _grpc.UnaryUnaryMultiCallable[_notification_pb2.CountMessagesRequest, _notification_pb2.MessageCounts]
 
 @_typing.type_check_only
 class NotificationServiceAsyncStub(NotificationServiceStub):
@@ -54,6 +55,7 @@ class NotificationServiceAsyncStub(NotificationServiceStub):
     ListBroadcastRecipients: _aio.UnaryUnaryMultiCallable[_notification_pb2.ListBroadcastRecipientsRequest, _notification_pb2.ListMessagesResponse]  # type: ignore[assignment]
     ListMessages: _aio.UnaryUnaryMultiCallable[_notification_pb2.ListMessagesRequest, _notification_pb2.ListMessagesResponse]  # type: ignore[assignment]
     """Messages to recipients in a subtree, for operators."""
+    CountMessages: _aio.UnaryUnaryMultiCallable[_notification_pb2.CountMessagesRequest, _notification_pb2.MessageCounts]  # type: ignore[assignment]
 
 class NotificationServiceServicer(metaclass=_abc_1.ABCMeta):
     @_abc_1.abstractmethod
@@ -87,5 +89,12 @@ class NotificationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_notification_pb2.ListMessagesResponse, _abc.Awaitable[_notification_pb2.ListMessagesResponse]]:
         """Messages to recipients in a subtree, for operators."""
+
+    @_abc_1.abstractmethod
+    def CountMessages(
+        self,
+        request: _notification_pb2.CountMessagesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notification_pb2.MessageCounts, _abc.Awaitable[_notification_pb2.MessageCounts]]: ...
 
 def add_NotificationServiceServicer_to_server(servicer: NotificationServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
