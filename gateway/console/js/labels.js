@@ -62,7 +62,10 @@ const TERMS = {
 };
 
 // Where one code means something else in another list.
-const IN_LIST = { need_category: { schooling: '就学', other: '其他需求' } };
+const IN_LIST = {
+  need_category: { schooling: '就学', other: '其他需求' },
+  import_summary: { households: '户数', benefits: '补贴条数' },
+};
 
 let terms = null;
 async function vocabularies() {

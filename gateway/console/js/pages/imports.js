@@ -46,7 +46,7 @@ async function jobView(job, label) {
       h('dt', {}, '类型'), h('dd', {}, `${label(job.kind)}${job.dry_run ? '（试导入，未作修改）' : ''}`),
       h('dt', {}, '方式'), h('dd', {}, label(job.mode)),
       h('dt', {}, '完成时间'), h('dd', {}, when(job.finished_at)),
-      Object.entries(job.summary).flatMap(([name, count]) => [h('dt', {}, label(name)), h('dd', {}, count)]),
+      Object.entries(job.summary).flatMap(([name, count]) => [h('dt', {}, label(name, 'import_summary')), h('dd', {}, count)]),
       h('dt', {}, '问题数'), h('dd', {}, job.findings)),
     job.findings
       ? [table('错误行报告', header.map((name, i) => [name, (row) => row[i] ?? '']), rows),
@@ -55,7 +55,7 @@ async function jobView(job, label) {
       : h('p', { class: 'ok' }, '没有发现问题。'));
 }
 
-function uploadForm(label, shown) {
+function uploadForm(label, navigate) {
   const message = h('div', {});
   const kind = field('文件类型', { name: 'kind' }, 'select');
   kind.querySelector('select').append(...options(['households', 'benefits'], label));
@@ -86,7 +86,7 @@ function uploadForm(label, shown) {
       fill(message, errorBox(error));
       return;
     }
-    await shown(job);
+    navigate('imports', job.id);  // the job with its report, and the recent jobs read again
   });
   return form;
 }
@@ -116,14 +116,13 @@ export async function render(main, context) {
   const label = await labeller();
   const [jobId] = context.rest;
   const result = h('div', { 'aria-live': 'polite' });
-  const shown = async (job) => fill(result, await jobView(job, label));
   const recent = await api.get('/api/v1/imports', { page_size: 20 }).then((page) => page.items, () => []);
   fill(main, h('h1', {}, '批量导入'),
     h('p', {}, '模板：',
       h('a', { href: '/api/v1/imports/templates/households.xlsx', download: true }, '农户与成员（Excel）'), '　',
       h('a', { href: '/api/v1/imports/templates/households.csv', download: true }, '农户与成员（CSV）'), '　',
       h('a', { href: '/api/v1/imports/templates/benefits.xlsx', download: true }, '政策补贴（Excel）')),
-    uploadForm(label, shown), result,
+    uploadForm(label, context.navigate), result,
     h('section', { 'aria-labelledby': 'recent-title' }, h('h2', { id: 'recent-title' }, '最近的导入'),
       table('最近的导入', [
         ['时间', (job) => h('a', { href: `#/imports/${encodeURIComponent(job.id)}` }, when(job.created_at))],
@@ -131,5 +130,5 @@ export async function render(main, context) {
         ['结果', (job) => label(job.outcome)], ['问题数', (job) => job.findings],
       ], recent, '还没有导入记录。')),
     exportForm(context.me, label));
-  if (jobId) await shown(await api.get(`/api/v1/imports/${encodeURIComponent(jobId)}`));
+  if (jobId) fill(result, await jobView(await api.get(`/api/v1/imports/${encodeURIComponent(jobId)}`), label));
 }
