@@ -40,7 +40,11 @@ const TERMS = {
   // messages and notices
   queued: '排队中', held: '暂缓发送', submitted: '已提交运营商', delivered: '已送达',
   failed: '发送失败', expired: '回执超时', resolving: '正在确定收件人', sending: '发送中',
-  done: '发送完毕', notice: '通知',
+  done: '发送完毕', notice: '通知', welcome: '开户通知', need_escalated: '需求上报提醒',
+  alert_raised: '预警提醒', alert_verified: '预警核实', task_assigned: '任务派发',
+  leader_candidate_decided: '致富带头人评定', leader_candidate_step: '致富带头人进度',
+  training_institution_screened: '培训机构审核', training_seat_granted: '培训名额',
+  reply_unmatched: '回复未匹配', reply_unknown_sender: '未知号码回复', reply_unrecognised: '回复无法识别',
   // imports
   households: '农户与成员', benefits: '政策补贴', reconciliation: '与国家系统比对',
   applied: '已导入', partially_applied: '部分导入', nothing_applied: '未导入（有错误行）',
