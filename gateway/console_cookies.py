@@ -48,6 +48,18 @@ def cookie_token(request: HTTPConnection) -> str | None:
     return token or None
 
 
+def refuse_console_cookie(request: HTTPConnection) -> None:
+    """PermissionDenied (403) for a request the console's cookie would authenticate: the routes
+    that answer with tokens are for bearer-token clients; a token in a JSON body is one a script
+    could read (the console changes its password at /console/session/password)."""
+    if "authorization" not in request.headers and request.cookies.get(ACCESS_COOKIE):
+        raise PermissionDenied(
+            "this route answers with tokens: call it with a bearer token "
+            "(the console uses /console/session/password)",
+            reason="BEARER_TOKEN_REQUIRED",
+        )
+
+
 def open_session(request: Request, response: Response, grant: pb.TokenResponse) -> None:
     """Put a grant's tokens in the cookies, with a fresh CSRF token beside them."""
     secure = request.url.scheme == "https"

@@ -8,11 +8,12 @@ import binascii
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from gateway.deps import OwnAccount, State, limit_address, request_id
+from gateway.console_cookies import refuse_console_cookie
+from gateway.deps import Caller, OwnAccount, State, Token, limit_address, own_account, request_id
 from gateway.fields import RequestModel
 from gateway.problems import OAuthError, problem_responses
 from gateway.responses import ModelResponse
@@ -117,6 +118,13 @@ def grant_request(
 change_password_message = to_message(PasswordChange, pb.ChangePasswordRequest)
 
 
+async def own_account_by_bearer(request: Request, token: Token) -> Caller:
+    """The caller's own account, for routes that answer with tokens: a bearer token only, never
+    the console's cookie (gateway.console_cookies.refuse_console_cookie)."""
+    refuse_console_cookie(request)
+    return await own_account(request, token)
+
+
 @router.post(
     "/auth/token",
     response_model=TokenOut,
@@ -173,7 +181,9 @@ async def logout(caller: OwnAccount) -> Response:
     responses=problem_responses(),
     summary="Change your password (ends your other sessions; returns fresh tokens)",
 )
-async def change_password(body: PasswordChange, caller: OwnAccount) -> JSONResponse:
+async def change_password(
+    body: PasswordChange, caller: Annotated[Caller, Depends(own_account_by_bearer)]
+) -> JSONResponse:
     message = change_password_message(body)
     return token_out(await caller.call(caller.identity.ChangePassword, message))
 

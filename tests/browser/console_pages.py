@@ -59,3 +59,19 @@ def new_household(api: Api, token: str, village: str) -> dict:
     reply = api.http.post("/api/v1/households", json=body, headers=api.auth(token))
     assert reply.status_code == 201, reply.text
     return reply.json()
+
+
+def filed_need(api: Api, admin_token: str, village: str, description: str) -> dict:
+    """A need filed by a helper paired with a new household of `village`."""
+    household = new_household(api, admin_token, village)
+    helper_id, _, helper = api.new_user(admin_token, village, "helper")
+    paired = api.http.post(
+        f"/api/v1/households/{household['id']}/pairings",
+        json={"helper_id": helper_id},
+        headers=api.auth(admin_token),
+    )
+    assert paired.status_code == 201, paired.text
+    body = {"household_id": household["id"], "category": "medical", "description": description}
+    filed = api.http.post("/api/v1/needs", json=body, headers=api.auth(helper))
+    assert filed.status_code == 201, filed.text
+    return filed.json()

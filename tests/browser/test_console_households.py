@@ -1,12 +1,18 @@
 """Officers' household pages in a real browser: search → archive (members masked) → an edit
 that meets someone else's newer edit (the API's 409 and the current values) → the history; and
-a village cadre's pages show nothing of another village."""
+a village cadre's pages (households, needs, users) show nothing of another village."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.console_pages import activated_account, new_household, screenshot, sign_in
+from tests.browser.console_pages import (
+    activated_account,
+    filed_need,
+    new_household,
+    screenshot,
+    sign_in,
+)
 from tests.e2e.harness import STRONG_PASSWORD
 
 LIXIA = "370102000000"
@@ -68,6 +74,8 @@ def test_search_archive_edit_with_a_conflict_then_the_history(page, api, admin_t
 def test_a_village_cadre_sees_nothing_of_another_village(page, api, admin_token) -> None:
     own = new_household(api, admin_token, VILLAGE)
     neighbours = new_household(api, admin_token, NEIGHBOUR_VILLAGE)
+    own_need = filed_need(api, admin_token, VILLAGE, "本村的需求")
+    neighbours_need = filed_need(api, admin_token, NEIGHBOUR_VILLAGE, "邻村的需求")
     cadre = activated_account(api, admin_token, VILLAGE, "work_team")
     sign_in(page, cadre, STRONG_PASSWORD)
     expect(page.locator("#account-territory")).to_contain_text("历下区")
@@ -83,3 +91,15 @@ def test_a_village_cadre_sees_nothing_of_another_village(page, api, admin_token)
     page.goto(f"/console/#/household/{neighbours['id']}")
     expect(page.get_by_role("alert")).to_have_text("未找到（或不在您的辖区内）。")
     expect(page.get_by_role("main")).not_to_contain_text("王大山")
+
+    page.goto("/console/#/needs")
+    ledger = page.get_by_role("table", name="需求")
+    expect(ledger).to_contain_text(own_need["description"])
+    expect(ledger).not_to_contain_text(neighbours_need["description"])
+    page.goto(f"/console/#/needs/{neighbours_need['id']}")
+    expect(page.get_by_role("alert")).to_have_text("未找到（或不在您的辖区内）。")
+
+    page.goto("/console/#/users")
+    users = page.get_by_role("table", name="用户")
+    expect(users).to_contain_text(VILLAGE)
+    expect(users).not_to_contain_text(NEIGHBOUR_VILLAGE)  # the neighbours' helper is not listed

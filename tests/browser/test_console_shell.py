@@ -97,6 +97,14 @@ def test_the_session_is_in_cookies_no_script_reads_and_unsafe_calls_need_the_csr
     csrf = cookies["jz_csrf"]["value"]
     made = request.post("/api/v1/users", data=body, headers={"X-CSRF-Token": csrf})
     assert made.status == 201, made.text()
+    # A route that answers with tokens never does so to the cookie (a script would read them).
+    change = {"current_password": STRONG_PASSWORD, "new_password": f"{STRONG_PASSWORD}x"}
+    refused = request.post("/api/v1/auth/password", data=change, headers={"X-CSRF-Token": csrf})
+    assert refused.status == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"] == "urn:jingzhun:problem:bearer-token-required"
+    assert "access_token" not in refused.text()
+    assert api.token(mobile, STRONG_PASSWORD).status_code == 200  # the password is unchanged
 
     # The console's pages allow no inline script and nothing from elsewhere.
     policy = request.get("/console/").headers["content-security-policy"]

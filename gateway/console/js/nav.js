@@ -14,7 +14,7 @@ export const PAGES = [
   { route: 'notices', label: '通知公告', module: './pages/notices.js', roles: ['admin', 'secretary', 'info_officer', 'inspector'] },
   { route: 'needs', label: '需求台账', module: './pages/needs.js', roles: READERS },
   { route: 'tasks', label: '工作任务', module: './pages/tasks.js', roles: READERS },
-  { route: 'users', label: '用户与结对', module: './pages/users.js', roles: ['admin', 'info_officer', 'secretary'] },
+  { route: 'users', label: '用户与结对', module: './pages/users.js', roles: ['admin', 'info_officer', 'secretary', 'work_team'] },
   { route: 'audit', label: '审计日志', module: './pages/audit.js', roles: ['admin', 'secretary', 'inspector'] },
   // The leaders' screen (一屏) and the map (一张图): the screen helper's pages.
   { route: 'screen', label: '一屏', module: './pages/screen.js', roles: LEADERS },

@@ -3,17 +3,12 @@
 // shown with the current values); and the history of every change.
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h, toast } from '../dom.js';
-import { labeller, when, yuan } from '../labels.js';
+import { ATTRIBUTES, CAUSES, labeller, when, yuan } from '../labels.js';
 import { table } from '../table.js';
 
 export const title = '农户档案';
 
-const EDITABLE = [
-  ['attribute', '户属性', ['general', 'subsistence_allowance', 'destitute_support']],
-  ['main_cause', '主要致贫原因', ['illness', 'disability', 'lack_of_labour', 'lack_of_skills',
-    'lack_of_funds', 'education', 'disaster', 'lack_of_land', 'lack_of_water', 'lack_of_traffic',
-    'lack_of_motivation', 'other']],
-];
+const EDITABLE = [['attribute', '户属性', ATTRIBUTES], ['main_cause', '主要致贫原因', CAUSES]];
 
 function section(id, heading, ...content) {
   return h('section', { 'aria-labelledby': id, class: 'card' }, h('h2', { id }, heading), ...content);

@@ -1,7 +1,7 @@
 // Find households: the registry's search and filters, within the caller's territory.
 import { api } from '../api.js';
 import { field, fill, h } from '../dom.js';
-import { labeller } from '../labels.js';
+import { ATTRIBUTES, HOUSEHOLD_STATUSES, labeller } from '../labels.js';
 import { table } from '../table.js';
 
 export const title = '农户档案';
@@ -13,8 +13,8 @@ const FILTERS = [
   ['region_code', '区划代码', 'text'],
 ];
 const CHOICES = {
-  status: ['状态', ['', 'identified', 'under_assistance', 'exited', 'monitored', 'cleared', 'removed']],
-  attribute: ['户属性', ['', 'general', 'subsistence_allowance', 'destitute_support']],
+  status: ['状态', ['', ...HOUSEHOLD_STATUSES]],
+  attribute: ['户属性', ['', ...ATTRIBUTES]],
   pairing: ['结对', ['', 'paired', 'unpaired']],
 };
 

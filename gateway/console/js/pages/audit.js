@@ -1,0 +1,59 @@
+// The audit log (审计日志) of the caller's subtree: every service's sensitive acts, filtered by
+// region, service, action, actor, target and period, newest first, page by page.
+import { api } from '../api.js';
+import { field, fill, h } from '../dom.js';
+import { labeller, options, when } from '../labels.js';
+import { table } from '../table.js';
+
+export const title = '审计日志';
+
+const SERVICES = ['', 'identity', 'registry', 'assistance', 'training', 'notification'];
+const TEXT_FILTERS = [
+  ['region_code', '区划代码'], ['action', '操作（如 user.created）'], ['actor_id', '操作人 ID'], ['target_id', '对象 ID'],
+];
+
+/** The start of a day (plus `days`) in the officer's own time zone, as an instant. */
+function instant(dayText, days = 0) {
+  if (!dayText) return '';
+  const moment = new Date(`${dayText}T00:00:00`);
+  moment.setDate(moment.getDate() + days);
+  return Number.isNaN(moment.getTime()) ? '' : moment.toISOString();
+}
+
+function detailText(detail) {
+  const entries = Object.entries(detail || {});
+  return entries.length ? entries.map(([name, value]) => `${name}: ${typeof value === 'object' ? JSON.stringify(value) : value}`).join('；') : '—';
+}
+
+export async function render(main, { query, navigate }) {
+  const label = await labeller();
+  const service = field('服务', { name: 'service' }, 'select');
+  service.querySelector('select').append(...options(SERVICES, label, query.get('service') || ''));
+  const form = h('form', { class: 'card', role: 'search', 'aria-label': '筛选审计记录' },
+    h('div', { class: 'inline' },
+      TEXT_FILTERS.map(([name, text]) => field(text, { name, value: query.get(name) || '' })), service,
+      field('起始日期', { name: 'from', type: 'date', value: query.get('from') || '' }),
+      field('截止日期', { name: 'to', type: 'date', value: query.get('to') || '' }),
+      h('button', { type: 'submit', class: 'primary' }, '筛选')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    navigate('audit', '', Object.fromEntries(new FormData(form)));
+  });
+  const results = h('section', { 'aria-labelledby': 'audit-title' }, h('h2', { id: 'audit-title' }, '审计记录'));
+  fill(main, h('h1', {}, '审计日志'), form, results);
+  const params = Object.fromEntries(['region_code', 'service', 'action', 'actor_id', 'target_id', 'page_token'].map((name) => [name, query.get(name) || '']));
+  const page = await api.get('/api/v1/audit-records', {
+    ...params, from: instant(query.get('from')), to: instant(query.get('to'), 1), page_size: 50,
+  });
+  results.append(table('审计记录', [
+    ['时间', (r) => when(r.at)], ['服务', (r) => label(r.service)], ['操作', (r) => label(r.action)],
+    ['操作人', (r) => r.actor_id], ['对象', (r) => r.target_id || '—'], ['区划', (r) => r.region_code || '—'],
+    ['详情', (r) => detailText(r.detail)], ['来源地址', (r) => r.client_ip || '—'],
+  ], page.items, '没有符合条件的审计记录。'));
+  if (page.next_page_token) {
+    results.append(h('p', {}, h('button', {
+      type: 'button', class: 'secondary',
+      onclick: () => navigate('audit', '', { ...Object.fromEntries(query), page_token: page.next_page_token }),
+    }, '下一页')));
+  }
+}
