@@ -71,11 +71,14 @@ async def test_concurrent_payments_never_disburse_more_than_allocated(
         *(funds.pay(project, d.id) for d in requested for _ in range(2)), return_exceptions=True
     )
     assert sum(not isinstance(o, BaseException) for o in outcomes) == len(requested)
-    (balance,) = (await funds.service.ledger(COUNTY_OFFICER, project)).balances
+    assert all(isinstance(o, FailedPrecondition) for o in outcomes if isinstance(o, BaseException))
+    ledger = await funds.service.ledger(COUNTY_OFFICER, project)
+    (balance,) = ledger.balances
     assert balance.disbursed_fen == ALLOCATED_FEN and balance.pending_fen == 0
-    assert balance.allocated_fen == balance.disbursed_fen + (
-        balance.allocated_fen - balance.disbursed_fen
-    )
+    assert balance.disbursed_fen == sum(d.amount_fen for d in ledger.disbursements if d.paid_at)
+    for paid in ledger.disbursements:  # the refused second payment left the voucher alone
+        found, data = await funds.disbursements.voucher(COUNTY_OFFICER, project, paid.id)
+        assert data.startswith(b"%PDF") and found.voucher_size_bytes == len(data)
 
 
 @pytest.mark.parametrize(
