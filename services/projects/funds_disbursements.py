@@ -69,8 +69,9 @@ class DisbursementsService:
         milestone = rules.text(new.milestone, "milestone", required=True)
         percent = rules.progress_percent(new.progress_percent)
         async with self.c.db.unit_of_work() as session:
+            # No status check: only a project in the plan has funds to draw on, and a completed
+            # one may still be paid its last instalment (尾款) after acceptance.
             project = await scoped_project(self.c, session, caller.scope, project_id)
-            rules.require_fundable(project.status)
             before = balance_figures(await repo.balance(session, project.id, source))
             if not await repo.hold_for_disbursement(session, project.id, source, amount):
                 now = await repo.balance(session, project.id, source)
@@ -164,7 +165,8 @@ class DisbursementsService:
             found = await self._scoped(session, caller, project_id, disbursement_id)
         rules.next_status(found.status, "pay")
         data, kind = await read_limited(voucher.chunks, VOUCHER_KINDS)
-        key = f"vouchers/{found.id}/voucher.{kind.extension}"
+        # A key of this upload's own: a second payment at once, refused, removes only its bytes.
+        key = f"vouchers/{found.id}/{uuid.uuid4().hex}.{kind.extension}"
         paid_at = self.c.clock()
         values: dict[str, object] = {
             "status": rules.PAID,

@@ -112,13 +112,3 @@ async def funds(
     made = await _funds(url, tmp_path / "objects")
     yield made
     await made.context.db.dispose()
-
-
-@pytest.fixture
-async def postgres_funds(
-    postgres_database: Callable[[str], Awaitable[str]], tmp_path: Path
-) -> AsyncIterator[Funds]:
-    """On PostgreSQL only: many transactions at once, each on its own connection."""
-    made = await _funds(await postgres_database("projects"), tmp_path / "objects")
-    yield made
-    await made.context.db.dispose()

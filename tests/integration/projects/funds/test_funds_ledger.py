@@ -1,7 +1,8 @@
-"""The ledger's invariant held by the database: many disbursements requested at once whose sum
-exceeds the allocation — exactly the ones that fit succeed, the rest are refused, the sums
-hold; a raw UPDATE breaking the invariant is refused by the database itself; allocations stop at
-the pool and the budget, with nothing changed."""
+"""The ledger's invariant held by the database, on PostgreSQL and SQLite: many disbursements
+requested at once (each its own transaction and connection) whose sum exceeds the allocation —
+exactly the ones that fit succeed, the rest are refused, the sums hold; a raw UPDATE breaking
+the invariant is refused by the database itself; allocations stop at the pool and the budget,
+with nothing changed."""
 
 from __future__ import annotations
 
@@ -28,10 +29,7 @@ EACH_FEN = 10_000_00  # 1 万元
 ALLOCATED_FEN = 150_000_00  # room for 15 of the 24
 
 
-async def test_concurrent_requests_never_promise_more_than_allocated(
-    postgres_funds: Funds,
-) -> None:
-    funds = postgres_funds
+async def test_concurrent_requests_never_promise_more_than_allocated(funds: Funds) -> None:
     project = await funds.fundable_project(budget={"central": ALLOCATED_FEN})
     await funds.pool(ALLOCATED_FEN)
     await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(ALLOCATED_FEN))
@@ -56,10 +54,7 @@ async def test_concurrent_requests_never_promise_more_than_allocated(
     assert len(ledger.disbursements) == len(granted)
 
 
-async def test_concurrent_payments_never_disburse_more_than_allocated(
-    postgres_funds: Funds,
-) -> None:
-    funds = postgres_funds
+async def test_concurrent_payments_never_disburse_more_than_allocated(funds: Funds) -> None:
     project = await funds.fundable_project(budget={"central": ALLOCATED_FEN})
     await funds.pool(ALLOCATED_FEN)
     await funds.service.allocate_to_project(COUNTY_OFFICER, project, allocation(ALLOCATED_FEN))
@@ -71,11 +66,14 @@ async def test_concurrent_payments_never_disburse_more_than_allocated(
         *(funds.pay(project, d.id) for d in requested for _ in range(2)), return_exceptions=True
     )
     assert sum(not isinstance(o, BaseException) for o in outcomes) == len(requested)
-    (balance,) = (await funds.service.ledger(COUNTY_OFFICER, project)).balances
+    assert all(isinstance(o, FailedPrecondition) for o in outcomes if isinstance(o, BaseException))
+    ledger = await funds.service.ledger(COUNTY_OFFICER, project)
+    (balance,) = ledger.balances
     assert balance.disbursed_fen == ALLOCATED_FEN and balance.pending_fen == 0
-    assert balance.allocated_fen == balance.disbursed_fen + (
-        balance.allocated_fen - balance.disbursed_fen
-    )
+    assert balance.disbursed_fen == sum(d.amount_fen for d in ledger.disbursements if d.paid_at)
+    for paid in ledger.disbursements:  # the refused second payment left the voucher alone
+        found, data = await funds.disbursements.voucher(COUNTY_OFFICER, project, paid.id)
+        assert data.startswith(b"%PDF") and found.voucher_size_bytes == len(data)
 
 
 @pytest.mark.parametrize(
