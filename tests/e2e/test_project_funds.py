@@ -4,36 +4,33 @@ voucher; over-allocation, over-disbursement, a wrong voucher type and bad amount
 with a problem+json and nothing changes; another county's officer finds nothing.
 
 These tests own 鄄城县 (371726) and 东明县 (371728). A project reaches the plan by the project
-library's county approval; until that path is on this branch the test writes the status the
-approval gives (`planned`) into the projects database, and nothing else."""
+library's own path: the town forwards it, its public notice runs out, the county approves."""
 
 from __future__ import annotations
 
-import sqlite3
-
-from devstack.platform import LocalPlatform
+from tests.e2e.test_project_progress import into_the_plan
 from tests.e2e.test_projects import project_body
 
 COUNTY, OTHER_COUNTY = "371726000000", "371728000000"
-VILLAGE = "371726001001"
+TOWN, VILLAGE = "371726001000", "371726001001"
 YEAR = 2028
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HTML = b"<!doctype html><script>alert(1)</script>"
 PROBLEM = "application/problem+json"
 
 
-def planned_project(api, platform: LocalPlatform, token: str, budgets: dict[str, int]) -> str:  # type: ignore[no-untyped-def]
+def planned_project(api, admin_token: str, county: str, budgets: dict[str, int]) -> str:  # type: ignore[no-untyped-def]
+    """A project of the county's village, proposed by its town and approved into the plan."""
+    _, _, town = api.new_user(admin_token, TOWN, "admin")
     body = project_body(
         region_code=VILLAGE,
         year=YEAR,
         budgets=[{"source": s, "amount_fen": a} for s, a in budgets.items()],
     )
-    reply = api.http.post("/api/v1/projects", json=body, headers=api.auth(token))
+    reply = api.http.post("/api/v1/projects", json=body, headers=api.auth(town))
     assert reply.status_code == 201, reply.text
     project_id = reply.json()["id"]
-    database = platform.config.database_url("projects").split(":///", 1)[1]
-    with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE projects SET status = 'planned' WHERE id = ?", (project_id,))
+    into_the_plan(api, town, county, project_id)
     return project_id
 
 
@@ -77,13 +74,11 @@ def ledger(api, token: str, project_id: str) -> dict:  # type: ignore[no-untyped
     return reply.json()
 
 
-def test_funds_flow_from_the_pool_to_a_paid_disbursement_with_its_voucher(
-    api, admin_token, platform
-) -> None:
+def test_funds_flow_from_the_pool_to_a_paid_disbursement_with_its_voucher(api, admin_token) -> None:
     _, _, officer = api.new_user(admin_token, COUNTY, "admin")
     _, _, second = api.new_user(admin_token, COUNTY, "info_officer")
     _, _, inspector = api.new_user(admin_token, COUNTY, "inspector")
-    project = planned_project(api, platform, officer, {"central": 800_000_00})
+    project = planned_project(api, admin_token, officer, {"central": 800_000_00})
 
     funded = fund_pool(api, officer, 1_000_000_00)
     assert funded.status_code == 201, funded.text
@@ -123,11 +118,11 @@ def test_funds_flow_from_the_pool_to_a_paid_disbursement_with_its_voucher(
 
 
 def test_over_allocation_over_disbursement_bad_vouchers_and_amounts_change_nothing(
-    api, admin_token, platform
+    api, admin_token
 ) -> None:
     _, _, officer = api.new_user(admin_token, COUNTY, "admin")
     _, _, second = api.new_user(admin_token, COUNTY, "admin")
-    project = planned_project(api, platform, officer, {"central": 100_00, "county": 50_00})
+    project = planned_project(api, admin_token, officer, {"central": 100_00, "county": 50_00})
     assert fund_pool(api, officer, 300_00).status_code == 201
     assert allocate(api, officer, project, 100_00).status_code == 201
     before = ledger(api, officer, project)
@@ -160,10 +155,10 @@ def test_over_allocation_over_disbursement_bad_vouchers_and_amounts_change_nothi
     assert api.get(f"{base}/voucher", officer).status_code == 404
 
 
-def test_another_countys_officer_finds_nothing(api, admin_token, platform) -> None:
+def test_another_countys_officer_finds_nothing(api, admin_token) -> None:
     _, _, officer = api.new_user(admin_token, COUNTY, "admin")
     _, _, stranger = api.new_user(admin_token, OTHER_COUNTY, "admin")
-    project = planned_project(api, platform, officer, {"central": 100_00})
+    project = planned_project(api, admin_token, officer, {"central": 100_00})
     assert fund_pool(api, officer, 100_00).status_code == 201
     assert allocate(api, officer, project, 100_00).status_code == 201
     asked = request_disbursement(api, officer, project, 10_00).json()
