@@ -15,7 +15,7 @@ from starlette.requests import HTTPConnection
 from gateway.console_cookies import cookie_token
 from gateway.state import GatewayState
 from kit.errors import PermissionDenied, Unauthenticated, Unavailable
-from kit.grpc_client import metadata
+from kit.grpc_client import ServiceClient, metadata
 from kit.principal import Principal
 
 if TYPE_CHECKING:
@@ -68,6 +68,22 @@ async def limit_address(request: Request, state: GatewayState, purpose: str) -> 
     (ResourceExhausted, a 429, once over)."""
     ip = request.client.host if request.client else "unknown"
     await state.limiter.hit(f"{purpose}:{ip}", state.settings.token_rate_limit_per_minute)
+
+
+async def public_call(
+    request: Request,
+    state: GatewayState,
+    client: ServiceClient[Any],
+    method: UnaryUnaryMultiCallable[Req, Resp],
+    message: Req,
+) -> Resp:
+    """A call for a visitor without an account (public notices, their objections, a
+    household's public page): counted against the address's limit, made with the gateway's own
+    service token."""
+    await limit_address(request, state, "public")
+    return await client.call(
+        method, message, token=await state.credentials.token(), request_id=request_id(request)
+    )
 
 
 @dataclass(frozen=True)

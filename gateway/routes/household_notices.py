@@ -12,14 +12,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from gateway.deps import Caller, State, caller_for, limit_address, request_id
+from gateway.deps import Caller, State, caller_for, public_call
 from gateway.fields import Instant, RequestModel
 from gateway.idempotency import respond_once
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.leader_notices import ObjectionIn, ObjectionReceipt
+from gateway.routes.leader_notices import ObjectionIn, ObjectionReceipt, lodged_response
 from gateway.routes.leaders import ObjectionOut, ResolutionIn
 from jingzhun.registry.v1 import registry_pb2 as pb
 from kit.mapping import from_message, to_message
@@ -163,15 +163,11 @@ async def list_public_notices(
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
-    await limit_address(request, state, "public")
     message = pb.ListHouseholdNoticesRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await state.registry.call(
-        state.registry.stub.ListPublicHouseholdNotices,
-        message,
-        token=await state.credentials.token(),
-        request_id=request_id(request),
+    reply = await public_call(
+        request, state, state.registry, state.registry.stub.ListPublicHouseholdNotices, message
     )
     return ModelResponse(
         Page[PublicHouseholdNoticeOut](
@@ -192,15 +188,8 @@ async def list_public_notices(
 async def lodge_objection(
     notice_id: NoticeId, body: ObjectionIn, request: Request, state: State
 ) -> JSONResponse:
-    await limit_address(request, state, "public")
     message = pb.LodgeHouseholdObjectionRequest(notice_id=notice_id, **body.model_dump())
-    reply = await state.registry.call(
-        state.registry.stub.LodgeHouseholdObjection,
-        message,
-        token=await state.credentials.token(),
-        request_id=request_id(request),
+    reply = await public_call(
+        request, state, state.registry, state.registry.stub.LodgeHouseholdObjection, message
     )
-    receipt = ObjectionReceipt(
-        objection_id=reply.objection_id, lodged_at=reply.lodged_at.ToDatetime()
-    )
-    return JSONResponse(receipt.model_dump(mode="json"), status_code=201)
+    return lodged_response(reply)

@@ -4,11 +4,15 @@ without logging in (rate-limited per address)."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from typing import Protocol
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
-from gateway.deps import State, limit_address, request_id
+from gateway.deps import State, public_call
 from gateway.fields import Instant, RequestModel
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import RegionCode
@@ -43,6 +47,23 @@ class ObjectionReceipt(BaseModel):
     lodged_at: Instant
 
 
+class Lodged(Protocol):
+    """What every service answers when an objection to its public notice is lodged."""
+
+    @property
+    def objection_id(self) -> str: ...
+    @property
+    def lodged_at(self) -> Timestamp: ...
+
+
+def lodged_response(reply: Lodged) -> JSONResponse:
+    """201 with the objection's receipt (the same for every public notice of the platform)."""
+    receipt = ObjectionReceipt(
+        objection_id=reply.objection_id, lodged_at=reply.lodged_at.ToDatetime(UTC)
+    )
+    return JSONResponse(receipt.model_dump(mode="json"), status_code=201)
+
+
 @router.get(
     "/leader-notices",
     response_model=Page[NoticeOut],
@@ -56,15 +77,11 @@ async def list_notices(
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
-    await limit_address(request, state, "public")
     message = pb.ListPublicNoticesRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await state.training.call(
-        state.training.stub.ListPublicNotices,
-        message,
-        token=await state.credentials.token(),
-        request_id=request_id(request),
+    reply = await public_call(
+        request, state, state.training, state.training.stub.ListPublicNotices, message
     )
     notices = [
         NoticeOut(
@@ -96,15 +113,8 @@ async def list_notices(
 async def lodge_objection(
     candidate_id: CandidateId, body: ObjectionIn, request: Request, state: State
 ) -> JSONResponse:
-    await limit_address(request, state, "public")
     message = pb.LodgeObjectionRequest(candidate_id=candidate_id, **body.model_dump())
-    reply = await state.training.call(
-        state.training.stub.LodgeObjection,
-        message,
-        token=await state.credentials.token(),
-        request_id=request_id(request),
+    reply = await public_call(
+        request, state, state.training, state.training.stub.LodgeObjection, message
     )
-    receipt = ObjectionReceipt(
-        objection_id=reply.objection_id, lodged_at=reply.lodged_at.ToDatetime()
-    )
-    return JSONResponse(receipt.model_dump(mode="json"), status_code=201)
+    return lodged_response(reply)

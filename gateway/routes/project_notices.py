@@ -11,13 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from gateway.deps import State, limit_address, request_id
+from gateway.deps import State, public_call
 from gateway.fields import Instant
 from gateway.pagination import Page, PageSize, PageToken
 from gateway.params import HexId, RegionCode
 from gateway.problems import problem_responses
 from gateway.responses import ModelResponse
-from gateway.routes.leader_notices import ObjectionIn, ObjectionReceipt
+from gateway.routes.leader_notices import ObjectionIn, ObjectionReceipt, lodged_response
 from jingzhun.projects.v1 import projects_pb2 as pb
 from kit.mapping import from_message
 
@@ -57,15 +57,11 @@ async def list_notices(
     page_size: PageSize = 50,
     page_token: PageToken = "",
 ) -> ModelResponse:
-    await limit_address(request, state, "public")
     message = pb.ListProjectNoticesRequest(
         region_code=region_code, page_size=page_size, page_token=page_token
     )
-    reply = await state.projects.call(
-        state.projects.stub.ListProjectNotices,
-        message,
-        token=await state.credentials.token(),
-        request_id=request_id(request),
+    reply = await public_call(
+        request, state, state.projects, state.projects.stub.ListProjectNotices, message
     )
     return ModelResponse(
         Page[PublicProjectNoticeOut](
@@ -85,15 +81,8 @@ async def list_notices(
 async def lodge_objection(
     notice_id: HexId, body: ObjectionIn, request: Request, state: State
 ) -> JSONResponse:
-    await limit_address(request, state, "public")
     message = pb.LodgeProjectObjectionRequest(notice_id=notice_id, **body.model_dump())
-    reply = await state.projects.call(
-        state.projects.stub.LodgeProjectObjection,
-        message,
-        token=await state.credentials.token(),
-        request_id=request_id(request),
+    reply = await public_call(
+        request, state, state.projects, state.projects.stub.LodgeProjectObjection, message
     )
-    receipt = ObjectionReceipt(
-        objection_id=reply.objection_id, lodged_at=reply.lodged_at.ToDatetime()
-    )
-    return JSONResponse(receipt.model_dump(mode="json"), status_code=201)
+    return lodged_response(reply)

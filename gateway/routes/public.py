@@ -17,8 +17,7 @@ from gateway.deps import (
     Token,
     authenticate,
     caller_for,
-    limit_address,
-    request_id,
+    public_call,
     require_function,
 )
 from gateway.problems import problem_responses
@@ -114,12 +113,12 @@ async def record_for(
 async def public_household(
     token: LinkToken, request: Request, state: State, access_token: Token
 ) -> ModelResponse:
-    await limit_address(request, state, "public")
-    summary = await state.registry.call(
+    summary = await public_call(
+        request,
+        state,
+        state.registry,
         state.registry.stub.GetPublicSummary,
         pb.GetPublicSummaryRequest(token=token),
-        token=await state.credentials.token(),
-        request_id=request_id(request),
     )
     return ModelResponse(
         PublicHousehold(
