@@ -38,6 +38,19 @@ def test_search_archive_edit_with_a_conflict_then_the_history(page, api, admin_t
     expect(members).to_contain_text("赵春花")
     expect(members).to_contain_text("****")  # identity numbers masked
     expect(members).not_to_contain_text("19650304")  # the birth date inside the number
+    qr = page.locator("#household-qr")
+    expect(qr).to_have_attribute(
+        "alt", f"农户 {household['number']} 的门牌二维码（扫码打开公开页）"
+    )
+    page.wait_for_function("document.querySelector('#household-qr').complete")
+    assert qr.evaluate("img => img.naturalWidth") > 0  # the API's PNG, signed in by the cookie
+    expect(page.get_by_role("button", name="打印二维码")).to_be_visible()
+    page.evaluate("document.body.classList.add('printing-qr')")  # what the button does first
+    page.emulate_media(media="print")
+    expect(qr).to_be_visible()
+    expect(page.get_by_role("heading", name=f"农户档案 {household['number']}")).to_be_hidden()
+    page.emulate_media(media="screen")
+    page.evaluate("document.body.classList.remove('printing-qr')")
 
     # Someone else edits the archive after this page read it.
     path = f"/api/v1/households/{household['id']}"

@@ -1,7 +1,9 @@
-"""The funds ledger where the projects service shows money: a project brought into the plan by
-the library's own path, funded from the county's pool, part of it paid with a voucher; its
+"""A project's whole path through the gateway, and its money where the projects service shows
+money: proposed by a town, noticed, approved into the plan by the county, funded from the
+county's pool, part of it paid with a voucher, its milestone done and reported with a photo,
+accepted by the county — completed, with its completion notice public without login; its
 region's project statistics show what was allocated and disbursed by source, and the finance
-office's export shows the same figures in yuan. This test owns 巨野县 (371724)."""
+office's export the same figures in yuan. This test owns 巨野县 (371724)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ import io
 from openpyxl import load_workbook
 
 from tests.e2e.test_project_funds import PDF
-from tests.e2e.test_project_progress import household_in, into_the_plan, proposed
+from tests.e2e.test_project_progress import household_in, into_the_plan, jpeg, proposed
 
 COUNTY, TOWN, VILLAGE = "371724000000", "371724001000", "371724001001"
 YEAR = 2026  # the year test_project_progress's proposals are for
 
 
-def test_the_statistics_and_the_export_show_the_funds_allocated_and_disbursed(
+def test_a_project_from_proposal_to_completion_with_its_money_in_the_figures(
     api, admin_token
 ) -> None:
     _, _, county = api.new_user(admin_token, COUNTY, "admin")
@@ -79,3 +81,40 @@ def test_the_statistics_and_the_export_show_the_funds_allocated_and_disbursed(
         123456,
         176544,
     )
+
+    base = f"/api/v1/projects/{project}"
+    plan = {"milestones": [{"name": "建成投用", "planned_on": "2027-06-30"}]}
+    planned = api.http.post(f"{base}/milestones", json=plan, headers=api.auth(town))
+    assert planned.status_code == 201, planned.text
+    report = api.http.post(f"{base}/reports", json={"percent_done": 100}, headers=api.auth(town))
+    assert report.status_code == 201, report.text
+    photo = api.http.post(
+        f"{base}/reports/{report.json()['id']}/photos",
+        files={"file": ("现场.jpg", jpeg(), "image/jpeg")},
+        headers=api.auth(town),
+    )
+    assert photo.status_code == 201, photo.text
+    (milestone,) = planned.json()["milestones"]
+    done = api.http.post(
+        f"{base}/milestones/{milestone['id']}/done",
+        json={"done_on": "2026-12-01"},
+        headers=api.auth(town),
+    )
+    assert done.status_code == 200, done.text
+    accepted = api.http.post(
+        f"{base}/acceptance", json={"outcome": "accepted"}, headers=api.auth(county)
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert api.get(base, county).json()["status"] == "completed"
+    public = api.http.get("/public/project-notices", params={"region_code": TOWN})
+    assert public.status_code == 200, public.text
+    (completion,) = [
+        n
+        for n in public.json()["items"]
+        if (n["kind"], n["project_id"]) == ("project_completion", project)
+    ]
+    assert (completion["beneficiary_count"], completion["budget_total_fen"]) == (
+        1,
+        50_000_000 + 1_234_567,
+    )
+    assert "household" not in str(completion)  # the number of households, never one of them

@@ -66,6 +66,13 @@ function editForm(household, label, onSaved) {
   return form;
 }
 
+/** Print the QR code alone (the rest of the page is hidden by the print style). */
+function printQr() {
+  document.body.classList.add('printing-qr');
+  window.addEventListener('afterprint', () => document.body.classList.remove('printing-qr'), { once: true });
+  window.print();
+}
+
 export async function render(main, context) {
   const [id] = context.rest;
   const label = await labeller();
@@ -92,6 +99,13 @@ export async function render(main, context) {
       h('dt', {}, '银行账号'), h('dd', {}, household.bank_account || '—'),
       h('dt', {}, '版本'), h('dd', {}, household.version)),
     mayEdit ? section('edit-title', '修改档案', editForm(household, label, reload)) : null,
+    section('qr-title', '门牌二维码',
+      h('img', {
+        id: 'household-qr', class: 'qr', width: 200, height: 200,
+        src: `/api/v1/households/${encodeURIComponent(household.id)}/qr.png`,
+        alt: `农户 ${household.number} 的门牌二维码（扫码打开公开页）`,
+      }),
+      h('p', {}, h('button', { type: 'button', onclick: printQr }, '打印二维码'))),
     section('members-title', '家庭成员', table('家庭成员', [
       ['姓名', (m) => m.name], ['与户主关系', (m) => label(m.relation)],
       ['身份证号（已脱敏）', (m) => m.id_number], ['性别', (m) => label(m.sex)],
