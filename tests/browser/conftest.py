@@ -24,13 +24,13 @@ ADMIN_MOBILES = itertools.count(13700000000)
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def smsc() -> Iterator[SmscThread]:
     with closing_smsc() as simulator:
         yield simulator
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def platform(
     tmp_path_factory: pytest.TempPathFactory,
     nats_url: str,
@@ -50,7 +50,7 @@ def platform(
         yield local
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api(platform: LocalPlatform) -> Iterator[Api]:
     with httpx.Client(base_url=platform.config.gateway_url, timeout=30) as http:
         yield Api(http)
@@ -63,10 +63,12 @@ def admin_token(platform: LocalPlatform, api: Api) -> str:
     return api.activate(mobile, created["initial_password"])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(platform: LocalPlatform) -> Iterator[object]:
     """Started after the platform: Playwright's sync driver keeps an event loop running in this
-    thread, and the platform's migrations run one of their own."""
+    thread, and the platform's migrations run one of their own. Package-scoped, like the
+    platform: both are gone before the tests of the other folders (their asyncio tests need a
+    thread without a running loop, and the suite no second platform)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)")
     with playwright_sync.sync_playwright() as driver:
