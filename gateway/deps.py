@@ -48,7 +48,10 @@ class BearerOrConsoleCookie(OAuth2PasswordBearer):
         return await super().__call__(request) or cookie_token(request)
 
 
-oauth2 = BearerOrConsoleCookie(tokenUrl="/api/v1/auth/token", auto_error=False)
+# The scheme keeps its public name in the OpenAPI document (integrators generate clients from it).
+oauth2 = BearerOrConsoleCookie(
+    tokenUrl="/api/v1/auth/token", scheme_name="OAuth2PasswordBearer", auto_error=False
+)
 Token = Annotated[str | None, Depends(oauth2)]
 
 
