@@ -48,6 +48,9 @@ def platform(
         bus_prefix=bus_prefix,
         redis_prefix=redis_prefix,
         smsc_port=smsc.port,
+        # The shared platform's tokens outlive its longest test (the schemathesis run, over ten
+        # minutes on a loaded machine): a 401 there must mean a session ended, not expired.
+        extra_env={"IDENTITY_ACCESS_TOKEN_SECONDS": "3600"},
     ) as local:
         yield local
 
