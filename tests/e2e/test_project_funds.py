@@ -3,7 +3,7 @@ approved project → a disbursement requested → approved by a second officer �
 voucher; over-allocation, over-disbursement, a wrong voucher type and bad amounts are refused
 with a problem+json and nothing changes; another county's officer finds nothing.
 
-These tests own 鄄城县 (371726) and 东明县 (371728). A project reaches the plan by the project
+These tests own 鄄城县 (371726) and 成武县 (371723). A project reaches the plan by the project
 library's own path: the town forwards it, its public notice runs out, the county approves."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.e2e.test_project_progress import into_the_plan
 from tests.e2e.test_projects import project_body
 
-COUNTY, OTHER_COUNTY = "371726000000", "371728000000"
+COUNTY, OTHER_COUNTY = "371726000000", "371723000000"
 TOWN, VILLAGE = "371726001000", "371726001001"
 YEAR = 2028
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
