@@ -199,7 +199,7 @@ CALLERS: dict[str, tuple[str, ...]] = {
 # each with the `identity-secret` of `<process>-secrets`, the secret the process presents.
 IDENTITY_CLIENTS: dict[str, tuple[str, ...]] = {
     "gateway": ("policy:read", "revocations:sync"),
-    "registry": ("policy:read",),
+    "registry": ("policy:read", "users:read"),
     "assistance": ("policy:read", "assessment:read"),
     "training": ("policy:read",),
     "notification": ("policy:read", "users:contact"),

@@ -1,6 +1,6 @@
 """Helping units (帮扶单位/后盾单位) of the caller's territory: their record, their helpers (a
 helper belongs to at most one unit), the villages assigned to them (单位包村), each with its
-figures; and the pairing quotas (结对户数) of helper cadres by level."""
+figures; and the pairing quotas (结对户数) of helper cadres by level and role."""
 
 from __future__ import annotations
 
@@ -63,6 +63,9 @@ class UnitHelperOut(BaseModel):
     paired_households: int
     min_households: int = Field(description="the helper's quota: fewer is reported")
     max_households: int = Field(description="the helper's quota: more is refused")
+    quota_role: str = Field(
+        description="the role whose row set the quota; `*`: their level's row for any role"
+    )
 
 
 class UnitHelpers(BaseModel):
@@ -71,6 +74,11 @@ class UnitHelpers(BaseModel):
 
 class QuotaOut(BaseModel):
     level: Literal["province", "city", "county", "town", "village", "default"]
+    role: str = Field(
+        description="the cadre's role the row is for (secretary, work_team, …); `*`: any role."
+        " A cadre holding a role with a row at their level gets it rather than the `*` row;"
+        " holding several, the one with the lowest most"
+    )
     min_households: int
     max_households: int
 
@@ -211,7 +219,7 @@ async def remove_village(
     "/pairing-quotas",
     response_model=QuotasOut,
     responses=problem_responses(),
-    summary="The pairing quota (结对户数) of helper cadres by level in a region's province",
+    summary="The pairing quota (结对户数) of helper cadres by level and role in a region's province",
 )
 async def pairing_quotas(caller: Reader, region_code: RegionCode = "") -> ModelResponse:
     message = pb.ListPairingQuotasRequest(region_code=region_code)

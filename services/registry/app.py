@@ -1,6 +1,7 @@
 """Composition root of the registry: components, use-cases, the gRPC API, the outbox relay,
 the consumers of division changes, of confirmed return-to-poverty alerts and of projects'
-benefits to households, and the authorization policy fetched from identity."""
+benefits to households, the authorization policy fetched from identity and the start-up
+backfill of helpers' records."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ from services.registry.events import (
     on_division_changed,
 )
 from services.registry.exports import Exports
+from services.registry.helper_backfill import HelperBackfill
 from services.registry.helping_units_service import HelpingUnitsService
 from services.registry.household_notices import HouseholdNotices
 from services.registry.households_service import HouseholdsService
@@ -85,6 +87,7 @@ async def run(settings: RegistrySettings, role: Role) -> None:
     identity = ServiceClient(
         common.identity_address, identity_pb2_grpc.IdentityServiceStub, timeout=10
     )
+    credentials = ServiceCredentials.of(identity, settings)
     quotas = load_quotas()
     pairings = PairingsService(components, households, identity, quotas)
     helping_units = HelpingUnitsService(components, identity, quotas)
@@ -124,7 +127,7 @@ async def run(settings: RegistrySettings, role: Role) -> None:
     )
 
     async def load_policy() -> None:
-        policy.append(await fetch_policy_when_ready(ServiceCredentials.of(identity, settings)))
+        policy.append(await fetch_policy_when_ready(credentials))
 
     def register(server: grpc.aio.Server) -> list[str]:
         access = Access(lambda: policy[0] if policy else None)
@@ -169,7 +172,12 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
-        worker=[division_changes.run, confirmed_alerts.run, project_benefits.run],
+        worker=[
+            division_changes.run,
+            confirmed_alerts.run,
+            project_benefits.run,
+            HelperBackfill(components.db, identity, credentials).run,
+        ],
         on_stop=stop,
     )
     await run_service(settings, process, role)

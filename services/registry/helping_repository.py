@@ -4,11 +4,12 @@ caller's session and never commit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, not_
+from sqlalchemy import Select, and_, case, exists, func, literal, not_, union
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
@@ -25,7 +26,7 @@ from services.registry.models import (
     UnitVillage,
     Village,
 )
-from services.registry.pairing_quotas import LEVEL_NAMES, QuotaSet
+from services.registry.pairing_quotas import ANY_ROLE, LEVEL_NAMES, QuotaSet
 from services.registry.repository import scoped
 
 # Per key (a region's significant prefix): the figures counted there.
@@ -76,26 +77,100 @@ async def villages_of(session: AsyncSession, unit_ids: Sequence[str]) -> dict[st
     return found
 
 
-async def locked_helper(
-    session: AsyncSession, helper_id: str, name: str, region_code: str, now: datetime
-) -> HelperRecord:
-    """The helper's record, created when absent and locked till the end of the transaction, so
-    that two pairings of one helper at once take turns (the quota holds); its name and
-    territory refreshed from identity's."""
+@dataclass(frozen=True)
+class Cadre:
+    """A helper cadre as identity shows them."""
+
+    helper_id: str
+    name: str
+    region_code: str
+    roles: tuple[str, ...]
+
+    @property
+    def stored_roles(self) -> str:
+        return stored_roles(self.roles)
+
+
+def stored_roles(roles: Iterable[str]) -> str:
+    """Roles as the helper's record keeps them: sorted, comma-separated."""
+    return ",".join(sorted(set(roles)))
+
+
+def roles_of(helper: HelperRecord) -> tuple[str, ...]:
+    return tuple(helper.roles.split(",")) if helper.roles else ()
+
+
+async def _insert(session: AsyncSession) -> Any:
     dialect = (await session.connection()).dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+async def locked_helper(session: AsyncSession, cadre: Cadre, now: datetime) -> HelperRecord:
+    """The helper's record, created when absent and locked till the end of the transaction, so
+    that two pairings of one helper at once take turns (the quota holds); its name, territory
+    and roles refreshed from identity's."""
+    insert = await _insert(session)
+    fields = {"name": cadre.name, "region_code": cadre.region_code, "roles": cadre.stored_roles}
     absent = insert(HelperRecord.__table__).values(  # type: ignore[attr-defined]
-        helper_id=helper_id, name=name, region_code=region_code, updated_at=now
+        helper_id=cadre.helper_id, updated_at=now, **fields
     )
     await session.exec(absent.on_conflict_do_nothing(index_elements=["helper_id"]))
     helper = await session.get(
-        HelperRecord, helper_id, with_for_update=True, populate_existing=True
+        HelperRecord, cadre.helper_id, with_for_update=True, populate_existing=True
     )
     assert helper is not None
-    if (helper.name, helper.region_code) != (name, region_code):
-        helper.name, helper.region_code, helper.updated_at = name, region_code, now
+    if {name: getattr(helper, name) for name in fields} != fields:
+        for name, value in fields.items():
+            setattr(helper, name, value)
+        helper.updated_at = now
         session.add(helper)
     return helper
+
+
+async def helpers_to_backfill(session: AsyncSession, after_id: str, limit: int) -> Sequence[str]:
+    """The next `limit` helper ids after `after_id` that pairings name and the registry has no
+    record of (paired before revision 0014), or whose record has no roles (before 0016)."""
+    unrecorded: Select[Any] = sa_select(col(Pairing.helper_id).label("helper_id")).where(
+        col(Pairing.helper_id) > after_id,
+        not_(exists().where(col(HelperRecord.helper_id) == col(Pairing.helper_id))),
+    )
+    without_roles: Select[Any] = sa_select(col(HelperRecord.helper_id).label("helper_id")).where(
+        col(HelperRecord.helper_id) > after_id, col(HelperRecord.roles).is_(None)
+    )
+    both = union(unrecorded, without_roles).subquery()
+    statement = sa_select(both.c.helper_id).order_by(both.c.helper_id).limit(limit)
+    return [str(helper_id) for (helper_id,) in await _rows(session, statement)]
+
+
+async def backfill_helpers(session: AsyncSession, cadres: Sequence[Cadre], now: datetime) -> None:
+    """Record the cadres (idempotent): a record created meanwhile by a pairing, which has its
+    roles, is left as it is; one without roles gets identity's territory and roles."""
+    if not cadres:
+        return
+    insert = await _insert(session)
+    values = insert(HelperRecord.__table__).values(  # type: ignore[attr-defined]
+        [
+            {
+                "helper_id": c.helper_id,
+                "name": c.name,
+                "region_code": c.region_code,
+                "roles": c.stored_roles,
+                "updated_at": now,
+            }
+            for c in cadres
+        ]
+    )
+    table = HelperRecord.__table__  # type: ignore[attr-defined]
+    await session.exec(
+        values.on_conflict_do_update(
+            index_elements=["helper_id"],
+            set_={
+                name: values.excluded[name]
+                for name in ("name", "region_code", "roles", "updated_at")
+            },
+            where=table.c.roles.is_(None),
+        )
+    )
 
 
 async def paired_count(session: AsyncSession, helper_id: str) -> int:
@@ -146,17 +221,31 @@ async def household_coverage(
     return _grouped(await _rows(session, statement))
 
 
-def _level_case(region: Any, figure: dict[str, int]) -> Any:
-    """The figure of a code's level: its trailing zeros tell its level."""
+def _quota_case(region: Any, roles: Any, quotas: QuotaSet, figure: str) -> Any:
+    """A helper's quota figure (`min_households` or `max_households`) as `QuotaSet.of_cadre`
+    chooses it: by their code's level (its trailing zeros tell it), then the first row of the
+    level's ladder naming one of their roles, else the ladder's `*` row."""
+    held = literal(",").concat(func.coalesce(roles, "")).concat(",")
+
+    def of_level(level: Level) -> Any:
+        ladder = quotas.ladder(LEVEL_NAMES[level])
+        whens = [
+            (held.contains(f",{q.role},", autoescape=True), getattr(q, figure))
+            for q in ladder
+            if q.role != ANY_ROLE
+        ]
+        last = literal(getattr(ladder[-1], figure))
+        return case(*whens, else_=last) if whens else last
+
     whens = [
         (
             func.substr(region, PREFIX_LENGTH[level] + 1) == "0" * (12 - PREFIX_LENGTH[level]),
-            figure[LEVEL_NAMES[level]],
+            of_level(level),
         )
         for level in Level
         if level is not Level.VILLAGE
     ]
-    return case(*whens, else_=literal(figure[LEVEL_NAMES[Level.VILLAGE]]))
+    return case(*whens, else_=of_level(Level.VILLAGE))
 
 
 async def helper_coverage(
@@ -167,16 +256,18 @@ async def helper_coverage(
     paired = (
         select(
             col(HelperRecord.region_code).label("region"),
+            col(HelperRecord.roles).label("roles"),
             func.count(col(Pairing.household_id)).label("households"),
         )
         .outerjoin(Pairing, col(Pairing.helper_id) == col(HelperRecord.helper_id))
         .where(in_subtree(col(HelperRecord.region_code), region_code))
-        .group_by(col(HelperRecord.helper_id), col(HelperRecord.region_code))
+        .group_by(
+            col(HelperRecord.helper_id), col(HelperRecord.region_code), col(HelperRecord.roles)
+        )
         .subquery()
     )
-    levels = [*LEVEL_NAMES.values()]
-    most = _level_case(paired.c.region, {n: quotas.of_level(n).max_households for n in levels})
-    fewest = _level_case(paired.c.region, {n: quotas.of_level(n).min_households for n in levels})
+    most = _quota_case(paired.c.region, paired.c.roles, quotas, "max_households")
+    fewest = _quota_case(paired.c.region, paired.c.roles, quotas, "min_households")
     households = paired.c.households
     key = _key(paired.c.region, length)
     statement = sa_select(  # five columns: more than sqlmodel's select types

@@ -23,7 +23,7 @@ from services.registry import helping_repository as repo
 from services.registry.components import Components
 from services.registry.events import SERVICE
 from services.registry.models import HelperRecord, HelpingUnit, UnitVillage
-from services.registry.pairing_quotas import LEVEL_NAMES, Quota, QuotaRow, quotas_for
+from services.registry.pairing_quotas import LEVEL_NAMES, QuotaRow, quotas_for
 from services.registry.pairings_service import active_helper
 from services.registry.villages_service import village_code
 
@@ -57,9 +57,14 @@ class HelperView:
     paired_households: int
     min_households: int
     max_households: int
+    quota_role: str  # the role whose row set the quota, "*": the level's row for any role
 
 
-def helper_view(helper: HelperRecord, paired_households: int, quota: Quota) -> HelperView:
+def helper_view(helper: HelperRecord, paired_households: int, quotas: list[QuotaRow]) -> HelperView:
+    """The helper with their quota, chosen as a pairing chooses it (from the roles recorded)."""
+    quota = quotas_for(quotas, helper.region_code).of_cadre(
+        helper.region_code, repo.roles_of(helper)
+    )
     return HelperView(
         helper.helper_id,
         helper.name,
@@ -68,6 +73,7 @@ def helper_view(helper: HelperRecord, paired_households: int, quota: Quota) -> H
         paired_households,
         quota.min_households,
         quota.max_households,
+        quota.role,
     )
 
 
@@ -220,9 +226,7 @@ class HelpingUnitsService:
             )
         async with self.c.db.unit_of_work() as session:
             now = utcnow()
-            found = await repo.locked_helper(
-                session, helper_id, helper.name, helper.region_code, now
-            )
+            found = await repo.locked_helper(session, helper, now)
             if found.unit_id != unit_id:
                 previous, found.unit_id, found.updated_at = found.unit_id, unit_id, now
                 session.add(found)
@@ -250,8 +254,7 @@ class HelpingUnitsService:
         async with self.c.db.read_only() as session:
             await self.visible(session, caller, unit_id)
             return [
-                helper_view(h, n, quotas_for(self.quotas, h.region_code).of_region(h.region_code))
-                for h, n in await repo.helpers_of(session, unit_id)
+                helper_view(h, n, self.quotas) for h, n in await repo.helpers_of(session, unit_id)
             ]
 
     async def assign_village(self, caller: Principal, unit_id: str, code: str) -> UnitView:
@@ -288,5 +291,4 @@ class HelpingUnitsService:
 
     async def _helper_view(self, session: AsyncSession, helper: HelperRecord) -> HelperView:
         await session.flush()
-        quota = quotas_for(self.quotas, helper.region_code).of_region(helper.region_code)
-        return helper_view(helper, await repo.paired_count(session, helper.helper_id), quota)
+        return helper_view(helper, await repo.paired_count(session, helper.helper_id), self.quotas)

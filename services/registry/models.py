@@ -296,8 +296,9 @@ class HelpingUnit(SQLModel, table=True):
 
 
 class HelperRecord(SQLModel, table=True):
-    """A helper cadre as the registry knows them, recorded when paired or assigned to a unit:
-    their territory (which sets their quota) and their unit, if any (at most one)."""
+    """A helper cadre as the registry knows them, recorded when paired or assigned to a unit
+    (or, for those paired before, by the start-up backfill): their territory and roles (which
+    set their quota) and their unit, if any (at most one)."""
 
     __tablename__ = "helpers"
     __table_args__ = (Index("ix_helpers_region", "region_code"),)
@@ -305,6 +306,9 @@ class HelperRecord(SQLModel, table=True):
     name: str
     region_code: str = Field(sa_column=Column(String(12), nullable=False))
     unit_id: str | None = Field(default=None, foreign_key="helping_units.id", index=True)
+    # Identity's roles of the cadre, sorted, comma-separated; None: not yet asked (recorded
+    # before revision 0016), which the backfill asks.
+    roles: str | None = None
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 

@@ -21,7 +21,7 @@ from services.registry.components import Components
 from services.registry.events import SERVICE
 from services.registry.households_service import HouseholdsService
 from services.registry.models import Household, Pairing
-from services.registry.pairing_quotas import QuotaRow, quotas_for
+from services.registry.pairing_quotas import ANY_ROLE, PAIRED_ROLE, QuotaRow, quotas_for
 
 if TYPE_CHECKING:
     from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
@@ -53,14 +53,18 @@ async def helper_account(
         raise NotFound("helper not found", reason="HELPER_NOT_FOUND") from None
 
 
+def cadre_of(account: identity_pb2.User) -> helping_repo.Cadre:
+    return helping_repo.Cadre(account.id, account.name, account.region_code, tuple(account.roles))
+
+
 async def active_helper(
     identity: ServiceClient[IdentityServiceAsyncStub], caller: Principal, helper_id: str
-) -> identity_pb2.User:
-    """The account, if it is an active helper cadre's; InvalidArgument otherwise."""
+) -> helping_repo.Cadre:
+    """The cadre, if the account is an active helper cadre's; InvalidArgument otherwise."""
     helper = await helper_account(identity, caller, helper_id)
-    if "helper" not in helper.roles or helper.disabled:
+    if PAIRED_ROLE not in helper.roles or helper.disabled:
         raise InvalidArgument("only an active helper cadre can be paired", reason="NOT_A_HELPER")
-    return helper
+    return cadre_of(helper)
 
 
 class PairingsService:
@@ -86,19 +90,20 @@ class PairingsService:
                 "the helper's territory does not cover this household",
                 reason="OUT_OF_HELPER_TERRITORY",
             )
-        quota = quotas_for(self.quotas, helper.region_code).of_region(helper.region_code)
+        quota = quotas_for(self.quotas, helper.region_code).of_cadre(
+            helper.region_code, helper.roles
+        )
         async with self.c.db.unit_of_work() as session:
             now = utcnow()
-            await helping_repo.locked_helper(
-                session, helper_id, helper.name, helper.region_code, now
-            )
+            await helping_repo.locked_helper(session, helper, now)
             existing = await repo.get_pairing(session, household_id, helper_id)
             if existing is not None:
                 return existing
             if await helping_repo.paired_count(session, helper_id) >= quota.max_households:
+                whom = "" if quota.role == ANY_ROLE else f" {quota.role}"
                 raise FailedPrecondition(
-                    f"the helper already has the most households a {quota.level} cadre may"
-                    f" have ({quota.max_households})",
+                    f"the helper already has the most households a {quota.level}{whom} cadre"
+                    f" may have ({quota.max_households})",
                     reason="OVER_QUOTA",
                 )
             pairing = Pairing(

@@ -161,7 +161,7 @@ def seed(
         village = helper_villages[place]
         neighbours = len(range(place, made["helper"], len(helper_villages)))
         share = by_village[village][index // len(helper_villages) :: neighbours]
-        most = quotas_for(quotas, village).of_region(village).max_households  # else a 409
+        most = quotas_for(quotas, village).of_cadre(village, ["helper"]).max_households  # else 409
         chosen = (share or by_village[village][:1])[:most]
         helper = seeder.account(village, "helper")
         for household in chosen:

@@ -231,6 +231,7 @@ class UnitHelper(_message.Message):
     PAIRED_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
     MIN_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
     MAX_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    QUOTA_ROLE_FIELD_NUMBER: _builtins.int
     helper_id: _builtins.str
     name: _builtins.str
     """as identity named the helper when assigned"""
@@ -240,6 +241,8 @@ class UnitHelper(_message.Message):
     min_households: _builtins.int
     """the helper's quota"""
     max_households: _builtins.int
+    quota_role: _builtins.str
+    """the role whose row set the quota; "*": the level's row for any role"""
     def __init__(
         self,
         *,
@@ -250,10 +253,11 @@ class UnitHelper(_message.Message):
         paired_households: _builtins.int = ...,
         min_households: _builtins.int = ...,
         max_households: _builtins.int = ...,
+        quota_role: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["helper_id", b"helper_id", "max_households", b"max_households", "min_households", b"min_households", "name", b"name", "paired_households", b"paired_households", "region_code", b"region_code", "unit_id", b"unit_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["helper_id", b"helper_id", "max_households", b"max_households", "min_households", b"min_households", "name", b"name", "paired_households", b"paired_households", "quota_role", b"quota_role", "region_code", b"region_code", "unit_id", b"unit_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -323,20 +327,24 @@ class PairingQuota(_message.Message):
     LEVEL_FIELD_NUMBER: _builtins.int
     MIN_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
     MAX_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
     level: _builtins.str
     """province | city | county | town | village | default"""
     min_households: _builtins.int
     max_households: _builtins.int
+    role: _builtins.str
+    """the cadre's role the row is for (secretary, work_team, …); "*": any role"""
     def __init__(
         self,
         *,
         level: _builtins.str = ...,
         min_households: _builtins.int = ...,
         max_households: _builtins.int = ...,
+        role: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["level", b"level", "max_households", b"max_households", "min_households", b"min_households"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["level", b"level", "max_households", b"max_households", "min_households", b"min_households", "role", b"role"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
