@@ -1,10 +1,12 @@
 """The coverage report's grouped statements and the units' figures on SQLite and PostgreSQL:
-helpers over and under their quota by the level their territory's code tells, households and
-villages located by village, units by territory, and the towns' figures summing to the
+helpers over and under their quota by the level their territory's code tells and the roles
+recorded with them (the statement chooses each helper's row as a pairing does), households
+and villages located by village, units by territory, and the towns' figures summing to the
 county's when nobody is at the county's own level."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,12 @@ from services.registry.coverage_service import FIGURES, CoverageService
 from services.registry.helping_units_service import HelpingUnitsService
 from services.registry.households_service import HouseholdsService
 from services.registry.models import Pairing
-from services.registry.pairing_quotas import load_quotas
+from services.registry.pairing_quotas import load_quotas, quotas_for
 from tests.integration.registry.test_households import COUNTY_OFFICER, household, service
 
 __all__ = ["service"]
 TOWN_A, VILLAGE_A, VILLAGE_B = "370102001000", "370102001002", "370102002002"
-QUOTAS = "2030,*,default,0,2\n2030,*,town,1,1\n2030,*,village,2,2\n"
+QUOTAS = "2030,*,default,*,0,2\n2030,*,town,*,1,1\n2030,*,village,*,2,2\n"
 
 
 async def paired_helper(
@@ -28,9 +30,11 @@ async def paired_helper(
     region_code: str,
     households: list[str],
     unit_id: str | None = None,
+    roles: tuple[str, ...] = ("helper",),
 ) -> None:
     async with service.c.db.unit_of_work() as session:
-        helper = await helping_repo.locked_helper(session, helper_id, "干部", region_code, utcnow())
+        cadre = helping_repo.Cadre(helper_id, "干部", region_code, roles)
+        helper = await helping_repo.locked_helper(session, cadre, utcnow())
         helper.unit_id = unit_id
         session.add(helper)
         for household_id in households:
@@ -90,4 +94,47 @@ async def test_coverage_counts_each_figure_where_it_belongs(
     assert [(h.helper_id, h.paired_households, h.max_households) for h in helpers] == [
         ("h-town", 2, 1),
         ("h-village", 1, 2),
+    ]
+
+
+ROLE_QUOTAS = """\
+2030,*,default,*,0,2
+2030,*,default,inspector,3,4
+2030,*,town,*,1,1
+2030,*,village,*,2,2
+2030,*,village,secretary,1,3
+2030,*,village,work_team,0,1
+"""
+ROLE_SETS = [(), ("secretary",), ("work_team",), ("secretary", "work_team"), ("inspector",)]
+
+
+async def test_coverage_chooses_each_helpers_quota_by_their_roles_as_a_pairing_does(
+    service: HouseholdsService, tmp_path: Path
+) -> None:
+    (tmp_path / "quotas.csv").write_text(ROLE_QUOTAS)
+    quotas = load_quotas(tmp_path / "quotas.csv")
+    ids = [
+        (await service.create(COUNTY_OFFICER, household(f"R-{n}", VILLAGE_A, n))).household.id
+        for n in range(1, 5)
+    ]
+    over = under = 0
+    helpers = itertools.product((VILLAGE_A, TOWN_A, "370102000000"), ROLE_SETS, range(5))
+    for serial, (region, roles, paired) in enumerate(helpers):
+        await paired_helper(service, f"h{serial}", region, ids[:paired], roles=("helper", *roles))
+        quota = quotas_for(quotas, region).of_cadre(region, ("helper", *roles))
+        over += paired > quota.max_households
+        under += paired < quota.min_households
+
+    county = (await CoverageService(service.c, quotas).coverage(COUNTY_OFFICER, "")).region
+    assert (county.helpers, county.helpers_over_max, county.helpers_under_min) == (75, over, under)
+    assert (over, under) == (34, 13)  # the levels' rows for any role alone: (35, 15)
+    unit = await HelpingUnitsService(service.c, None, quotas).create(  # type: ignore[arg-type]
+        COUNTY_OFFICER, "县纪委", "department", TOWN_A
+    )
+    await paired_helper(service, "h-both", VILLAGE_A, ids[:2], unit.id, ("helper", "secretary"))
+    listed = await HelpingUnitsService(service.c, None, quotas).helpers(  # type: ignore[arg-type]
+        COUNTY_OFFICER, unit.id
+    )
+    assert [(h.quota_role, h.min_households, h.max_households) for h in listed] == [
+        ("secretary", 1, 3)
     ]
