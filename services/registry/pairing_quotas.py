@@ -4,7 +4,8 @@ functions, no I/O after start-up.
 
 Which row is a cadre's: of the rows for their level naming one of their roles, the strictest —
 the lowest most, then the highest fewest, then the role's name; without one, the level's `*`
-row; a level with no `*` row continues, the same way, with the `default` rows. A cadre holding
+row; a level with no `*` row continues, the same way, with the `default` rows (a row of the
+level itself still comes first). A cadre holding
 several duties (a town secretary who is also a work-team member) has no more time than the
 tightest of them allows, so the lowest most is the one every duty's rule agrees with; taking
 one whole row keeps its fewest at or below its most. The coverage report's statement follows
@@ -73,12 +74,10 @@ class QuotaSet:
                 return rows
         raise AssertionError("a quota set has a default row for any role")  # load_quotas checks
 
-    def of_level(self, level: str, roles: Collection[str] = ()) -> Quota:
-        return next(q for q in self.ladder(level) if q.role == ANY_ROLE or q.role in roles)
-
     def of_cadre(self, region_code: str, roles: Collection[str]) -> Quota:
         """The quota of a cadre whose territory is `region_code` and who holds `roles`."""
-        return self.of_level(LEVEL_NAMES[level_of(region_code)], roles)
+        ladder = self.ladder(LEVEL_NAMES[level_of(region_code)])
+        return next(q for q in ladder if q.role == ANY_ROLE or q.role in roles)
 
 
 def load_quotas(path: Path = QUOTAS_FILE) -> list[QuotaRow]:

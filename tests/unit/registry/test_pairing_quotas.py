@@ -21,6 +21,7 @@ RULES = """\
 2030,*,county,secretary,2,4
 2030,*,county,work_team,1,4
 2030,*,county,info_officer,0,3
+2030,*,town,secretary,2,2
 2030,*,village,*,5,10
 2030,52,county,*,1,8
 """
@@ -55,6 +56,8 @@ def test_a_level_without_a_row_for_any_role_continues_with_the_default_rows(rule
     assert quota_of(rules, TOWN) == ("*", 0, 6)
     assert quota_of(rules, TOWN, "inspector") == ("inspector", 1, 2)
     assert quota_of(rules, COUNTY, "inspector") == ("*", 3, 5)  # the county has its own row
+    assert quota_of(rules, TOWN, "secretary") == ("secretary", 2, 2)
+    assert quota_of(rules, TOWN, "secretary", "inspector") == ("secretary", 2, 2)  # own level's
 
 
 def test_a_provinces_own_row_replaces_only_the_row_of_its_level_and_role(rules: Path) -> None:
@@ -67,6 +70,7 @@ def test_a_provinces_own_row_replaces_only_the_row_of_its_level_and_role(rules: 
         ("county", "info_officer"),
         ("county", "secretary"),
         ("county", "work_team"),
+        ("town", "secretary"),
         ("village", "*"),
         ("default", "*"),
         ("default", "inspector"),
