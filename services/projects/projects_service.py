@@ -5,7 +5,6 @@ through `in_scope`: out of the caller's territory is exactly like not found."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,13 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit import audit
 from kit import public_notice as notices
 from kit.checks import parse, required_text
+from kit.directory import Directory
 from kit.errors import InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.public_notice import NoticeObjection, PublicNotice
 from kit.territory import Level, is_valid_code, is_within
 from services.projects import repository as repo
 from services.projects.components import Components
-from services.projects.directory import Directory
 from services.projects.domain import (
     MAX_BENEFICIARIES,
     FundSource,
@@ -39,7 +38,6 @@ from services.projects.models import Project, ProjectBeneficiary, ProjectBudget,
 APPROVAL_NOTICE = "project_approval"  # the kinds of a project's kit.public_notice
 COMPLETION_NOTICE = "project_completion"
 NOTICE_KINDS = (APPROVAL_NOTICE, COMPLETION_NOTICE)
-LOOKUPS_AT_ONCE = 16  # registry look-ups of beneficiary households in flight together
 
 
 @dataclass(frozen=True)
@@ -226,13 +224,12 @@ class ProjectsService:
         return view
 
     async def villages_of(self, caller: Principal, household_ids: list[str]) -> dict[str, str]:
-        """Each household's village, as the registry shows it to the caller (a household out of
-        their territory: NotFound), asked a few at a time."""
-        found: dict[str, str] = {}
-        for start in range(0, len(household_ids), LOOKUPS_AT_ONCE):
-            chunk = household_ids[start : start + LOOKUPS_AT_ONCE]
-            refs = await asyncio.gather(*(self.directory.household(caller, h) for h in chunk))
-            found.update((ref.id, ref.village_code) for ref in refs)
+        """Each household's village, as the registry shows it to the caller, in one call per
+        thousand households (a household out of their territory: NotFound)."""
+        found = await self.directory.villages_of(caller, household_ids)
+        for household_id in household_ids:
+            if household_id not in found:
+                raise NotFound(f"household {household_id} not found", reason="HOUSEHOLD_NOT_FOUND")
         return found
 
     async def get(self, caller: Principal, project_id: str) -> ProjectView:
