@@ -1,7 +1,8 @@
 """The project library at the service (SQLite and PostgreSQL): a proposal's path through the
 town, the public notice and the county; the database refuses a budget that is not positive;
 two reviewers at once move a project once; a completion notice (what progress publishes)
-shows the public fields only, once."""
+shows the public fields only, once, and
+the scheduler closes it at its end."""
 
 from __future__ import annotations
 
@@ -155,6 +156,15 @@ async def test_a_completed_project_is_noticed_once_with_its_public_fields(
             await publish_completion_notice(
                 session, library.components, project, "county-1", library.clock()
             )
+
+    texted = len(await texts_requested(library.components.db))
+    library.clock.advance(days=NOTICE_DAYS, seconds=1)  # the scheduler closes it at its end
+    assert await library.reviews.close_ended(10) == 1
+    assert await library.reviews.close_ended(10) == 0  # once
+    view = await library.projects.get(COUNTY_ADMIN, planned.project.id)
+    assert [n.state for n, _ in view.notices if n.id == notice.id] == ["ended"]
+    assert view.steps[-1].action == "completion_notice_ended"
+    assert len(await texts_requested(library.components.db)) == texted  # nobody must act
 
 
 async def test_a_review_past_its_level_s_days_is_flagged_overdue(library: Library) -> None:
