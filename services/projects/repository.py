@@ -14,7 +14,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_subtree
+from services.projects.lifecycle import OWNER
 from services.projects.models import Project, ProjectBeneficiary, ProjectBudget, ProjectStep
+
+UNDER_REVIEW = [status.value for status in OWNER]  # the statuses at which a level must act
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,23 @@ async def list_projects(
     if after_id is not None:
         statement = statement.where(col(Project.id) > after_id)
     return (await session.exec(statement.order_by(col(Project.id)).limit(limit))).all()
+
+
+async def overdue_reviews(
+    session: AsyncSession, now: datetime, after_id: str, limit: int
+) -> Sequence[Project]:
+    """Projects under review (proposed, in notice) whose level's deadline passed, by id."""
+    statement = (
+        select(Project)
+        .where(
+            col(Project.status).in_(UNDER_REVIEW),
+            col(Project.due_at) < now,
+            col(Project.id) > after_id,
+        )
+        .order_by(col(Project.id))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
 
 
 async def budgets_of(
