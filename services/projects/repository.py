@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -143,3 +143,17 @@ async def budget_total(session: AsyncSession, project_id: str) -> int:
 async def beneficiary_count(session: AsyncSession, project_id: str) -> int:
     statement = select(func.count()).where(col(ProjectBeneficiary.project_id) == project_id)
     return int((await session.exec(statement)).one())
+
+
+async def replace_proposal_rows(
+    session: AsyncSession,
+    project_id: str,
+    budgets: Sequence[ProjectBudget],
+    beneficiaries: Sequence[ProjectBeneficiary],
+) -> None:
+    """The project's budget and beneficiaries, replaced as a whole (an edited proposal)."""
+    for table in (ProjectBudget, ProjectBeneficiary):
+        statement = delete(table).where(col(table.project_id) == project_id)
+        await session.exec(statement)  # type: ignore[call-overload]
+    session.add_all([*budgets, *beneficiaries])
+    await session.flush()
