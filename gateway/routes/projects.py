@@ -1,6 +1,7 @@
 """The project library (扶贫项目库): a village or town proposes a project — its type, place and
 year, its budget by source in fen, the poor households it benefits and how (带贫益贫机制), the
-results expected — and officers read the projects of their territory."""
+results expected — and officers read the projects of their territory; a proposal the town
+returned is edited by its proposer's level before it is resubmitted."""
 
 from __future__ import annotations
 
@@ -69,6 +70,19 @@ class ProjectIn(ProtoModel, proto=pb.CreateProjectRequest):
     budgets: list[BudgetIn] = Field(min_length=1, max_length=6, description="one per source")
     beneficiaries: list[BeneficiaryIn] = Field(default_factory=list, max_length=5000)
     expected_results: str = Field(default="", max_length=2000)
+
+
+class ProposalEditIn(ProtoModel, proto=pb.EditProjectRequest):
+    """A returned proposal as its proposer rewrites it: every field but where it is."""
+
+    name: str = Field(min_length=1, max_length=100)
+    type: ProjectType
+    place: str = Field(default="", max_length=200)
+    year: int = Field(ge=2014, le=2100, description="the plan's year")
+    budgets: list[BudgetIn] = Field(min_length=1, max_length=6, description="one per source")
+    beneficiaries: list[BeneficiaryIn] = Field(default_factory=list, max_length=5000)
+    expected_results: str = Field(default="", max_length=2000)
+    expected_version: int = Field(default=0, ge=0, description="0: no check")
 
 
 class BudgetOut(BaseModel):
@@ -143,6 +157,7 @@ class ProjectOut(BaseModel):
 
 project_out = from_message(pb.Project, ProjectOut)
 create_message = to_message(ProjectIn, pb.CreateProjectRequest)
+edit_message = to_message(ProposalEditIn, pb.EditProjectRequest, given=("id",))
 
 
 @router.post(
@@ -208,6 +223,25 @@ async def get_project(
 ) -> ModelResponse:
     found = await caller.call(caller.projects.GetProject, pb.GetProjectRequest(id=project_id))
     return ModelResponse(project_out(found))
+
+
+@router.put(
+    "/projects/{project_id}",
+    response_model=ProjectOut,
+    responses=problem_responses(),
+    summary="Edit a proposal the town returned, before resubmitting it (its proposer's level)",
+)
+async def edit_project(
+    project_id: ProjectId,
+    body: ProposalEditIn,
+    request: Request,
+    caller: Annotated[Caller, caller_for("projects", "propose")],
+) -> JSONResponse:
+    async def produce() -> ProjectOut:
+        message = edit_message(body, id=project_id)
+        return project_out(await caller.call(caller.projects.EditProject, message))
+
+    return await respond_once(request, caller, 200, produce)
 
 
 class ActionIn(ProtoModel, proto=pb.ActOnProjectRequest):

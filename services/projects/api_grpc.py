@@ -10,7 +10,13 @@ from kit.access import Access
 from kit.clock import aware
 from kit.paging import decode_token, encode_token, page_size, stamp
 from services.projects import repository as repo
-from services.projects.messages import new_project, project_message, public_notice_message
+from services.projects.edits_service import EditsService
+from services.projects.messages import (
+    new_project,
+    project_message,
+    proposal_edit,
+    public_notice_message,
+)
 from services.projects.notices_service import NoticesService
 from services.projects.projects_service import ProjectsService
 from services.projects.review_service import ReviewService
@@ -23,8 +29,10 @@ class ProjectsApi(projects_pb2_grpc.ProjectsServiceServicer):
         reviews: ReviewService,
         notices: NoticesService,
         access: Access,
+        edits: EditsService,
     ) -> None:
         self.projects = projects
+        self.edits = edits
         self.reviews = reviews
         self.notices = notices
         self._access = access
@@ -74,6 +82,17 @@ class ProjectsApi(projects_pb2_grpc.ProjectsServiceServicer):
             request.id,
             request.action,
             request.note,
+            request.expected_version,
+        )
+        return project_message(view, self.projects.c.clock())
+
+    async def EditProject(
+        self, request: pb.EditProjectRequest, context: ServicerContext
+    ) -> pb.Project:
+        view = await self.edits.edit(
+            self._access.caller("projects", "propose"),
+            request.id,
+            proposal_edit(request),
             request.expected_version,
         )
         return project_message(view, self.projects.c.clock())

@@ -21,6 +21,7 @@ from jingzhun.registry.v1 import registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
 from kit.db import Database
+from kit.directory import Directory
 from kit.grpc_client import ServiceClient
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
@@ -30,7 +31,7 @@ from kit.service_main import Role, ServiceProcess, run_service, service_bus
 from services.projects import funds_figures
 from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
-from services.projects.directory import Directory
+from services.projects.edits_service import EditsService
 from services.projects.exports_service import ExportsService
 from services.projects.funds_api import FundsApi
 from services.projects.funds_disbursements import DisbursementsService
@@ -110,7 +111,7 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
     def register(server: grpc.aio.Server) -> list[str]:
         access = Access(lambda: policy[0] if policy else None)
         projects_pb2_grpc.add_ProjectsServiceServicer_to_server(
-            ProjectsApi(projects, reviews, notices, access), server
+            ProjectsApi(projects, reviews, notices, access, EditsService(projects)), server
         )
         progress_api = ProgressApi(
             progress,

@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.clock import aware
+from services.projects import funds_repository
 from services.projects.funds_models import ProjectFundBalance
 from services.projects.models import Project
 from services.projects.progress_flags import IdleBalance, IdleCursor
@@ -54,25 +55,9 @@ async def idle(
     session: AsyncSession, cut_off: datetime, after: IdleCursor | None, limit: int
 ) -> list[IdleBalance]:
     """Balances with money allocated and not disbursed that have not moved since `cut_off`,
-    the stillest first, after the cursor (last moved, project, source)."""
-    moved, project, source = (
-        col(_balance.last_moved_at),
-        col(_balance.project_id),
-        col(_balance.source),
-    )
-    statement = select(_balance).where(
-        moved < cut_off, col(_balance.disbursed_fen) < col(_balance.allocated_fen)
-    )
-    if after is not None:
-        at, last_project, last_source = after
-        statement = statement.where(
-            or_(
-                moved > at,
-                and_(moved == at, project > last_project),
-                and_(moved == at, project == last_project, source > last_source),
-            )
-        )
-    found = (await session.exec(statement.order_by(moved, project, source).limit(limit))).all()
+    the stillest first, after the cursor (last moved, project, source): the funds' one query
+    of idle balances (`funds_repository.idle_balances`)."""
+    found = await funds_repository.idle_balances(session, cut_off, limit, after=after)
     return [
         IdleBalance(
             b.project_id, b.source, b.allocated_fen - b.disbursed_fen, aware(b.last_moved_at)

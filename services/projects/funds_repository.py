@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -235,38 +235,34 @@ async def pool_allocations(session: AsyncSession, pool_ids: list[str]) -> Sequen
 
 
 async def idle_balances(
-    session: AsyncSession, region_code: str, still_since: datetime, limit: int
+    session: AsyncSession,
+    still_since: datetime,
+    limit: int,
+    *,
+    region_code: str = "",
+    after: tuple[datetime, str, str] | None = None,
 ) -> Sequence[ProjectFundBalance]:
-    """Balances in the region's subtree with funds not disbursed and not moved since
-    `still_since`, the stillest first: what the progress helper's flags and statistics read."""
-    statement = (
-        select(ProjectFundBalance)
-        .where(
-            in_subtree(col(ProjectFundBalance.region_code), region_code),
-            col(ProjectFundBalance.last_moved_at) < still_since,
-            col(ProjectFundBalance.disbursed_fen) < col(ProjectFundBalance.allocated_fen),
-        )
-        .order_by(col(ProjectFundBalance.last_moved_at), col(ProjectFundBalance.project_id))
-        .limit(limit)
+    """Balances with funds not disbursed and not moved since `still_since` (in the region's
+    subtree, or everywhere), the stillest first after the cursor (last moved, project,
+    source): the one query of idle funds, for the finance office's list and the flags."""
+    moved, project, source = (
+        col(ProjectFundBalance.last_moved_at),
+        col(ProjectFundBalance.project_id),
+        col(ProjectFundBalance.source),
     )
-    return (await session.exec(statement)).all()
-
-
-async def totals_by_source(
-    session: AsyncSession, region_code: str
-) -> list[tuple[str, int, int, int]]:
-    """(source, allocated, pending, disbursed) summed over the projects of the region's
-    subtree, for the statistics of funds by source."""
-    statement = (
-        select(
-            col(ProjectFundBalance.source),
-            func.sum(ProjectFundBalance.allocated_fen),
-            func.sum(ProjectFundBalance.pending_fen),
-            func.sum(ProjectFundBalance.disbursed_fen),
-        )
-        .where(in_subtree(col(ProjectFundBalance.region_code), region_code))
-        .group_by(col(ProjectFundBalance.source))
-        .order_by(col(ProjectFundBalance.source))
+    statement = select(ProjectFundBalance).where(
+        moved < still_since,
+        col(ProjectFundBalance.disbursed_fen) < col(ProjectFundBalance.allocated_fen),
     )
-    rows = (await session.exec(statement)).all()
-    return [(source, int(a), int(p), int(d)) for source, a, p, d in rows]
+    if region_code:
+        statement = statement.where(in_subtree(col(ProjectFundBalance.region_code), region_code))
+    if after is not None:
+        at, last_project, last_source = after
+        statement = statement.where(
+            or_(
+                moved > at,
+                and_(moved == at, project > last_project),
+                and_(moved == at, project == last_project, source > last_source),
+            )
+        )
+    return (await session.exec(statement.order_by(moved, project, source).limit(limit))).all()

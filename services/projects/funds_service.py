@@ -208,22 +208,8 @@ class FundsService:
         """Funds allocated to projects of the region and not disbursed for more than `days`
         (default: the setting)."""
         scope = caller.scope.within(region_code)
-        return await idle_funds(self.c, scope.region_code, days or self.c.idle_days)
-
-
-async def idle_funds(
-    context: FundsContext, region_code: str, days: float
-) -> Sequence[ProjectFundBalance]:
-    """The query behind idle funds, for callers inside the service (the progress flags and
-    statistics): no caller's scope, the region given is the subtree read."""
-    still_since = context.clock() - timedelta(days=days)
-    async with context.db.read_only() as session:
-        return await repo.idle_balances(session, region_code, still_since, IDLE_LIST_LIMIT)
-
-
-async def totals_by_source(context: FundsContext, region_code: str) -> dict[str, rules.Balance]:
-    """The funds of the region's projects per source (allocated, pending, disbursed; remaining
-    by `Balance`), for statistics inside the service: no caller's scope, as `idle_funds`."""
-    async with context.db.read_only() as session:
-        rows = await repo.totals_by_source(session, region_code)
-    return {source: rules.Balance(a, p, d) for source, a, p, d in rows}
+        still_since = self.c.clock() - timedelta(days=days or self.c.idle_days)
+        async with self.c.db.read_only() as session:
+            return await repo.idle_balances(
+                session, still_since, IDLE_LIST_LIMIT, region_code=scope.region_code
+            )

@@ -1,7 +1,8 @@
-"""Flags on projects, found by the scheduler and texted to the county office once each: a
-milestone past its planned day and not done (overdue), and a project's funds allocated but not
-disbursed past the limit (idle). A flag's key names its cause (`overdue:<milestone>`,
-`idle:<project>:<source>:<still since>`); it is inserted unless there, and the text is sent in
+"""Flags on projects, found by the scheduler and texted once each: to the county office, a
+milestone past its planned day and not done (overdue) and a project's funds allocated but not
+disbursed past the limit (idle); to the reviewers of the level whose turn it is, a review past
+its days. A flag's key names its cause (`overdue:<milestone>`, `idle:<project>:<source>:<still
+since>`, `review:<project>:<status>:<due>`); it is inserted unless there, and the text is sent in
 the same unit of work with the key as its message id, so a restart, a second replica or a
 second look raises and texts nothing again."""
 
@@ -14,15 +15,20 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jingzhun.notification.v1 import events_pb2 as notification_events
+from kit.clock import aware
 from kit.outbox import enqueue
 from kit.territory import PREFIX_LENGTH, Level, code_from_prefix
 from services.projects import progress_repository as repo
+from services.projects import repository as library_repo
+from services.projects.events import region_at
+from services.projects.lifecycle import owner_level
 from services.projects.models import Project
 from services.projects.progress_models import ProjectFlag
-from services.projects.progress_projects import RUNNING, ProjectAccess
+from services.projects.progress_projects import LOCAL_TIME, RUNNING, ProjectAccess
 
 NOTIFICATION_REQUESTED = "notification.requested"
 SUMMARY_LENGTH = 30
+LEVEL_NAMES = {Level.TOWN: "乡镇", Level.COUNTY: "县级"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,25 @@ class FlagsService:
     async def _raise(
         self, session: AsyncSession, project: Project, key: str, kind: str, flag: str
     ) -> bool:
+        """Raise the flag (once per key) and text the county office about it."""
+        text = notification_events.NotificationRequested(
+            template="project_flagged",
+            variables={"flag": flag},
+            audience=notification_events.Audience(
+                role=self.office_role, region_code=county_of(project.region_code)
+            ),
+        )
+        return await self._raise_texting(session, project, key, kind, flag, text)
+
+    async def _raise_texting(
+        self,
+        session: AsyncSession,
+        project: Project,
+        key: str,
+        kind: str,
+        flag: str,
+        text: notification_events.NotificationRequested,
+    ) -> bool:
         raised = await repo.raise_flag(
             session,
             ProjectFlag(
@@ -86,21 +111,45 @@ class FlagsService:
             ),
         )
         if raised:
-            request = notification_events.NotificationRequested(
-                source_id=f"project-flag:{key}",
-                template="project_flagged",
-                variables={
-                    "project": summary(project.name),
-                    "region": self.projects.place_of(project),
-                    "flag": flag,
-                },
-                audience=notification_events.Audience(
-                    role=self.office_role, region_code=county_of(project.region_code)
-                ),
-                requested_by="scheduler",
+            text.source_id = f"project-flag:{key}"
+            text.requested_by = "scheduler"
+            text.variables.update(
+                project=summary(project.name), region=self.projects.place_of(project)
             )
-            enqueue(session, NOTIFICATION_REQUESTED, request, msg_id=f"project-flag-{key}-sms")
+            enqueue(session, NOTIFICATION_REQUESTED, text, msg_id=f"project-flag-{key}-sms")
         return raised
+
+    async def flag_overdue_reviews(self, batch: int) -> int:
+        """Raise a flag for each review past its level's days, texting the reviewers of that
+        level (the town, or the county after the notice) once per overdue step; how many
+        were new."""
+        raised, after = 0, ""
+        while True:
+            async with self.c.db.unit_of_work() as session:
+                found = list(
+                    await library_repo.overdue_reviews(session, self.c.clock(), after, batch)
+                )
+                for project in found:
+                    raised += await self._flag_review(session, project)
+            if len(found) < batch:
+                return raised
+            after = found[-1].id
+
+    async def _flag_review(self, session: AsyncSession, project: Project) -> bool:
+        level = owner_level(project.status)
+        if level is None or project.due_at is None:
+            return False
+        due = aware(project.due_at)
+        stage = f"{LEVEL_NAMES[level]}审核已逾期（应于{due.astimezone(LOCAL_TIME).date()}前办理），请尽快处理"
+        text = notification_events.NotificationRequested(
+            template="project_step",
+            variables={"stage": stage},
+            audience=notification_events.Audience(
+                role=self.c.reviewer_role, region_code=region_at(project.region_code, level)
+            ),
+        )
+        key = f"review:{project.id}:{project.status}:{due.isoformat()}"
+        return await self._raise_texting(session, project, key, "review_overdue", stage, text)
 
     async def flag_overdue(self, batch: int) -> int:
         """Raise a flag for each overdue milestone of a running project; how many were new."""

@@ -94,15 +94,16 @@ class Acceptance(SQLModel, table=True):
 
 
 class ProjectFlag(SQLModel, table=True):
-    """A flag raised on a project (a milestone overdue, funds idle), once per cause: the key
-    names the cause (`overdue:<milestone id>`, `idle:<source>:<since>`), so a scheduler that
-    restarts or runs twice raises and texts it once."""
+    """A flag raised on a project (a milestone overdue, funds idle, a review overdue), once per
+    cause: the key names the cause (`overdue:<milestone id>`, `idle:<source>:<since>`,
+    `review:<project>:<status>:<due>`), so a scheduler that restarts or runs twice raises and
+    texts it once."""
 
     __tablename__ = "project_flags"
 
     key: str = Field(primary_key=True)
     project_id: str = Field(foreign_key="projects.id", index=True)
-    kind: str  # overdue | idle_funds
+    kind: str  # overdue | idle_funds | review_overdue
     region_code: str
     detail: str = Field(default="", sa_column=Column(Text, nullable=False))
     raised_at: datetime = Field(sa_column=instant())

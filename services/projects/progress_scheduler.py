@@ -1,5 +1,6 @@
-"""The progress scheduler: every `interval` seconds it flags overdue milestones and idle funds,
-each flag texted to the county office once however many replicas look (progress_flags)."""
+"""The progress scheduler: every `interval` seconds it flags overdue milestones and idle funds
+(texted to the county office) and overdue reviews (texted to the level that must act), each
+flag texted once however many replicas look (progress_flags)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ class ProgressScheduler:
 
     async def look_once(self) -> int:
         """Raise the flags due now; how many were new."""
-        return await self.flags.flag_overdue(self.batch) + await self.flags.flag_idle_funds(
-            self.batch
+        return (
+            await self.flags.flag_overdue(self.batch)
+            + await self.flags.flag_idle_funds(self.batch)
+            + await self.flags.flag_overdue_reviews(self.batch)
         )
 
     async def run(self) -> None:

@@ -5,7 +5,6 @@ through `in_scope`: out of the caller's territory is exactly like not found."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,13 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit import audit
 from kit import public_notice as notices
 from kit.checks import parse, required_text
+from kit.directory import Directory
 from kit.errors import InvalidArgument, NotFound
 from kit.principal import Principal
 from kit.public_notice import NoticeObjection, PublicNotice
 from kit.territory import Level, is_valid_code, is_within
 from services.projects import repository as repo
 from services.projects.components import Components
-from services.projects.directory import Directory
 from services.projects.domain import (
     MAX_BENEFICIARIES,
     FundSource,
@@ -39,7 +38,6 @@ from services.projects.models import Project, ProjectBeneficiary, ProjectBudget,
 APPROVAL_NOTICE = "project_approval"  # the kinds of a project's kit.public_notice
 COMPLETION_NOTICE = "project_completion"
 NOTICE_KINDS = (APPROVAL_NOTICE, COMPLETION_NOTICE)
-LOOKUPS_AT_ONCE = 16  # registry look-ups of beneficiary households in flight together
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,9 @@ class NewBudget:
 
 
 @dataclass(frozen=True)
-class NewProject:
-    region_code: str
+class Proposal:
+    """What a proposer writes of a project: a new one, or the edit of a returned one."""
+
     name: str
     type: str
     place: str
@@ -65,6 +64,55 @@ class NewProject:
     budgets: tuple[NewBudget, ...] = ()
     beneficiaries: tuple[NewBeneficiary, ...] = ()
     expected_results: str = ""
+
+
+@dataclass(frozen=True)
+class NewProject(Proposal):
+    region_code: str = ""  # a village or town in the caller's territory; empty: their own
+
+
+@dataclass(frozen=True)
+class CheckedProposal:
+    """A proposal's fields as they are stored: checked, trimmed, each source and household
+    once."""
+
+    name: str
+    type: str
+    place: str
+    year: int
+    expected_results: str
+    amounts: dict[str, int]
+    beneficiaries: list[NewBeneficiary]
+
+    def fields(self) -> dict[str, Any]:
+        """The project's own columns this proposal sets."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "place": self.place,
+            "year": self.year,
+            "expected_results": self.expected_results,
+        }
+
+    def rows(
+        self, project_id: str, villages: dict[str, str]
+    ) -> tuple[list[ProjectBudget], list[ProjectBeneficiary]]:
+        """Its budget and beneficiary rows, each household with the village the registry gave."""
+        budgets = [
+            ProjectBudget(project_id=project_id, source=source, amount_fen=amount)
+            for source, amount in self.amounts.items()
+        ]
+        beneficiaries = [
+            ProjectBeneficiary(
+                project_id=project_id,
+                household_id=b.household_id,
+                village_code=villages[b.household_id],
+                mechanism=b.mechanism,
+                note=b.note,
+            )
+            for b in self.beneficiaries
+        ]
+        return budgets, beneficiaries
 
 
 @dataclass(frozen=True)
@@ -112,7 +160,7 @@ def snapshot(view: ProjectView) -> dict[str, Any]:
     }
 
 
-def budgets_of(new: NewProject) -> dict[str, int]:
+def budgets_of(new: Proposal) -> dict[str, int]:
     amounts: dict[str, int] = {}
     for budget in new.budgets:
         source = parse(budget.source, FundSource, "budgets.source").value
@@ -122,7 +170,7 @@ def budgets_of(new: NewProject) -> dict[str, int]:
     return check_budgets(amounts)
 
 
-def beneficiaries_of(new: NewProject) -> list[NewBeneficiary]:
+def beneficiaries_of(new: Proposal) -> list[NewBeneficiary]:
     if len(new.beneficiaries) > MAX_BENEFICIARIES:
         raise invalid("beneficiaries", f"at most {MAX_BENEFICIARIES}", "TOO_MANY_BENEFICIARIES")
     seen: set[str] = set()
@@ -137,6 +185,18 @@ def beneficiaries_of(new: NewProject) -> list[NewBeneficiary]:
     return found
 
 
+def checked(proposal: Proposal) -> CheckedProposal:
+    return CheckedProposal(
+        name=required_text(proposal.name, "name", 100),
+        type=parse(proposal.type, ProjectType, "type").value,
+        place=proposal.place.strip()[:200],
+        year=check_year(proposal.year),
+        expected_results=proposal.expected_results.strip()[:2000],
+        amounts=budgets_of(proposal),
+        beneficiaries=beneficiaries_of(proposal),
+    )
+
+
 class ProjectsService:
     def __init__(self, components: Components, directory: Directory) -> None:
         self.c = components
@@ -148,50 +208,23 @@ class ProjectsService:
         if level is None:
             raise invalid("region_code", "a project is where a village or a town is", "NOT_LOCAL")
         scope_of(caller, region_code)
-        name = required_text(new.name, "name", 100)
-        kind = parse(new.type, ProjectType, "type").value
-        amounts = budgets_of(new)
-        wanted = beneficiaries_of(new)
-        year = check_year(new.year)
+        proposal = checked(new)
         region = await self.directory.region(caller, region_code)
-        households = await self.villages_of(caller, [b.household_id for b in wanted])
-        town = region_at(region_code, Level.TOWN)
-        for household_id, village_code in households.items():
-            if not is_within(village_code, town):
-                raise InvalidArgument(
-                    f"household {household_id} does not live in the project's town",
-                    reason="HOUSEHOLD_ELSEWHERE",
-                )
+        households = await self.households_in_town(caller, region_code, proposal)
         now = self.c.clock()
         project = Project(
             id=uuid.uuid4().hex,
             region_code=region_code,
             region_name=region.name,
             proposer_level=level.name.lower(),
-            name=name,
-            type=kind,
-            place=new.place.strip()[:200],
-            year=year,
-            expected_results=new.expected_results.strip()[:2000],
+            **proposal.fields(),
             status=ProjectStatus.PROPOSED,
             due_at=due_at(ProjectStatus.PROPOSED, now, self.c.review_days, None),
             created_by=caller.actor_id,
             created_at=now,
             updated_at=now,
         )
-        budgets = [
-            ProjectBudget(project_id=project.id, source=s, amount_fen=a) for s, a in amounts.items()
-        ]
-        beneficiaries = [
-            ProjectBeneficiary(
-                project_id=project.id,
-                household_id=b.household_id,
-                village_code=households[b.household_id],
-                mechanism=b.mechanism,
-                note=b.note,
-            )
-            for b in wanted
-        ]
+        budgets, beneficiaries = proposal.rows(project.id, households)
         step = ProjectStep(
             project_id=project.id,
             seq=1,
@@ -226,14 +259,30 @@ class ProjectsService:
         return view
 
     async def villages_of(self, caller: Principal, household_ids: list[str]) -> dict[str, str]:
-        """Each household's village, as the registry shows it to the caller (a household out of
-        their territory: NotFound), asked a few at a time."""
-        found: dict[str, str] = {}
-        for start in range(0, len(household_ids), LOOKUPS_AT_ONCE):
-            chunk = household_ids[start : start + LOOKUPS_AT_ONCE]
-            refs = await asyncio.gather(*(self.directory.household(caller, h) for h in chunk))
-            found.update((ref.id, ref.village_code) for ref in refs)
+        """Each household's village, as the registry shows it to the caller, in one call per
+        thousand households (a household out of their territory: NotFound)."""
+        found = await self.directory.villages_of(caller, household_ids)
+        for household_id in household_ids:
+            if household_id not in found:
+                raise NotFound(f"household {household_id} not found", reason="HOUSEHOLD_NOT_FOUND")
         return found
+
+    async def households_in_town(
+        self, caller: Principal, region_code: str, proposal: CheckedProposal
+    ) -> dict[str, str]:
+        """The village of each of the proposal's households, each living in the project's
+        town (else InvalidArgument)."""
+        households = await self.villages_of(
+            caller, [b.household_id for b in proposal.beneficiaries]
+        )
+        town = region_at(region_code, Level.TOWN)
+        for household_id, village_code in households.items():
+            if not is_within(village_code, town):
+                raise InvalidArgument(
+                    f"household {household_id} does not live in the project's town",
+                    reason="HOUSEHOLD_ELSEWHERE",
+                )
+        return households
 
     async def get(self, caller: Principal, project_id: str) -> ProjectView:
         async with self.c.db.read_only() as session:

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from kit.db import in_subtree
+from services.projects.lifecycle import OWNER
 from services.projects.models import Project, ProjectBeneficiary, ProjectBudget, ProjectStep
+
+UNDER_REVIEW = [status.value for status in OWNER]  # the statuses at which a level must act
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,23 @@ async def list_projects(
     if after_id is not None:
         statement = statement.where(col(Project.id) > after_id)
     return (await session.exec(statement.order_by(col(Project.id)).limit(limit))).all()
+
+
+async def overdue_reviews(
+    session: AsyncSession, now: datetime, after_id: str, limit: int
+) -> Sequence[Project]:
+    """Projects under review (proposed, in notice) whose level's deadline passed, by id."""
+    statement = (
+        select(Project)
+        .where(
+            col(Project.status).in_(UNDER_REVIEW),
+            col(Project.due_at) < now,
+            col(Project.id) > after_id,
+        )
+        .order_by(col(Project.id))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
 
 
 async def budgets_of(
@@ -123,3 +143,17 @@ async def budget_total(session: AsyncSession, project_id: str) -> int:
 async def beneficiary_count(session: AsyncSession, project_id: str) -> int:
     statement = select(func.count()).where(col(ProjectBeneficiary.project_id) == project_id)
     return int((await session.exec(statement)).one())
+
+
+async def replace_proposal_rows(
+    session: AsyncSession,
+    project_id: str,
+    budgets: Sequence[ProjectBudget],
+    beneficiaries: Sequence[ProjectBeneficiary],
+) -> None:
+    """The project's budget and beneficiaries, replaced as a whole (an edited proposal)."""
+    for table in (ProjectBudget, ProjectBeneficiary):
+        statement = delete(table).where(col(table.project_id) == project_id)
+        await session.exec(statement)  # type: ignore[call-overload]
+    session.add_all([*budgets, *beneficiaries])
+    await session.flush()

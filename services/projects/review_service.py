@@ -2,7 +2,8 @@
 notice starts) or returns it with a reason; the proposer resubmits a returned one; the town
 resolves the objections lodged during the notice; the county approves it into the year's plan
 or rejects it with a reason once the notice has ended with no open objection. Each level has
-its days to act (`due_at`); the scheduler closes ended notices and texts the county."""
+its days to act (`due_at`); the scheduler closes ended notices (texting the county when a
+notice before approval ended)."""
 
 from __future__ import annotations
 
@@ -126,8 +127,7 @@ class ReviewService:
             )
             if notice is None or notice.subject_id != project.id:
                 raise NotFound("objection not found", reason="OBJECTION_NOT_FOUND")
-            if notice.kind == APPROVAL_NOTICE:
-                await self.close_if_ended(session, project, notice)
+            await self.close_if_ended(session, project, notice)
             now = self.c.clock()
             await notices.resolve(session, notice, objection_id, upheld, note, caller.actor_id, now)
             values = {"updated_at": now}
@@ -142,20 +142,19 @@ class ReviewService:
     async def close_if_ended(
         self, session: AsyncSession, project: Project, notice: PublicNotice
     ) -> bool:
-        """Close the project's ended notice once (whoever is first) and tell the county."""
+        """Close the project's ended notice once (whoever is first): before approval the
+        county is told it is its turn; at completion the step is only recorded."""
         now = self.c.clock()
         if not await notices.close_if_ended(session, notice, now):
             return False
-        return await advance(
-            session, self.c, project, {"updated_at": now}, "notice_ended", SCHEDULER
-        )
+        step = "notice_ended" if notice.kind == APPROVAL_NOTICE else "completion_notice_ended"
+        return await advance(session, self.c, project, {"updated_at": now}, step, SCHEDULER)
 
     async def close_ended(self, batch: int) -> int:
-        """Close one batch of ended notices before approval; how many this replica closed."""
+        """Close one batch of ended notices, before approval and at completion; how many this
+        replica closed."""
         async with self.c.db.read_only() as session:
-            ended = list(
-                await notices.ended_running(session, [APPROVAL_NOTICE], self.c.clock(), batch)
-            )
+            ended = list(await notices.ended_running(session, NOTICE_KINDS, self.c.clock(), batch))
         closed = 0
         for notice in ended:
             async with self.c.db.unit_of_work() as session:

@@ -1,6 +1,7 @@
-"""The scheduler: a project's notice before approval closes at its end by itself, exactly once
-however many replicas look at the same moment (a conditional update; the loser of a race
-changes nothing), and the county is texted that it is its turn."""
+"""The scheduler: a project's public notices (before approval, at completion) close at their
+end by themselves, exactly once however many replicas look at the same moment (a conditional
+update; the loser of a race changes nothing); at the end of the notice before approval the
+county is texted that it is its turn."""
 
 from __future__ import annotations
 

@@ -32,10 +32,12 @@ async def advance(
     note: str = "",
     *,
     same_version: bool = False,
+    changed: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> bool:
     """Move the project (if it is still as it was read) and record the move; False if someone
-    moved it first (nothing is recorded then)."""
-    before = state_of(project)
+    moved it first (nothing is recorded then). `changed`: what else the move changed, before
+    and after, for the audit record."""
+    before = state_of(project) | (changed[0] if changed else {})
     if not await repo.move_project(session, project, values, same_version=same_version):
         return False
     session.add(
@@ -58,7 +60,11 @@ async def advance(
         action=f"project.{step}",
         target_id=project.id,
         region_code=project.region_code,
-        detail={"before": before, "after": state_of(project), "note": note},
+        detail={
+            "before": before,
+            "after": state_of(project) | (changed[1] if changed else {}),
+            "note": note,
+        },
         at=aware(project.updated_at),
     )
     return True

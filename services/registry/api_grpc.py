@@ -87,6 +87,15 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             await self.households.get(self._caller("households", "read"), request.id)
         )
 
+    async def BatchGetHouseholdVillages(
+        self, request: pb.BatchGetHouseholdVillagesRequest, context: ServicerContext
+    ) -> pb.BatchGetHouseholdVillagesResponse:
+        caller = self._caller("households", "read")
+        found = await self.households.villages_of(caller, list(request.ids))
+        return pb.BatchGetHouseholdVillagesResponse(
+            households=[pb.HouseholdVillage(id=i, village_code=v) for i, v in found.items()]
+        )
+
     async def ListHouseholds(
         self, request: pb.ListHouseholdsRequest, context: ServicerContext
     ) -> pb.ListHouseholdsResponse:

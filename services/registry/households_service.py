@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit import audit
 from kit.checks import parse
 from kit.clock import utcnow
-from kit.errors import AlreadyExists, NotFound
+from kit.errors import AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import (
     birth_date_of,
     is_female,
@@ -133,6 +133,9 @@ def view_with(household: Household, parts: reads.HouseholdParts) -> HouseholdVie
     )
 
 
+MAX_BATCH = 1000  # households asked about in one call
+
+
 def not_found() -> NotFound:
     return NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
 
@@ -235,6 +238,18 @@ class HouseholdsService:
                 household = found(await reads.household(connection, caller.scope, household_id))
                 parts = await reads.parts_of(connection, household_id)
         return view_with(household, parts)
+
+    async def villages_of(self, caller: Principal, household_ids: list[str]) -> dict[str, str]:
+        """Where each household lives, of those in the caller's scope, for at most
+        `MAX_BATCH` at once (another service checking many households in one call)."""
+        if len(household_ids) > MAX_BATCH:
+            raise InvalidArgument(
+                f"at most {MAX_BATCH} households at once", reason="BATCH_TOO_LARGE"
+            )
+        if not household_ids:
+            return {}
+        async with self.c.db.read_only() as session:
+            return await repo.villages_of(session, caller.scope, household_ids)
 
     async def list_households(
         self,

@@ -58,6 +58,16 @@ async def household_in(session: AsyncSession, scope: Scope, household_id: str) -
     return (await session.exec(statement)).first()
 
 
+async def villages_of(
+    session: AsyncSession, scope: Scope, household_ids: list[str]
+) -> dict[str, str]:
+    """Each household's village, of those the caller's scope covers (the others: absent)."""
+    statement = select(Household.id, Household.village_code).where(
+        col(Household.id).in_(household_ids), scoped(scope)
+    )
+    return {household_id: village for household_id, village in (await session.exec(statement))}
+
+
 async def household_number_taken(session: AsyncSession, number: str) -> bool:
     return (
         await session.exec(select(Household.id).where(Household.number == number))

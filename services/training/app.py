@@ -25,7 +25,7 @@ from services.training.archives_service import ArchivesService
 from services.training.candidates_service import CandidatesService
 from services.training.components import Components
 from services.training.courses_service import CoursesService
-from services.training.directory import Directory
+from services.training.directory import TrainingDirectory
 from services.training.enrolments_service import CourseUseCases, EnrolmentsService
 from services.training.institutions_service import InstitutionsService
 from services.training.leader_files_service import LeaderFilesService
@@ -52,7 +52,7 @@ async def run(settings: TrainingSettings, role: Role) -> None:
     registry = ServiceClient(
         common.registry_address, registry_pb2_grpc.RegistryServiceStub, timeout=10
     )
-    directory = Directory(identity, registry)
+    directory = TrainingDirectory(identity, registry)
     candidates = CandidatesService(components, directory)
     notices = NoticesService(components, candidates)
     files = LeaderFilesService(components, candidates, directory)

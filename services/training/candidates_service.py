@@ -23,7 +23,7 @@ from kit.public_notice import NoticeObjection, PublicNotice
 from kit.territory import Level, is_valid_code, is_within, level_of
 from services.training import repository as repo
 from services.training.components import ID_NUMBER_FIELD, PHONE_FIELD, Components
-from services.training.directory import Directory
+from services.training.directory import TrainingDirectory
 from services.training.domain import LeaderType, within_range
 from services.training.events import SERVICE, publish_step
 from services.training.lifecycle import (
@@ -92,7 +92,7 @@ def scope_of(caller: Principal, region_code: str) -> str:
 
 
 class CandidatesService:
-    def __init__(self, components: Components, directory: Directory) -> None:
+    def __init__(self, components: Components, directory: TrainingDirectory) -> None:
         self.c = components
         self.directory = directory
 

@@ -36,7 +36,7 @@ from services.training.courses_domain import (
     session_date,
 )
 from services.training.courses_service import CoursesService, visible_course
-from services.training.directory import Directory
+from services.training.directory import TrainingDirectory
 from services.training.domain import within_range
 from services.training.events import text_seat_granted
 from services.training.institutions_service import InstitutionsService, is_institution
@@ -79,7 +79,7 @@ def require_status(enrolment: Enrolment, *allowed: EnrolmentStatus) -> None:
 
 
 class EnrolmentsService:
-    def __init__(self, components: Components, directory: Directory) -> None:
+    def __init__(self, components: Components, directory: TrainingDirectory) -> None:
         self.c = components
         self.directory = directory
 

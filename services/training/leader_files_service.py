@@ -18,7 +18,7 @@ from services.training.candidates_service import (
     scope_of,
 )
 from services.training.components import Components
-from services.training.directory import Directory, RegionRef
+from services.training.directory import RegionRef, TrainingDirectory
 from services.training.domain import LeadingWay, within_range
 from services.training.lifecycle import CandidateStatus
 from services.training.models import Candidate, LeaderPolicy, LedHousehold
@@ -42,7 +42,7 @@ def approved(candidate: Candidate) -> Candidate:
 
 class LeaderFilesService:
     def __init__(
-        self, components: Components, candidates: CandidatesService, directory: Directory
+        self, components: Components, candidates: CandidatesService, directory: TrainingDirectory
     ) -> None:
         self.c = components
         self.candidates = candidates

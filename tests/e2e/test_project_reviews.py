@@ -7,7 +7,15 @@ their reason; each level is texted when it is its turn, and every step is in the
 from __future__ import annotations
 
 from tests.e2e.smsc import eventually
-from tests.e2e.test_projects import COUNTY, OTHER_COUNTY, TOWN, VILLAGE, household_in, propose
+from tests.e2e.test_projects import (
+    COUNTY,
+    OTHER_COUNTY,
+    TOWN,
+    VILLAGE,
+    household_in,
+    project_body,
+    propose,
+)
 
 
 def act(api, token, project_id, action, note="", **body):  # type: ignore[no-untyped-def]
@@ -176,3 +184,56 @@ def test_bad_actions_are_problems_and_change_nothing(api, admin_token) -> None:
     assert missing_notice.status_code == 404
     after = api.get(path, town).json()
     assert (after["status"], after["version"], len(after["steps"])) == ("proposed", 1, 1)
+
+
+def test_a_returned_proposal_is_edited_by_its_village_then_resubmitted(api, admin_token) -> None:
+    _, _, county = api.new_user(admin_token, COUNTY, "admin")
+    _, _, town = api.new_user(admin_token, TOWN, "admin")
+    _, _, village = api.new_user(admin_token, VILLAGE, "work_team")
+    _, _, stranger = api.new_user(admin_token, OTHER_COUNTY, "admin")
+    households = [household_in(api, county, VILLAGE) for _ in range(3)]
+    project_id = propose(api, village, households[:1], name="村级道路硬化")["id"]
+    path = f"/api/v1/projects/{project_id}"
+    edit = project_body(
+        households,
+        name="村级道路硬化（压减）",
+        budgets=[{"source": "county", "amount_fen": 8_000_000}],
+        expected_version=2,
+    )
+    edit.pop("region_code")
+
+    def put(token, body):  # type: ignore[no-untyped-def]
+        return api.http.put(path, json=body, headers=api.auth(token))
+
+    not_returned = put(village, {**edit, "expected_version": 0})
+    assert not_returned.status_code == 409
+    assert problem_type(not_returned).endswith("project-not-returned")
+    assert act(api, town, project_id, "return", "预算过高").status_code == 200
+    assert put(stranger, edit).status_code == 404
+    negative = {**edit, "budgets": [{"source": "county", "amount_fen": -1}]}
+    assert put(village, negative).status_code == 422
+    assert put(village, {**edit, "expected_version": 1}).status_code == 409  # stale
+
+    edited = put(village, edit)
+    assert edited.status_code == 200, edited.text
+    project = edited.json()
+    assert (project["status"], project["name"], project["budget_total_fen"]) == (
+        "returned",
+        "村级道路硬化（压减）",
+        8_000_000,
+    )
+    assert project["beneficiary_count"] == 3 and project["steps"][-1]["action"] == "edited"
+    resubmitted = act(api, village, project_id, "resubmit", "已压减预算", expected_version=3)
+    assert resubmitted.status_code == 200 and resubmitted.json()["status"] == "proposed"
+    assert api.get(path, town).json()["budget_total_fen"] == 8_000_000
+
+    def audited():  # type: ignore[no-untyped-def]
+        found = api.get("/api/v1/audit-records", admin_token, target_id=project_id).json()
+        return next((r for r in found["items"] if r["action"] == "project.edited"), None)
+
+    record = eventually(audited, what="the edit in the audit log")
+    assert record["detail"]["before"]["budgets"] == {
+        "central": 50_000_000,
+        "integrated": 12_345_678,
+    }
+    assert record["detail"]["after"]["budgets"] == {"county": 8_000_000}

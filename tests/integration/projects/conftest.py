@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 import pytest
 
 from kit import migrations
+from kit.directory import RegionRef
 from kit.errors import NotFound
 from kit.principal import Principal
 from kit.territory import is_within
 from services.projects.app import build_components
 from services.projects.components import Components
-from services.projects.directory import HouseholdRef, RegionRef
 from services.projects.notices_service import NoticesService
 from services.projects.projects_service import (
     NewBeneficiary,
@@ -73,11 +73,13 @@ class FakeDirectory:
             raise NotFound("region not found", reason="REGION_NOT_FOUND")
         return RegionRef(code, self.regions[code])
 
-    async def household(self, caller: Principal, household_id: str) -> HouseholdRef:
-        village = self.households.get(household_id)
-        if village is None or not is_within(village, caller.region_code):
-            raise NotFound("household not found", reason="HOUSEHOLD_NOT_FOUND")
-        return HouseholdRef(household_id, village)
+    async def villages_of(self, caller: Principal, household_ids: list[str]) -> dict[str, str]:
+        return {
+            household_id: village
+            for household_id in household_ids
+            if (village := self.households.get(household_id)) is not None
+            and is_within(village, caller.region_code)
+        }
 
 
 @dataclass

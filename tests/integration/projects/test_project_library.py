@@ -1,11 +1,13 @@
 """The project library at the service (SQLite and PostgreSQL): a proposal's path through the
 town, the public notice and the county; the database refuses a budget that is not positive;
 two reviewers at once move a project once; a completion notice (what progress publishes)
-shows the public fields only, once."""
+shows the public fields only, once, and
+the scheduler closes it at its end."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,11 +17,14 @@ from kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, P
 from kit.public_notice import PUBLIC
 from services.projects.lifecycle import ProjectStatus
 from services.projects.notices_service import publish_completion_notice
+from services.projects.progress_flags import FlagsService
+from services.projects.progress_projects import ProjectAccess
 from services.projects.repository import ProjectFilter, get_project
 from tests.integration.projects.conftest import (
     COUNTY_ADMIN,
     NOTICE_DAYS,
     OTHER_TOWN_ADMIN,
+    TOWN,
     TOWN_ADMIN,
     VILLAGE_TEAM,
     Library,
@@ -156,6 +161,15 @@ async def test_a_completed_project_is_noticed_once_with_its_public_fields(
                 session, library.components, project, "county-1", library.clock()
             )
 
+    texted = len(await texts_requested(library.components.db))
+    library.clock.advance(days=NOTICE_DAYS, seconds=1)  # the scheduler closes it at its end
+    assert await library.reviews.close_ended(10) == 1
+    assert await library.reviews.close_ended(10) == 0  # once
+    view = await library.projects.get(COUNTY_ADMIN, planned.project.id)
+    assert [n.state for n, _ in view.notices if n.id == notice.id] == ["ended"]
+    assert view.steps[-1].action == "completion_notice_ended"
+    assert len(await texts_requested(library.components.db)) == texted  # nobody must act
+
 
 async def test_a_review_past_its_level_s_days_is_flagged_overdue(library: Library) -> None:
     late = (await library.projects.create(VILLAGE_TEAM, proposal())).project.id
@@ -170,3 +184,34 @@ async def test_a_review_past_its_level_s_days_is_flagged_overdue(library: Librar
     assert forwarded.project.due_at is not None  # now the county's: after the notice
     found = await library.projects.list_projects(COUNTY_ADMIN, overdue, after_id=None, limit=10)
     assert found == []
+
+
+async def test_an_overdue_review_is_texted_once_to_the_level_that_must_act(
+    library: Library,
+) -> None:
+    db = library.components.db
+    flags = FlagsService(
+        ProjectAccess(library.components), office_role="admin", idle_after=timedelta(days=90)
+    )
+    project_id = (await library.projects.create(VILLAGE_TEAM, proposal())).project.id
+    assert await flags.flag_overdue_reviews(batch=10) == 0  # the town still has its days
+
+    library.clock.advance(days=10, seconds=1)
+    texted = len(await texts_requested(db))
+    assert await flags.flag_overdue_reviews(batch=1) == 1
+    assert await flags.flag_overdue_reviews(batch=10) == 0  # once, however often it looks
+    (to_town,) = (await texts_requested(db))[texted:]
+    assert (to_town.audience.role, to_town.audience.region_code) == ("admin", TOWN)
+    assert to_town.variables["stage"].startswith("乡镇审核已逾期")
+
+    await library.reviews.act(TOWN_ADMIN, project_id, "forward", "", 0)
+    library.clock.advance(days=NOTICE_DAYS + 15, seconds=2)  # the notice, then the county's days
+    await library.reviews.close_ended(10)
+    texted = len(await texts_requested(db))
+    assert await flags.flag_overdue_reviews(batch=10) == 1  # a new step: overdue again
+    (to_county,) = (await texts_requested(db))[texted:]
+    assert to_county.audience.region_code == COUNTY_ADMIN.region_code
+    assert to_county.variables["stage"].startswith("县级审核已逾期")
+
+    await library.reviews.act(COUNTY_ADMIN, project_id, "approve", "同意", 0)
+    assert await flags.flag_overdue_reviews(batch=10) == 0  # nobody must act any more

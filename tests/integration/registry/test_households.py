@@ -16,7 +16,7 @@ from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from kit import migrations
 from kit.db import Database
-from kit.errors import AlreadyExists, NotFound
+from kit.errors import AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import check_character
 from kit.principal import Principal
 from kit.protection import FieldProtector
@@ -330,3 +330,21 @@ async def test_changes_since_page_by_the_latest_change_on_both_databases(
     read = await service.get(COUNTY_OFFICER, second.household.id)  # the lean path of each
     assert (read.household.road_type, read.household.has_electricity) == ("gravel", True)
     assert read.household.bank_account_masked == "6217****0123"
+
+
+async def test_many_households_villages_come_in_one_call_and_only_in_scope(
+    service: HouseholdsService,
+) -> None:
+    """Another service checking many beneficiaries at once sees where each lives, and of those
+    out of the caller's territory (or unknown) nothing, as if they did not exist."""
+    first = await service.create(COUNTY_OFFICER, household("V-1", "370102001002", 61))
+    second = await service.create(COUNTY_OFFICER, household("V-2", "370102002003", 62))
+    ids = [first.household.id, second.household.id, "no-such-household"]
+    assert await service.villages_of(COUNTY_OFFICER, ids) == {
+        first.household.id: "370102001002",
+        second.household.id: "370102002003",
+    }
+    town = dataclasses.replace(COUNTY_OFFICER, region_code="370102001000")
+    assert await service.villages_of(town, ids) == {first.household.id: "370102001002"}
+    with pytest.raises(InvalidArgument):
+        await service.villages_of(COUNTY_OFFICER, [f"h{n}" for n in range(1001)])

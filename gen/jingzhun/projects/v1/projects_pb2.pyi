@@ -463,6 +463,52 @@ class ActOnProjectRequest(_message.Message):
 Global___ActOnProjectRequest: _TypeAlias = ActOnProjectRequest  # noqa: Y015
 
 @_typing.final
+class EditProjectRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    PLACE_FIELD_NUMBER: _builtins.int
+    YEAR_FIELD_NUMBER: _builtins.int
+    BUDGETS_FIELD_NUMBER: _builtins.int
+    BENEFICIARIES_FIELD_NUMBER: _builtins.int
+    EXPECTED_RESULTS_FIELD_NUMBER: _builtins.int
+    EXPECTED_VERSION_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name: _builtins.str
+    type: _builtins.str
+    place: _builtins.str
+    year: _builtins.int
+    expected_results: _builtins.str
+    expected_version: _builtins.int
+    """0: no check"""
+    @_builtins.property
+    def budgets(self) -> _containers.RepeatedCompositeFieldContainer[Global___Budget]: ...
+    @_builtins.property
+    def beneficiaries(self) -> _containers.RepeatedCompositeFieldContainer[Global___Beneficiary]: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        type: _builtins.str = ...,
+        place: _builtins.str = ...,
+        year: _builtins.int = ...,
+        budgets: _abc.Iterable[Global___Budget] | None = ...,
+        beneficiaries: _abc.Iterable[Global___Beneficiary] | None = ...,
+        expected_results: _builtins.str = ...,
+        expected_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["beneficiaries", b"beneficiaries", "budgets", b"budgets", "expected_results", b"expected_results", "expected_version", b"expected_version", "id", b"id", "name", b"name", "place", b"place", "type", b"type", "year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EditProjectRequest: _TypeAlias = EditProjectRequest  # noqa: Y015
+
+@_typing.final
 class ResolveProjectObjectionRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -54,6 +54,11 @@ class ProjectsServiceStub:
                 request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ActOnProjectRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
                 _registered_method=True)
+        self.EditProject = channel.unary_unary(
+                '/jingzhun.projects.v1.ProjectsService/EditProject',
+                request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.EditProjectRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
+                _registered_method=True)
         self.ResolveProjectObjection = channel.unary_unary(
                 '/jingzhun.projects.v1.ProjectsService/ResolveProjectObjection',
                 request_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ResolveProjectObjectionRequest.SerializeToString,
@@ -102,6 +107,14 @@ class ProjectsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EditProject(self, request, context):
+        """The proposer's level (or an officer above it) edits a returned proposal before resubmitting
+        it: every field of the proposal but its place in the territory, replaced as a whole.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ResolveProjectObjection(self, request, context):
         """The town's finding on an objection lodged during the project's notice.
         """
@@ -143,6 +156,11 @@ def add_ProjectsServiceServicer_to_server(servicer, server):
             'ActOnProject': grpc.unary_unary_rpc_method_handler(
                     servicer.ActOnProject,
                     request_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.ActOnProjectRequest.FromString,
+                    response_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.SerializeToString,
+            ),
+            'EditProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.EditProject,
+                    request_deserializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.EditProjectRequest.FromString,
                     response_serializer=jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.SerializeToString,
             ),
             'ResolveProjectObjection': grpc.unary_unary_rpc_method_handler(
@@ -268,6 +286,33 @@ class ProjectsService:
             target,
             '/jingzhun.projects.v1.ProjectsService/ActOnProject',
             jingzhun_dot_projects_dot_v1_dot_projects__pb2.ActOnProjectRequest.SerializeToString,
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EditProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.projects.v1.ProjectsService/EditProject',
+            jingzhun_dot_projects_dot_v1_dot_projects__pb2.EditProjectRequest.SerializeToString,
             jingzhun_dot_projects_dot_v1_dot_projects__pb2.Project.FromString,
             options,
             channel_credentials,

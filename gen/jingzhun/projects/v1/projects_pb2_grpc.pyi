@@ -46,6 +46,10 @@ class ProjectsServiceStub:
     reason) | resubmit (the proposer, after a return) | approve (the county, into the year's
     plan, after the notice) | reject (the county, with a reason, after the notice).
     """
+    EditProject: _grpc.UnaryUnaryMultiCallable[_projects_pb2.EditProjectRequest, _projects_pb2.Project]
+    """The proposer's level (or an officer above it) edits a returned proposal before resubmitting
+    it: every field of the proposal but its place in the territory, replaced as a whole.
+    """
     ResolveProjectObjection: _grpc.UnaryUnaryMultiCallable[_projects_pb2.ResolveProjectObjectionRequest, _projects_pb2.Project]
     """The town's finding on an objection lodged during the project's notice."""
     ListProjectNotices: _grpc.UnaryUnaryMultiCallable[_projects_pb2.ListProjectNoticesRequest, _projects_pb2.ListProjectNoticesResponse]
@@ -63,6 +67,10 @@ class ProjectsServiceAsyncStub(ProjectsServiceStub):
     """forward (the town: to the county, the public notice starts) | return (the town, with a
     reason) | resubmit (the proposer, after a return) | approve (the county, into the year's
     plan, after the notice) | reject (the county, with a reason, after the notice).
+    """
+    EditProject: _aio.UnaryUnaryMultiCallable[_projects_pb2.EditProjectRequest, _projects_pb2.Project]  # type: ignore[assignment]
+    """The proposer's level (or an officer above it) edits a returned proposal before resubmitting
+    it: every field of the proposal but its place in the territory, replaced as a whole.
     """
     ResolveProjectObjection: _aio.UnaryUnaryMultiCallable[_projects_pb2.ResolveProjectObjectionRequest, _projects_pb2.Project]  # type: ignore[assignment]
     """The town's finding on an objection lodged during the project's notice."""
@@ -102,6 +110,16 @@ class ProjectsServiceServicer(metaclass=_abc_1.ABCMeta):
         """forward (the town: to the county, the public notice starts) | return (the town, with a
         reason) | resubmit (the proposer, after a return) | approve (the county, into the year's
         plan, after the notice) | reject (the county, with a reason, after the notice).
+        """
+
+    @_abc_1.abstractmethod
+    def EditProject(
+        self,
+        request: _projects_pb2.EditProjectRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_projects_pb2.Project, _abc.Awaitable[_projects_pb2.Project]]:
+        """The proposer's level (or an officer above it) edits a returned proposal before resubmitting
+        it: every field of the proposal but its place in the territory, replaced as a whole.
         """
 
     @_abc_1.abstractmethod

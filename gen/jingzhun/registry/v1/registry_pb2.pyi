@@ -917,6 +917,72 @@ class GetHouseholdRequest(_message.Message):
 Global___GetHouseholdRequest: _TypeAlias = GetHouseholdRequest  # noqa: Y015
 
 @_typing.final
+class BatchGetHouseholdVillagesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    IDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """at most 1000"""
+
+    def __init__(
+        self,
+        *,
+        ids: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ids", b"ids"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BatchGetHouseholdVillagesRequest: _TypeAlias = BatchGetHouseholdVillagesRequest  # noqa: Y015
+
+@_typing.final
+class HouseholdVillage(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    VILLAGE_CODE_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    village_code: _builtins.str
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        village_code: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "village_code", b"village_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HouseholdVillage: _TypeAlias = HouseholdVillage  # noqa: Y015
+
+@_typing.final
+class BatchGetHouseholdVillagesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def households(self) -> _containers.RepeatedCompositeFieldContainer[Global___HouseholdVillage]:
+        """Only the households the caller's scope covers (out of it, like a missing one: absent)."""
+
+    def __init__(
+        self,
+        *,
+        households: _abc.Iterable[Global___HouseholdVillage] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["households", b"households"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BatchGetHouseholdVillagesResponse: _TypeAlias = BatchGetHouseholdVillagesResponse  # noqa: Y015
+
+@_typing.final
 class HouseholdFilter(_message.Message):
     """Which households of the caller's scope a list, statistics, the map or an export covers.
     Every field is optional; the set ones all apply (AND).

@@ -44,6 +44,11 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetHouseholdRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
                 _registered_method=True)
+        self.BatchGetHouseholdVillages = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/BatchGetHouseholdVillages',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.BatchGetHouseholdVillagesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.BatchGetHouseholdVillagesResponse.FromString,
+                _registered_method=True)
         self.ListHouseholds = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/ListHouseholds',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsRequest.SerializeToString,
@@ -222,6 +227,13 @@ class RegistryServiceServicer:
 
     def GetHousehold(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetHouseholdVillages(self, request, context):
+        """Where each of many households lives, in one call (another service's check of many at once).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -454,6 +466,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetHouseholdRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.SerializeToString,
             ),
+            'BatchGetHouseholdVillages': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetHouseholdVillages,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.BatchGetHouseholdVillagesRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.BatchGetHouseholdVillagesResponse.SerializeToString,
+            ),
             'ListHouseholds': grpc.unary_unary_rpc_method_handler(
                     servicer.ListHouseholds,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdsRequest.FromString,
@@ -674,6 +691,33 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/GetHousehold',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetHouseholdRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetHouseholdVillages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/BatchGetHouseholdVillages',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.BatchGetHouseholdVillagesRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.BatchGetHouseholdVillagesResponse.FromString,
             options,
             channel_credentials,
             insecure,

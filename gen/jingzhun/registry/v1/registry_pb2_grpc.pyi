@@ -35,6 +35,8 @@ class RegistryServiceStub:
     def __new__(cls, channel: _aio.Channel) -> RegistryServiceAsyncStub: ...
     CreateHousehold: _grpc.UnaryUnaryMultiCallable[_registry_pb2.CreateHouseholdRequest, _registry_pb2.Household]
     GetHousehold: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetHouseholdRequest, _registry_pb2.Household]
+    BatchGetHouseholdVillages: _grpc.UnaryUnaryMultiCallable[_registry_pb2.BatchGetHouseholdVillagesRequest, _registry_pb2.BatchGetHouseholdVillagesResponse]
+    """Where each of many households lives, in one call (another service's check of many at once)."""
     ListHouseholds: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdsRequest, _registry_pb2.ListHouseholdsResponse]
     UpdateHousehold: _grpc.UnaryUnaryMultiCallable[_registry_pb2.UpdateHouseholdRequest, _registry_pb2.Household]
     TransitionHousehold: _grpc.UnaryUnaryMultiCallable[_registry_pb2.TransitionHouseholdRequest, _registry_pb2.Household]
@@ -93,6 +95,8 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateHousehold: _aio.UnaryUnaryMultiCallable[_registry_pb2.CreateHouseholdRequest, _registry_pb2.Household]  # type: ignore[assignment]
     GetHousehold: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetHouseholdRequest, _registry_pb2.Household]  # type: ignore[assignment]
+    BatchGetHouseholdVillages: _aio.UnaryUnaryMultiCallable[_registry_pb2.BatchGetHouseholdVillagesRequest, _registry_pb2.BatchGetHouseholdVillagesResponse]  # type: ignore[assignment]
+    """Where each of many households lives, in one call (another service's check of many at once)."""
     ListHouseholds: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdsRequest, _registry_pb2.ListHouseholdsResponse]  # type: ignore[assignment]
     UpdateHousehold: _aio.UnaryUnaryMultiCallable[_registry_pb2.UpdateHouseholdRequest, _registry_pb2.Household]  # type: ignore[assignment]
     TransitionHousehold: _aio.UnaryUnaryMultiCallable[_registry_pb2.TransitionHouseholdRequest, _registry_pb2.Household]  # type: ignore[assignment]
@@ -160,6 +164,14 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.GetHouseholdRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.Household, _abc.Awaitable[_registry_pb2.Household]]: ...
+
+    @_abc_1.abstractmethod
+    def BatchGetHouseholdVillages(
+        self,
+        request: _registry_pb2.BatchGetHouseholdVillagesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.BatchGetHouseholdVillagesResponse, _abc.Awaitable[_registry_pb2.BatchGetHouseholdVillagesResponse]]:
+        """Where each of many households lives, in one call (another service's check of many at once)."""
 
     @_abc_1.abstractmethod
     def ListHouseholds(

@@ -5,13 +5,16 @@ the figures before and after."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlmodel import col, select
 
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from kit.outbox import OutboxMessage
+from services.projects import funds_figures
 from services.projects.funds_disbursements import NewDisbursement
-from services.projects.funds_service import idle_funds, totals_by_source
+from services.projects.statistics_repository import Where
+from services.projects.statistics_service import child_length
 from tests.integration.projects.funds.conftest import (
     COUNTY,
     COUNTY_OFFICER,
@@ -44,7 +47,16 @@ async def test_funds_not_moved_past_the_limit_are_idle_until_paid(funds: Funds) 
     funds.clock.advance(days=91)
     (idle,) = await funds.service.idle_funds(COUNTY_OFFICER, COUNTY)
     assert (idle.project_id, idle.allocated_fen - idle.disbursed_fen) == (project, 100_00)
-    assert [row.project_id for row in await idle_funds(funds.context, VILLAGE, 30)] == [project]
+    assert [r.project_id for r in await funds.service.idle_funds(COUNTY_OFFICER, VILLAGE, 30)] == [
+        project
+    ]
+    async with funds.context.db.read_only() as session:  # what the flags read, the same query
+        (flagged,) = await funds_figures.idle(session, funds.clock() - timedelta(days=90), None, 10)
+    assert (flagged.project_id, flagged.source, flagged.remaining_fen) == (
+        project,
+        "central",
+        100_00,
+    )
     assert not await funds.service.idle_funds(COUNTY_OFFICER, COUNTY, days=120)
 
     asked = await funds.disbursements.request(
@@ -94,6 +106,8 @@ async def test_the_regions_funds_add_up_per_source(funds: Funds) -> None:
     await funds.disbursements.approve(SECOND_OFFICER, project, asked.id)
     await funds.pay(project, asked.id)
 
-    totals = await totals_by_source(funds.context, COUNTY)
-    assert totals["central"].remaining_fen == 65_00 and totals["central"].disbursed_fen == 25_00
-    assert totals["county"].allocated_fen == 40_00
+    where = Where(COUNTY, 0, child_length(COUNTY))
+    async with funds.context.db.read_only() as session:  # the statistics' funds by source
+        rows = await funds_figures.by_child_and_source(session, where)
+    totals = {source: (allocated, disbursed) for _, source, allocated, disbursed in rows}
+    assert totals == {"central": (90_00, 25_00), "county": (40_00, 0)}
