@@ -159,12 +159,13 @@ class AssessmentService:
         self, session: AsyncSession, circular: Circular, ranking: Ranking, ranked: int
     ) -> None:
         """Ask notification to text the officers of the region the ranking is made in."""
-        n = circular.top_n
-        top = "、".join(_line(s) for s in ranking.subjects[:n])
-        bottom = "、".join(_line(s) for s in ranking.subjects[-n:][::-1])
+        n, subjects = circular.top_n, ranking.subjects
+        top = "、".join(_line(s) for s in subjects[:n])
+        # The last n, worst first, none named twice: a short ranking has no bottom part.
+        bottom = "、".join(_line(s) for s in subjects[max(n, len(subjects) - n) :][::-1])
         text = (
             f"{circular.period}考核通报（{KIND_LABELS[ranking.subject_kind]}排名，"
-            f"共{ranked}名）：前列 {top}；后列 {bottom}。"
+            f"共{ranked}名）：前列 {top}{f'；后列 {bottom}' if bottom else ''}。"
         )
         request = notification_events.NotificationRequested(
             source_id=f"circular:{circular.region_code}:{circular.period}:"
