@@ -1,12 +1,15 @@
 """The assessment (考核) of every cadre, village and town of a county on a province
 (PostgreSQL, databases of this run's own): the registry's basis (households, incomplete
-records, pairings: three GROUP BY counts in one UNION ALL) and assistance's counts of the
-month (visits, needs, tasks, alerts: four in one UNION ALL) through the use-cases' SQL, with
-the scoring and ranking, beside the same two statements hand-written on asyncpg.
+records, pairings: three GROUP BY counts; the helpers recorded with their units, and those
+units: two selections — all in one UNION ALL) and assistance's counts of the month (visits,
+needs, tasks, alerts: four in one UNION ALL) through the use-cases' SQL, with the scoring and
+ranking (cadres, helping units, villages, towns), beside the same two statements hand-written
+on asyncpg. The names identity gives the cadres and regions the registry does not name (one
+more call, to another process) are not measured.
 
 The province is loaded by the registry's validated import as `registry_province` does; each
-household of the county gets a helper (five households each), two visits in the month (every
-third flagged), and every 10th a need resolved, every 5th a task completed, every 20th an
+household of the county gets a helper (five households each; every 50 helpers a helping unit
+of the county), two visits in the month (every third flagged), and every 10th a need resolved, every 5th a task completed, every 20th an
 alert verified (on time or late in turn).
 
 Size: JZ_BENCH_HOUSEHOLDS (default 1,000,000; e.g. 20000 for a quick run)."""
@@ -42,7 +45,7 @@ from services.assistance.assessment_indicators import (
 from services.assistance.assessment_scoring import rankings
 from services.assistance.assessment_service import counts_of
 from services.assistance.models import Alert, AlertStep, Assignment, Need, NeedStep, Task, Visit
-from services.registry.assessment_basis import assessment_basis
+from services.registry.assessment_basis import assessment_basis, basis_parameters
 from services.registry.components import Components
 
 REPEATS = 15
@@ -50,18 +53,31 @@ PERIOD = "2026-11"
 PAIR = """INSERT INTO pairings (household_id, helper_id, paired_by, paired_at)
    SELECT id, 'helper-' || (row_number() OVER (ORDER BY id) / 5), 'bench', now()
    FROM households WHERE village_code >= $1 AND village_code <= $2"""
+UNITS = """INSERT INTO helping_units (id, name, kind, region_code, created_by, version, updated_at)
+   SELECT 'unit-' || n, '帮扶单位' || n, 'department', $1, 'bench', 1, now()
+   FROM generate_series(0, (SELECT count(DISTINCT helper_id) FROM pairings) / 50) n"""
+HELPERS = """INSERT INTO helpers (helper_id, name, region_code, unit_id, updated_at)
+   SELECT DISTINCT helper_id, '帮扶干部' || helper_id, $1,
+          'unit-' || (substr(helper_id, 8)::int / 50), now() FROM pairings"""
 HAND_WRITTEN_BASIS = """
     SELECT 'village', village_code, count(*), count(*) FILTER (WHERE latitude IS NULL
-           OR identification_standard IS NULL OR identification_year IS NULL)
+           OR identification_standard IS NULL OR identification_year IS NULL), '', ''
       FROM households WHERE village_code >= $1 AND village_code <= $2 GROUP BY 2
     UNION ALL
-    SELECT 'paired', h.village_code, count(*), 0 FROM pairings p
+    SELECT 'paired', h.village_code, count(*), 0, '', '' FROM pairings p
       JOIN households h ON h.id = p.household_id
      WHERE h.village_code >= $1 AND h.village_code <= $2 GROUP BY 2
     UNION ALL
-    SELECT 'helper', p.helper_id, count(*), 0 FROM pairings p
+    SELECT 'helper', p.helper_id, count(*), 0, '', '' FROM pairings p
       JOIN households h ON h.id = p.household_id
-     WHERE h.village_code >= $1 AND h.village_code <= $2 GROUP BY 2"""
+     WHERE h.village_code >= $1 AND h.village_code <= $2 GROUP BY 2
+    UNION ALL
+    SELECT 'record', helper_id, 0, 0, coalesce(unit_id, ''), name FROM helpers
+     WHERE region_code >= $1 AND region_code <= $2 OR region_code IN ($3, $4, $5, $6, $7)
+    UNION ALL
+    SELECT 'unit', id, 0, 0, region_code, name FROM helping_units
+     WHERE id IN (SELECT unit_id FROM helpers WHERE region_code >= $1 AND region_code <= $2
+                  OR region_code IN ($3, $4, $5, $6, $7))"""
 HAND_WRITTEN_FACTS = """
     SELECT 'visits', village_code, helper_id, "check" = 'accepted', count(*) FROM visits
      WHERE village_code >= $1 AND village_code <= $2 AND visited_at >= $3 AND visited_at < $4
@@ -110,10 +126,13 @@ async def measure(
     registry = await asyncpg.connect(_plain(registry_url))
     facts = await asyncpg.connect(_plain(assistance_url))
     low, high = subtree_range(COUNTY)
+    covering = list(basis_parameters(COUNTY).values())  # low, high, the codes covering it
     period = assessed_period(PERIOD, utcnow())
     indicators = indicators_for(load_indicator_sets(), period)
     try:
         await registry.execute(PAIR, low, high)
+        await registry.execute(UNITS, COUNTY)
+        await registry.execute(HELPERS, COUNTY)
         county = await registry.fetch(
             "SELECT p.household_id, h.village_code, p.helper_id FROM pairings p"
             " JOIN households h ON h.id = p.household_id ORDER BY 1"
@@ -131,7 +150,7 @@ async def measure(
             return sum(len(r.subjects) for r in ranked)
 
         async def hand() -> int:
-            found = await registry.fetch(HAND_WRITTEN_BASIS, low, high)
+            found = await registry.fetch(HAND_WRITTEN_BASIS, *covering)
             found += await facts.fetch(HAND_WRITTEN_FACTS, low, high, period.since, period.until)
             return len(found)
 
@@ -146,8 +165,8 @@ async def measure(
     size = f"{households:,} households (loaded in {loaded:.0f} s), {len(county):,} in the county"
     return [
         {
-            "benchmark": f"assessment of county {COUNTY} ({subjects:,} cadres, villages and "
-            f"towns ranked) on {size}",
+            "benchmark": f"assessment of county {COUNTY} ({subjects:,} cadres, units, villages "
+            f"and towns ranked) on {size}",
             "platform": f"{platform_s * 1000:.1f} ms (median of {REPEATS}), counts + scoring",
             "baseline": f"hand-written SQL (asyncpg), the same 2 statements: {hand_s * 1000:.1f} ms",
             "ratio": f"{platform_s / hand_s:.2f}x the time",

@@ -22,12 +22,12 @@ RENEW_MARGIN_SECONDS = 60.0
 
 # Process -> the scopes of its client `svc-<process>`: the policy (every process), the
 # revocations re-seed (the gateway), phone numbers (notification), the registry's assessment
-# counts (assistance's monthly circular), helpers' accounts (the registry's backfill of the
-# helpers paired before it recorded them).
+# counts and the names of the cadres and regions it ranks (assistance's monthly circular),
+# helpers' accounts (the registry's backfill of the helpers paired before it recorded them).
 PLATFORM_CLIENTS: dict[str, tuple[str, ...]] = {
     "gateway": ("policy:read", "revocations:sync"),
     "registry": ("policy:read", "users:read"),
-    "assistance": ("policy:read", "assessment:read"),
+    "assistance": ("policy:read", "assessment:read", "names:read"),
     "training": ("policy:read",),
     "notification": ("policy:read", "users:contact"),
     "projects": ("policy:read",),

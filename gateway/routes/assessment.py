@@ -1,5 +1,5 @@
 """Assessment and ranking (考核排名) of a region in your territory for a month or a year: each
-cadre's, village's and town's indicators with the counts they came from, their scores, weights
+cadre's, helping unit's, village's and town's indicators with the counts they came from, their scores, weights
 and total, ranked within the county, the town, the county; and the circulars (通报) of a
 region, issued once per period and texted to the officers of the regions ranked in."""
 
@@ -38,7 +38,8 @@ class IndicatorScoreOut(BaseModel):
 
 
 class RankedSubjectOut(BaseModel):
-    id: str = Field(description="a cadre's user id, or a village's or town's code")
+    id: str = Field(description="a cadre's user id, a unit's id, or a village's or town's code")
+    name: str = Field(description="the cadre's, unit's or region's name (the id when unknown)")
     rank: int = Field(description="1 = best; ties are ordered by id")
     total: float = Field(description="the weighted sum of the scores, 0-100")
     indicators: list[IndicatorScoreOut]
@@ -92,7 +93,8 @@ circular_message = to_message(CircularIn, pb.IssueCircularRequest)
     "",
     response_model=AssessmentOut,
     responses=problem_responses(),
-    summary="Scores and rankings of the cadres, villages and towns of a region in your territory",
+    summary="Scores and rankings of the cadres, units, villages and towns of a region in your "
+    "territory",
 )
 async def assessment(
     caller: Reader, region_code: RegionCode = "", period: Period = ""

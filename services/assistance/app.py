@@ -91,14 +91,14 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
     basis = ServiceClient(
         common.registry_address, assessment_basis_pb2_grpc.RegistryAssessmentServiceStub, timeout=60
     )
-    assessment = AssessmentService(components, basis, load_indicator_sets())
     credentials = ServiceCredentials.of(identity, settings)
+    assessment = AssessmentService(components, basis, identity, credentials, load_indicator_sets())
     scheduler = Scheduler(
         components,
         needs,
         interval=settings.scheduler_interval_seconds,
         batch=settings.scheduler_batch,
-        monthly=lambda: assessment.issue_monthly(credentials),
+        monthly=assessment.issue_monthly,
     )
     policy: list[Authorizer] = []
     bus = await service_bus(settings)

@@ -23,7 +23,7 @@ PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 
 class SubjectKind(StrEnum):
     CADRE = "cadre"  # a helper or a work-team member, by user id
-    UNIT = "unit"  # a helping unit (帮扶单位): kept for when the registry records them
+    UNIT = "unit"  # a helping unit (帮扶单位), by its id: its helpers' work summed
     VILLAGE = "village"
     TOWN = "town"
 
@@ -121,7 +121,8 @@ def assessed_period(name: str, now: datetime) -> AssessedPeriod:
 
 
 def indicators_for(sets: list[IndicatorSet], period: AssessedPeriod) -> IndicatorSet:
-    """The newest version whose year is not after the period's (the oldest before any)."""
+    """The newest version whose year (`2026`, `2026.2`: 2026) is not after the period's (the
+    oldest before any)."""
     year = period.name[:4]
-    applicable = [s for s in sets if s.version <= year]
+    applicable = [s for s in sets if s.version[:4] <= year]
     return applicable[-1] if applicable else sets[0]

@@ -1,11 +1,12 @@
 """How the counts of a subtree become scores and rankings (考核排名): each subject's tally per
 indicator (achieved of required), scored by the period's indicators and weighted into a total;
-the cadres ranked within the county, the villages within their town, the towns within their
-county, best first and ties broken by id. Pure functions, no I/O."""
+a helping unit's tally the sum of its helpers'; the cadres and the units ranked within the
+county, the villages within their town, the towns within their county, best first and ties
+broken by id; each subject named. Pure functions, no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kit.territory import Level, ancestor_codes, is_within, level_of, parent_code
 from services.assistance.assessment_indicators import (
@@ -29,12 +30,23 @@ class VillageBasis:
 
 
 @dataclass(frozen=True)
+class UnitBasis:
+    """A helping unit (帮扶单位) the registry records: its name and territory."""
+
+    name: str
+    region_code: str
+
+
+@dataclass(frozen=True)
 class Counts:
     """The period's facts of the subtree (GROUP BY rows) and the registry's basis."""
 
     facts: dict[str, list[Count]]  # per indicator: visits, needs_on_time, ...
     villages: list[VillageBasis]
     helpers: dict[str, int]  # helper id -> households paired within the subtree
+    helper_units: dict[str, str] = field(default_factory=dict)  # helper id -> unit id
+    units: dict[str, UnitBasis] = field(default_factory=dict)  # unit id -> its record
+    helper_names: dict[str, str] = field(default_factory=dict)  # as the registry records them
 
 
 @dataclass
@@ -77,6 +89,7 @@ class RankedSubject:
     rank: int
     total: float
     indicators: list[IndicatorScore]
+    name: str = ""  # the cadre's, unit's or region's; the id when none is known
 
 
 @dataclass(frozen=True)
@@ -124,7 +137,23 @@ def tallies(region_code: str, counts: Counts, months: int) -> dict[SubjectKind, 
                 subject = cadres.setdefault(cadre, Tally())
                 subject.add(indicator, achieved, required)
                 subject.place(code)
+    _sum_units(counts, cadres, by_kind[SubjectKind.UNIT])
     return by_kind
+
+
+def _sum_units(counts: Counts, cadres: dict[str, Tally], units: dict[str, Tally]) -> None:
+    """A unit's tally: the sum of its helpers' within the subtree (the visits owed to their
+    paired households and made, their needs, tasks and alerts); placed at the unit's
+    territory. A unit none of whose helpers owes or did anything here is not assessed."""
+    for helper, unit_id in counts.helper_units.items():
+        tally, unit = cadres.get(helper), counts.units.get(unit_id)
+        if tally is None or unit is None:
+            continue
+        summed = units.get(unit_id)
+        if summed is None:
+            summed = units[unit_id] = Tally(home=unit.region_code)
+        for indicator, (achieved, required) in tally.counts.items():
+            summed.add(indicator, achieved, required)
 
 
 def _score(
@@ -146,7 +175,9 @@ def _score(
 
 
 def _group_of(kind: SubjectKind, subject: str, tally: Tally, region_code: str) -> str | None:
-    if kind is SubjectKind.CADRE:
+    """A cadre's or unit's county (by where its facts lie, by its territory; the assessed
+    region when that is a county or below, or the unit covers more than a county)."""
+    if kind in (SubjectKind.CADRE, SubjectKind.UNIT):
         if level_of(region_code) >= Level.COUNTY or not tally.home:
             return region_code
         return next(
@@ -159,7 +190,8 @@ def _group_of(kind: SubjectKind, subject: str, tally: Tally, region_code: str) -
 def rankings(
     region_code: str, counts: Counts, months: int, indicators: IndicatorSet, period_kind: str
 ) -> list[Ranking]:
-    """Every ranking of the subtree: by kind (cadre, village, town), then by group code."""
+    """Every ranking of the subtree: by kind (cadre, unit, village, town), then by group
+    code; the helpers and units named as the registry names them."""
     groups: dict[tuple[SubjectKind, str], list[tuple[float, str, list[IndicatorScore]]]] = {}
     for kind, subjects in tallies(region_code, counts, months).items():
         for subject, tally in subjects.items():
@@ -174,14 +206,49 @@ def rankings(
         groups.items(), key=lambda g: (order.index(g[0][0]), g[0][1])
     ):
         rows.sort(key=lambda row: (-row[0], row[1]))
+        names = _registry_names(kind, counts)
         found.append(
             Ranking(
                 kind.value,
                 group,
-                [RankedSubject(s, rank, t, scored) for rank, (t, s, scored) in enumerate(rows, 1)],
+                [
+                    RankedSubject(s, rank, t, scored, names.get(s, ""))
+                    for rank, (t, s, scored) in enumerate(rows, 1)
+                ],
             )
         )
     return found
+
+
+def _registry_names(kind: SubjectKind, counts: Counts) -> dict[str, str]:
+    if kind is SubjectKind.UNIT:
+        return {unit_id: unit.name for unit_id, unit in counts.units.items()}
+    return counts.helper_names if kind is SubjectKind.CADRE else {}
+
+
+def unnamed(found: list[Ranking]) -> tuple[set[str], set[str]]:
+    """The cadres' ids and the regions' codes still without a name."""
+    users: set[str] = set()
+    regions: set[str] = set()
+    for ranking in found:
+        ids = {s.id for s in ranking.subjects if not s.name}
+        if ranking.subject_kind == SubjectKind.CADRE:
+            users |= ids
+        elif ranking.subject_kind != SubjectKind.UNIT:
+            regions |= ids
+    return users, regions
+
+
+def named(found: list[Ranking], users: dict[str, str], regions: dict[str, str]) -> list[Ranking]:
+    """The rankings with these names given to the subjects without one (else their id)."""
+    result = []
+    for ranking in found:
+        names = users if ranking.subject_kind == SubjectKind.CADRE else regions
+        subjects = [
+            s if s.name else replace(s, name=names.get(s.id) or s.id) for s in ranking.subjects
+        ]
+        result.append(replace(ranking, subjects=subjects))
+    return result
 
 
 def ends(ranking: Ranking, n: int) -> Ranking:

@@ -1,8 +1,9 @@
 """Use-cases of the assessment (考核排名): a region's scores and rankings for a month or a year
 — the facts counted here with GROUP BY statements, the households and pairings by the
-registry in one call — and its circular (通报): the top and bottom of each ranking, stored once
-per (region, period) and texted through notification to the officers of the region each
-ranking is made in. The scheduler issues every active county's circular of the last month."""
+registry in one call, the cadres and regions it does not name by identity in one more — and its
+circular (通报): the top and bottom of each ranking, stored once per (region, period) and texted
+by name through notification to the officers of the region each ranking is made in. The
+scheduler issues every active county's circular of the last month."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from jingzhun.identity.v1 import identity_pb2
 from jingzhun.notification.v1 import events_pb2 as notification_events
 from jingzhun.registry.v1 import assessment_basis_pb2 as basis_pb
 from kit import audit
@@ -33,9 +35,12 @@ from services.assistance.assessment_scoring import (
     IndicatorScore,
     RankedSubject,
     Ranking,
+    UnitBasis,
     VillageBasis,
     ends,
+    named,
     rankings,
+    unnamed,
 )
 from services.assistance.components import Components
 from services.assistance.events import NOTIFICATION_REQUESTED, SERVICE
@@ -43,6 +48,7 @@ from services.assistance.models import Circular
 from services.assistance.needs_service import scope_of
 
 if TYPE_CHECKING:
+    from jingzhun.identity.v1.identity_pb2_grpc import IdentityServiceAsyncStub
     from jingzhun.registry.v1.assessment_basis_pb2_grpc import RegistryAssessmentServiceAsyncStub
 
 SCHEDULER = "scheduler"
@@ -68,12 +74,16 @@ class AssessmentService:
         self,
         components: Components,
         registry: ServiceClient[RegistryAssessmentServiceAsyncStub],
+        identity: ServiceClient[IdentityServiceAsyncStub],
+        credentials: ServiceCredentials,
         indicator_sets: list[IndicatorSet],
         *,
         top_n: int = 3,
     ) -> None:
         self.c = components
         self.registry = registry
+        self.identity = identity
+        self.credentials = credentials  # names are asked as this service (scope names:read)
         self.indicator_sets = indicator_sets
         self.top_n = top_n
         self._monthly_done = ""  # the period whose circulars are all issued
@@ -93,7 +103,22 @@ class AssessmentService:
         counts = counts_of(facts, basis)
         indicators = indicators_for(self.indicator_sets, period)
         ranked = rankings(region_code, counts, period.months_begun(now), indicators, period.kind)
-        return Assessment(region_code, period, indicators.version, ranked)
+        return Assessment(region_code, period, indicators.version, await self._named(ranked))
+
+    async def _named(self, ranked: list[Ranking]) -> list[Ranking]:
+        """The cadres and regions the registry did not name, named by identity in one call
+        (as this service: the subjects are the assessed region's already)."""
+        users, regions = unnamed(ranked)
+        if not users and not regions:
+            return ranked
+        reply = await self.identity.call(
+            self.identity.stub.ListNames,
+            identity_pb2.ListNamesRequest(user_ids=sorted(users), region_codes=sorted(regions)),
+            token=await self.credentials.token(),
+        )
+        return named(
+            ranked, {u.id: u.name for u in reply.users}, {r.id: r.name for r in reply.regions}
+        )
 
     async def issue(self, caller: Principal, region_code: str, period: str) -> CircularView:
         assessment = await self.assess(caller, region_code, period)
@@ -134,12 +159,13 @@ class AssessmentService:
         self, session: AsyncSession, circular: Circular, ranking: Ranking, ranked: int
     ) -> None:
         """Ask notification to text the officers of the region the ranking is made in."""
-        n = circular.top_n
-        top = "、".join(_line(s) for s in ranking.subjects[:n])
-        bottom = "、".join(_line(s) for s in ranking.subjects[-n:][::-1])
+        n, subjects = circular.top_n, ranking.subjects
+        top = "、".join(_line(s) for s in subjects[:n])
+        # The last n, worst first, none named twice: a short ranking has no bottom part.
+        bottom = "、".join(_line(s) for s in subjects[max(n, len(subjects) - n) :][::-1])
         text = (
             f"{circular.period}考核通报（{KIND_LABELS[ranking.subject_kind]}排名，"
-            f"共{ranked}名）：前列 {top}；后列 {bottom}。"
+            f"共{ranked}名）：前列 {top}{f'；后列 {bottom}' if bottom else ''}。"
         )
         request = notification_events.NotificationRequested(
             source_id=f"circular:{circular.region_code}:{circular.period}:"
@@ -165,7 +191,7 @@ class AssessmentService:
             found = await repo.circulars(session, scope)
         return [CircularView(c, stored_rankings(c.rankings)) for c in found]
 
-    async def issue_monthly(self, credentials: ServiceCredentials) -> int:
+    async def issue_monthly(self) -> int:
         """The last month's circular of every county with visits in it not issued yet, as the
         scheduler (with this service's own token); returns how many it issued. Once every
         county's is issued, nothing is read again until the month turns."""
@@ -180,7 +206,7 @@ class AssessmentService:
             county = code_from_prefix(prefix)
             if county in issued:
                 continue
-            assessment = await self._assess(county, period.name, await credentials.token())
+            assessment = await self._assess(county, period.name, await self.credentials.token())
             try:
                 await self._issue(assessment, SCHEDULER)
             except AlreadyExists:
@@ -198,11 +224,14 @@ def counts_of(facts: dict[str, list[repo.Count]], basis: basis_pb.AssessmentBasi
             for v in basis.villages
         ],
         helpers={h.helper_id: h.households for h in basis.helpers},
+        helper_units={h.helper_id: h.unit_id for h in basis.helper_records if h.unit_id},
+        units={u.unit_id: UnitBasis(u.name, u.region_code) for u in basis.units},
+        helper_names={h.helper_id: h.name for h in basis.helper_records if h.name},
     )
 
 
 def _line(subject: RankedSubject) -> str:
-    return f"{subject.rank}.{subject.id}（{subject.total:g}分）"
+    return f"{subject.name or subject.id}（{subject.total:g}分）"
 
 
 def stored_rankings(stored: str) -> list[Ranking]:
@@ -216,6 +245,7 @@ def stored_rankings(stored: str) -> list[Ranking]:
                     s["rank"],
                     s["total"],
                     [IndicatorScore(**i) for i in s["indicators"]],
+                    s.get("name", ""),  # circulars issued before subjects were named: none
                 )
                 for s in r["subjects"]
             ],

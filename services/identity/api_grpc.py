@@ -159,6 +159,17 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         async for page in pages:
             yield pb.ContactPage(contacts=[contact_message(c) for c in page])
 
+    async def ListNames(
+        self, request: pb.ListNamesRequest, context: ServicerContext
+    ) -> pb.ListNamesResponse:
+        users, regions = await self.contacts.names(
+            self._caller("names", "read"), request.user_ids, request.region_codes
+        )
+        return pb.ListNamesResponse(
+            users=[pb.Name(id=i, name=n) for i, n in users],
+            regions=[pb.Name(id=c, name=n) for c, n in regions],
+        )
+
     async def UpdateUser(self, request: pb.UpdateUserRequest, context: ServicerContext) -> pb.User:
         changes = UserChanges(
             name=request.name if request.HasField("name") else None,

@@ -167,6 +167,18 @@ async def stream_contacts(
         yield rows
 
 
+async def user_names(
+    session: AsyncSession, user_ids: Sequence[str], region_code: str
+) -> Sequence[tuple[str, str]]:
+    """(id, name) of these users within the subtree (disabled ones too: a name stays a name)."""
+    statement = (
+        select(User.id, User.name)
+        .where(col(User.id).in_(user_ids), in_subtree(col(User.region_code), region_code))
+        .order_by(col(User.id))
+    )
+    return (await session.exec(statement)).all()
+
+
 async def users_in_subtree(session: AsyncSession, code: str) -> Sequence[User]:
     statement = select(User).where(in_subtree(col(User.region_code), code))
     return (await session.exec(statement)).all()

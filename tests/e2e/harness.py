@@ -213,19 +213,23 @@ class Api:
         assert changed.status_code == 200, changed.text
         return changed.json()["access_token"]
 
-    def create_user(self, token: str, region: str, *roles: str, mobile: str = "") -> httpx.Response:
+    def create_user(
+        self, token: str, region: str, *roles: str, mobile: str = "", name: str = "测试用户"
+    ) -> httpx.Response:
         body = {
             "mobile": mobile or self.next_mobile(),
-            "name": "测试用户",
+            "name": name,
             "region_code": region,
             "roles": list(roles),
         }
         return self.http.post("/api/v1/users", json=body, headers=bearer(token))
 
-    def new_user(self, token: str, region: str, *roles: str) -> tuple[str, str, str]:
+    def new_user(
+        self, token: str, region: str, *roles: str, name: str = "测试用户"
+    ) -> tuple[str, str, str]:
         """Create an account and activate it: (user id, mobile, access token)."""
         mobile = self.next_mobile()
-        reply = self.create_user(token, region, *roles, mobile=mobile)
+        reply = self.create_user(token, region, *roles, mobile=mobile, name=name)
         assert reply.status_code == 201, reply.text
         created = reply.json()
         return created["user"]["id"], mobile, self.activate(mobile, created["initial_password"])

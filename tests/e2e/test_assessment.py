@@ -1,7 +1,9 @@
 """Assessment and ranking (考核排名) through the gateway: a town's cadres and villages scored
 from the activity set up — each indicator explained by its counts — and ranked; the town's
 circular (通报) of the month texted to the officers of the regions ranked in, issued once (a
-second issue is a 409 that texts nobody); out of the caller's territory it is not found."""
+second issue is a 409 that texts nobody); out of the caller's territory it is not found.
+Helping units ranked by their helpers' work, and every subject named, in the ranking and in
+the circular's texts; another county's units appear in neither."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tests.e2e.smsc import eventually
-from tests.e2e.test_needs import paired_helper, register, texts_to
+from tests.e2e.test_helping_units import create_unit, pairing, put
+from tests.e2e.test_needs import act, file_need, paired_helper, register, texts_to
 from tests.e2e.test_visits import FAR, NEAR, log_visit
 
 COUNTY = "370321000000"  # 桓台县
@@ -90,9 +93,9 @@ def test_a_towns_cadres_and_villages_are_scored_ranked_and_circulated_once(
     # The town's officers: its cadres' and villages' rankings (and, within the county's
     # subtree, the towns'); the county's officers: the towns' ranking.
     town_texts = eventually(lambda: circular_texts(town_mobile, 3), what="the town's texts")
-    assert any("干部排名" in t and "1." in t for t in town_texts)
+    assert any("干部排名" in t and "测试用户（100分）" in t for t in town_texts)
     (county_text,) = eventually(lambda: circular_texts(county_mobile, 1), what="county text")
-    assert "乡镇排名" in county_text and TOWN in county_text
+    assert "乡镇排名" in county_text and "荆家镇（" in county_text
 
     again = api.http.post(
         "/api/v1/assessment/circulars",
@@ -129,3 +132,82 @@ def test_a_towns_cadres_and_villages_are_scored_ranked_and_circulated_once(
     assert api.get("/api/v1/assessment/circulars", outsider, region_code=TOWN).status_code == 404
     assert api.get("/api/v1/assessment", steady).status_code == 403
     assert api.get("/api/v1/assessment", county, period="2026-13").status_code == 422
+
+
+UNIT_COUNTY, UNIT_TOWN = "370612000000", "370612001000"  # 牟平区, 宁海街道: used by no other test
+UNIT_VILLAGE, UNIT_OTHER_VILLAGE = "370612001005", "370612001009"
+NEIGHBOUR_VILLAGE = "370613001011"  # 莱山区: another county
+
+
+def named_helper(api, admin_token, village, name, households=1):  # type: ignore[no-untyped-def]
+    """(helper id, helper token, household ids): a named helper paired with new households."""
+    helper_id, _, token = api.new_user(admin_token, village, "helper", name=name)
+    owned = [register(api, admin_token, village) for _ in range(households)]
+    for household_id in owned:
+        paired = pairing(api, admin_token, household_id, helper_id)
+        assert paired.status_code == 201, paired.text
+    return helper_id, token, owned
+
+
+def test_helping_units_are_ranked_and_every_subject_is_named_in_the_ranking_and_the_circular(
+    api, admin_token, smsc
+) -> None:
+    _, county_mobile, county = api.new_user(admin_token, UNIT_COUNTY, "admin", name="区管理员")
+    civil = create_unit(api, county, UNIT_COUNTY, name="牟平区民政局")
+    farming = create_unit(api, county, UNIT_COUNTY, name="牟平区农业农村局")
+    zhang, zhang_token, (first,) = named_helper(api, admin_token, UNIT_VILLAGE, "张三")
+    li, li_token, (second, _) = named_helper(api, admin_token, UNIT_OTHER_VILLAGE, "李四", 2)
+    for unit, helper in ((civil, zhang), (farming, li)):
+        assert put(api, county, f"{unit['id']}/helpers/{helper}").status_code == 200
+    assert log_visit(api, zhang_token, first, NEAR).status_code == 201
+    assert log_visit(api, li_token, second, NEAR).status_code == 201
+    # A work-team member the registry does not record: named by identity.
+    _, _, team = api.new_user(admin_token, UNIT_VILLAGE, "work_team", name="孙七")
+    need = file_need(api, zhang_token, first)
+    assert need.status_code == 201, need.text
+    assert act(api, team, need.json()["id"], "resolve").status_code == 200
+    # Another county's unit, its helper at work there.
+    neighbour = api.new_user(admin_token, "370613000000", "admin")[2]
+    theirs = create_unit(api, neighbour, "370613000000", name="莱山区人社局")
+    wang, wang_token, (far,) = named_helper(api, admin_token, NEIGHBOUR_VILLAGE, "王五")
+    assert put(api, neighbour, f"{theirs['id']}/helpers/{wang}").status_code == 200
+    assert log_visit(api, wang_token, far, NEAR).status_code == 201
+    period = this_month()
+
+    found = api.get("/api/v1/assessment", county, region_code=UNIT_COUNTY, period=period)
+    assert found.status_code == 200, found.text
+    units = ranking(found.json(), "unit")
+    assert [(u["name"], u["rank"]) for u in units] == [("牟平区民政局", 1), ("牟平区农业农村局", 2)]
+    assert indicators(units[1])["visits"] == (1, 2, 50.0)  # 李四: one of the two owed
+    assert (units[0]["total"], units[1]["total"]) == (100.0, 75.0)  # 0.5 × visits + 0.5 × 100
+    cadres = {c["id"]: c["name"] for c in ranking(found.json(), "cadre")}
+    assert sorted(cadres.values()) == ["孙七", "张三", "李四"]  # not 王五 of 莱山区
+    assert [v["name"] for v in ranking(found.json(), "village")] == [
+        "杜家村居委会",
+        "芷坊居委会",
+    ]
+    assert [t["name"] for t in ranking(found.json(), "town")] == ["宁海街道"]
+
+    issued = api.http.post(
+        "/api/v1/assessment/circulars",
+        json={"region_code": UNIT_COUNTY, "period": period},
+        headers=api.auth(county),
+    )
+    assert issued.status_code == 201, issued.text
+
+    def unit_text() -> str | None:
+        found = [t for t in texts_to(smsc, county_mobile) if "帮扶单位排名" in t]
+        return found[0] if found else None
+
+    text = eventually(unit_text, what="the county's text of the units' ranking")
+    # A short ranking: its top only, each unit named once.
+    assert (
+        f"{period}考核通报（帮扶单位排名，共2名）：前列 牟平区民政局（100分）、牟平区农业农村局（75分）。"
+        in text
+    )
+    assert "莱山区人社局" not in text
+    cadre_text = eventually(
+        lambda: next((t for t in texts_to(smsc, county_mobile) if "干部排名" in t), None),
+        what="the county's text of the cadres' ranking",
+    )
+    assert "张三" in cadre_text and "孙七" in cadre_text and "王五" not in cadre_text

@@ -1,5 +1,6 @@
 """The registry's basis of the assessment on SQLite and PostgreSQL: per village of a subtree its
-households, those missing a required field and its pairings; per helper their households."""
+households, those missing a required field and its pairings; per helper their households; the
+helpers recorded whose territory meets the subtree, with their names and units."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 
 from services.registry.assessment_basis import assessment_basis
 from services.registry.households_service import HouseholdsService
-from services.registry.models import Household, Pairing
+from services.registry.models import HelperRecord, HelpingUnit, Household, Pairing
 from tests.integration.registry.test_households import COUNTY_OFFICER, household, service
 
 __all__ = ["service"]
@@ -35,6 +36,33 @@ async def test_villages_and_helpers_are_counted_within_the_subtree(
             session.add(
                 Pairing(household_id=household_id, helper_id=helper, paired_by="u", paired_at=at)
             )
+        for unit, name, region in (
+            ("u-county", "历下区民政局", "370102000000"),
+            ("u-city", "济南市税务局", "370100000000"),
+            ("u-elsewhere", "市中区人社局", "370103000000"),
+        ):
+            session.add(
+                HelpingUnit(
+                    id=unit,
+                    name=name,
+                    kind="department",
+                    region_code=region,
+                    created_by="u",
+                    updated_at=at,
+                )
+            )
+        await session.flush()
+        for helper, name, region, unit in (
+            ("h-1", "张三", VILLAGE, "u-county"),
+            ("h-2", "李四", "370102000000", None),
+            ("h-3", "王五", "370100000000", "u-city"),  # a city's helper: covers every county
+            ("h-9", "赵六", ELSEWHERE, "u-elsewhere"),
+        ):
+            session.add(
+                HelperRecord(
+                    helper_id=helper, name=name, region_code=region, unit_id=unit, updated_at=at
+                )
+            )
 
     found = await assessment_basis(service.c.db, "370102000000")
     assert [(v.village_code, v.households, v.incomplete, v.pairings) for v in found.villages] == [
@@ -42,7 +70,19 @@ async def test_villages_and_helpers_are_counted_within_the_subtree(
         (NEIGHBOUR, 1, 1, 1),
     ]
     assert [(h.helper_id, h.households) for h in found.helpers] == [("h-1", 2), ("h-2", 1)]
+    assert [(h.helper_id, h.name, h.unit_id) for h in found.helper_records] == [
+        ("h-1", "张三", "u-county"),
+        ("h-2", "李四", ""),
+        ("h-3", "王五", "u-city"),
+    ]  # not h-9 of another county
+    assert [(u.unit_id, u.name, u.region_code) for u in found.units] == [
+        ("u-city", "济南市税务局", "370100000000"),
+        ("u-county", "历下区民政局", "370102000000"),
+    ]
     town = await assessment_basis(service.c.db, "370102001000")
     assert [v.village_code for v in town.villages] == [VILLAGE]
     assert [h.helper_id for h in town.helpers] == ["h-1"]
-    assert not (await assessment_basis(service.c.db, ELSEWHERE)).villages
+    assert [h.helper_id for h in town.helper_records] == ["h-1", "h-2", "h-3"]
+    elsewhere = await assessment_basis(service.c.db, ELSEWHERE)
+    assert not elsewhere.villages
+    assert [u.unit_id for u in elsewhere.units] == ["u-city", "u-elsewhere"]

@@ -28,9 +28,16 @@ def test_a_count_scores_linearly_between_floor_and_target_and_default_when_nothi
 def test_the_file_gives_every_kind_its_weights_and_the_period_its_version() -> None:
     sets = load_indicator_sets()
     chosen = indicators_for(sets, assessed_period("2026-11", datetime(2026, 12, 7, tzinfo=UTC)))
-    for kind in (SubjectKind.CADRE, SubjectKind.VILLAGE, SubjectKind.TOWN):
+    assert chosen.version == "2026.2"  # the year's later revision applies to the whole year
+    for kind in SubjectKind:
         assert sum(i.weight for i in chosen.of("month", kind)) == pytest.approx(1.0)
-    assert chosen.of("month", SubjectKind.UNIT) == ()  # not scored until units are recorded
+    assert [i.name for i in chosen.of("year", SubjectKind.UNIT)] == [
+        "visits",
+        "needs_on_time",
+        "tasks_on_time",
+    ]
+    first = indicators_for(sets, assessed_period("2025", datetime(2026, 12, 7, tzinfo=UTC)))
+    assert first.version == "2026"  # before any version: the oldest
 
 
 def test_periods_are_local_months_and_years() -> None:

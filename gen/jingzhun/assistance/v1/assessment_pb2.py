@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'jingzhun/assistance/v1/assessment.proto\x12\x16jingzhun.assistance.v1\x1a\x1fgoogle/protobuf/timestamp.proto\";\n\x14GetAssessmentRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\"\x86\x01\n\x0eIndicatorScore\x12\x11\n\tindicator\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63hieved\x18\x02 \x01(\x03\x12\x10\n\x08required\x18\x03 \x01(\x03\x12\r\n\x05value\x18\x04 \x01(\x01\x12\x0f\n\x07\x63ounted\x18\x05 \x01(\x08\x12\r\n\x05score\x18\x06 \x01(\x01\x12\x0e\n\x06weight\x18\x07 \x01(\x01\"t\n\rRankedSubject\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04rank\x18\x02 \x01(\x05\x12\r\n\x05total\x18\x03 \x01(\x01\x12:\n\nindicators\x18\x04 \x03(\x0b\x32&.jingzhun.assistance.v1.IndicatorScore\"l\n\x07Ranking\x12\x14\n\x0csubject_kind\x18\x01 \x01(\t\x12\x12\n\ngroup_code\x18\x02 \x01(\t\x12\x37\n\x08subjects\x18\x03 \x03(\x0b\x32%.jingzhun.assistance.v1.RankedSubject\"\xd2\x01\n\nAssessment\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\x12\x1a\n\x12indicators_version\x18\x03 \x01(\t\x12(\n\x04\x66rom\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\x08rankings\x18\x06 \x03(\x0b\x32\x1f.jingzhun.assistance.v1.Ranking\";\n\x14IssueCircularRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\"\xcf\x01\n\x08\x43ircular\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\x12\x1a\n\x12indicators_version\x18\x03 \x01(\t\x12\x11\n\tissued_by\x18\x04 \x01(\t\x12-\n\tissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05top_n\x18\x06 \x01(\x05\x12\x31\n\x08rankings\x18\x07 \x03(\x0b\x32\x1f.jingzhun.assistance.v1.Ranking\"+\n\x14ListCircularsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\"L\n\x15ListCircularsResponse\x12\x33\n\tcirculars\x18\x01 \x03(\x0b\x32 .jingzhun.assistance.v1.Circular2\xcf\x02\n\x1b\x41ssistanceAssessmentService\x12\x61\n\rGetAssessment\x12,.jingzhun.assistance.v1.GetAssessmentRequest\x1a\".jingzhun.assistance.v1.Assessment\x12_\n\rIssueCircular\x12,.jingzhun.assistance.v1.IssueCircularRequest\x1a .jingzhun.assistance.v1.Circular\x12l\n\rListCirculars\x12,.jingzhun.assistance.v1.ListCircularsRequest\x1a-.jingzhun.assistance.v1.ListCircularsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'jingzhun/assistance/v1/assessment.proto\x12\x16jingzhun.assistance.v1\x1a\x1fgoogle/protobuf/timestamp.proto\";\n\x14GetAssessmentRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\"\x86\x01\n\x0eIndicatorScore\x12\x11\n\tindicator\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63hieved\x18\x02 \x01(\x03\x12\x10\n\x08required\x18\x03 \x01(\x03\x12\r\n\x05value\x18\x04 \x01(\x01\x12\x0f\n\x07\x63ounted\x18\x05 \x01(\x08\x12\r\n\x05score\x18\x06 \x01(\x01\x12\x0e\n\x06weight\x18\x07 \x01(\x01\"\x82\x01\n\rRankedSubject\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04rank\x18\x02 \x01(\x05\x12\r\n\x05total\x18\x03 \x01(\x01\x12:\n\nindicators\x18\x04 \x03(\x0b\x32&.jingzhun.assistance.v1.IndicatorScore\x12\x0c\n\x04name\x18\x05 \x01(\t\"l\n\x07Ranking\x12\x14\n\x0csubject_kind\x18\x01 \x01(\t\x12\x12\n\ngroup_code\x18\x02 \x01(\t\x12\x37\n\x08subjects\x18\x03 \x03(\x0b\x32%.jingzhun.assistance.v1.RankedSubject\"\xd2\x01\n\nAssessment\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\x12\x1a\n\x12indicators_version\x18\x03 \x01(\t\x12(\n\x04\x66rom\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\x08rankings\x18\x06 \x03(\x0b\x32\x1f.jingzhun.assistance.v1.Ranking\";\n\x14IssueCircularRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\"\xcf\x01\n\x08\x43ircular\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x0e\n\x06period\x18\x02 \x01(\t\x12\x1a\n\x12indicators_version\x18\x03 \x01(\t\x12\x11\n\tissued_by\x18\x04 \x01(\t\x12-\n\tissued_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05top_n\x18\x06 \x01(\x05\x12\x31\n\x08rankings\x18\x07 \x03(\x0b\x32\x1f.jingzhun.assistance.v1.Ranking\"+\n\x14ListCircularsRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\"L\n\x15ListCircularsResponse\x12\x33\n\tcirculars\x18\x01 \x03(\x0b\x32 .jingzhun.assistance.v1.Circular2\xcf\x02\n\x1b\x41ssistanceAssessmentService\x12\x61\n\rGetAssessment\x12,.jingzhun.assistance.v1.GetAssessmentRequest\x1a\".jingzhun.assistance.v1.Assessment\x12_\n\rIssueCircular\x12,.jingzhun.assistance.v1.IssueCircularRequest\x1a .jingzhun.assistance.v1.Circular\x12l\n\rListCirculars\x12,.jingzhun.assistance.v1.ListCircularsRequest\x1a-.jingzhun.assistance.v1.ListCircularsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,20 +36,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETASSESSMENTREQUEST']._serialized_end=159
   _globals['_INDICATORSCORE']._serialized_start=162
   _globals['_INDICATORSCORE']._serialized_end=296
-  _globals['_RANKEDSUBJECT']._serialized_start=298
-  _globals['_RANKEDSUBJECT']._serialized_end=414
-  _globals['_RANKING']._serialized_start=416
-  _globals['_RANKING']._serialized_end=524
-  _globals['_ASSESSMENT']._serialized_start=527
-  _globals['_ASSESSMENT']._serialized_end=737
-  _globals['_ISSUECIRCULARREQUEST']._serialized_start=739
-  _globals['_ISSUECIRCULARREQUEST']._serialized_end=798
-  _globals['_CIRCULAR']._serialized_start=801
-  _globals['_CIRCULAR']._serialized_end=1008
-  _globals['_LISTCIRCULARSREQUEST']._serialized_start=1010
-  _globals['_LISTCIRCULARSREQUEST']._serialized_end=1053
-  _globals['_LISTCIRCULARSRESPONSE']._serialized_start=1055
-  _globals['_LISTCIRCULARSRESPONSE']._serialized_end=1131
-  _globals['_ASSISTANCEASSESSMENTSERVICE']._serialized_start=1134
-  _globals['_ASSISTANCEASSESSMENTSERVICE']._serialized_end=1469
+  _globals['_RANKEDSUBJECT']._serialized_start=299
+  _globals['_RANKEDSUBJECT']._serialized_end=429
+  _globals['_RANKING']._serialized_start=431
+  _globals['_RANKING']._serialized_end=539
+  _globals['_ASSESSMENT']._serialized_start=542
+  _globals['_ASSESSMENT']._serialized_end=752
+  _globals['_ISSUECIRCULARREQUEST']._serialized_start=754
+  _globals['_ISSUECIRCULARREQUEST']._serialized_end=813
+  _globals['_CIRCULAR']._serialized_start=816
+  _globals['_CIRCULAR']._serialized_end=1023
+  _globals['_LISTCIRCULARSREQUEST']._serialized_start=1025
+  _globals['_LISTCIRCULARSREQUEST']._serialized_end=1068
+  _globals['_LISTCIRCULARSRESPONSE']._serialized_start=1070
+  _globals['_LISTCIRCULARSRESPONSE']._serialized_end=1146
+  _globals['_ASSISTANCEASSESSMENTSERVICE']._serialized_start=1149
+  _globals['_ASSISTANCEASSESSMENTSERVICE']._serialized_end=1484
 # @@protoc_insertion_point(module_scope)

@@ -99,6 +99,11 @@ class IdentityServiceStub:
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.FromString,
                 _registered_method=True)
+        self.ListNames = channel.unary_unary(
+                '/jingzhun.identity.v1.IdentityService/ListNames',
+                request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesResponse.FromString,
+                _registered_method=True)
         self.CreateClient = channel.unary_unary(
                 '/jingzhun.identity.v1.IdentityService/CreateClient',
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.CreateClientRequest.SerializeToString,
@@ -237,6 +242,14 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListNames(self, request, context):
+        """Display names of given users and regions (permission names:read, held by service clients
+        only): for texts and rankings that name people and places; nothing else of them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateClient(self, request, context):
         """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---
         """
@@ -367,6 +380,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ListContacts,
                     request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.FromString,
                     response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.SerializeToString,
+            ),
+            'ListNames': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNames,
+                    request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesRequest.FromString,
+                    response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesResponse.SerializeToString,
             ),
             'CreateClient': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateClient,
@@ -770,6 +788,33 @@ class IdentityService:
             '/jingzhun.identity.v1.IdentityService/ListContacts',
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.SerializeToString,
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNames(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.identity.v1.IdentityService/ListNames',
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesRequest.SerializeToString,
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesResponse.FromString,
             options,
             channel_credentials,
             insecure,

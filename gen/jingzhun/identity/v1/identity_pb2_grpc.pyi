@@ -53,6 +53,10 @@ class IdentityServiceStub:
     """Phone numbers of active users, for the platform's own services (permission users:contact,
     held by service clients only): given user ids, or every holder of a role in a subtree.
     """
+    ListNames: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListNamesRequest, _identity_pb2.ListNamesResponse]
+    """Display names of given users and regions (permission names:read, held by service clients
+    only): for texts and rankings that name people and places; nothing else of them.
+    """
     CreateClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.CreateClientRequest, _identity_pb2.CreateClientResponse]
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
     ListClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListClientsRequest, _identity_pb2.ListClientsResponse]
@@ -88,6 +92,10 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     ListContacts: _aio.UnaryStreamMultiCallable[_identity_pb2.ListContactsRequest, _identity_pb2.ContactPage]  # type: ignore[assignment]
     """Phone numbers of active users, for the platform's own services (permission users:contact,
     held by service clients only): given user ids, or every holder of a role in a subtree.
+    """
+    ListNames: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListNamesRequest, _identity_pb2.ListNamesResponse]  # type: ignore[assignment]
+    """Display names of given users and regions (permission names:read, held by service clients
+    only): for texts and rankings that name people and places; nothing else of them.
     """
     CreateClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.CreateClientRequest, _identity_pb2.CreateClientResponse]  # type: ignore[assignment]
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
@@ -199,6 +207,16 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_abc.Iterator[_identity_pb2.ContactPage], _abc.AsyncIterator[_identity_pb2.ContactPage]]:
         """Phone numbers of active users, for the platform's own services (permission users:contact,
         held by service clients only): given user ids, or every holder of a role in a subtree.
+        """
+
+    @_abc_1.abstractmethod
+    def ListNames(
+        self,
+        request: _identity_pb2.ListNamesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.ListNamesResponse, _abc.Awaitable[_identity_pb2.ListNamesResponse]]:
+        """Display names of given users and regions (permission names:read, held by service clients
+        only): for texts and rankings that name people and places; nothing else of them.
         """
 
     @_abc_1.abstractmethod

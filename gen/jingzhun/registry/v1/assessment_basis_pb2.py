@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jingzhun/registry/v1/assessment_basis.proto\x12\x14jingzhun.registry.v1\"0\n\x19GetAssessmentBasisRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\"^\n\x0cVillageBasis\x12\x14\n\x0cvillage_code\x18\x01 \x01(\t\x12\x12\n\nhouseholds\x18\x02 \x01(\x03\x12\x12\n\nincomplete\x18\x03 \x01(\x03\x12\x10\n\x08pairings\x18\x04 \x01(\x03\"4\n\x0bHelperBasis\x12\x11\n\thelper_id\x18\x01 \x01(\t\x12\x12\n\nhouseholds\x18\x02 \x01(\x03\"\x90\x01\n\x0f\x41ssessmentBasis\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x34\n\x08villages\x18\x02 \x03(\x0b\x32\".jingzhun.registry.v1.VillageBasis\x12\x32\n\x07helpers\x18\x03 \x03(\x0b\x32!.jingzhun.registry.v1.HelperBasis2\x89\x01\n\x19RegistryAssessmentService\x12l\n\x12GetAssessmentBasis\x12/.jingzhun.registry.v1.GetAssessmentBasisRequest\x1a%.jingzhun.registry.v1.AssessmentBasisb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+jingzhun/registry/v1/assessment_basis.proto\x12\x14jingzhun.registry.v1\"0\n\x19GetAssessmentBasisRequest\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\"^\n\x0cVillageBasis\x12\x14\n\x0cvillage_code\x18\x01 \x01(\t\x12\x12\n\nhouseholds\x18\x02 \x01(\x03\x12\x12\n\nincomplete\x18\x03 \x01(\x03\x12\x10\n\x08pairings\x18\x04 \x01(\x03\"4\n\x0bHelperBasis\x12\x11\n\thelper_id\x18\x01 \x01(\t\x12\x12\n\nhouseholds\x18\x02 \x01(\x03\"E\n\x11HelperRecordBasis\x12\x11\n\thelper_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07unit_id\x18\x03 \x01(\t\"?\n\tUnitBasis\x12\x0f\n\x07unit_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bregion_code\x18\x03 \x01(\t\"\x81\x02\n\x0f\x41ssessmentBasis\x12\x13\n\x0bregion_code\x18\x01 \x01(\t\x12\x34\n\x08villages\x18\x02 \x03(\x0b\x32\".jingzhun.registry.v1.VillageBasis\x12\x32\n\x07helpers\x18\x03 \x03(\x0b\x32!.jingzhun.registry.v1.HelperBasis\x12?\n\x0ehelper_records\x18\x04 \x03(\x0b\x32\'.jingzhun.registry.v1.HelperRecordBasis\x12.\n\x05units\x18\x05 \x03(\x0b\x32\x1f.jingzhun.registry.v1.UnitBasis2\x89\x01\n\x19RegistryAssessmentService\x12l\n\x12GetAssessmentBasis\x12/.jingzhun.registry.v1.GetAssessmentBasisRequest\x1a%.jingzhun.registry.v1.AssessmentBasisb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,8 +37,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VILLAGEBASIS']._serialized_end=213
   _globals['_HELPERBASIS']._serialized_start=215
   _globals['_HELPERBASIS']._serialized_end=267
-  _globals['_ASSESSMENTBASIS']._serialized_start=270
-  _globals['_ASSESSMENTBASIS']._serialized_end=414
-  _globals['_REGISTRYASSESSMENTSERVICE']._serialized_start=417
-  _globals['_REGISTRYASSESSMENTSERVICE']._serialized_end=554
+  _globals['_HELPERRECORDBASIS']._serialized_start=269
+  _globals['_HELPERRECORDBASIS']._serialized_end=338
+  _globals['_UNITBASIS']._serialized_start=340
+  _globals['_UNITBASIS']._serialized_end=403
+  _globals['_ASSESSMENTBASIS']._serialized_start=406
+  _globals['_ASSESSMENTBASIS']._serialized_end=663
+  _globals['_REGISTRYASSESSMENTSERVICE']._serialized_start=666
+  _globals['_REGISTRYASSESSMENTSERVICE']._serialized_end=803
 # @@protoc_insertion_point(module_scope)

@@ -3,7 +3,9 @@
 isort:skip_file
 What assessment (考核, in assistance) needs of the registry, counted set-based for a whole
 subtree at once: per village its households and those missing a required field (data
-quality), per helper the households paired with them (the visits they owe).
+quality), per helper the households paired with them (the visits they owe); the helpers the
+registry records whose territory meets the subtree, with their name and helping unit, and
+those units (帮扶单位) with their name and territory.
 """
 
 from collections import abc as _abc
@@ -95,12 +97,70 @@ class HelperBasis(_message.Message):
 Global___HelperBasis: _TypeAlias = HelperBasis  # noqa: Y015
 
 @_typing.final
+class HelperRecordBasis(_message.Message):
+    """A helper of the registry's `helpers` table whose territory lies within the subtree or
+    covers it (so every helper who can have a pairing or a fact in it).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    HELPER_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    UNIT_ID_FIELD_NUMBER: _builtins.int
+    helper_id: _builtins.str
+    name: _builtins.str
+    unit_id: _builtins.str
+    """empty: in no unit"""
+    def __init__(
+        self,
+        *,
+        helper_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        unit_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["helper_id", b"helper_id", "name", b"name", "unit_id", b"unit_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HelperRecordBasis: _TypeAlias = HelperRecordBasis  # noqa: Y015
+
+@_typing.final
+class UnitBasis(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    UNIT_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    unit_id: _builtins.str
+    name: _builtins.str
+    region_code: _builtins.str
+    """the unit's territory"""
+    def __init__(
+        self,
+        *,
+        unit_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        region_code: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "region_code", b"region_code", "unit_id", b"unit_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UnitBasis: _TypeAlias = UnitBasis  # noqa: Y015
+
+@_typing.final
 class AssessmentBasis(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     REGION_CODE_FIELD_NUMBER: _builtins.int
     VILLAGES_FIELD_NUMBER: _builtins.int
     HELPERS_FIELD_NUMBER: _builtins.int
+    HELPER_RECORDS_FIELD_NUMBER: _builtins.int
+    UNITS_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     @_builtins.property
     def villages(self) -> _containers.RepeatedCompositeFieldContainer[Global___VillageBasis]:
@@ -110,16 +170,26 @@ class AssessmentBasis(_message.Message):
     def helpers(self) -> _containers.RepeatedCompositeFieldContainer[Global___HelperBasis]:
         """ordered by id"""
 
+    @_builtins.property
+    def helper_records(self) -> _containers.RepeatedCompositeFieldContainer[Global___HelperRecordBasis]:
+        """ordered by id"""
+
+    @_builtins.property
+    def units(self) -> _containers.RepeatedCompositeFieldContainer[Global___UnitBasis]:
+        """the units of those helpers, ordered by id"""
+
     def __init__(
         self,
         *,
         region_code: _builtins.str = ...,
         villages: _abc.Iterable[Global___VillageBasis] | None = ...,
         helpers: _abc.Iterable[Global___HelperBasis] | None = ...,
+        helper_records: _abc.Iterable[Global___HelperRecordBasis] | None = ...,
+        units: _abc.Iterable[Global___UnitBasis] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["helpers", b"helpers", "region_code", b"region_code", "villages", b"villages"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["helper_records", b"helper_records", "helpers", b"helpers", "region_code", b"region_code", "units", b"units", "villages", b"villages"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

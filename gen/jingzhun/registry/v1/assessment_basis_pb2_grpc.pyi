@@ -3,7 +3,9 @@
 isort:skip_file
 What assessment (考核, in assistance) needs of the registry, counted set-based for a whole
 subtree at once: per village its households and those missing a required field (data
-quality), per helper the households paired with them (the visits they owe).
+quality), per helper the households paired with them (the visits they owe); the helpers the
+registry records whose territory meets the subtree, with their name and helping unit, and
+those units (帮扶单位) with their name and territory.
 """
 
 from collections import abc as _abc
