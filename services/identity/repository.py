@@ -133,8 +133,11 @@ async def list_users(
     include_disabled: bool,
     after_id: str | None,
     limit: int,
+    ids: Sequence[str] = (),
 ) -> Sequence[User]:
     statement = select(User).where(in_subtree(col(User.region_code), region_code))
+    if ids:
+        statement = statement.where(col(User.id).in_(ids))
     if role:
         statement = statement.join(UserRole, col(UserRole.user_id) == col(User.id)).where(
             UserRole.role == role

@@ -129,6 +129,11 @@ class IdentityServiceStub:
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsResponse.FromString,
                 _registered_method=True)
+        self.BatchGetRegions = channel.unary_unary(
+                '/jingzhun.identity.v1.IdentityService/BatchGetRegions',
+                request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsResponse.FromString,
+                _registered_method=True)
         self.ApplyDivisionChange = channel.unary_unary(
                 '/jingzhun.identity.v1.IdentityService/ApplyDivisionChange',
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ApplyDivisionChangeRequest.SerializeToString,
@@ -275,6 +280,14 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BatchGetRegions(self, request, context):
+        """Regions by code, for naming them (one call per page of results): only those the caller
+        sees (their subtree and their ancestors); the others are left out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ApplyDivisionChange(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -397,6 +410,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ListRegions,
                     request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsRequest.FromString,
                     response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsResponse.SerializeToString,
+            ),
+            'BatchGetRegions': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetRegions,
+                    request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsRequest.FromString,
+                    response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsResponse.SerializeToString,
             ),
             'ApplyDivisionChange': grpc.unary_unary_rpc_method_handler(
                     servicer.ApplyDivisionChange,
@@ -932,6 +950,33 @@ class IdentityService:
             '/jingzhun.identity.v1.IdentityService/ListRegions',
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsRequest.SerializeToString,
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetRegions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.identity.v1.IdentityService/BatchGetRegions',
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsRequest.SerializeToString,
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

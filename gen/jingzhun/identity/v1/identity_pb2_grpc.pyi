@@ -61,6 +61,10 @@ class IdentityServiceStub:
     GetRegion: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetRegionRequest, _identity_pb2.Region]
     """--- territory ---"""
     ListRegions: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListRegionsRequest, _identity_pb2.ListRegionsResponse]
+    BatchGetRegions: _grpc.UnaryUnaryMultiCallable[_identity_pb2.BatchGetRegionsRequest, _identity_pb2.BatchGetRegionsResponse]
+    """Regions by code, for naming them (one call per page of results): only those the caller
+    sees (their subtree and their ancestors); the others are left out.
+    """
     ApplyDivisionChange: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ApplyDivisionChangeRequest, _identity_pb2.DivisionChange]
     ListDivisionChanges: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListDivisionChangesRequest, _identity_pb2.ListDivisionChangesResponse]
     GetAuthorizationPolicy: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetAuthorizationPolicyRequest, _identity_pb2.AuthorizationPolicy]
@@ -97,6 +101,10 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     GetRegion: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetRegionRequest, _identity_pb2.Region]  # type: ignore[assignment]
     """--- territory ---"""
     ListRegions: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListRegionsRequest, _identity_pb2.ListRegionsResponse]  # type: ignore[assignment]
+    BatchGetRegions: _aio.UnaryUnaryMultiCallable[_identity_pb2.BatchGetRegionsRequest, _identity_pb2.BatchGetRegionsResponse]  # type: ignore[assignment]
+    """Regions by code, for naming them (one call per page of results): only those the caller
+    sees (their subtree and their ancestors); the others are left out.
+    """
     ApplyDivisionChange: _aio.UnaryUnaryMultiCallable[_identity_pb2.ApplyDivisionChangeRequest, _identity_pb2.DivisionChange]  # type: ignore[assignment]
     ListDivisionChanges: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListDivisionChangesRequest, _identity_pb2.ListDivisionChangesResponse]  # type: ignore[assignment]
     GetAuthorizationPolicy: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetAuthorizationPolicyRequest, _identity_pb2.AuthorizationPolicy]  # type: ignore[assignment]
@@ -244,6 +252,16 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.ListRegionsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.ListRegionsResponse, _abc.Awaitable[_identity_pb2.ListRegionsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def BatchGetRegions(
+        self,
+        request: _identity_pb2.BatchGetRegionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.BatchGetRegionsResponse, _abc.Awaitable[_identity_pb2.BatchGetRegionsResponse]]:
+        """Regions by code, for naming them (one call per page of results): only those the caller
+        sees (their subtree and their ancestors); the others are left out.
+        """
 
     @_abc_1.abstractmethod
     def ApplyDivisionChange(
