@@ -27,7 +27,7 @@ RENEW_MARGIN_SECONDS = 60.0
 PLATFORM_CLIENTS: dict[str, tuple[str, ...]] = {
     "gateway": ("policy:read", "revocations:sync"),
     "registry": ("policy:read", "users:read"),
-    "assistance": ("policy:read", "assessment:read", "names:read"),
+    "assistance": ("policy:read", "assessment:read", "users:read", "regions:read"),
     "training": ("policy:read",),
     "notification": ("policy:read", "users:contact"),
     "projects": ("policy:read",),

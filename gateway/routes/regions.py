@@ -20,6 +20,17 @@ from kit.mapping import from_message, to_message
 router = APIRouter(prefix="/api/v1", tags=["regions"])
 
 Code = Annotated[str, Path(pattern=REGION_CODE, examples=["370102000000"])]
+# Regions named on a page (the console's villages, owners, recipients): one call per page.
+Codes = Annotated[
+    list[Annotated[str, Field(pattern=REGION_CODE)]],
+    Query(
+        alias="code",
+        min_length=1,
+        max_length=200,
+        description="the regions to name (repeat the parameter; at most 200): those you do not "
+        "see (outside your subtree and your ancestors) are left out",
+    ),
+]
 Level = Literal["province", "city", "county", "town", "village"]
 
 
@@ -62,6 +73,25 @@ class DivisionChangeOut(DivisionChangeIn):
 region_out = from_message(pb.Region, RegionOut)
 change_out = from_message(pb.DivisionChange, DivisionChangeOut)
 change_message = to_message(DivisionChangeIn, pb.ApplyDivisionChangeRequest)
+
+
+class Regions(BaseModel):
+    items: list[RegionOut] = Field(description="in the order asked, without `ancestors`")
+
+
+@router.get(
+    "/regions",
+    response_model=Regions,
+    responses=problem_responses(),
+    summary="Regions by code (their names for a page of results)",
+)
+async def batch_get_regions(
+    codes: Codes, caller: Annotated[Caller, caller_for("regions", "read")]
+) -> ModelResponse:
+    reply = await caller.call(
+        caller.identity.BatchGetRegions, pb.BatchGetRegionsRequest(codes=codes)
+    )
+    return ModelResponse(Regions(items=[region_out(r) for r in reply.regions]))
 
 
 @router.get(

@@ -54,6 +54,26 @@ class HouseholdStatistics(BaseModel):
     )
 
 
+class ChildFigures(BaseModel):
+    region_code: str
+    households: int
+    people: int
+    by_status: dict[str, int]
+    poor_households: int
+    poor_people: int
+    exited_households: int
+    exit_rate: float | None
+    incidence: float | None = Field(description="a village's, from its latest 村情 population")
+
+
+class ChildStatistics(BaseModel):
+    region_code: str
+    items: list[ChildFigures] = Field(
+        description="the children with households (in your scope and the filter), by code; a "
+        "child not listed has none"
+    )
+
+
 class TrendPoint(BaseModel):
     period: str = Field(description='"2024", or "2024-05" by month')
     registered: int
@@ -69,6 +89,10 @@ class HouseholdTrends(BaseModel):
 
 
 statistics_out = from_message(pb.Statistics, HouseholdStatistics)
+child_figures = from_message(pb.ChildFigures, ChildFigures)
+children_out = from_message(
+    pb.ChildStatistics, ChildStatistics, items=lambda s: list(map(child_figures, s.children))
+)
 trend_point = from_message(pb.TrendPoint, TrendPoint)
 trends_out = from_message(
     pb.Trends, HouseholdTrends, items=lambda t: list(map(trend_point, t.points))
@@ -117,6 +141,27 @@ async def household_statistics(
         ),
     )
     return ModelResponse(statistics_out(s))
+
+
+@router.get(
+    "/statistics/households/children",
+    response_model=ChildStatistics,
+    responses=problem_responses(),
+    summary="The main figures of each child region of a region, in one answer (the leaders' "
+    "screen, the map's colours)",
+    description="Each item counts as `/statistics/households?region_code=<child>` does; a "
+    "village has no children (empty `items`).",
+)
+async def child_statistics(
+    caller: Reader,
+    wanted: Annotated[HouseholdFilterQuery, Query()],
+    region_code: RegionCode = "",
+) -> ModelResponse:
+    found = await caller.call(
+        caller.registry.GetChildStatistics,
+        pb.GetChildStatisticsRequest(region_code=region_code, filter=filter_message(wanted)),
+    )
+    return ModelResponse(children_out(found))
 
 
 @router.get(

@@ -23,6 +23,16 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 RegionCode = Annotated[str, Field(pattern=REGION_CODE, examples=["370102001001"])]
 UserId = HexId
+# Users named on a page (the console's assignees, actors, helpers): one call per page.
+UserIds = Annotated[
+    list[Annotated[str, Field(max_length=64, pattern=r"^[0-9a-f]+$")]] | None,
+    Query(
+        alias="id",
+        max_length=200,
+        description="only these users (repeat the parameter; at most 200): those out of the "
+        "subtree are left out",
+    ),
+]
 
 
 class UserOut(BaseModel):
@@ -101,6 +111,7 @@ async def list_users(
     include_disabled: bool = False,
     page_size: PageSize = 50,
     page_token: PageToken = "",
+    ids: UserIds = None,
 ) -> ModelResponse:
     message = pb.ListUsersRequest(
         region_code=region_code,
@@ -108,6 +119,7 @@ async def list_users(
         include_disabled=include_disabled,
         page_size=page_size,
         page_token=page_token,
+        ids=ids or [],
     )
     reply = await caller.call(caller.identity.ListUsers, message)
     return ModelResponse(

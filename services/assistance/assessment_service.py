@@ -1,12 +1,13 @@
 """Use-cases of the assessment (考核排名): a region's scores and rankings for a month or a year
 — the facts counted here with GROUP BY statements, the households and pairings by the
-registry in one call, the cadres and regions it does not name by identity in one more — and its
+registry in one call, the cadres and regions it does not name by identity's batch reads — and its
 circular (通报): the top and bottom of each ranking, stored once per (region, period) and texted
 by name through notification to the officers of the region each ranking is made in. The
 scheduler issues every active county's circular of the last month."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from kit import audit
 from kit.errors import AlreadyExists
 from kit.grpc_client import ServiceClient
 from kit.outbox import enqueue
+from kit.paging import MAX_PAGE
 from kit.principal import Principal
 from kit.service_auth import ServiceCredentials
 from kit.territory import code_from_prefix
@@ -83,7 +85,7 @@ class AssessmentService:
         self.c = components
         self.registry = registry
         self.identity = identity
-        self.credentials = credentials  # names are asked as this service (scope names:read)
+        self.credentials = credentials  # names are asked as this service (users:read, regions:read)
         self.indicator_sets = indicator_sets
         self.top_n = top_n
         self._monthly_done = ""  # the period whose circulars are all issued
@@ -106,18 +108,37 @@ class AssessmentService:
         return Assessment(region_code, period, indicators.version, await self._named(ranked))
 
     async def _named(self, ranked: list[Ranking]) -> list[Ranking]:
-        """The cadres and regions the registry did not name, named by identity in one call
-        (as this service: the subjects are the assessed region's already)."""
+        """The cadres and regions the registry did not name, named by identity's batch reads
+        (`ListUsers` by ids, `BatchGetRegions`; a page of `MAX_PAGE` a call, all at once), as
+        this service: the subjects are the assessed region's already."""
         users, regions = unnamed(ranked)
         if not users and not regions:
             return ranked
-        reply = await self.identity.call(
-            self.identity.stub.ListNames,
-            identity_pb2.ListNamesRequest(user_ids=sorted(users), region_codes=sorted(regions)),
-            token=await self.credentials.token(),
-        )
+        token = await self.credentials.token()
+        user_pages = [sorted(users)[i : i + MAX_PAGE] for i in range(0, len(users), MAX_PAGE)]
+        code_pages = [sorted(regions)[i : i + MAX_PAGE] for i in range(0, len(regions), MAX_PAGE)]
+        user_replies = [
+            self.identity.call(
+                self.identity.stub.ListUsers,
+                identity_pb2.ListUsersRequest(ids=ids, include_disabled=True, page_size=MAX_PAGE),
+                token=token,
+            )
+            for ids in user_pages
+        ]
+        region_replies = [
+            self.identity.call(
+                self.identity.stub.BatchGetRegions,
+                identity_pb2.BatchGetRegionsRequest(codes=codes),
+                token=token,
+            )
+            for codes in code_pages
+        ]
+        found_users = await asyncio.gather(*user_replies)
+        found_regions = await asyncio.gather(*region_replies)
         return named(
-            ranked, {u.id: u.name for u in reply.users}, {r.id: r.name for r in reply.regions}
+            ranked,
+            {u.id: u.name for reply in found_users for u in reply.users},
+            {r.code: r.name for reply in found_regions for r in reply.regions},
         )
 
     async def issue(self, caller: Principal, region_code: str, period: str) -> CircularView:

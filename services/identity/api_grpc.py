@@ -140,6 +140,7 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
             include_disabled=request.include_disabled,
             after_id=decode_token(request.page_token),
             limit=limit,
+            ids=list(request.ids),
         )
         next_token = encode_token(views[-1].user.id) if len(views) == limit else ""
         return pb.ListUsersResponse(
@@ -158,17 +159,6 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
         )
         async for page in pages:
             yield pb.ContactPage(contacts=[contact_message(c) for c in page])
-
-    async def ListNames(
-        self, request: pb.ListNamesRequest, context: ServicerContext
-    ) -> pb.ListNamesResponse:
-        users, regions = await self.contacts.names(
-            self._caller("names", "read"), request.user_ids, request.region_codes
-        )
-        return pb.ListNamesResponse(
-            users=[pb.Name(id=i, name=n) for i, n in users],
-            regions=[pb.Name(id=c, name=n) for c, n in regions],
-        )
 
     async def UpdateUser(self, request: pb.UpdateUserRequest, context: ServicerContext) -> pb.User:
         changes = UserChanges(
@@ -236,6 +226,12 @@ class IdentityApi(identity_pb2_grpc.IdentityServiceServicer):
     async def GetRegion(self, request: pb.GetRegionRequest, context: ServicerContext) -> pb.Region:
         node = self.regions.visible(self._caller("regions", "read"), request.code)
         return region_message(node, self.regions.c.regions.ancestors(node.code))
+
+    async def BatchGetRegions(
+        self, request: pb.BatchGetRegionsRequest, context: ServicerContext
+    ) -> pb.BatchGetRegionsResponse:
+        found = self.regions.named(self._caller("regions", "read"), list(request.codes))
+        return pb.BatchGetRegionsResponse(regions=[region_message(n, []) for n in found])
 
     async def ListRegions(
         self, request: pb.ListRegionsRequest, context: ServicerContext

@@ -1,7 +1,6 @@
 """Phone numbers of active users for the platform's own services (notification resolves the
-recipients of a message with them): given users, or every holder of a role in a subtree; and
-the display names of users and regions (assistance's rankings and circulars) — only within the
-calling service client's territory, never for people or integrators."""
+recipients of a message with them): given users, or every holder of a role in a subtree —
+only within the calling service client's territory, never for people or integrators."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from dataclasses import dataclass
 
 from kit.errors import InvalidArgument
 from kit.principal import Principal
-from kit.territory import is_within
 from services.identity import repository as repo
 from services.identity.components import Components
 from services.identity.user_service import UserService
@@ -63,27 +61,3 @@ class ContactsService:
                 page=page_size or DEFAULT_PAGE,
             ):
                 yield [Contact(*row) for row in rows]
-
-    async def names(
-        self, caller: Principal, user_ids: Sequence[str], region_codes: Sequence[str]
-    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """(id, name) of the users and (code, name) of the regions asked for that lie in the
-        caller's territory, each ordered; the others are left out as if unknown."""
-        if len(user_ids) > MAX_USER_IDS or len(region_codes) > MAX_USER_IDS:
-            raise InvalidArgument(
-                f"ask at most {MAX_USER_IDS} users and {MAX_USER_IDS} regions",
-                reason="TOO_MANY_NAMES",
-            )
-        users: list[tuple[str, str]] = []
-        if user_ids:
-            async with self.c.db.read_only() as session:
-                found = await repo.user_names(
-                    session, list(dict.fromkeys(user_ids)), caller.region_code
-                )
-            users = [(user_id, name) for user_id, name in found]
-        regions = []
-        for code in sorted(set(region_codes)):
-            node = self.c.regions.get(code)
-            if node is not None and is_within(code, caller.region_code):
-                regions.append((code, node.name))
-        return users, regions

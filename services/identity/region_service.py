@@ -17,7 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit import audit
 from kit.clock import utcnow
 from kit.db import lock_for_transaction
-from kit.errors import FailedPrecondition, NotFound, PermissionDenied
+from kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from kit.paging import MAX_PAGE
 from kit.principal import Principal
 from kit.territory import Level, is_within, level_of, parent_code, recode
 from services.identity import events
@@ -70,14 +71,32 @@ class RegionService:
 
     # ------------------------------------------------------------------ reads
 
-    def visible(self, caller: Principal, code: str) -> RegionNode:
+    def seen(self, caller: Principal, code: str) -> RegionNode | None:
         """Regions of the caller's subtree and the caller's own ancestors; nothing else exists."""
         node = self.c.regions.get(code)
         if node is None or not (
             is_within(code, caller.region_code) or is_within(caller.region_code, code)
         ):
+            return None
+        return node
+
+    def visible(self, caller: Principal, code: str) -> RegionNode:
+        node = self.seen(caller, code)
+        if node is None:
             raise NotFound("region not found", reason="REGION_NOT_FOUND")
         return node
+
+    def named(self, caller: Principal, codes: list[str]) -> list[RegionNode]:
+        """The regions of `codes` the caller sees, in the order asked (each once); the others
+        are left out, as if they did not exist."""
+        if len(codes) > MAX_PAGE:
+            raise InvalidArgument(f"at most {MAX_PAGE} codes", reason="TOO_MANY_CODES")
+        found: dict[str, RegionNode] = {}
+        for code in codes:
+            node = self.seen(caller, code)
+            if node is not None:
+                found.setdefault(code, node)
+        return list(found.values())
 
     def children(
         self, caller: Principal, code: str, name_prefix: str, after: str, limit: int

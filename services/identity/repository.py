@@ -133,8 +133,11 @@ async def list_users(
     include_disabled: bool,
     after_id: str | None,
     limit: int,
+    ids: Sequence[str] = (),
 ) -> Sequence[User]:
     statement = select(User).where(in_subtree(col(User.region_code), region_code))
+    if ids:
+        statement = statement.where(col(User.id).in_(ids))
     if role:
         statement = statement.join(UserRole, col(UserRole.user_id) == col(User.id)).where(
             UserRole.role == role
@@ -165,18 +168,6 @@ async def stream_contacts(
     result = await session.stream(statement.execution_options(yield_per=page))
     async for rows in result.partitions(page):
         yield rows
-
-
-async def user_names(
-    session: AsyncSession, user_ids: Sequence[str], region_code: str
-) -> Sequence[tuple[str, str]]:
-    """(id, name) of these users within the subtree (disabled ones too: a name stays a name)."""
-    statement = (
-        select(User.id, User.name)
-        .where(col(User.id).in_(user_ids), in_subtree(col(User.region_code), region_code))
-        .order_by(col(User.id))
-    )
-    return (await session.exec(statement)).all()
 
 
 async def users_in_subtree(session: AsyncSession, code: str) -> Sequence[User]:

@@ -4,6 +4,7 @@ only in their subtree and grant only the roles their role may grant."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from kit import audit
 from kit.clock import utcnow
 from kit.db import lock_for_transaction
-from kit.errors import AlreadyExists, NotFound
+from kit.errors import AlreadyExists, InvalidArgument, NotFound
+from kit.paging import MAX_PAGE
 from kit.principal import Principal
 from kit.territory import is_within
 from services.identity import events
@@ -132,7 +134,11 @@ class UserService:
         include_disabled: bool,
         after_id: str | None,
         limit: int,
+        ids: Sequence[str] = (),
     ) -> list[UserView]:
+        """The subtree's users; with `ids`, only those of them (naming a page's users)."""
+        if len(ids) > MAX_PAGE:
+            raise InvalidArgument(f"at most {MAX_PAGE} ids", reason="TOO_MANY_IDS")
         scope = region_code or caller.region_code
         self.require_region(caller, scope)
         async with self.c.db.read_only() as session:
@@ -143,6 +149,7 @@ class UserService:
                 include_disabled=include_disabled,
                 after_id=after_id,
                 limit=limit,
+                ids=ids,
             )
             roles = await repo.roles_of_many(session, [u.id for u in users])
         return [UserView(u, roles[u.id]) for u in users]

@@ -24,6 +24,7 @@ from services.registry.messages import (
     benefit_message,
     benefits_message,
     change_request_message,
+    child_figures_message,
     history_message,
     household_change_message,
     household_changes,
@@ -295,6 +296,19 @@ class RegistryApi(registry_pb2_grpc.RegistryServiceServicer):
             household_filter(request.filter),
         )
         return statistics_message(found)
+
+    async def GetChildStatistics(
+        self, request: pb.GetChildStatisticsRequest, context: ServicerContext
+    ) -> pb.ChildStatistics:
+        found = await self.statistics.children(
+            self._caller("households", "read"),
+            request.region_code,
+            household_filter(request.filter),
+        )
+        return pb.ChildStatistics(
+            region_code=found.region_code,
+            children=[child_figures_message(child) for child in found.children],
+        )
 
     async def GetTrends(self, request: pb.GetTrendsRequest, context: ServicerContext) -> pb.Trends:
         found = await self.statistics.trends(

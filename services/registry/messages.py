@@ -28,7 +28,7 @@ from services.registry.models import (
 from services.registry.national_changes import HouseholdChange
 from services.registry.national_codes import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Term, as_text
 from services.registry.net_income import net_income
-from services.registry.statistics_service import RegionStatistics
+from services.registry.statistics_service import ChildFigures, RegionStatistics
 
 household_filter = from_message(
     pb.HouseholdFilter,
@@ -160,6 +160,13 @@ village_message = to_message(VillageAggregate, pb.VillageAggregate)
 statistics_message = to_message(
     RegionStatistics,
     pb.Statistics,
+    poor_households=lambda found: found.progress.poor_households,
+    exited_households=lambda found: found.progress.exited_households,
+    exit_rate=lambda found: found.progress.exit_rate,
+)
+child_figures_message = to_message(
+    ChildFigures,
+    pb.ChildFigures,
     poor_households=lambda found: found.progress.poor_households,
     exited_households=lambda found: found.progress.exited_households,
     exit_rate=lambda found: found.progress.exit_rate,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from kit.errors import FieldViolation, InvalidArgument
 from kit.principal import Principal
 from kit.scope import Scope
-from kit.territory import Level, level_of
+from kit.territory import PREFIX_LENGTH, Level, code_from_prefix, level_of
 from services.registry import repository as repo
+from services.registry import statistics_repository as child_repo
 from services.registry import village_repository as village_repo
 from services.registry.components import Components
 from services.registry.household_filter import NO_FILTER, HouseholdFilter, search_of
@@ -90,6 +91,25 @@ class RegionStatistics:
 
 
 @dataclass(frozen=True)
+class ChildFigures:
+    """One child region's main figures, defined as RegionStatistics' are."""
+
+    region_code: str
+    households: int
+    people: int
+    by_status: dict[str, int]
+    progress: Progress
+    poor_people: int
+    incidence: float | None  # a village's, from its latest 村情 population
+
+
+@dataclass(frozen=True)
+class ChildStatistics:
+    region_code: str
+    children: list[ChildFigures]  # those with households in scope, by code
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     period: str  # "2024" or "2024-05"
     registered: int
@@ -162,6 +182,46 @@ class StatisticsService:
                 poor_people=poor_people,
                 incidence=ratio(poor_people, population),
             )
+
+    async def children(
+        self, caller: Principal, region_code: str, wanted: HouseholdFilter = NO_FILTER
+    ) -> ChildStatistics:
+        """The main figures of every child region of a region (none for a village), from one
+        grouped scan of the households and one of their members."""
+        scope = scope_of(caller, region_code)
+        level = level_of(scope.region_code)
+        if level is Level.VILLAGE:
+            return ChildStatistics(scope.region_code, [])
+        length = PREFIX_LENGTH[Level(level + 1)]
+        search = search_of(wanted, self.c.protector)
+        async with self.c.db.read_only() as session:
+            narrowed = await repo.filtered(session, search)
+            statuses: dict[str, dict[tuple[str, bool], int]] = {}
+            for prefix, status, has_exited, count in await child_repo.households_by_child(
+                session, scope, length, narrowed
+            ):
+                statuses.setdefault(prefix, {})[(status, has_exited)] = count
+            people = await child_repo.people_by_child(
+                session, scope, length, among=POOR, narrowed=narrowed
+            )
+            populations = (
+                await child_repo.latest_populations(session, sorted(statuses))
+                if level is Level.TOWN
+                else {}
+            )
+        children = [
+            ChildFigures(
+                region_code=code_from_prefix(prefix),
+                households=sum(counts.values()),
+                people=people.get(prefix, (0, 0))[0],
+                by_status=by_status(counts),
+                progress=progress(counts),
+                poor_people=people.get(prefix, (0, 0))[1],
+                incidence=ratio(people.get(prefix, (0, 0))[1], populations.get(prefix, 0)),
+            )
+            for prefix, counts in sorted(statuses.items())
+        ]
+        return ChildStatistics(scope.region_code, children)
 
     async def trends(self, caller: Principal, region_code: str, period: str) -> Trends:
         """Households registered, exited, returned to poverty and entering monitoring, per

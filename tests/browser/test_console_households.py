@@ -22,6 +22,14 @@ NEIGHBOUR_VILLAGE = "370102001003"
 
 def test_search_archive_edit_with_a_conflict_then_the_history(page, api, admin_token) -> None:
     household = new_household(api, admin_token, VILLAGE)
+    helper_id, _, _ = api.new_user(admin_token, VILLAGE, "helper")
+    paired = api.http.post(
+        f"/api/v1/households/{household['id']}/pairings",
+        json={"helper_id": helper_id},
+        headers=api.auth(admin_token),
+    )
+    assert paired.status_code == 201, paired.text
+    village = api.get(f"/api/v1/regions/{VILLAGE}", admin_token).json()["name"]
     officer = activated_account(api, admin_token, LIXIA, "info_officer")
     sign_in(page, officer, STRONG_PASSWORD)
     page.get_by_role("navigation").get_by_role("link", name="农户档案").click()
@@ -30,12 +38,18 @@ def test_search_archive_edit_with_a_conflict_then_the_history(page, api, admin_t
     results = page.get_by_role("table", name="农户")
     expect(results.get_by_role("row")).to_have_count(2)  # the header and the one household
     expect(results).to_contain_text("王大山")
+    expect(results).to_contain_text(village)  # the village by its name, not its code
+    expect(results).not_to_contain_text(VILLAGE)
     screenshot(page, "households")
     results.get_by_role("link", name=household["number"]).click()
 
     expect(page.get_by_role("heading", name=f"农户档案 {household['number']}")).to_be_visible()
     members = page.get_by_role("table", name="家庭成员")
     expect(members).to_contain_text("赵春花")
+    expect(page.locator("#household-village")).to_have_text(village)
+    pairings = page.get_by_role("table", name="结对")
+    expect(pairings).to_contain_text("测试用户")  # the helper by name
+    expect(pairings).not_to_contain_text(helper_id)
     expect(members).to_contain_text("****")  # identity numbers masked
     expect(members).not_to_contain_text("19650304")  # the birth date inside the number
     qr = page.locator("#household-qr")
@@ -114,5 +128,11 @@ def test_a_village_cadre_sees_nothing_of_another_village(page, api, admin_token)
 
     page.goto("/console/#/users")
     users = page.get_by_role("table", name="用户")
-    expect(users).to_contain_text(VILLAGE)
-    expect(users).not_to_contain_text(NEIGHBOUR_VILLAGE)  # the neighbours' helper is not listed
+    codes = [VILLAGE, NEIGHBOUR_VILLAGE]
+    village, neighbour = (
+        r["name"] for r in api.get("/api/v1/regions", admin_token, code=codes).json()["items"]
+    )
+    expect(users).to_contain_text(village)  # the region by its name
+    expect(users).not_to_contain_text(neighbour)  # the neighbours' helper is not listed
+    named = api.get("/api/v1/regions", api.login(cadre, STRONG_PASSWORD), code=codes).json()
+    assert [r["code"] for r in named["items"]] == [VILLAGE]  # nor named to the cadre

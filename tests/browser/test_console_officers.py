@@ -1,7 +1,8 @@
 """The officers' other pages in a real browser: an import with a row error shows the row report;
 a notice sent is watched until its messages are delivered; a need is escalated; a task is
 assigned; a user is created (the one-time password shown once), paired with a household, and
-the audit log shows it."""
+the audit log shows it. Every page names the people and regions it lists (not their ids and
+codes)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ from tests.e2e.test_imports import csv_file, household_rows
 
 LIXIA = "370102000000"
 VILLAGE = "370102001002"
+TOWN = "370102001000"
+NAME = "测试用户"  # the harness's accounts' name
+
+
+def region_name(api, token: str, code: str) -> str:  # type: ignore[no-untyped-def]
+    return api.get(f"/api/v1/regions/{code}", token).json()["name"]
 
 
 def test_an_import_with_a_row_error_shows_the_row_report(page, api, admin_token) -> None:
@@ -57,7 +64,10 @@ def test_a_notice_sent_is_watched_until_delivered(page, api, admin_token) -> Non
     expect(page.get_by_role("heading", name="通知发送情况")).to_be_visible()
     expect(page.locator("#notice-state")).to_have_text("发送完毕", timeout=30_000)
     recipients = page.get_by_role("table", name="收件人")
-    expect(recipients).to_contain_text(helper_id)
+    expect(recipients).to_contain_text(NAME)
+    expect(recipients).to_contain_text(region_name(api, admin_token, VILLAGE))
+    expect(recipients).not_to_contain_text(helper_id)
+    expect(recipients).not_to_contain_text(VILLAGE)
     expect(page.get_by_text("已全部处理完毕。")).to_be_visible(timeout=30_000)
     expect(recipients).to_contain_text("已送达")
     expect(recipients).not_to_contain_text("delivered")  # the statuses in Chinese
@@ -73,13 +83,18 @@ def test_the_village_escalates_a_need_to_the_town(page, api, admin_token) -> Non
     row = page.get_by_role("table", name="需求").get_by_role("row").filter(has_text=description)
     expect(row).to_contain_text("村级")
     expect(row).to_contain_text("医疗")
+    expect(row).to_contain_text(region_name(api, admin_token, VILLAGE))
+    expect(row).not_to_contain_text(VILLAGE)
     screenshot(page, "needs")
     row.get_by_role("link").click()
 
     page.get_by_label("处理方式").select_option("escalate")
     page.get_by_label("说明（上报原因、解决办法或答复内容）").fill("村级无力解决")
     page.get_by_role("button", name="提交").click()
-    expect(page.locator("#need-owner")).to_contain_text("乡镇级")
+    expect(page.locator("#need-owner")).to_have_text(
+        f"乡镇级（{region_name(api, admin_token, TOWN)}）"
+    )
+    expect(page.locator("#need-filed-by")).to_have_text(NAME)
     expect(page.get_by_role("table", name="处理经过")).to_contain_text("村级无力解决")
     assert api.get(f"/api/v1/needs/{need['id']}", admin_token).json()["owner_level"] == "town"
     screenshot(page, "need")
@@ -99,7 +114,7 @@ def test_an_officer_assigns_a_task_to_the_helpers_of_a_village(page, api, admin_
 
     row = page.get_by_role("table", name="任务").get_by_role("row").filter(has_text=title)
     expect(row).to_contain_text("核实数据")
-    expect(row).to_contain_text("已派发")
+    expect(row).to_contain_text(f"{NAME}：已派发")  # the assignee by name, not by id
     screenshot(page, "tasks")
 
 
@@ -118,10 +133,14 @@ def test_a_user_created_paired_and_audited(page, api, admin_token) -> None:
     expect(shown).to_contain_text("李帮扶")
     password = shown.locator(".secret").inner_text()
     assert api.token(mobile, password).status_code == 200  # the one-time password works
-    expect(page.get_by_role("table", name="用户")).to_contain_text("待首次登录")
+    users = page.get_by_role("table", name="用户")
+    expect(users).to_contain_text("待首次登录")
+    village = region_name(api, admin_token, VILLAGE)
+    expect(users.get_by_role("row").filter(has_text="李帮扶")).to_contain_text(village)
+    expect(users).not_to_contain_text(VILLAGE)
     screenshot(page, "users")
 
-    page.get_by_label("结对的帮扶责任人").select_option(label=f"李帮扶（{VILLAGE}）")
+    page.get_by_label("结对的帮扶责任人").select_option(label=f"李帮扶（{village}）")
     page.get_by_label("农户户编号（多个用逗号或换行分隔）").fill(household["number"])
     page.get_by_role("button", name="结对").click()
     expect(page.get_by_role("table", name="已结对的农户")).to_contain_text(household["id"])
@@ -132,4 +151,8 @@ def test_a_user_created_paired_and_audited(page, api, admin_token) -> None:
     records = page.get_by_role("table", name="审计记录")
     expect(records).to_contain_text("创建用户")
     expect(records).not_to_contain_text("重置密码")  # the filter applied
+    admin_id = api.get("/api/v1/me", api.login(admin, STRONG_PASSWORD)).json()["id"]
+    mine = records.get_by_role("row").filter(has_text="李帮扶")
+    expect(mine).to_contain_text(NAME)  # the actor by name
+    expect(records).not_to_contain_text(admin_id)
     screenshot(page, "audit")

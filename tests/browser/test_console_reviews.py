@@ -32,6 +32,10 @@ def test_the_work_team_approves_a_helpers_proposal(page, api, admin_token) -> No
 
     card = page.get_by_role("article").filter(has_text=household["id"])
     expect(card).to_contain_text("主要致贫原因 →")
+    village = api.get(f"/api/v1/regions/{VILLAGE}", admin_token).json()["name"]
+    expect(card).to_contain_text("提交人：测试用户")  # the helper and the village by name
+    expect(card).to_contain_text(f"村：{village}")
+    expect(card).not_to_contain_text(helper_id)
     screenshot(page, "reviews")
     card.get_by_role("button", name="驳回").click()
     expect(card.get_by_role("alert")).to_be_visible()  # a rejection needs its reason

@@ -1,6 +1,7 @@
 """The leaders' screen (一屏) and the one map (一张图) in a real browser: the screen's figures are the
-statistics API's, drilled down to the village; the map's selection (typed box, drawn polygon) is
-the map API's answer; a village cadre's pages, on a phone, show nothing of another village."""
+statistics API's, drilled down to the village, its children's from one call; the map's selection
+(typed box, drawn polygon) is the map API's answer; a village cadre's pages, on a phone, show
+nothing of another village."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def expected_figures(api: Api, token: str, region: str, since: str) -> dict[str,
     needs = api.get("/api/v1/needs/menu", token, region_code=region).json()
     alerts = api.get("/api/v1/alerts/counts", token, region_code=region).json()
     visits = api.get("/api/v1/visits/frequency", token, region_code=region, **{"from": since})
+    messages = api.get("/api/v1/messages/counts", token, region_code=region, **{"from": since})
     incidence = stats["incidence"]
     return {
         "poor_households": str(stats["poor_households"]),
@@ -62,7 +64,7 @@ def expected_figures(api: Api, token: str, region: str, since: str) -> dict[str,
         "needs_overdue": str(needs["overdue"]),
         "alerts_open": str(alerts["open"]),
         "visits_month": str(visits.json()["visits"]),
-        "sms_delivered_month": "—",  # a secretary does not read text messages (policy.csv)
+        "sms_delivered_month": str(messages.json()["by_status"].get("delivered", 0)),
     }
 
 
@@ -83,12 +85,18 @@ def test_the_screens_figures_are_the_statistics_apis_down_to_the_village(
     token = api.login(mobile, STRONG_PASSWORD)
 
     sign_in(page, mobile, STRONG_PASSWORD)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     page.goto("/console/#/screen")
     expect(page.get_by_role("heading", name="一屏 · 莘县")).to_be_visible()
     expect(page.locator("#screen-children")).to_be_visible()
     since = page.locator("[data-since]").get_attribute("data-since")
     assert figures(page) == expected_figures(api, token, COUNTY, since)
     assert figures(page)["poor_households"] == "2"
+    assert figures(page)["sms_delivered_month"] != "—"  # a secretary reads the messages' counts
+    statistics_calls = [url for url in asked if "/api/v1/statistics/households" in url]
+    assert len(statistics_calls) == 2, statistics_calls  # the county's, and all its towns' at once
+    assert children_rows(page) == expected_children(api, token, COUNTY)
     screenshot(page, "leaders-screen")
 
     page.locator("#screen-children").get_by_role("link").first.click()
@@ -100,6 +108,28 @@ def test_the_screens_figures_are_the_statistics_apis_down_to_the_village(
     assert figures(page) == expected_figures(api, token, village, since)
     assert (figures(page)["poor_households"], figures(page)["exited_households"]) == ("1", "1")
     expect(page.get_by_role("navigation", name="区划层级")).to_contain_text("莘县")
+
+
+def children_rows(page) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    rows = page.locator("#screen-children tbody tr")
+    return {
+        rows.nth(i).get_attribute("data-code"): rows.nth(i).locator("td").all_inner_texts()
+        for i in range(rows.count())
+    }
+
+
+def expected_children(api: Api, token: str, region: str) -> dict[str, list[str]]:
+    """Each live child's households, poor households and people, exited and monitored: from
+    its own statistics answer."""
+    children = api.get(f"/api/v1/regions/{region}/children", token, page_size=200).json()["items"]
+    found = {}
+    for child in (c for c in children if not c["retired"]):
+        stats = api.get("/api/v1/statistics/households", token, region_code=child["code"]).json()
+        found[child["code"]] = [
+            str(stats[name])
+            for name in ("households", "poor_households", "poor_people", "exited_households")
+        ] + [str(stats["by_status"].get("monitored", 0))]
+    return found
 
 
 def selected_ids(page) -> list[str]:  # type: ignore[no-untyped-def]

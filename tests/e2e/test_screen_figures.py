@@ -1,11 +1,13 @@
 """What the leaders' screen (一屏) and the one map (一张图) read that no other endpoint gives: the
-shipped boundaries of a region's children, the alerts by status, the text messages by status;
-each for exactly the caller's territory."""
+shipped boundaries of a region's children, the children's figures in one answer, the alerts by
+status, the text messages by status, the names of a page's regions and users; each for exactly
+the caller's territory."""
 
 from __future__ import annotations
 
 from tests.e2e.smsc import eventually
 from tests.e2e.test_needs import paired_helper
+from tests.e2e.test_statistics import move, register
 
 COUNTY = "371521000000"  # 阳谷县, used by no other test
 TOWN, VILLAGE = "371521001000", "371521001001"
@@ -73,3 +75,44 @@ def test_the_screen_counts_alerts_and_text_messages_of_its_region(api, admin_tok
         **{"from": "2021-01-01T00:00:00Z", "to": "2020-01-01T00:00:00Z"},
     )
     assert backwards.status_code == 400
+
+
+FIGURES = ("households", "people", "by_status", "poor_households", "poor_people")
+
+
+def test_the_childrens_figures_in_one_answer_are_each_childs_statistics(api, admin_token) -> None:
+    exited = register(api, admin_token, VILLAGE, "illness", 36.1, 115.8, people=2)
+    move(api, admin_token, exited, "start_assistance", "exit")
+    register(api, admin_token, "371521002001", "disability", 36.1, 115.8)
+    _, _, county = api.new_user(admin_token, COUNTY, "secretary")
+    _, _, other = api.new_user(admin_token, OTHER_COUNTY, "admin")
+
+    answer = api.get("/api/v1/statistics/households/children", county).json()
+    assert answer["region_code"] == COUNTY
+    assert {TOWN, "371521002000"} <= {c["region_code"] for c in answer["items"]}
+    for child in answer["items"]:
+        own = api.get("/api/v1/statistics/households", county, region_code=child["region_code"])
+        assert {k: child[k] for k in FIGURES} == {k: own.json()[k] for k in FIGURES}
+    villages = api.get("/api/v1/statistics/households/children", county, region_code=TOWN).json()
+    assert VILLAGE in {v["region_code"] for v in villages["items"]}
+    lone = api.get("/api/v1/statistics/households/children", county, region_code=VILLAGE).json()
+    assert lone["items"] == []
+    refused = api.get("/api/v1/statistics/households/children", other, region_code=COUNTY)
+    assert refused.status_code == 404
+
+
+def test_a_page_names_only_the_regions_and_users_its_reader_sees(api, admin_token) -> None:
+    mine, _, county = api.new_user(admin_token, COUNTY, "admin")
+    theirs, _, _ = api.new_user(admin_token, OTHER_COUNTY, "admin")
+    asked = [VILLAGE, "371502001001", COUNTY, "370000000000"]
+    regions = api.get("/api/v1/regions", county, code=asked).json()["items"]
+    assert [(r["code"], r["name"]) for r in regions] == [
+        (VILLAGE, regions[0]["name"]),
+        (COUNTY, "阳谷县"),
+        ("370000000000", "山东省"),
+    ]
+    users = api.get("/api/v1/users", county, id=[mine, theirs], include_disabled=True).json()
+    assert [u["id"] for u in users["items"]] == [mine]
+    assert "*" in api.get("/api/v1/users", admin_token, id=[theirs]).json()["items"][0]["mobile"]
+    assert api.get("/api/v1/regions", county).status_code == 422  # at least one code
+    assert api.get("/api/v1/users", county, id=["a" * 32] * 201).status_code == 422

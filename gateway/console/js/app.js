@@ -2,6 +2,7 @@
 // the hash router (#/households?..., #/household/<id>) that loads each page's module.
 import { api, ApiError } from './api.js';
 import { errorBox, fill, h } from './dom.js';
+import { forgetNames, remember } from './names.js';
 import { PAGES, ROLE_NAMES, pageOf, visibleTo } from './nav.js';
 import { renderSignIn } from './pages/signin.js';
 
@@ -97,6 +98,8 @@ export async function start(next = '') {
     return;
   }
   session.region = await api.get(`/api/v1/regions/${session.me.region_code}`).catch(() => null);
+  forgetNames();
+  remember(session.me, session.region);
   if (next && parseHash().route !== next) window.location.hash = `#/${next}`;  // hashchange shows it
   else await showPage();
 }
@@ -104,6 +107,7 @@ export async function start(next = '') {
 function signedOut() {
   session.me = null;
   session.region = null;
+  forgetNames();
   hideAccount();
   document.title = '登录 · 精准扶贫工作平台';
   renderSignIn(main, { onSignedIn: start });

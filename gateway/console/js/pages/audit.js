@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { labeller, options, when } from '../labels.js';
+import { names } from '../names.js';
 import { table } from '../table.js';
 
 export const title = '审计日志';
@@ -45,9 +46,13 @@ export async function render(main, { query, navigate }) {
   const page = await api.get('/api/v1/audit-records', {
     ...params, from: instant(query.get('from')), to: instant(query.get('to'), 1), page_size: 50,
   });
+  const name = await names({
+    regions: page.items.map((r) => r.region_code),
+    users: page.items.flatMap((r) => [r.actor_id, r.target_id]), // a target that is a user is named too
+  });
   results.append(table('审计记录', [
     ['时间', (r) => when(r.at)], ['服务', (r) => label(r.service)], ['操作', (r) => label(r.action)],
-    ['操作人', (r) => r.actor_id], ['对象', (r) => r.target_id || '—'], ['区划', (r) => r.region_code || '—'],
+    ['操作人', (r) => name.user(r.actor_id)], ['对象', (r) => name.user(r.target_id)], ['区划', (r) => name.region(r.region_code)],
     ['详情', (r) => detailText(r.detail)], ['来源地址', (r) => r.client_ip || '—'],
   ], page.items, '没有符合条件的审计记录。'));
   if (page.next_page_token) {

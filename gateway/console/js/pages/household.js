@@ -4,6 +4,7 @@
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h, toast } from '../dom.js';
 import { ATTRIBUTES, CAUSES, labeller, when, yuan } from '../labels.js';
+import { names } from '../names.js';
 import { table } from '../table.js';
 
 export const title = '农户档案';
@@ -85,6 +86,10 @@ export async function render(main, context) {
     optional(api.get('/api/v1/visits', { household_id: id, page_size: 50 })),
     optional(api.get('/api/v1/needs', { region_code: household.village_code, page_size: 100 })),
   ]);
+  const name = await names({
+    regions: [household.village_code],
+    users: [...(pairings || []), ...(visits || [])].map((item) => item.helper_id),
+  });
   const reload = () => render(main, context);
   const mayEdit = roles.includes('admin') || roles.includes('info_officer');
   fill(main,
@@ -95,7 +100,7 @@ export async function render(main, context) {
       h('dt', {}, '户属性'), h('dd', { id: 'household-attribute' }, label(household.attribute)),
       h('dt', {}, '主要致贫原因'), h('dd', { id: 'household-main-cause' }, label(household.main_cause)),
       h('dt', {}, '其他致贫原因'), h('dd', {}, household.secondary_causes.map(label).join('、') || '—'),
-      h('dt', {}, '所在村'), h('dd', {}, household.village_code),
+      h('dt', {}, '所在村'), h('dd', { id: 'household-village' }, name.region(household.village_code)),
       h('dt', {}, '银行账号'), h('dd', {}, household.bank_account || '—'),
       h('dt', {}, '版本'), h('dd', {}, household.version)),
     mayEdit ? section('edit-title', '修改档案', editForm(household, label, reload)) : null,
@@ -123,10 +128,10 @@ export async function render(main, context) {
       ['项目', (b) => b.program], ['金额', (b) => yuan(b.amount)],
     ], items))),
     section('pairings-title', '结对帮扶', unavailable(pairings, (items) => table('结对', [
-      ['帮扶责任人', (p) => p.helper_id], ['结对时间', (p) => when(p.paired_at)],
+      ['帮扶责任人', (p) => name.user(p.helper_id)], ['结对时间', (p) => when(p.paired_at)],
     ], items))),
     section('visits-title', '走访记录', unavailable(visits, (items) => table('走访', [
-      ['时间', (v) => when(v.visited_at)], ['帮扶责任人', (v) => v.helper_id],
+      ['时间', (v) => when(v.visited_at)], ['帮扶责任人', (v) => name.user(v.helper_id)],
     ], items))),
     section('needs-title', '帮扶需求', unavailable(needs, (items) => table('需求', [
       ['类别', (n) => label(n.category)], ['内容', (n) => n.description],

@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { ATTRIBUTES, HOUSEHOLD_STATUSES, labeller } from '../labels.js';
+import { names } from '../names.js';
 import { table } from '../table.js';
 
 export const title = '农户档案';
@@ -46,6 +47,7 @@ export async function render(main, { query, navigate }) {
 
   const params = Object.fromEntries(query);
   const page = await api.get('/api/v1/households', { ...params, page_size: 50, sort: 'updated' });
+  const name = await names({ regions: page.items.map((row) => row.village_code) });
   results.append(table('农户', [
     ['户编号', (row) => h('a', { href: `#/household/${encodeURIComponent(row.id)}` }, row.number)],
     ['户主', headOf],
@@ -53,7 +55,7 @@ export async function render(main, { query, navigate }) {
     ['状态', (row) => label(row.status)],
     ['户属性', (row) => label(row.attribute)],
     ['主要致贫原因', (row) => label(row.main_cause)],
-    ['村', (row) => row.village_code],
+    ['村', (row) => name.region(row.village_code)],
   ], page.items, '没有符合条件的农户。'));
   if (page.next_page_token) results.append(h('p', {}, '只显示前 50 户，请缩小查询条件。'));
 }

@@ -4,6 +4,7 @@
 // for that area is the list and the statistics shown. No tile server: all lines are shipped.
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h } from '../dom.js';
+import { names } from '../names.js';
 import { charts, echarts, loadStyle, regionTrail, STATUS_COLOURS, STATUS_NAMES } from './screen_common.js';
 
 export const title = '一张图';
@@ -85,10 +86,10 @@ function selectionStats(features, villages) {
   return { byStatus, households };
 }
 
-function selectionView(answer, villages, described) {
+function selectionView(answer, villages, described, name) {
   const { byStatus, households } = selectionStats(answer.features, villages);
   const rows = answer.features.slice(0, SHOWN_ROWS);
-  const head = villages ? ['村代码', '农户', '主要状态'] : ['农户', '所在村', '状态'];
+  const head = villages ? ['村', '农户', '主要状态'] : ['农户', '所在村', '状态'];
   return [
     h('h2', {}, '选区统计'),
     h('p', {}, described),
@@ -102,8 +103,8 @@ function selectionView(answer, villages, described) {
       h('caption', {}, '选中的' + (villages ? '村' : '农户')),
       h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows.map((f) => h('tr', { 'data-id': f.id }, villages
-        ? [h('td', {}, f.id), h('td', {}, f.properties.households), h('td', {}, STATUS_NAMES[dominantStatus(f.properties.by_status)])]
-        : [h('td', {}, h('a', { href: `#/household/${encodeURIComponent(f.id)}` }, f.id)), h('td', {}, f.properties.village_code),
+        ? [h('td', {}, name.region(f.id)), h('td', {}, f.properties.households), h('td', {}, STATUS_NAMES[dominantStatus(f.properties.by_status)])]
+        : [h('td', {}, h('a', { href: `#/household/${encodeURIComponent(f.id)}` }, f.id)), h('td', {}, name.region(f.properties.village_code)),
           h('td', {}, STATUS_NAMES[f.properties.status] || f.properties.status)])))),
   ];
 }
@@ -123,8 +124,10 @@ function boxForm(onBox) {
 
 async function colourAreas(chart, boundaries, indicator) {
   if (indicator === 'none' || !boundaries.features.length) return;
-  const stats = await Promise.all(boundaries.features.map((f) => api.get('/api/v1/statistics/households', { region_code: f.id })));
-  const data = boundaries.features.map((f, i) => ({ name: f.properties.name, value: indicatorOf(stats[i], indicator) }));
+  const figures = (await api.get('/api/v1/statistics/households/children', { region_code: boundaries.region_code })).items;
+  const byCode = new Map(figures.map((f) => [f.region_code, f]));
+  const none = { poor_households: 0, exited_households: 0, by_status: {}, incidence: null };
+  const data = boundaries.features.map((f) => ({ name: f.properties.name, value: indicatorOf(byCode.get(f.id) || none, indicator) }));
   const values = data.map((d) => d.value).filter((v) => v !== null);
   chart.setOption({
     visualMap: { type: 'continuous', min: 0, max: Math.max(1, ...values), seriesIndex: 0, text: [INDICATORS[indicator], ''],
@@ -199,7 +202,9 @@ export async function render(main, { me, query, navigate }) {
     try {
       const answer = await api.get('/api/v1/map/households', { ...layer.params, ...where });
       selection.dataset.query = new URLSearchParams({ ...layer.params, ...where }).toString();
-      fill(selection, selectionView(answer, layer.villages, described));
+      const shown = answer.features.slice(0, SHOWN_ROWS);
+      const name = await names({ regions: shown.map((f) => (layer.villages ? f.id : f.properties.village_code)) });
+      fill(selection, selectionView(answer, layer.villages, described, name));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       fill(selection, errorBox(error));

@@ -4,6 +4,7 @@
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h, toast } from '../dom.js';
 import { LEVELS, NEED_CATEGORIES, labeller, options, when } from '../labels.js';
+import { names } from '../names.js';
 import { table } from '../table.js';
 
 export const title = '需求台账';
@@ -64,20 +65,28 @@ function actionForm(need, label, onDone) {
 async function needView(main, context, label) {
   const need = await api.get(`/api/v1/needs/${encodeURIComponent(context.rest[0])}`);
   const mayHandle = HANDLERS.some((role) => context.me.roles.includes(role));
+  const [name, number] = await Promise.all([
+    names({
+      regions: [need.village_code, need.owner_region, ...need.steps.flatMap((s) => [s.from_region, s.to_region])],
+      users: [need.filed_by],
+    }),
+    api.get(`/api/v1/households/${encodeURIComponent(need.household_id)}`).then((found) => found.number, () => need.household_id),
+  ]);
   fill(main,
     h('p', {}, h('a', { href: '#/needs' }, '‹ 返回台账')),
     h('h1', {}, `帮扶需求：${label(need.category, 'need_category')}`),
     h('dl', { class: 'facts card' },
       h('dt', {}, '内容'), h('dd', {}, need.description),
-      h('dt', {}, '农户'), h('dd', {}, h('a', { href: `#/household/${encodeURIComponent(need.household_id)}` }, need.household_id)),
+      h('dt', {}, '农户'), h('dd', {}, h('a', { href: `#/household/${encodeURIComponent(need.household_id)}` }, number), `（${name.region(need.village_code)}）`),
+      h('dt', {}, '提出人'), h('dd', { id: 'need-filed-by' }, name.user(need.filed_by)),
       h('dt', {}, '状态'), h('dd', { id: 'need-status' }, label(need.status), overdueMark(need)),
-      h('dt', {}, '当前责任'), h('dd', { id: 'need-owner' }, `${label(need.owner_level)}（${need.owner_region}）`),
+      h('dt', {}, '当前责任'), h('dd', { id: 'need-owner' }, `${label(need.owner_level)}（${name.region(need.owner_region)}）`),
       h('dt', {}, '处理期限'), h('dd', {}, when(need.due_at)),
       h('dt', {}, '紧急'), h('dd', {}, label(need.urgent))),
     h('section', { 'aria-labelledby': 'steps-title' }, h('h2', { id: 'steps-title' }, '处理经过'),
       table('处理经过', [
-        ['序号', (s) => s.seq], ['环节', (s) => label(s.action)], ['从', (s) => s.from_region || '—'],
-        ['到', (s) => s.to_region || '—'], ['说明', (s) => s.reason || '—'], ['时间', (s) => when(s.at)],
+        ['序号', (s) => s.seq], ['环节', (s) => label(s.action)], ['从', (s) => name.region(s.from_region)],
+        ['到', (s) => name.region(s.to_region)], ['说明', (s) => s.reason || '—'], ['时间', (s) => when(s.at)],
       ], need.steps)),
     mayHandle && need.status === 'open' ? actionForm(need, label, () => needView(main, context, label)) : null);
 }
@@ -92,11 +101,12 @@ export async function render(main, context) {
     api.get('/api/v1/needs', { ...Object.fromEntries(query), page_size: 100 }),
     api.get('/api/v1/needs/menu', { region_code: query.get('region_code') || '' }).catch(() => null),
   ]);
+  const name = await names({ regions: page.items.map((n) => n.village_code) });
   if (menu) results.append(h('p', { id: 'needs-menu' }, `共 ${menu.total} 件，待处理 ${menu.open} 件，超期 ${menu.overdue} 件。`));
   results.append(table('需求', [
     ['提出时间', (n) => h('a', { href: `#/needs/${encodeURIComponent(n.id)}` }, when(n.created_at))],
     ['类别', (n) => label(n.category, 'need_category')], ['内容', (n) => n.description],
-    ['村', (n) => n.village_code], ['当前责任', (n) => label(n.owner_level)],
+    ['村', (n) => name.region(n.village_code)], ['当前责任', (n) => label(n.owner_level)],
     ['状态', (n) => [label(n.status), overdueMark(n)]], ['期限', (n) => when(n.due_at)],
   ], page.items, '没有符合条件的需求。'));
   if (page.next_page_token) results.append(h('p', {}, '只显示前 100 件，请缩小筛选条件。'));

@@ -4,6 +4,7 @@
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h, toast } from '../dom.js';
 import { labeller, when } from '../labels.js';
+import { names } from '../names.js';
 import { ROLE_NAMES } from '../nav.js';
 import { table } from '../table.js';
 
@@ -56,18 +57,22 @@ async function noticeView(id, label) {
     api.get(`/api/v1/notices/${encodeURIComponent(id)}`),
     api.get(`/api/v1/notices/${encodeURIComponent(id)}/recipients`, { page_size: 200 }),
   ]);
+  const name = await names({
+    regions: [notice.region_code, ...recipients.items.map((m) => m.region_code)],
+    users: recipients.items.map((m) => m.user_id),
+  });
   const pending = notice.state !== 'done' || UNDER_WAY.some((status) => notice.counts[status] > 0);
   const view = h('section', { class: 'card', 'aria-labelledby': 'notice-title', id: 'notice' },
     h('h2', { id: 'notice-title' }, '通知发送情况'),
     h('p', {}, notice.text),
     h('dl', { class: 'facts' },
-      h('dt', {}, '发给'), h('dd', {}, `${label(notice.region_code)} 的${ROLE_NAMES[notice.role] || notice.role}`),
+      h('dt', {}, '发给'), h('dd', {}, `${name.region(notice.region_code)}的${ROLE_NAMES[notice.role] || notice.role}`),
       h('dt', {}, '发送时间'), h('dd', {}, when(notice.created_at)),
       h('dt', {}, '状态'), h('dd', { id: 'notice-state' }, label(notice.state)),
       h('dt', {}, '收件人'), h('dd', {}, notice.recipients)),
     counts(notice, label),
     table('收件人', [
-      ['收件人', (m) => m.user_id], ['手机号（已脱敏）', (m) => m.phone], ['区划', (m) => m.region_code],
+      ['收件人', (m) => name.user(m.user_id)], ['手机号（已脱敏）', (m) => m.phone], ['区划', (m) => name.region(m.region_code)],
       ['状态', (m) => h('span', { class: `status-${m.status}` }, label(m.status))],
       ['尝试次数', (m) => m.attempts], ['更新时间', (m) => when(m.updated_at)],
     ], recipients.items, notice.state === 'resolving' ? '正在确定收件人……' : '没有收件人。'),
@@ -89,16 +94,17 @@ async function watch(holder, id, label) {
 export async function render(main, { me, rest, navigate }) {
   const label = await labeller();
   const [noticeId] = rest;
-  const mayRead = ['admin', 'info_officer', 'inspector'].some((role) => me.roles.includes(role));
+  const mayRead = ['admin', 'info_officer', 'secretary', 'inspector'].some((role) => me.roles.includes(role));  // messages:read
   const mayCreate = ['admin', 'info_officer', 'secretary'].some((role) => me.roles.includes(role));
   const holder = h('div', { 'aria-live': 'polite' });
   const messages = mayRead ? await api.get('/api/v1/messages', { page_size: 30 }).then((p) => p.items, () => []) : [];
+  const name = await names({ users: messages.map((m) => m.user_id) });
   fill(main, h('h1', {}, '通知公告'),
     mayCreate ? sendForm(me, label, navigate) : null, holder,
     mayRead ? h('section', { 'aria-labelledby': 'messages-title' },
       h('h2', { id: 'messages-title' }, '辖区最近的短信'),
       table('最近的短信', [
-        ['时间', (m) => when(m.created_at)], ['手机号（已脱敏）', (m) => m.phone],
+        ['时间', (m) => when(m.created_at)], ['收件人', (m) => name.user(m.user_id)], ['手机号（已脱敏）', (m) => m.phone],
         ['类型', (m) => label(m.template)], ['状态', (m) => label(m.status)],
         ['所属通知', (m) => (m.notice_id ? h('a', { href: `#/notices/${encodeURIComponent(m.notice_id)}` }, '查看') : '—')],
       ], messages, '没有短信记录。')) : null);

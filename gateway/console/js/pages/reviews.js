@@ -3,6 +3,7 @@
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h, toast } from '../dom.js';
 import { labeller, when } from '../labels.js';
+import { names } from '../names.js';
 
 export const title = '待审核修改';
 
@@ -12,7 +13,7 @@ function changesOf(changes) {
     value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [[name, value]]));
 }
 
-function proposal(request, label, onReviewed) {
+function proposal(request, label, name, onReviewed) {
   const message = h('div', {});
   const reasonId = `reason-${request.id}`;
   const review = async (decision) => {
@@ -31,7 +32,7 @@ function proposal(request, label, onReviewed) {
     h('h2', { id: `title-${request.id}` },
       h('a', { href: `#/household/${encodeURIComponent(request.household_id)}` }, `农户 ${request.household_id}`),
       ` 的修改申请`),
-    h('p', {}, `提交时间：${when(request.created_at)}；依据版本：${request.base_version}；村：${request.village_code}`),
+    h('p', {}, `提交人：${name.user(request.requested_by)}；提交时间：${when(request.created_at)}；依据版本：${request.base_version}；村：${name.region(request.village_code)}`),
     h('ul', {}, changesOf(request.changes).map(([name, value]) => h('li', {}, `${label(name)} → ${label(value)}`))),
     field('驳回原因（驳回时必填）', { id: reasonId, name: 'reason', maxlength: 500 }),
     h('div', { class: 'inline' },
@@ -43,8 +44,11 @@ function proposal(request, label, onReviewed) {
 export async function render(main, context) {
   const label = await labeller();
   const page = await api.get('/api/v1/change-requests', { status: 'pending', page_size: 50 });
+  const name = await names({
+    regions: page.items.map((r) => r.village_code), users: page.items.map((r) => r.requested_by),
+  });
   const reload = () => render(main, context);
   fill(main, h('h1', {}, '待审核修改'),
-    page.items.length ? page.items.map((request) => proposal(request, label, reload))
+    page.items.length ? page.items.map((request) => proposal(request, label, name, reload))
       : h('p', { class: 'empty' }, '没有待审核的修改申请。'));
 }

@@ -96,6 +96,7 @@ function statusChart(element, stats) {
 }
 
 const CHART_CHILDREN = 20;
+const EMPTY = { households: 0, people: 0, poor_households: 0, poor_people: 0, exited_households: 0, by_status: {}, incidence: null };
 
 /** The children with households, most poor households first (the table lists them all). */
 function childrenChart(element, allRows, onPick) {
@@ -131,11 +132,15 @@ function childrenTable(rows, link) {
       h('td', {}, r.stats.by_status.monitored || 0)))));
 }
 
+/** The live children with their figures: one call for all (a child with no households is
+ * not in the answer: zeros). */
 async function childRows(code) {
-  const children = (await api.get(`/api/v1/regions/${code}/children`, { page_size: 200 })).items;
-  const live = children.filter((c) => !c.retired);
-  const stats = await Promise.all(live.map((c) => api.get('/api/v1/statistics/households', { region_code: c.code })));
-  return live.map((c, i) => ({ code: c.code, name: c.name, stats: stats[i] }));
+  const [children, figures] = await Promise.all([
+    api.get(`/api/v1/regions/${code}/children`, { page_size: 200 }).then((page) => page.items),
+    api.get('/api/v1/statistics/households/children', { region_code: code }).then((answer) => answer.items),
+  ]);
+  const byCode = new Map(figures.map((f) => [f.region_code, f]));
+  return children.filter((c) => !c.retired).map((c) => ({ code: c.code, name: c.name, stats: byCode.get(c.code) || EMPTY }));
 }
 
 export async function render(main, { me, query, navigate }) {

@@ -3,6 +3,7 @@
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h, toast } from '../dom.js';
 import { TASK_KINDS, labeller, options, when } from '../labels.js';
+import { names } from '../names.js';
 import { ROLE_NAMES } from '../nav.js';
 import { table } from '../table.js';
 
@@ -18,7 +19,7 @@ function inAWeek() {
   return `${due.getFullYear()}-${pad(due.getMonth() + 1)}-${pad(due.getDate())}T17:00`;
 }
 
-function assignForm(me, users, label, onAssigned) {
+function assignForm(me, users, label, name, onAssigned) {
   const message = h('div', {});
   const kind = field('任务类型', { name: 'kind' }, 'select');
   kind.querySelector('select').append(...options(TASK_KINDS, label));
@@ -30,7 +31,7 @@ function assignForm(me, users, label, onAssigned) {
     field('区划代码', { name: 'region_code', value: me.region_code, inputmode: 'numeric' }));
   const chosen = field('用户（可多选）', { name: 'assignee_ids', multiple: true, size: 5 }, 'select');
   chosen.querySelector('select').append(...users.map((u) => h('option', { value: u.id },
-    `${u.name}（${u.roles.map((r) => ROLE_NAMES[r] || r).join('、')}，${u.region_code}）`)));
+    `${u.name}（${u.roles.map((r) => ROLE_NAMES[r] || r).join('、')}，${name.region(u.region_code)}）`)));
   const byUsers = h('div', { hidden: true }, chosen);
   target.querySelector('select').addEventListener('change', (event) => {
     byRole.hidden = event.target.value !== 'role';
@@ -72,9 +73,9 @@ function progress(task) {
   return [`${done} / ${task.assignments.length} 已完成`, late ? h('strong', { class: 'overdue' }, `，${late} 人超期`) : null];
 }
 
-function assignments(task, names, label) {
+function assignments(task, name, label) {
   return h('ul', { class: 'assignments' }, task.assignments.map((a) => h('li', { class: a.overdue ? 'overdue' : null },
-    `${names.get(a.assignee_id) || a.assignee_id}：${label(a.status)}`,
+    `${name.user(a.assignee_id)}：${label(a.status)}`,
     a.completed_at ? `（${when(a.completed_at)}，${label(a.via)}）` : '',
     a.overdue ? h('strong', {}, ' 超期') : null)));
 }
@@ -108,7 +109,10 @@ export async function render(main, context) {
     api.get('/api/v1/tasks', { scope, overdue: overdue || null, page_size: 100 }),
     api.get('/api/v1/users', { page_size: 200 }).then((p) => p.items, () => []),
   ]);
-  const names = new Map(users.map((u) => [u.id, u.name]));
+  const name = await names({
+    regions: users.map((u) => u.region_code),
+    users: page.items.flatMap((t) => t.assignments.map((a) => a.assignee_id)),
+  });
   const reload = () => render(main, context);
   const filter = h('form', { class: 'card', role: 'search', 'aria-label': '筛选任务' },
     h('div', { class: 'inline' }, (() => {
@@ -123,11 +127,11 @@ export async function render(main, context) {
     navigate('tasks', '', Object.fromEntries(new FormData(filter)));
   });
   fill(main, h('h1', {}, '工作任务'),
-    mayAssign ? assignForm(me, users, label, reload) : null, filter,
+    mayAssign ? assignForm(me, users, label, name, reload) : null, filter,
     h('section', { 'aria-labelledby': 'tasks-title' }, h('h2', { id: 'tasks-title' }, label(scope)),
       table('任务', [
         ['任务', (t) => t.title], ['类型', (t) => label(t.kind)], ['期限', (t) => when(t.due_at)],
-        ['进度', progress], ['执行情况', (t) => assignments(t, names, label)],
+        ['进度', progress], ['执行情况', (t) => assignments(t, name, label)],
         ...(scope === 'assigned_to_me' ? [['操作', (t) => answers(t, label, reload)]] : []),
       ], page.items, '没有任务。')));
 }

@@ -4,6 +4,7 @@
 import { api, ApiError } from '../api.js';
 import { errorBox, field, fill, h, toast } from '../dom.js';
 import { labeller, options, when } from '../labels.js';
+import { names } from '../names.js';
 import { ROLE_NAMES } from '../nav.js';
 import { table } from '../table.js';
 
@@ -73,12 +74,12 @@ function stateOf(user) {
   return user.must_change_password ? '待首次登录' : '正常';
 }
 
-async function pairingSection(helpers, query, navigate, holder) {
+async function pairingSection(helpers, name, query, navigate, holder) {
   const helperId = query.get('helper') || '';
   const message = h('div', {});
   const select = field('结对的帮扶责任人', { name: 'helper' }, 'select');
   select.querySelector('select').append(h('option', { value: '' }, '请选择'),
-    ...helpers.map((u) => h('option', { value: u.id, selected: u.id === helperId }, `${u.name}（${u.region_code}）`)));
+    ...helpers.map((u) => h('option', { value: u.id, selected: u.id === helperId }, `${u.name}（${name.region(u.region_code)}）`)));
   select.querySelector('select').addEventListener('change', (event) => navigate('users', '', { ...Object.fromEntries(query), helper: event.target.value }));
   const form = h('form', { class: 'card', 'aria-labelledby': 'pair-title', novalidate: true },
     h('h2', { id: 'pair-title' }, '结对帮扶'), select,
@@ -124,6 +125,7 @@ export async function render(main, context) {
     api.get('/api/v1/users', { ...params, page_size: 100 }),
     mayManage ? api.get('/api/v1/users', { role: 'helper', page_size: 200 }).then((p) => p.items) : [],
   ]);
+  const name = await names({ regions: [...page.items, ...helpers].map((u) => u.region_code) });
   const reload = (flash = null) => render(main, { ...context, flash });
   const role = field('角色', { name: 'role' }, 'select');
   role.querySelector('select').append(...options(['', ...GRANTABLE], label, params.role));
@@ -137,8 +139,8 @@ export async function render(main, context) {
     h('section', { 'aria-labelledby': 'users-title' }, h('h2', { id: 'users-title' }, '辖区用户'),
       table('用户', [
         ['姓名', (u) => u.name], ['手机号（已脱敏）', (u) => u.mobile],
-        ['角色', (u) => u.roles.map((r) => ROLE_NAMES[r] || r).join('、')], ['区划', (u) => u.region_code],
+        ['角色', (u) => u.roles.map((r) => ROLE_NAMES[r] || r).join('、')], ['区划', (u) => name.region(u.region_code)],
         ['状态', stateOf], ...(mayManage ? [['操作', (u) => userActions(u, holder, reload)]] : []),
       ], page.items, '没有用户。')),
-    mayManage ? await pairingSection(helpers, query, navigate, holder) : null);
+    mayManage ? await pairingSection(helpers, name, query, navigate, holder) : null);
 }

@@ -403,6 +403,7 @@ class ListUsersRequest(_message.Message):
     INCLUDE_DISABLED_FIELD_NUMBER: _builtins.int
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    IDS_FIELD_NUMBER: _builtins.int
     region_code: _builtins.str
     """subtree to list; empty: the caller's own region"""
     role: _builtins.str
@@ -410,6 +411,10 @@ class ListUsersRequest(_message.Message):
     include_disabled: _builtins.bool
     page_size: _builtins.int
     page_token: _builtins.str
+    @_builtins.property
+    def ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """only these users (at most 200), still within the subtree"""
+
     def __init__(
         self,
         *,
@@ -418,10 +423,11 @@ class ListUsersRequest(_message.Message):
         include_disabled: _builtins.bool = ...,
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
+        ids: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["include_disabled", b"include_disabled", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "role", b"role"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ids", b"ids", "include_disabled", b"include_disabled", "page_size", b"page_size", "page_token", b"page_token", "region_code", b"region_code", "role", b"role"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -597,85 +603,6 @@ class ContactPage(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ContactPage: _TypeAlias = ContactPage  # noqa: Y015
-
-@_typing.final
-class ListNamesRequest(_message.Message):
-    DESCRIPTOR: _descriptor.Descriptor
-
-    USER_IDS_FIELD_NUMBER: _builtins.int
-    REGION_CODES_FIELD_NUMBER: _builtins.int
-    @_builtins.property
-    def user_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """at most 10,000; those outside the caller's subtree are left out"""
-
-    @_builtins.property
-    def region_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """at most 10,000; likewise"""
-
-    def __init__(
-        self,
-        *,
-        user_ids: _abc.Iterable[_builtins.str] | None = ...,
-        region_codes: _abc.Iterable[_builtins.str] | None = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["region_codes", b"region_codes", "user_ids", b"user_ids"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___ListNamesRequest: _TypeAlias = ListNamesRequest  # noqa: Y015
-
-@_typing.final
-class Name(_message.Message):
-    DESCRIPTOR: _descriptor.Descriptor
-
-    ID_FIELD_NUMBER: _builtins.int
-    NAME_FIELD_NUMBER: _builtins.int
-    id: _builtins.str
-    """a user's id or a region's code"""
-    name: _builtins.str
-    def __init__(
-        self,
-        *,
-        id: _builtins.str = ...,
-        name: _builtins.str = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "name", b"name"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___Name: _TypeAlias = Name  # noqa: Y015
-
-@_typing.final
-class ListNamesResponse(_message.Message):
-    DESCRIPTOR: _descriptor.Descriptor
-
-    USERS_FIELD_NUMBER: _builtins.int
-    REGIONS_FIELD_NUMBER: _builtins.int
-    @_builtins.property
-    def users(self) -> _containers.RepeatedCompositeFieldContainer[Global___Name]:
-        """ordered by id; unknown ones left out"""
-
-    @_builtins.property
-    def regions(self) -> _containers.RepeatedCompositeFieldContainer[Global___Name]:
-        """ordered by code"""
-
-    def __init__(
-        self,
-        *,
-        users: _abc.Iterable[Global___Name] | None = ...,
-        regions: _abc.Iterable[Global___Name] | None = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["regions", b"regions", "users", b"users"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___ListNamesResponse: _TypeAlias = ListNamesResponse  # noqa: Y015
 
 @_typing.final
 class ResetPasswordResponse(_message.Message):
@@ -976,6 +903,50 @@ class GetRegionRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetRegionRequest: _TypeAlias = GetRegionRequest  # noqa: Y015
+
+@_typing.final
+class BatchGetRegionsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CODES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """at most 200"""
+
+    def __init__(
+        self,
+        *,
+        codes: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["codes", b"codes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BatchGetRegionsRequest: _TypeAlias = BatchGetRegionsRequest  # noqa: Y015
+
+@_typing.final
+class BatchGetRegionsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGIONS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def regions(self) -> _containers.RepeatedCompositeFieldContainer[Global___Region]:
+        """in the order asked, without ancestors; unseen codes left out"""
+
+    def __init__(
+        self,
+        *,
+        regions: _abc.Iterable[Global___Region] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["regions", b"regions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BatchGetRegionsResponse: _TypeAlias = BatchGetRegionsResponse  # noqa: Y015
 
 @_typing.final
 class ListRegionsRequest(_message.Message):

@@ -99,11 +99,6 @@ class IdentityServiceStub:
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.FromString,
                 _registered_method=True)
-        self.ListNames = channel.unary_unary(
-                '/jingzhun.identity.v1.IdentityService/ListNames',
-                request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesRequest.SerializeToString,
-                response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesResponse.FromString,
-                _registered_method=True)
         self.CreateClient = channel.unary_unary(
                 '/jingzhun.identity.v1.IdentityService/CreateClient',
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.CreateClientRequest.SerializeToString,
@@ -133,6 +128,11 @@ class IdentityServiceStub:
                 '/jingzhun.identity.v1.IdentityService/ListRegions',
                 request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsResponse.FromString,
+                _registered_method=True)
+        self.BatchGetRegions = channel.unary_unary(
+                '/jingzhun.identity.v1.IdentityService/BatchGetRegions',
+                request_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsResponse.FromString,
                 _registered_method=True)
         self.ApplyDivisionChange = channel.unary_unary(
                 '/jingzhun.identity.v1.IdentityService/ApplyDivisionChange',
@@ -242,14 +242,6 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListNames(self, request, context):
-        """Display names of given users and regions (permission names:read, held by service clients
-        only): for texts and rankings that name people and places; nothing else of them.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
     def CreateClient(self, request, context):
         """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---
         """
@@ -284,6 +276,14 @@ class IdentityServiceServicer:
 
     def ListRegions(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchGetRegions(self, request, context):
+        """Regions by code, for naming them (one call per page of results): only those the caller
+        sees (their subtree and their ancestors); the others are left out.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -381,11 +381,6 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListContactsRequest.FromString,
                     response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ContactPage.SerializeToString,
             ),
-            'ListNames': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListNames,
-                    request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesRequest.FromString,
-                    response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesResponse.SerializeToString,
-            ),
             'CreateClient': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateClient,
                     request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.CreateClientRequest.FromString,
@@ -415,6 +410,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ListRegions,
                     request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsRequest.FromString,
                     response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsResponse.SerializeToString,
+            ),
+            'BatchGetRegions': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchGetRegions,
+                    request_deserializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsRequest.FromString,
+                    response_serializer=jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsResponse.SerializeToString,
             ),
             'ApplyDivisionChange': grpc.unary_unary_rpc_method_handler(
                     servicer.ApplyDivisionChange,
@@ -799,33 +799,6 @@ class IdentityService:
             _registered_method=True)
 
     @staticmethod
-    def ListNames(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/jingzhun.identity.v1.IdentityService/ListNames',
-            jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesRequest.SerializeToString,
-            jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListNamesResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
     def CreateClient(request,
             target,
             options=(),
@@ -977,6 +950,33 @@ class IdentityService:
             '/jingzhun.identity.v1.IdentityService/ListRegions',
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsRequest.SerializeToString,
             jingzhun_dot_identity_dot_v1_dot_identity__pb2.ListRegionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchGetRegions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.identity.v1.IdentityService/BatchGetRegions',
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsRequest.SerializeToString,
+            jingzhun_dot_identity_dot_v1_dot_identity__pb2.BatchGetRegionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

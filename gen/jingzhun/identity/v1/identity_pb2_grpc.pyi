@@ -53,10 +53,6 @@ class IdentityServiceStub:
     """Phone numbers of active users, for the platform's own services (permission users:contact,
     held by service clients only): given user ids, or every holder of a role in a subtree.
     """
-    ListNames: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListNamesRequest, _identity_pb2.ListNamesResponse]
-    """Display names of given users and regions (permission names:read, held by service clients
-    only): for texts and rankings that name people and places; nothing else of them.
-    """
     CreateClient: _grpc.UnaryUnaryMultiCallable[_identity_pb2.CreateClientRequest, _identity_pb2.CreateClientResponse]
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
     ListClients: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListClientsRequest, _identity_pb2.ListClientsResponse]
@@ -65,6 +61,10 @@ class IdentityServiceStub:
     GetRegion: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetRegionRequest, _identity_pb2.Region]
     """--- territory ---"""
     ListRegions: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListRegionsRequest, _identity_pb2.ListRegionsResponse]
+    BatchGetRegions: _grpc.UnaryUnaryMultiCallable[_identity_pb2.BatchGetRegionsRequest, _identity_pb2.BatchGetRegionsResponse]
+    """Regions by code, for naming them (one call per page of results): only those the caller
+    sees (their subtree and their ancestors); the others are left out.
+    """
     ApplyDivisionChange: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ApplyDivisionChangeRequest, _identity_pb2.DivisionChange]
     ListDivisionChanges: _grpc.UnaryUnaryMultiCallable[_identity_pb2.ListDivisionChangesRequest, _identity_pb2.ListDivisionChangesResponse]
     GetAuthorizationPolicy: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetAuthorizationPolicyRequest, _identity_pb2.AuthorizationPolicy]
@@ -93,10 +93,6 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     """Phone numbers of active users, for the platform's own services (permission users:contact,
     held by service clients only): given user ids, or every holder of a role in a subtree.
     """
-    ListNames: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListNamesRequest, _identity_pb2.ListNamesResponse]  # type: ignore[assignment]
-    """Display names of given users and regions (permission names:read, held by service clients
-    only): for texts and rankings that name people and places; nothing else of them.
-    """
     CreateClient: _aio.UnaryUnaryMultiCallable[_identity_pb2.CreateClientRequest, _identity_pb2.CreateClientResponse]  # type: ignore[assignment]
     """--- integrator clients (OAuth2 client credentials bound to a region and scopes) ---"""
     ListClients: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListClientsRequest, _identity_pb2.ListClientsResponse]  # type: ignore[assignment]
@@ -105,6 +101,10 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     GetRegion: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetRegionRequest, _identity_pb2.Region]  # type: ignore[assignment]
     """--- territory ---"""
     ListRegions: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListRegionsRequest, _identity_pb2.ListRegionsResponse]  # type: ignore[assignment]
+    BatchGetRegions: _aio.UnaryUnaryMultiCallable[_identity_pb2.BatchGetRegionsRequest, _identity_pb2.BatchGetRegionsResponse]  # type: ignore[assignment]
+    """Regions by code, for naming them (one call per page of results): only those the caller
+    sees (their subtree and their ancestors); the others are left out.
+    """
     ApplyDivisionChange: _aio.UnaryUnaryMultiCallable[_identity_pb2.ApplyDivisionChangeRequest, _identity_pb2.DivisionChange]  # type: ignore[assignment]
     ListDivisionChanges: _aio.UnaryUnaryMultiCallable[_identity_pb2.ListDivisionChangesRequest, _identity_pb2.ListDivisionChangesResponse]  # type: ignore[assignment]
     GetAuthorizationPolicy: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetAuthorizationPolicyRequest, _identity_pb2.AuthorizationPolicy]  # type: ignore[assignment]
@@ -210,16 +210,6 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         """
 
     @_abc_1.abstractmethod
-    def ListNames(
-        self,
-        request: _identity_pb2.ListNamesRequest,
-        context: _ServicerContext,
-    ) -> _typing.Union[_identity_pb2.ListNamesResponse, _abc.Awaitable[_identity_pb2.ListNamesResponse]]:
-        """Display names of given users and regions (permission names:read, held by service clients
-        only): for texts and rankings that name people and places; nothing else of them.
-        """
-
-    @_abc_1.abstractmethod
     def CreateClient(
         self,
         request: _identity_pb2.CreateClientRequest,
@@ -262,6 +252,16 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.ListRegionsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.ListRegionsResponse, _abc.Awaitable[_identity_pb2.ListRegionsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def BatchGetRegions(
+        self,
+        request: _identity_pb2.BatchGetRegionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.BatchGetRegionsResponse, _abc.Awaitable[_identity_pb2.BatchGetRegionsResponse]]:
+        """Regions by code, for naming them (one call per page of results): only those the caller
+        sees (their subtree and their ancestors); the others are left out.
+        """
 
     @_abc_1.abstractmethod
     def ApplyDivisionChange(

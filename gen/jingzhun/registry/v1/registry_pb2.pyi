@@ -2217,6 +2217,131 @@ class Statistics(_message.Message):
 Global___Statistics: _TypeAlias = Statistics  # noqa: Y015
 
 @_typing.final
+class GetChildStatisticsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    """empty: the caller's own region"""
+    @_builtins.property
+    def filter(self) -> Global___HouseholdFilter:
+        """count only these households"""
+
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        filter: Global___HouseholdFilter | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "region_code", b"region_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetChildStatisticsRequest: _TypeAlias = GetChildStatisticsRequest  # noqa: Y015
+
+@_typing.final
+class ChildFigures(_message.Message):
+    """One child region's figures (the same definitions as Statistics')."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ByStatusEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.int
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.int = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    PEOPLE_FIELD_NUMBER: _builtins.int
+    BY_STATUS_FIELD_NUMBER: _builtins.int
+    POOR_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    POOR_PEOPLE_FIELD_NUMBER: _builtins.int
+    EXITED_HOUSEHOLDS_FIELD_NUMBER: _builtins.int
+    EXIT_RATE_FIELD_NUMBER: _builtins.int
+    INCIDENCE_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    households: _builtins.int
+    people: _builtins.int
+    poor_households: _builtins.int
+    poor_people: _builtins.int
+    exited_households: _builtins.int
+    exit_rate: _builtins.float
+    incidence: _builtins.float
+    """a village child's, from its latest 村情 population"""
+    @_builtins.property
+    def by_status(self) -> _containers.ScalarMap[_builtins.str, _builtins.int]: ...
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        households: _builtins.int = ...,
+        people: _builtins.int = ...,
+        by_status: _abc.Mapping[_builtins.str, _builtins.int] | None = ...,
+        poor_households: _builtins.int = ...,
+        poor_people: _builtins.int = ...,
+        exited_households: _builtins.int = ...,
+        exit_rate: _builtins.float | None = ...,
+        incidence: _builtins.float | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_exit_rate", b"_exit_rate", "_incidence", b"_incidence", "exit_rate", b"exit_rate", "incidence", b"incidence"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_exit_rate", b"_exit_rate", "_incidence", b"_incidence", "by_status", b"by_status", "exit_rate", b"exit_rate", "exited_households", b"exited_households", "households", b"households", "incidence", b"incidence", "people", b"people", "poor_households", b"poor_households", "poor_people", b"poor_people", "region_code", b"region_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__exit_rate: _TypeAlias = _typing.Literal["exit_rate"]  # noqa: Y015
+    _WhichOneofArgType__exit_rate: _TypeAlias = _typing.Literal["_exit_rate", b"_exit_rate"]  # noqa: Y015
+    _WhichOneofReturnType__incidence: _TypeAlias = _typing.Literal["incidence"]  # noqa: Y015
+    _WhichOneofArgType__incidence: _TypeAlias = _typing.Literal["_incidence", b"_incidence"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__exit_rate) -> _WhichOneofReturnType__exit_rate | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__incidence) -> _WhichOneofReturnType__incidence | None: ...
+
+Global___ChildFigures: _TypeAlias = ChildFigures  # noqa: Y015
+
+@_typing.final
+class ChildStatistics(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REGION_CODE_FIELD_NUMBER: _builtins.int
+    CHILDREN_FIELD_NUMBER: _builtins.int
+    region_code: _builtins.str
+    @_builtins.property
+    def children(self) -> _containers.RepeatedCompositeFieldContainer[Global___ChildFigures]:
+        """the children with households in scope, by code"""
+
+    def __init__(
+        self,
+        *,
+        region_code: _builtins.str = ...,
+        children: _abc.Iterable[Global___ChildFigures] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["children", b"children", "region_code", b"region_code"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ChildStatistics: _TypeAlias = ChildStatistics  # noqa: Y015
+
+@_typing.final
 class ListHouseholdLocationsRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

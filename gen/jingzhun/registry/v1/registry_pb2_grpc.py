@@ -159,6 +159,11 @@ class RegistryServiceStub:
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.SerializeToString,
                 response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Statistics.FromString,
                 _registered_method=True)
+        self.GetChildStatistics = channel.unary_unary(
+                '/jingzhun.registry.v1.RegistryService/GetChildStatistics',
+                request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetChildStatisticsRequest.SerializeToString,
+                response_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChildStatistics.FromString,
+                _registered_method=True)
         self.ListHouseholdLocations = channel.unary_unary(
                 '/jingzhun.registry.v1.RegistryService/ListHouseholdLocations',
                 request_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ListHouseholdLocationsRequest.SerializeToString,
@@ -382,6 +387,13 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetChildStatistics(self, request, context):
+        """The main figures of each child region of a region, from one grouped scan.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListHouseholdLocations(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -580,6 +592,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.GetStatistics,
                     request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.FromString,
                     response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.Statistics.SerializeToString,
+            ),
+            'GetChildStatistics': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetChildStatistics,
+                    request_deserializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetChildStatisticsRequest.FromString,
+                    response_serializer=jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChildStatistics.SerializeToString,
             ),
             'ListHouseholdLocations': grpc.unary_unary_rpc_method_handler(
                     servicer.ListHouseholdLocations,
@@ -1312,6 +1329,33 @@ class RegistryService:
             '/jingzhun.registry.v1.RegistryService/GetStatistics',
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetStatisticsRequest.SerializeToString,
             jingzhun_dot_registry_dot_v1_dot_registry__pb2.Statistics.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetChildStatistics(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/jingzhun.registry.v1.RegistryService/GetChildStatistics',
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.GetChildStatisticsRequest.SerializeToString,
+            jingzhun_dot_registry_dot_v1_dot_registry__pb2.ChildStatistics.FromString,
             options,
             channel_credentials,
             insecure,

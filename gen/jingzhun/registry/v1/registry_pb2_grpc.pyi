@@ -72,6 +72,8 @@ class RegistryServiceStub:
     ListBenefits: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListBenefitsRequest, _registry_pb2.ListBenefitsResponse]
     GetStatistics: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]
     """Statistics and the map (一张图), for any region in scope."""
+    GetChildStatistics: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetChildStatisticsRequest, _registry_pb2.ChildStatistics]
+    """The main figures of each child region of a region, from one grouped scan."""
     ListHouseholdLocations: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]
     ListVillageAggregates: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListVillageAggregatesResponse]
     GetTrends: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetTrendsRequest, _registry_pb2.Trends]
@@ -132,6 +134,8 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     ListBenefits: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListBenefitsRequest, _registry_pb2.ListBenefitsResponse]  # type: ignore[assignment]
     GetStatistics: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetStatisticsRequest, _registry_pb2.Statistics]  # type: ignore[assignment]
     """Statistics and the map (一张图), for any region in scope."""
+    GetChildStatistics: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetChildStatisticsRequest, _registry_pb2.ChildStatistics]  # type: ignore[assignment]
+    """The main figures of each child region of a region, from one grouped scan."""
     ListHouseholdLocations: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListHouseholdLocationsResponse]  # type: ignore[assignment]
     ListVillageAggregates: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListHouseholdLocationsRequest, _registry_pb2.ListVillageAggregatesResponse]  # type: ignore[assignment]
     GetTrends: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetTrendsRequest, _registry_pb2.Trends]  # type: ignore[assignment]
@@ -339,6 +343,14 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.Statistics, _abc.Awaitable[_registry_pb2.Statistics]]:
         """Statistics and the map (一张图), for any region in scope."""
+
+    @_abc_1.abstractmethod
+    def GetChildStatistics(
+        self,
+        request: _registry_pb2.GetChildStatisticsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.ChildStatistics, _abc.Awaitable[_registry_pb2.ChildStatistics]]:
+        """The main figures of each child region of a region, from one grouped scan."""
 
     @_abc_1.abstractmethod
     def ListHouseholdLocations(
