@@ -105,7 +105,8 @@ def test_a_welcomed_cadre_moves_the_sms_counters_and_gauges(
 ) -> None:
     before = scrape(platform, "notification")
     delivered_before = value(before, "jz_sms_delivered_total") or 0.0
-    created = api.create_user(admin_token, WELCOMED_VILLAGE, "work_team")
+    mobile = api.next_mobile(reachable=True)  # a failed receipt would not move the counter
+    created = api.create_user(admin_token, WELCOMED_VILLAGE, "work_team", mobile=mobile)
     assert created.status_code == 201, created.text
 
     def delivered() -> dict | None:

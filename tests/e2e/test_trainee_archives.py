@@ -31,14 +31,6 @@ def follow_up(api, token, user_id, **changes):  # type: ignore[no-untyped-def]
     )
 
 
-def reachable_user(api, admin_token, region, role):  # type: ignore[no-untyped-def]
-    """A new account whose phone the SMSC delivers to (it fails numbers ending in 4)."""
-    user = api.new_user(admin_token, region, role)
-    while user[1].endswith("4"):
-        user = api.new_user(admin_token, region, role)
-    return user
-
-
 def texted(smsc, mobile, *fragments):  # type: ignore[no-untyped-def]
     """The first text to `mobile` holding every fragment, waited for."""
 
@@ -124,8 +116,8 @@ def test_the_institution_hears_the_countys_decision_and_a_trainee_moving_up_hear
     api, admin_token, smsc
 ) -> None:
     _, _, county = api.new_user(admin_token, COUNTY, "admin")
-    _, applicant_mobile, applicant = reachable_user(
-        api, admin_token, COUNTY, "training_institution"
+    _, applicant_mobile, applicant = api.new_user(
+        admin_token, COUNTY, "training_institution", reachable=True
     )
     applied = api.http.post(
         "/api/v1/training-institutions",
@@ -147,7 +139,9 @@ def test_the_institution_hears_the_countys_decision_and_a_trainee_moving_up_hear
         region_codes=[VILLAGE],
     ).json()["id"]
     _, _, first = api.new_user(admin_token, VILLAGE, "leader_candidate")
-    _, second_mobile, second = reachable_user(api, admin_token, VILLAGE, "leader_candidate")
+    _, second_mobile, second = api.new_user(
+        admin_token, VILLAGE, "leader_candidate", reachable=True
+    )
     seated = enrol(api, first, course_id)
     waiting = enrol(api, second, course_id)
     assert (seated.json()["status"], waiting.json()["status"]) == ("enrolled", "waiting")
