@@ -52,6 +52,13 @@ class HouseholdFilterQuery(BaseModel):
         description="only households helpers must cover: poor (identified or under assistance)"
         " or under monitoring",
     )
+    ids: list[Annotated[str, Field(max_length=64, pattern=r"^[0-9a-f]+$")]] = Field(
+        default_factory=list,
+        alias="id",
+        max_length=200,
+        description="only these households (repeat the parameter; at most 200): those out of"
+        " scope are left out",
+    )
 
 
 filter_message = to_message(HouseholdFilterQuery, pb.HouseholdFilter)

@@ -166,6 +166,12 @@ def _from_descriptor(
     return _compile(f"{descriptor.name}_to_{target.__name__}", body, namespace)
 
 
+def _sequence(annotation: Any) -> tuple[Any, str]:
+    """The item type of a `list[X]` or a `tuple[X, ...]`, and the collection's name."""
+    arguments = get_args(annotation)
+    return arguments[0], "tuple" if get_origin(annotation) is tuple else "list"
+
+
 def _read(field: FieldDescriptor, annotation: Any, namespace: dict[str, Any]) -> str:
     """The expression that reads `field` of the message `s` as `annotation`."""
     value = _attribute(field.name)
@@ -178,11 +184,12 @@ def _read(field: FieldDescriptor, annotation: Any, namespace: dict[str, Any]) ->
             return f"{{k: n_{field.name}(v) for k, v in {value}.items()}}"
         return f"dict({value})"
     if field.is_repeated:
-        (item_type,) = get_args(inner)
+        item_type, collection = _sequence(inner)
         if field.message_type is not None:
             namespace[f"n_{field.name}"] = _nested_from(field.message_type, item_type)
-            return f"[n_{field.name}(v) for v in {value}]"
-        return f"list({value})"
+            items = f"[n_{field.name}(v) for v in {value}]"
+            return items if collection == "list" else f"{collection}({items})"
+        return f"{collection}({value})"
     if field.message_type is not None:
         if field.message_type.full_name == TIMESTAMP:
             expression = f"{value}.ToDatetime(UTC)"

@@ -45,9 +45,7 @@ def task_message(view: TaskView) -> pb.Task:
     )
 
 
-new_task = from_message(
-    pb.AssignTaskRequest, NewTask, assignee_ids=lambda request: tuple(request.assignee_ids)
-)
+new_task = from_message(pb.AssignTaskRequest, NewTask)
 
 
 def _time_or_none(value: Timestamp, present: bool) -> datetime | None:

@@ -12,27 +12,13 @@ from kit.public_notice import NoticeObjection, PublicNotice, state_at
 from services.projects.lifecycle import is_overdue, owner_level
 from services.projects.models import Project, ProjectBeneficiary, ProjectBudget, ProjectStep
 from services.projects.projects_service import (
-    NewBeneficiary,
-    NewBudget,
     NewProject,
     ProjectView,
     Proposal,
 )
 
-new_budget = from_message(pb.Budget, NewBudget)
-new_beneficiary = from_message(pb.Beneficiary, NewBeneficiary)
-new_project = from_message(
-    pb.CreateProjectRequest,
-    NewProject,
-    budgets=lambda request: tuple(new_budget(b) for b in request.budgets),
-    beneficiaries=lambda request: tuple(new_beneficiary(b) for b in request.beneficiaries),
-)
-proposal_edit = from_message(
-    pb.EditProjectRequest,
-    Proposal,
-    budgets=lambda request: tuple(new_budget(b) for b in request.budgets),
-    beneficiaries=lambda request: tuple(new_beneficiary(b) for b in request.beneficiaries),
-)
+new_project = from_message(pb.CreateProjectRequest, NewProject)
+proposal_edit = from_message(pb.EditProjectRequest, Proposal)
 
 
 def owner_level_name(project: Project) -> str:

@@ -34,6 +34,7 @@ from services.registry.vocabulary import (
 
 # Past every character: a prefix's range ends just below `prefix + LAST`.
 LAST = "\U0010ffff"
+MAX_IDS = 200
 INDICATORS = frozenset(i for indicators in load_indicator_sets().values() for i in indicators)
 
 
@@ -63,6 +64,7 @@ class HouseholdFilter:
     changed_since: datetime | None = None
     income_below: int = 0  # yuan per person, the latest year's net income; 0: any
     needing_help: bool = False  # poor (identified or under assistance) or under monitoring
+    ids: tuple[str, ...] = ()  # only these households (at most MAX_IDS)
 
 
 NO_FILTER = HouseholdFilter()
@@ -123,6 +125,11 @@ def checked_filter(wanted: HouseholdFilter) -> HouseholdFilter:
             "filter.exit_year is a year",
             violations=[FieldViolation("filter.exit_year", "between 1980 and 2100")],
         )
+    if len(wanted.ids) > MAX_IDS:
+        raise InvalidArgument(
+            f"filter.ids takes at most {MAX_IDS} households",
+            violations=[FieldViolation("filter.ids", f"at most {MAX_IDS}")],
+        )
     if wanted.income_below < 0:
         raise InvalidArgument(
             "filter.income_below is yuan per person, not negative",
@@ -152,6 +159,8 @@ def conditions_of(search: Search, *, dialect: str) -> list[Any]:
     for field in ("number", "status", "attribute", "main_cause", "exit_year"):
         if value := getattr(wanted, field):
             conditions.append(col(getattr(Household, field)) == value)
+    if wanted.ids:
+        conditions.append(col(Household.id).in_(sorted(set(wanted.ids))))
     if wanted.assistance_category:  # among its 五个一批 channels
         channel = f'"{wanted.assistance_category}"'
         conditions.append(col(Household.assistance_categories).contains(channel, autoescape=True))

@@ -30,11 +30,7 @@ from services.registry.national_codes import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Te
 from services.registry.net_income import net_income
 from services.registry.statistics_service import ChildFigures, RegionStatistics
 
-household_filter = from_message(
-    pb.HouseholdFilter,
-    HouseholdFilter,
-    failing_indicators=lambda message: tuple(message.failing_indicators),
-)
+household_filter = from_message(pb.HouseholdFilter, HouseholdFilter)
 member_message = to_message(
     Member,
     pb.Member,

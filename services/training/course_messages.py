@@ -19,9 +19,7 @@ def rating_message(rating: tuple[float, int]) -> pb.Rating:
 
 
 new_institution = from_message(pb.ApplyInstitutionRequest, NewInstitution)
-new_course = from_message(
-    pb.PublishCourseRequest, NewCourse, region_codes=lambda request: tuple(request.region_codes)
-)
+new_course = from_message(pb.PublishCourseRequest, NewCourse)
 institution_row_message = to_message(Institution, pb.Institution, given=("rating",))
 
 

@@ -12,9 +12,7 @@ from services.training.lifecycle import CandidateStatus, owner_level
 from services.training.models import Candidate, CandidateStep, LeaderPolicy, LedHousehold
 from services.training.notices_service import PublicNotice
 
-new_candidate = from_message(
-    pb.RegisterCandidateRequest, NewCandidate, skills=lambda request: tuple(request.skills)
-)
+new_candidate = from_message(pb.RegisterCandidateRequest, NewCandidate)
 policy_of = from_message(pb.LeaderPolicy, LeaderPolicy, candidate_id=lambda message: "")
 
 

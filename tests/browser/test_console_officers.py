@@ -6,6 +6,7 @@ codes)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from playwright.sync_api import expect
@@ -102,6 +103,7 @@ def test_the_village_escalates_a_need_to_the_town(page, api, admin_token) -> Non
 
 def test_an_officer_assigns_a_task_to_the_helpers_of_a_village(page, api, admin_token) -> None:
     api.new_user(admin_token, VILLAGE, "helper")
+    household = new_household(api, admin_token, VILLAGE)
     officer = activated_account(api, admin_token, LIXIA, "info_officer")
     title = f"核实帮扶户收入 {time.time_ns()}"
     sign_in(page, officer, STRONG_PASSWORD)
@@ -110,10 +112,16 @@ def test_an_officer_assigns_a_task_to_the_helpers_of_a_village(page, api, admin_
     page.get_by_label("任务名称").fill(title)
     page.get_by_label("角色").select_option("helper")
     page.get_by_label("区划代码").fill(VILLAGE)
+    page.get_by_label("农户户编号（可不填）").fill("HH-NOT-IN-SCOPE")
+    page.get_by_role("button", name="派发").click()
+    expect(page.get_by_role("alert")).to_contain_text("HH-NOT-IN-SCOPE")  # nothing assigned
+    page.get_by_label("农户户编号（可不填）").fill(household["number"])
     page.get_by_role("button", name="派发").click()
 
     row = page.get_by_role("table", name="任务").get_by_role("row").filter(has_text=title)
+    expect(row).to_have_count(1)
     expect(row).to_contain_text("核实数据")
+    expect(row).to_contain_text(f"{household['number']} 王大山")  # the household, by number
     expect(row).to_contain_text(f"{NAME}：已派发")  # the assignee by name, not by id
     screenshot(page, "tasks")
 
@@ -143,7 +151,10 @@ def test_a_user_created_paired_and_audited(page, api, admin_token) -> None:
     page.get_by_label("结对的帮扶责任人").select_option(label=f"李帮扶（{village}）")
     page.get_by_label("农户户编号（多个用逗号或换行分隔）").fill(household["number"])
     page.get_by_role("button", name="结对").click()
-    expect(page.get_by_role("table", name="已结对的农户")).to_contain_text(household["id"])
+    pairings = page.get_by_role("table", name="已结对的农户")
+    expect(pairings).to_contain_text(household["number"])  # the household by number and head
+    expect(pairings).to_contain_text(household["members"][0]["name"])
+    expect(pairings).not_to_contain_text(household["id"])
     paired = api.get(f"/api/v1/households/{household['id']}/pairings", admin_token).json()
     assert len(paired["items"]) == 1
 
@@ -155,4 +166,14 @@ def test_a_user_created_paired_and_audited(page, api, admin_token) -> None:
     mine = records.get_by_role("row").filter(has_text="李帮扶")
     expect(mine).to_contain_text(NAME)  # the actor by name
     expect(records).not_to_contain_text(admin_id)
+    # Filters by name: the actor among the people of the county (their own number unmasked).
+    province_admin = api.get("/api/v1/me", admin_token).json()["id"]  # created this admin
+    expect(records).to_contain_text(province_admin)  # out of the county: shown by id
+    page.get_by_label("操作人").select_option(label=f"{NAME}（{admin}）")
+    expect(page.get_by_label("区划")).to_contain_text(region_name(api, admin_token, LIXIA))
+    page.get_by_role("button", name="筛选").click()
+    expect(page).to_have_url(re.compile(f"actor_id={admin_id}"))
+    records = page.get_by_role("table", name="审计记录")
+    expect(records.get_by_role("row").filter(has_text="李帮扶")).to_have_count(1)
+    expect(records).not_to_contain_text(province_admin)
     screenshot(page, "audit")

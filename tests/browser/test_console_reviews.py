@@ -30,16 +30,17 @@ def test_the_work_team_approves_a_helpers_proposal(page, api, admin_token) -> No
     sign_in(page, team, STRONG_PASSWORD)
     page.get_by_role("navigation").get_by_role("link", name="待审核修改").click()
 
-    card = page.get_by_role("article").filter(has_text=household["id"])
+    card = page.get_by_role("article").filter(has_text=household["number"])
     expect(card).to_contain_text("主要致贫原因 →")
     village = api.get(f"/api/v1/regions/{VILLAGE}", admin_token).json()["name"]
     expect(card).to_contain_text("提交人：测试用户")  # the helper and the village by name
     expect(card).to_contain_text(f"村：{village}")
     expect(card).not_to_contain_text(helper_id)
+    expect(card).not_to_contain_text(household["id"])  # the household by its archive number
     screenshot(page, "reviews")
     card.get_by_role("button", name="驳回").click()
     expect(card.get_by_role("alert")).to_be_visible()  # a rejection needs its reason
     card.get_by_role("button", name="通过").click()
-    expect(page.get_by_role("article").filter(has_text=household["id"])).to_have_count(0)
+    expect(page.get_by_role("article").filter(has_text=household["number"])).to_have_count(0)
     after = api.get(f"/api/v1/households/{household['id']}", admin_token).json()
     assert (after["main_cause"], after["version"]) == ("disability", household["version"] + 1)

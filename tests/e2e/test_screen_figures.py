@@ -101,7 +101,9 @@ def test_the_childrens_figures_in_one_answer_are_each_childs_statistics(api, adm
     assert refused.status_code == 404
 
 
-def test_a_page_names_only_the_regions_and_users_its_reader_sees(api, admin_token) -> None:
+def test_a_page_names_only_the_regions_users_and_households_its_reader_sees(
+    api, admin_token
+) -> None:
     mine, _, county = api.new_user(admin_token, COUNTY, "admin")
     theirs, _, _ = api.new_user(admin_token, OTHER_COUNTY, "admin")
     asked = [VILLAGE, "371502001001", COUNTY, "370000000000"]
@@ -116,3 +118,8 @@ def test_a_page_names_only_the_regions_and_users_its_reader_sees(api, admin_toke
     assert "*" in api.get("/api/v1/users", admin_token, id=[theirs]).json()["items"][0]["mobile"]
     assert api.get("/api/v1/regions", county).status_code == 422  # at least one code
     assert api.get("/api/v1/users", county, id=["a" * 32] * 201).status_code == 422
+    own = register(api, admin_token, VILLAGE, "illness", 36.1, 115.8)
+    other = register(api, admin_token, "371502001001", "illness", 36.4, 115.9)
+    listed = api.get("/api/v1/households", county, id=[own["id"], other["id"]]).json()
+    assert [(h["id"], h["number"]) for h in listed["items"]] == [(own["id"], own["number"])]
+    assert api.get("/api/v1/households", county, id=["a" * 32] * 201).status_code == 422

@@ -15,6 +15,22 @@ export const NEED_CATEGORIES = ['medical', 'schooling', 'housing', 'employment',
 export const LEVELS = ['village', 'town', 'county', 'city', 'province'];
 export const TASK_KINDS = ['visit', 'verify_data', 'spot_check'];
 
+// The audit's actions a person looks for (the audit filter suggests them; others are typed).
+const AUDIT_TERMS = {
+  'user.created': '创建用户', 'user.password_reset': '重置密码', 'user.region_recoded': '用户区划调整',
+  'change_request.reviewed': '审核修改申请', 'household.bank_account_revealed': '查看银行账号',
+  'member.revealed': '查看成员完整信息', 'households.exported': '导出农户', 'import.finished': '导入文件',
+  'division.changed': '区划调整', logout: '退出登录', 'client.created': '创建接入系统',
+  'client.disabled': '停用接入系统', 'client.login_failed': '接入系统认证失败',
+  'client.quota_changed': '调整接入配额', 'client.registered': '注册接入系统',
+  'broadcast.created': '发送通知', 'attachment.upload': '上传附件',
+  'handbook.ledger_applied': '收支登记计入收入', 'assessment.circular.issued': '发布考核通报',
+  'spot_check.created': '发起抽查', 'spot_check.finding_recorded': '登记抽查发现',
+  'household_notice.objection_resolved': '处理公示异议', 'institution.screened': '审核培训机构',
+  'project.proposed': '申报项目', 'project.benefit_recorded': '登记项目受益', 'projects.exported': '导出项目',
+};
+export const AUDIT_ACTIONS = Object.keys(AUDIT_TERMS);
+
 const TERMS = {
   // households
   general: '一般贫困户', subsistence_allowance: '低保贫困户', destitute_support: '特困供养贫困户',
@@ -55,14 +71,8 @@ const TERMS = {
   admin: '管理员', info_officer: '信息员', secretary: '书记', work_team: '驻村工作队',
   helper: '帮扶责任人', inspector: '督查员', training_institution: '培训机构',
   leader_candidate: '致富带头人', integrator: '接入系统',
-  // audit actions
-  'user.created': '创建用户', 'user.password_reset': '重置密码', 'user.region_recoded': '用户区划调整',
-  'change_request.reviewed': '审核修改申请', 'household.bank_account_revealed': '查看银行账号',
-  'member.revealed': '查看成员完整信息', 'households.exported': '导出农户', 'import.finished': '导入文件',
-  'division.changed': '区划调整', logout: '退出登录', 'client.created': '创建接入系统',
-  'client.disabled': '停用接入系统', 'client.login_failed': '接入系统认证失败',
-  'client.quota_changed': '调整接入配额', 'client.registered': '注册接入系统',
-  identity: '身份认证', registry: '建档立卡', assistance: '帮扶', training: '培训', notification: '通知短信',
+  ...AUDIT_TERMS,
+  identity: '身份认证', registry: '建档立卡', projects: '项目库', assistance: '帮扶', training: '培训', notification: '通知短信',
 };
 
 // Where one code means something else in another list.

@@ -202,3 +202,17 @@ def test_a_field_named_like_a_python_keyword_is_mapped() -> None:
         Window, assistance_pb2.Performance, from_=lambda w: w.since, to=lambda w: w.until
     )(window)
     assert getattr(message, "from").ToDatetime(UTC) == CREATED == message.to.ToDatetime(UTC)
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    status: str = ""
+    failing_indicators: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+
+
+def test_a_repeated_field_reads_into_a_tuple_when_the_target_says_so() -> None:
+    message = pb.HouseholdFilter(status="identified", ids=["h1", "h2"])
+    narrowing = from_message(pb.HouseholdFilter, Narrowing)(message)
+    assert narrowing == Narrowing(status="identified", ids=("h1", "h2"))
+    assert hash(narrowing)  # frozen and hashable: tuples, not lists

@@ -1,17 +1,36 @@
 // The audit log (审计日志) of the caller's subtree: every service's sensitive acts, filtered by
-// region, service, action, actor, target and period, newest first, page by page.
+// region (theirs or a child, by name), service, action (suggested by name), actor (a person of
+// their subtree, by name), target and period, newest first, page by page.
 import { api } from '../api.js';
 import { field, fill, h } from '../dom.js';
-import { labeller, options, when } from '../labels.js';
+import { AUDIT_ACTIONS, labeller, options, when } from '../labels.js';
 import { names } from '../names.js';
 import { table } from '../table.js';
 
 export const title = '审计日志';
 
-const SERVICES = ['', 'identity', 'registry', 'assistance', 'training', 'notification'];
-const TEXT_FILTERS = [
-  ['region_code', '区划代码'], ['action', '操作（如 user.created）'], ['actor_id', '操作人 ID'], ['target_id', '对象 ID'],
-];
+const SERVICES = ['', 'identity', 'registry', 'assistance', 'training', 'notification', 'projects'];
+
+/** A <select> of [value, text] choices, '' (全部) first; a chosen value not among them is kept. */
+function choice(text, name, choices, chosen) {
+  const wrapper = field(text, { name }, 'select');
+  const known = chosen && !choices.some(([value]) => value === chosen) ? [[chosen, chosen]] : [];
+  wrapper.querySelector('select').append(...[['', '全部'], ...choices, ...known].map(([value, shown]) => (
+    h('option', { value, selected: value === chosen }, shown))));
+  return wrapper;
+}
+
+/** The filters' choices: the caller's region and its children, the people of their subtree. */
+async function filterChoices(me, name) {
+  const [children, people] = await Promise.all([
+    api.get(`/api/v1/regions/${me.region_code}/children`, { page_size: 200 }).then((p) => p.items, () => []),
+    api.get('/api/v1/users', { include_disabled: true, page_size: 200 }).then((p) => p.items, () => []),
+  ]);
+  return {
+    regions: [[me.region_code, name.region(me.region_code)], ...children.map((r) => [r.code, r.name])],
+    people: people.map((u) => [u.id, `${u.name}（${u.mobile}）`]),
+  };
+}
 
 /** The start of a day (plus `days`) in the officer's own time zone, as an instant. */
 function instant(dayText, days = 0) {
@@ -26,13 +45,20 @@ function detailText(detail) {
   return entries.length ? entries.map(([name, value]) => `${name}: ${typeof value === 'object' ? JSON.stringify(value) : value}`).join('；') : '—';
 }
 
-export async function render(main, { query, navigate }) {
+export async function render(main, { me, query, navigate }) {
   const label = await labeller();
   const service = field('服务', { name: 'service' }, 'select');
   service.querySelector('select').append(...options(SERVICES, label, query.get('service') || ''));
+  const chosen = await names({ regions: [query.get('region_code')], users: [query.get('actor_id')] });
+  const { regions, people } = await filterChoices(me, chosen);
+  const actions = h('datalist', { id: 'audit-actions' },
+    AUDIT_ACTIONS.map((code) => h('option', { value: code }, label(code))));
   const form = h('form', { class: 'card', role: 'search', 'aria-label': '筛选审计记录' },
     h('div', { class: 'inline' },
-      TEXT_FILTERS.map(([name, text]) => field(text, { name, value: query.get(name) || '' })), service,
+      choice('区划', 'region_code', regions, query.get('region_code') || ''),
+      field('操作（输入或选择）', { name: 'action', list: 'audit-actions', value: query.get('action') || '' }), actions,
+      choice('操作人', 'actor_id', people, query.get('actor_id') || ''),
+      field('对象 ID', { name: 'target_id', value: query.get('target_id') || '' }), service,
       field('起始日期', { name: 'from', type: 'date', value: query.get('from') || '' }),
       field('截止日期', { name: 'to', type: 'date', value: query.get('to') || '' }),
       h('button', { type: 'submit', class: 'primary' }, '筛选')));

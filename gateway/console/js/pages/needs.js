@@ -65,19 +65,17 @@ function actionForm(need, label, onDone) {
 async function needView(main, context, label) {
   const need = await api.get(`/api/v1/needs/${encodeURIComponent(context.rest[0])}`);
   const mayHandle = HANDLERS.some((role) => context.me.roles.includes(role));
-  const [name, number] = await Promise.all([
-    names({
-      regions: [need.village_code, need.owner_region, ...need.steps.flatMap((s) => [s.from_region, s.to_region])],
-      users: [need.filed_by],
-    }),
-    api.get(`/api/v1/households/${encodeURIComponent(need.household_id)}`).then((found) => found.number, () => need.household_id),
-  ]);
+  const name = await names({
+    regions: [need.village_code, need.owner_region, ...need.steps.flatMap((s) => [s.from_region, s.to_region])],
+    users: [need.filed_by],
+    households: [need.household_id],
+  });
   fill(main,
     h('p', {}, h('a', { href: '#/needs' }, '‹ 返回台账')),
     h('h1', {}, `帮扶需求：${label(need.category, 'need_category')}`),
     h('dl', { class: 'facts card' },
       h('dt', {}, '内容'), h('dd', {}, need.description),
-      h('dt', {}, '农户'), h('dd', {}, h('a', { href: `#/household/${encodeURIComponent(need.household_id)}` }, number), `（${name.region(need.village_code)}）`),
+      h('dt', {}, '农户'), h('dd', {}, h('a', { href: `#/household/${encodeURIComponent(need.household_id)}` }, name.household(need.household_id)), `（${name.region(need.village_code)}）`),
       h('dt', {}, '提出人'), h('dd', { id: 'need-filed-by' }, name.user(need.filed_by)),
       h('dt', {}, '状态'), h('dd', { id: 'need-status' }, label(need.status), overdueMark(need)),
       h('dt', {}, '当前责任'), h('dd', { id: 'need-owner' }, `${label(need.owner_level)}（${name.region(need.owner_region)}）`),

@@ -30,7 +30,7 @@ function proposal(request, label, name, onReviewed) {
   };
   return h('article', { class: 'card', 'aria-labelledby': `title-${request.id}` },
     h('h2', { id: `title-${request.id}` },
-      h('a', { href: `#/household/${encodeURIComponent(request.household_id)}` }, `农户 ${request.household_id}`),
+      h('a', { href: `#/household/${encodeURIComponent(request.household_id)}` }, `农户 ${name.household(request.household_id)}`),
       ` 的修改申请`),
     h('p', {}, `提交人：${name.user(request.requested_by)}；提交时间：${when(request.created_at)}；依据版本：${request.base_version}；村：${name.region(request.village_code)}`),
     h('ul', {}, changesOf(request.changes).map(([name, value]) => h('li', {}, `${label(name)} → ${label(value)}`))),
@@ -46,6 +46,7 @@ export async function render(main, context) {
   const page = await api.get('/api/v1/change-requests', { status: 'pending', page_size: 50 });
   const name = await names({
     regions: page.items.map((r) => r.village_code), users: page.items.map((r) => r.requested_by),
+    households: page.items.map((r) => r.household_id),
   });
   const reload = () => render(main, context);
   fill(main, h('h1', {}, '待审核修改'),

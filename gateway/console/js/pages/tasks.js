@@ -42,15 +42,18 @@ function assignForm(me, users, label, name, onAssigned) {
     h('div', { class: 'inline' }, kind,
       field('任务名称', { name: 'title', maxlength: 200, required: true }),
       field('完成期限', { name: 'due_at', type: 'datetime-local', value: inAWeek(), required: true }),
-      field('农户 ID（可不填）', { name: 'household_id' })),
+      field('农户户编号（可不填）', { name: 'household_number' })),
     target, byRole, byUsers, message, h('button', { type: 'submit', class: 'primary' }, '派发'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const { elements } = form;
     const due = new Date(elements.due_at.value);
+    const number = elements.household_number.value.trim();
+    const household = number ? (await api.get('/api/v1/households', { number, page_size: 1 })).items[0] : null;
+    if (number && !household) { fill(message, errorBox({ message: `未找到（或不在您的辖区内）：${number}` })); return; }
     const body = {
       kind: elements.kind.value, title: elements.title.value.trim(),
-      due_at: Number.isNaN(due.getTime()) ? '' : due.toISOString(), household_id: elements.household_id.value.trim(),
+      due_at: Number.isNaN(due.getTime()) ? '' : due.toISOString(), household_id: household ? household.id : '',
     };
     if (elements.target.value === 'role') Object.assign(body, { role: elements.role.value, region_code: elements.region_code.value.trim() });
     else body.assignee_ids = [...elements.assignee_ids.selectedOptions].map((option) => option.value);
@@ -112,6 +115,7 @@ export async function render(main, context) {
   const name = await names({
     regions: users.map((u) => u.region_code),
     users: page.items.flatMap((t) => t.assignments.map((a) => a.assignee_id)),
+    households: page.items.map((t) => t.household_id).filter(Boolean),
   });
   const reload = () => render(main, context);
   const filter = h('form', { class: 'card', role: 'search', 'aria-label': '筛选任务' },
@@ -131,6 +135,7 @@ export async function render(main, context) {
     h('section', { 'aria-labelledby': 'tasks-title' }, h('h2', { id: 'tasks-title' }, label(scope)),
       table('任务', [
         ['任务', (t) => t.title], ['类型', (t) => label(t.kind)], ['期限', (t) => when(t.due_at)],
+        ['农户', (t) => (t.household_id ? h('a', { href: `#/household/${encodeURIComponent(t.household_id)}` }, name.household(t.household_id)) : '—')],
         ['进度', progress], ['执行情况', (t) => assignments(t, name, label)],
         ...(scope === 'assigned_to_me' ? [['操作', (t) => answers(t, label, reload)]] : []),
       ], page.items, '没有任务。')));

@@ -103,12 +103,13 @@ async function pairingSection(helpers, name, query, navigate, holder) {
   });
   if (!helperId) return form;
   const pairings = await api.get('/api/v1/pairings', { helper_id: helperId }).then((r) => r.items, () => []);
+  const named = await names({ households: pairings.map((p) => p.household_id) });
   const unpair = async (pairing) => {
     const ended = await acted(holder, api.delete(`/api/v1/households/${pairing.household_id}/pairings/${helperId}`).then(() => true));
     if (ended) { toast('已解除结对。'); navigate('users', '', Object.fromEntries(query)); }
   };
   form.append(table('已结对的农户', [
-    ['农户', (p) => h('a', { href: `#/household/${encodeURIComponent(p.household_id)}` }, p.household_id)],
+    ['农户', (p) => h('a', { href: `#/household/${encodeURIComponent(p.household_id)}` }, named.household(p.household_id))],
     ['结对时间', (p) => when(p.paired_at)],
     ['操作', (p) => h('button', { type: 'button', class: 'secondary', onclick: () => unpair(p) }, '解除结对')],
   ], pairings, '尚未结对农户。'));

@@ -1007,6 +1007,7 @@ class HouseholdFilter(_message.Message):
     INCOME_BELOW_FIELD_NUMBER: _builtins.int
     PHONE_FIELD_NUMBER: _builtins.int
     NEEDING_HELP_FIELD_NUMBER: _builtins.int
+    IDS_FIELD_NUMBER: _builtins.int
     name_prefix: _builtins.str
     """the head's or any member's name starts with it"""
     id_number: _builtins.str
@@ -1040,6 +1041,10 @@ class HouseholdFilter(_message.Message):
     def changed_since(self) -> _timestamp_pb2.Timestamp:
         """changed since (for the national system)"""
 
+    @_builtins.property
+    def ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """only these households (at most 200)"""
+
     def __init__(
         self,
         *,
@@ -1060,10 +1065,11 @@ class HouseholdFilter(_message.Message):
         income_below: _builtins.int = ...,
         phone: _builtins.str = ...,
         needing_help: _builtins.bool = ...,
+        ids: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["changed_since", b"changed_since"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "cause", b"cause", "changed_since", b"changed_since", "exit_year", b"exit_year", "failing_indicators", b"failing_indicators", "helper_id", b"helper_id", "id_number", b"id_number", "income_below", b"income_below", "main_cause", b"main_cause", "monitoring_category", b"monitoring_category", "name_prefix", b"name_prefix", "needing_help", b"needing_help", "number", b"number", "pairing", b"pairing", "phone", b"phone", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["assistance_category", b"assistance_category", "attribute", b"attribute", "cause", b"cause", "changed_since", b"changed_since", "exit_year", b"exit_year", "failing_indicators", b"failing_indicators", "helper_id", b"helper_id", "id_number", b"id_number", "ids", b"ids", "income_below", b"income_below", "main_cause", b"main_cause", "monitoring_category", b"monitoring_category", "name_prefix", b"name_prefix", "needing_help", b"needing_help", "number", b"number", "pairing", b"pairing", "phone", b"phone", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
