@@ -117,6 +117,7 @@ SERVICES: tuple[Service, ...] = (
         (2, 50),
         consumers=(
             Consumer("identity", "registry-division-changes", 10),
+            Consumer("identity", "registry-helper-accounts"),
             Consumer("assistance", "registry-confirmed-alerts"),
             Consumer("projects", "registry-project-benefits"),
         ),
@@ -134,6 +135,7 @@ SERVICES: tuple[Service, ...] = (
             Consumer("notification", "assistance-task-replies"),
             Consumer("registry", "assistance-income-rule"),
             Consumer("registry", "assistance-household-updates", 1000),
+            Consumer("identity", "assistance-division-changes", 10),
         ),
         worker=True,
         worker_ceiling=6,
@@ -146,7 +148,8 @@ SERVICES: tuple[Service, ...] = (
         ("database-url", "encryption-secret", "index-secret", "identity-secret"),
         Size("250m", "256Mi"),
         (2, 8),
-        worker=True,  # the public-notice scheduler: one replica, nothing queues for it
+        consumers=(Consumer("identity", "training-division-changes", 10),),
+        worker=True,  # the public-notice scheduler and division changes: one replica
     ),
     Service(
         "notification",
@@ -157,6 +160,7 @@ SERVICES: tuple[Service, ...] = (
         consumers=(
             Consumer("notification", "notification-requests", 5),
             Consumer("identity", "notification-user-created"),
+            Consumer("identity", "notification-division-changes", 10),
         ),
         worker=True,
         # Each worker holds one bind to the SMSC: the carrier's bind limit caps this.
@@ -176,7 +180,8 @@ SERVICES: tuple[Service, ...] = (
         ),
         Size("250m", "256Mi"),
         (2, 8),
-        worker=True,  # the public-notice and deadline scheduler: one replica
+        consumers=(Consumer("identity", "projects-division-changes", 10),),
+        worker=True,  # the public-notice and deadline scheduler, division changes: one replica
         backlogs=(outbox("projects"),),
         stores_objects=True,  # progress reports' photos, disbursements' vouchers
     ),

@@ -63,7 +63,7 @@ class RejectionIn(ProtoModel, proto=pb.DecideDisbursementRequest):
 class AllocationOut(BaseModel):
     id: str
     pool_id: str
-    project_id: str = Field(description='"" for an allocation into the pool')
+    project_id: str | None = Field(description="null for an allocation into the pool")
     source: str
     amount_fen: int
     document_number: str

@@ -25,12 +25,18 @@ from jingzhun.registry.v1 import assessment_basis_pb2_grpc, registry_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
 from kit.db import Database
+from kit.division_changes import (
+    division_change_consumer,
+    division_change_handler,
+    region_columns,
+)
 from kit.grpc_client import ServiceClient
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
+from services.assistance import models
 from services.assistance.alerts_service import AlertsService
 from services.assistance.api_assessment import AssessmentApi
 from services.assistance.api_attachments import AttachmentsApi
@@ -176,7 +182,15 @@ async def run(settings: AssistanceSettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
-        worker=[replies.run, at_risk.run, updates.run, scheduler.run],
+        worker=[
+            replies.run,
+            at_risk.run,
+            updates.run,
+            division_change_consumer(
+                bus, components.db, "assistance", division_change_handler(region_columns(models))
+            ).run,
+            scheduler.run,
+        ],
         on_stop=stop,
     )
     await run_service(settings, process, role)

@@ -10,13 +10,13 @@ from jingzhun.identity.v1 import events_pb2
 from kit.audit import audit_subject
 from kit.bus import MSG_ID
 from kit.clock import utcnow
+from kit.division_changes import DIVISION_CHANGED
 from kit.outbox import enqueue
 from services.identity import audit_service
 from services.identity.models import User
 
 USER_CREATED = "identity.user.created"
 USER_UPDATED = "identity.user.updated"
-DIVISION_CHANGED = "identity.division.changed"
 # Whose acts the audit log takes in: each publishes `<service>.audit.recorded` in its stream.
 AUDITED_SERVICES = (
     "identity",

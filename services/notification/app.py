@@ -11,6 +11,11 @@ from jingzhun.notification.v1 import notification_pb2, notification_pb2_grpc
 from kit.authz import Authorizer
 from kit.bus import Bus
 from kit.db import Database
+from kit.division_changes import (
+    division_change_consumer,
+    division_change_handler,
+    region_columns,
+)
 from kit.grpc_client import ServiceClient
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
@@ -18,6 +23,7 @@ from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
+from services.notification import models
 from services.notification.api_grpc import NotificationApi
 from services.notification.broadcasts_service import BroadcastsService
 from services.notification.components import Components
@@ -90,6 +96,9 @@ def consumers(bus: Bus, db: Database, handlers: EventHandlers) -> list[Consumer]
             # progress while it runs, redelivered within the default ack wait after a crash.
             max_deliver=UNTIL_HANDLED,
             batch=1,
+        ),
+        division_change_consumer(
+            bus, db, "notification", division_change_handler(region_columns(models))
         ),
     ]
 

@@ -22,13 +22,18 @@ from kit.access import Access
 from kit.authz import Authorizer
 from kit.db import Database
 from kit.directory import Directory
+from kit.division_changes import (
+    division_change_consumer,
+    division_change_handler,
+    region_columns,
+)
 from kit.grpc_client import ServiceClient
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
 from kit.protection import FieldProtector
 from kit.service_auth import ServiceCredentials
 from kit.service_main import Role, ServiceProcess, run_service, service_bus
-from services.projects import funds_figures
+from services.projects import funds_figures, models
 from services.projects.api_grpc import ProjectsApi
 from services.projects.components import Components
 from services.projects.edits_service import EditsService
@@ -141,7 +146,13 @@ async def run(settings: ProjectsSettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
-        worker=[scheduler.run, progress_scheduler.run],
+        worker=[
+            scheduler.run,
+            progress_scheduler.run,
+            division_change_consumer(
+                bus, components.db, "projects", division_change_handler(region_columns(models))
+            ).run,
+        ],
         on_stop=stop,
     )
     await run_service(settings, process, role)

@@ -27,6 +27,7 @@ from jingzhun.registry.v1 import (
 from kit.access import Access
 from kit.authz import Authorizer
 from kit.db import Database
+from kit.division_changes import division_change_consumer
 from kit.grpc_client import ServiceClient
 from kit.inbox import Consumer
 from kit.outbox import OutboxRelay
@@ -45,9 +46,10 @@ from services.registry.components import Components
 from services.registry.coverage_service import CoverageService
 from services.registry.events import (
     ALERT_CONFIRMED,
-    DIVISION_CHANGED,
+    USER_UPDATED,
     on_alert_confirmed,
     on_division_changed,
+    on_user_updated,
 )
 from services.registry.exports import Exports
 from services.registry.helper_backfill import HelperBackfill
@@ -101,13 +103,14 @@ async def run(settings: RegistrySettings, role: Role) -> None:
     exits = VillageExitsService(components, villages, load_criteria())
     bus = await service_bus(settings)
     relay = OutboxRelay(components.db, bus)
-    division_changes = Consumer(
+    division_changes = division_change_consumer(bus, components.db, "registry", on_division_changed)
+    helper_accounts = Consumer(
         bus,
         components.db,
         stream="identity",
-        durable="registry-division-changes",
-        filter_subject=DIVISION_CHANGED,
-        handler=on_division_changed,
+        durable="registry-helper-accounts",
+        filter_subject=USER_UPDATED,
+        handler=on_user_updated,
     )
     confirmed_alerts = Consumer(
         bus,
@@ -174,6 +177,7 @@ async def run(settings: RegistrySettings, role: Role) -> None:
         api=[load_policy],
         worker=[
             division_changes.run,
+            helper_accounts.run,
             confirmed_alerts.run,
             project_benefits.run,
             HelperBackfill(components.db, identity, credentials).run,

@@ -1,9 +1,11 @@
 """Registry's event subjects and publishers (through the outbox), the one way a lifecycle
-transition is written, and what the registry does when a division change re-codes regions
-(identity.division.changed) and when the county confirms a return-to-poverty alert
+transition is written, how households follow a division change (identity.division.changed;
+kit.division_changes re-codes the registry's other records), and what it does when the county confirms a return-to-poverty alert
 (assistance.alert.confirmed)."""
 
 from __future__ import annotations
+
+from datetime import UTC
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,9 +14,12 @@ from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from jingzhun.registry.v1 import events_pb2
 from kit.clock import utcnow
+from kit.division_changes import division_change_handler, region_columns
 from kit.errors import FailedPrecondition
 from kit.outbox import enqueue
 from kit.territory import code_from_prefix, recode
+from services.registry import helping_repository as helping_repo
+from services.registry import models
 from services.registry import repository as repo
 from services.registry.lifecycle import Action, Lifecycle, apply
 from services.registry.models import Household
@@ -25,8 +30,8 @@ HOUSEHOLD_CREATED = "registry.household.created"
 HOUSEHOLD_UPDATED = "registry.household.updated"
 HOUSEHOLD_TRANSITIONED = "registry.household.transitioned"
 HOUSEHOLD_RECODED = "registry.household.recoded"
-DIVISION_CHANGED = "identity.division.changed"
 ALERT_CONFIRMED = "assistance.alert.confirmed"
+USER_UPDATED = "identity.user.updated"
 
 
 def publish_household(
@@ -47,35 +52,33 @@ def publish_household(
     enqueue(session, subject, event, msg_id=f"{household.id}-{household.version}-{subject}")
 
 
-async def on_division_changed(
-    session: AsyncSession, subject: str, payload: bytes, headers: dict[str, str]
+async def recode_households(
+    session: AsyncSession,
+    change: identity_events.DivisionChanged,
+    old_prefix: str,
+    new_prefix: str,
 ) -> None:
-    """Households follow their village to its new code; each move is in their history."""
-    change = identity_events.DivisionChanged.FromString(payload)
-    now = utcnow()
-    for mapping in change.mappings:
-        for household in await repo.households_in_subtree(
-            session, code_from_prefix(mapping.old_prefix)
-        ):
-            old_code = household.village_code
-            household.village_code = recode(old_code, mapping.old_prefix, mapping.new_prefix)
-            household.version += 1
-            household.updated_at = now
-            session.add(household)
-            repo.record(
-                session,
-                household_id=household.id,
-                at=now,
-                actor_id=f"division-change:{change.change_id}",
-                kind="recoded",
-                field="village_code",
-                before=old_code,
-                after=household.village_code,
-                reason=change.kind,
-            )
-            publish_household(
-                session, HOUSEHOLD_RECODED, household, f"division-change:{change.change_id}"
-            )
+    """Households follow their village to its new code; each move is in their history and
+    published (the registry's other records follow by their region columns, kit.division_changes)."""
+    now, actor_id = utcnow(), f"division-change:{change.change_id}"
+    for household in await repo.households_in_subtree(session, code_from_prefix(old_prefix)):
+        old_code = household.village_code
+        household.village_code = recode(old_code, old_prefix, new_prefix)
+        household.version += 1
+        household.updated_at = now
+        session.add(household)
+        repo.record(
+            session,
+            household_id=household.id,
+            at=now,
+            actor_id=actor_id,
+            kind="recoded",
+            field="village_code",
+            before=old_code,
+            after=household.village_code,
+            reason=change.kind,
+        )
+        publish_household(session, HOUSEHOLD_RECODED, household, actor_id)
 
 
 async def on_alert_confirmed(
@@ -156,3 +159,19 @@ def commit_transition(
         reason=reason,
     )
     publish_household(session, HOUSEHOLD_TRANSITIONED, household, actor_id)
+
+
+# The registry's other records follow by their region columns, after the households.
+on_division_changed = division_change_handler(
+    region_columns(models, but=("households.village_code",)), recode_households
+)
+
+
+async def on_user_updated(
+    session: AsyncSession, subject: str, payload: bytes, headers: dict[str, str]
+) -> None:
+    """A helper's record follows their account: a new name, territory or roles (which choose
+    their quota's row) count in the coverage at once, not only at their next pairing."""
+    user = identity_events.UserChanged.FromString(payload)
+    cadre = helping_repo.Cadre(user.user_id, user.name, user.region_code, tuple(user.roles))
+    await helping_repo.refresh_helper(session, cadre, user.at.ToDatetime(UTC))

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, not_, union
 from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -125,6 +126,23 @@ async def locked_helper(session: AsyncSession, cadre: Cadre, now: datetime) -> H
         helper.updated_at = now
         session.add(helper)
     return helper
+
+
+async def refresh_helper(session: AsyncSession, cadre: Cadre, changed_at: datetime) -> None:
+    """A helper's record, if the registry keeps one, takes their account's name, territory and
+    roles as identity changed them at `changed_at` (a change older than the record is moot)."""
+    table = HelperRecord.__table__  # type: ignore[attr-defined]
+    statement = (
+        sa_update(table)
+        .where(table.c.helper_id == cadre.helper_id, table.c.updated_at <= changed_at)
+        .values(
+            name=cadre.name,
+            region_code=cadre.region_code,
+            roles=cadre.stored_roles,
+            updated_at=changed_at,
+        )
+    )
+    await session.exec(statement)
 
 
 async def helpers_to_backfill(session: AsyncSession, after_id: str, limit: int) -> Sequence[str]:

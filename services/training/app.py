@@ -14,6 +14,7 @@ from jingzhun.training.v1 import training_pb2, training_pb2_grpc
 from kit.access import Access
 from kit.authz import Authorizer
 from kit.db import Database
+from kit.division_changes import division_change_consumer
 from kit.grpc_client import ServiceClient
 from kit.outbox import OutboxRelay
 from kit.policy import fetch_policy_when_ready
@@ -26,6 +27,7 @@ from services.training.candidates_service import CandidatesService
 from services.training.components import Components
 from services.training.courses_service import CoursesService
 from services.training.directory import TrainingDirectory
+from services.training.division_changes import on_division_changed
 from services.training.enrolments_service import CourseUseCases, EnrolmentsService
 from services.training.institutions_service import InstitutionsService
 from services.training.leader_files_service import LeaderFilesService
@@ -89,7 +91,10 @@ async def run(settings: TrainingSettings, role: Role) -> None:
         components.db,
         every_role=[relay.run],
         api=[load_policy],
-        worker=[scheduler.run],
+        worker=[
+            scheduler.run,
+            division_change_consumer(bus, components.db, "training", on_division_changed).run,
+        ],
         on_stop=stop,
     )
     await run_service(settings, process, role)

@@ -65,13 +65,14 @@ def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwar
     """Two adjustments of what schemathesis would send, neither of them loosening a check:
     - the run's own accounts are never disabled, re-roled or reset by it: that would end the
       run rather than test the API. Such a call names a user that does not exist instead;
-    - a stateful step whose link took a null (a task without a household: `household_id` is
-      nullable) would put the text `None` in the path and count the 422 as a schema-valid
-      request refused. It names a resource that does not exist instead."""
+    - a stateful step whose link took a null or an empty text (a task without a household:
+      `household_id` is nullable) would put the text `None`, or an empty segment, in the path
+      and count the 422 as a schema-valid request refused (no id is empty: the API answers
+      null for an absent one). It names a resource that does not exist instead."""
     own = os.environ["JZ_CONTRACT_OWN_USER_IDS"].split(",")
     path = dict(case.path_parameters or {})
     if path.get("user_id") in own:
         path["user_id"] = MISSING
-    path = {name: MISSING if value is None else value for name, value in path.items()}
+    path = {name: MISSING if value in (None, "") else value for name, value in path.items()}
     if path != (case.path_parameters or {}):
         case.path_parameters = path

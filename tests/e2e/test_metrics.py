@@ -23,6 +23,11 @@ CONSUMERS = [  # (process, stream, durable) of every consumer the services run
     ("notification", "identity", "notification-user-created"),
     ("notification", "notification", "notification-requests"),
     ("registry", "identity", "registry-division-changes"),
+    ("registry", "identity", "registry-helper-accounts"),
+    ("assistance", "identity", "assistance-division-changes"),
+    ("notification", "identity", "notification-division-changes"),
+    ("projects", "identity", "projects-division-changes"),
+    ("training", "identity", "training-division-changes"),
     ("registry", "assistance", "registry-confirmed-alerts"),
 ]
 

@@ -1,11 +1,12 @@
 """Pairing quotas by the cadre's role through the gateway: a county leader (a helper who is also
 the county's secretary) is refused a pairing their role's most forbids though the county's row
 for any helper allows it, a leader's own fewest spares them from the under-quota count, and a
-helper given the leader's role counts over their quota in the coverage once the registry knows
-it (a unit assignment records it); the unit's helpers show which role's row applies."""
+helper given the leader's role counts over their quota in the coverage as soon as identity says
+so (identity.user.updated); the unit's helpers show which role's row applies."""
 
 from __future__ import annotations
 
+from tests.e2e.smsc import eventually
 from tests.e2e.test_coverage import report
 from tests.e2e.test_helping_units import create_unit, pairing, put, register
 from tests.e2e.test_villages import kind
@@ -53,8 +54,12 @@ def test_a_leaders_quota_is_their_roles_at_pairing_and_in_the_coverage(api, admi
         headers=api.auth(admin_token),
     )
     assert promoted.status_code == 200, promoted.text
+
+    def over_max() -> bool:  # the registry learns the new role from identity.user.updated
+        return report(api, officer, COUNTY)["region"]["helpers_over_max"] == 1
+
+    eventually(over_max, what="the promoted helper over their new role's most")
     unit = create_unit(api, officer, COUNTY, name="县委办公室")
     assigned = put(api, officer, f"{unit['id']}/helpers/{helper}")
     assert assigned.status_code == 200, assigned.text
     assert (assigned.json()["quota_role"], assigned.json()["max_households"]) == ("secretary", 4)
-    assert report(api, officer, COUNTY)["region"]["helpers_over_max"] == 1

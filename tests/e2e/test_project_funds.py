@@ -83,6 +83,7 @@ def test_funds_flow_from_the_pool_to_a_paid_disbursement_with_its_voucher(api, a
     funded = fund_pool(api, officer, 1_000_000_00)
     assert funded.status_code == 201, funded.text
     assert funded.json()["pool"]["received_fen"] >= 1_000_000_00
+    assert funded.json()["allocation"]["project_id"] is None  # into the pool, no project
     allocated = allocate(api, officer, project, 500_000_00)
     assert allocated.status_code == 201, allocated.text
     assert allocated.json()["allocation"]["project_id"] == project

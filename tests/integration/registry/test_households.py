@@ -15,6 +15,7 @@ from sqlmodel import SQLModel, select
 from jingzhun.assistance.v1 import events_pb2 as assistance_events
 from jingzhun.identity.v1 import events_pb2 as identity_events
 from kit import migrations
+from kit.clock import utcnow
 from kit.db import Database
 from kit.errors import AlreadyExists, InvalidArgument, NotFound
 from kit.id_numbers import check_character
@@ -32,7 +33,7 @@ from services.registry.households_service import (
 )
 from services.registry.indicator_sets import load_indicator_sets
 from services.registry.livelihood_service import LivelihoodService
-from services.registry.models import Benefit, Household, Member, Pairing
+from services.registry.models import Benefit, HelperRecord, Household, Member, Pairing
 from services.registry.statistics_service import StatisticsService
 
 COUNTY_OFFICER = Principal(
@@ -110,10 +111,21 @@ async def test_lists_follow_the_division_code_range(service: HouseholdsService) 
     assert sorted(v.household.number for v in county) == ["B-1", "B-2"]
 
 
-async def test_a_division_change_recodes_households_and_records_it(
+async def test_a_division_change_recodes_households_and_records_it_and_the_helpers_follow(
     service: HouseholdsService,
 ) -> None:
     created = await service.create(COUNTY_OFFICER, household("C-1", "370102001002", 21))
+    async with service.c.db.unit_of_work() as session:
+        for helper_id, region in (("h-moved", "370102001002"), ("h-stays", "370103001001")):
+            session.add(
+                HelperRecord(
+                    helper_id=helper_id,
+                    name="李帮扶",
+                    region_code=region,
+                    roles="helper",
+                    updated_at=utcnow(),
+                )
+            )
     change = identity_events.DivisionChanged(
         change_id="c1",
         kind="recode",
@@ -132,6 +144,11 @@ async def test_a_division_change_recodes_households_and_records_it(
         '"370102001002"',
         '"370199001002"',
     )
+    async with service.c.db.read_only() as session:
+        moved_helper = await session.get(HelperRecord, "h-moved")
+        other_helper = await session.get(HelperRecord, "h-stays")
+    assert moved_helper is not None and moved_helper.region_code == "370199001002"
+    assert other_helper is not None and other_helper.region_code == "370103001001"
 
 
 async def test_statistics_count_the_subtree_and_exits_by_year(service: HouseholdsService) -> None:
