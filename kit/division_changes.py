@@ -13,6 +13,7 @@ audit (docs/audit.md) — are plain strings and keep the code of the time of the
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -26,6 +27,7 @@ from kit.bus import Bus
 from kit.db import Database
 from kit.inbox import Consumer, Handler
 
+log = logging.getLogger(__name__)
 DIVISION_CHANGED = "identity.division.changed"
 CODE_LENGTH = 12
 # A service's own re-coding of a subtree, beside its columns': (session, the change, old prefix,
@@ -72,7 +74,7 @@ async def recode_regions(
             .where(column.startswith(old_prefix))
             .values({named.column: literal(new_prefix) + func.substr(column, len(old_prefix) + 1)})
         )
-        moved += (await session.execute(statement)).rowcount  # type: ignore[attr-defined]
+        moved += (await session.exec(statement)).rowcount  # type: ignore[attr-defined]
     return moved
 
 
@@ -84,10 +86,12 @@ def division_change_handler(columns: Sequence[RegionColumn], *also: Recoder) -> 
         session: AsyncSession, subject: str, payload: bytes, headers: dict[str, str]
     ) -> None:
         change = events_pb2.DivisionChanged.FromString(payload)
+        moved = 0
         for mapping in change.mappings:
             for recoder in also:
                 await recoder(session, change, mapping.old_prefix, mapping.new_prefix)
-            await recode_regions(session, columns, mapping.old_prefix, mapping.new_prefix)
+            moved += await recode_regions(session, columns, mapping.old_prefix, mapping.new_prefix)
+        log.info("division change %s: %d region codes re-coded", change.change_id, moved)
 
     return on_division_changed
 
