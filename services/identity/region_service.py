@@ -23,7 +23,7 @@ from kit.principal import Principal
 from kit.territory import Level, is_within, level_of, parent_code, recode
 from services.identity import events
 from services.identity import repository as repo
-from services.identity.auth_service import AuthService
+from services.identity.auth_service import AuthService, now_ms
 from services.identity.components import Components
 from services.identity.domain import PlannedStep, plan_division_steps, validate_region_code
 from services.identity.models import DivisionChangeRecord
@@ -174,6 +174,7 @@ class RegionService:
                 recoded += await self._apply_step(session, step, change_id)
             await self._retire(session, request.retire_codes, planned, change_id)
             moved = await self._move_users(session, caller, planned, change_id)
+            await self._move_clients(session, caller, planned, change_id)
             record = DivisionChangeRecord(
                 id=change_id,
                 seq=await repo.latest_division_seq(session) + 1,
@@ -299,3 +300,32 @@ class RegionService:
                 )
                 moved += 1
         return moved
+
+    async def _move_clients(
+        self, session: AsyncSession, caller: Principal, planned: list[PlannedStep], change_id: str
+    ) -> None:
+        """Integrators' clients follow their territory too; their tokens (old code) are revoked:
+        the next token they ask for carries the new one."""
+        for step in (s for s in planned if s.old_code != s.new_code):
+            for client in await repo.clients_in_subtree(session, step.old_code):
+                old_code = client.region_code
+                client.region_code = recode(old_code, step.old_prefix, step.new_prefix)
+                client.not_before_ms = now_ms()
+                session.add(client)
+                await self.c.revocations.set_not_before(
+                    f"client:{client.client_id}", client.not_before_ms
+                )
+                audit.record(
+                    session,
+                    repo.SERVICE,
+                    at=utcnow(),
+                    actor_id=caller.actor_id,
+                    action="client.region_recoded",
+                    target_id=client.client_id,
+                    region_code=client.region_code,
+                    detail={
+                        "before": old_code,
+                        "after": client.region_code,
+                        "change_id": change_id,
+                    },
+                )

@@ -175,6 +175,11 @@ async def users_in_subtree(session: AsyncSession, code: str) -> Sequence[User]:
     return (await session.exec(statement)).all()
 
 
+async def clients_in_subtree(session: AsyncSession, code: str) -> Sequence[Client]:
+    statement = select(Client).where(in_subtree(col(Client.region_code), code))
+    return (await session.exec(statement)).all()
+
+
 async def move_user_roles(session: AsyncSession, user_id: str, region_code: str) -> None:
     await session.exec(  # type: ignore[call-overload]
         update(UserRole).where(col(UserRole.user_id) == user_id).values(region_code=region_code)

@@ -23,6 +23,7 @@ const AUDIT_TERMS = {
   'division.changed': '区划调整', logout: '退出登录', 'client.created': '创建接入系统',
   'client.disabled': '停用接入系统', 'client.login_failed': '接入系统认证失败',
   'client.quota_changed': '调整接入配额', 'client.registered': '注册接入系统',
+  'client.region_recoded': '接入系统区划调整',
   'broadcast.created': '发送通知', 'attachment.upload': '上传附件',
   'handbook.ledger_applied': '收支登记计入收入', 'assessment.circular.issued': '发布考核通报',
   'spot_check.created': '发起抽查', 'spot_check.finding_recorded': '登记抽查发现',

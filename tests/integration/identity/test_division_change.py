@@ -64,6 +64,7 @@ async def test_replaying_the_laiwu_merge_gives_todays_codes(shandong_2018: Ident
     province = admin_of(identity, user.id)
     village = next(code for code, _ in before if code.startswith("371202") and code[9:] != "000")
     cadre, _ = await identity.users.create(province, "13900001111", "村干部", village, ["helper"])
+    client, _ = await identity.clients.create(province, "莱城区民政局系统", "371202000000", [])
 
     change = await identity.regions.apply_change(province, MERGE)
 
@@ -73,6 +74,9 @@ async def test_replaying_the_laiwu_merge_gives_todays_codes(shandong_2018: Ident
     )
     moved = await identity.users.get(province, cadre.user.id)
     assert moved.user.region_code == "370116" + village[6:]
+    (integrator,) = await identity.clients.list_clients(province, "370116000000", None, 10)
+    assert (integrator.client_id, integrator.region_code) == (client.client_id, "370116000000")
+    assert integrator.not_before_ms > 0  # its tokens of the old code are revoked
     old_city = identity.components.regions.get("371200000000")
     assert old_city is not None and old_city.retired and old_city.successor_code == "370100000000"
     old_village = identity.components.regions.get(village)
