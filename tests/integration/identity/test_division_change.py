@@ -64,7 +64,9 @@ async def test_replaying_the_laiwu_merge_gives_todays_codes(shandong_2018: Ident
     province = admin_of(identity, user.id)
     village = next(code for code, _ in before if code.startswith("371202") and code[9:] != "000")
     cadre, _ = await identity.users.create(province, "13900001111", "村干部", village, ["helper"])
-    client, _ = await identity.clients.create(province, "莱城区民政局系统", "371202000000", [])
+    client, _ = await identity.clients.create(
+        province, "莱城区民政局系统", "371202000000", ["households:read"]
+    )
 
     change = await identity.regions.apply_change(province, MERGE)
 
