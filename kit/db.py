@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, and_, event, func
+from sqlalchemy import ColumnElement, and_, event, func, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.sql import Executable
@@ -210,6 +210,21 @@ async def lock_for_transaction(session: AsyncSession, name: str) -> None:
     steps run one after the other (and a second writer is refused, never interleaved)."""
     if session.get_bind().dialect.name == "postgresql":
         await session.exec(select(func.pg_advisory_xact_lock(advisory_key(name))))
+
+
+async def lock_row(session: AsyncSession, model: Any, key: Any) -> None:
+    """Wait until no other transaction is writing the row of `model` with primary key `key`,
+    and hold it until this one ends, so that what this transaction reads next is the other's
+    outcome (no lost update). On PostgreSQL, SELECT … FOR UPDATE of the row; on SQLite (one
+    writer at a time) a no-op UPDATE of it, which takes the database's write lock (waiting out
+    the busy timeout) — call it before any read of the transaction, whose snapshot then starts
+    after the other writer's commit."""
+    table = model.__table__
+    (primary,) = table.primary_key.columns
+    if session.get_bind().dialect.name == "postgresql":
+        await session.exec(select(primary).where(primary == key).with_for_update())
+    else:
+        await session.exec(update(table).where(primary == key).values({primary.name: primary}))
 
 
 def in_subtree(column: Any, region_code: str) -> ColumnElement[bool]:

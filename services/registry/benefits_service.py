@@ -69,7 +69,9 @@ class BenefitsService:
         benefit = checked_benefit(new)
         key = (household_id, benefit.year, benefit.quarter, benefit.department, benefit.program)
         async with self.c.db.unit_of_work() as session:
-            household = await self.households.visible(session, caller, household_id)
+            household = await self.households.visible(
+                session, caller, household_id, for_update=True
+            )
             existing = await repo.benefit_with_key(session, *key)
             if existing is not None and existing.amount == benefit.amount:
                 return existing  # the same amount again: nothing to write or record

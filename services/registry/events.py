@@ -87,7 +87,7 @@ async def on_alert_confirmed(
     """The household enters monitoring as a sudden-hardship household (突发严重困难户) where its
     lifecycle allows it; where not, its history says so and nothing else changes."""
     alert = assistance_events.AlertConfirmed.FromString(payload)
-    household = await repo.get_household(session, alert.household_id)
+    household = await repo.get_household(session, alert.household_id, for_update=True)
     if household is None:  # removed since: nothing to follow
         return
     actor_id = f"alert:{alert.alert_id}"

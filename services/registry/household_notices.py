@@ -179,7 +179,9 @@ class HouseholdNotices:
             notice = await self.visible(session, caller, notice_id)
             require_level(caller, Level.COUNTY)
             now = self.c.clock()
-            household = found(await repo.household_in(session, caller.scope, notice.subject_id))
+            household = found(
+                await repo.household_in(session, caller.scope, notice.subject_id, for_update=True)
+            )
             kind = NoticeKind(notice.kind.removeprefix(PREFIX))
             reason = f"公示 {notice.id} 期满无异议" + (f": {note.strip()}" if note.strip() else "")
             before = events.lifecycle_of(household)

@@ -288,7 +288,7 @@ class HouseholdsService:
         """Edit the household's fields; a new bank account is recorded masked in the history
         (an officer's edit only: a helper's proposal never carries one)."""
         async with self.c.db.unit_of_work() as session:
-            household = await self.visible(session, caller, household_id)
+            household = await self.visible(session, caller, household_id, for_update=True)
             check_version(household, expected_version)
             differences = apply_changes(household, wanted)
             if bank_account is not None:
@@ -315,7 +315,7 @@ class HouseholdsService:
             else None
         )
         async with self.c.db.unit_of_work() as session:
-            household = await self.visible(session, caller, household_id)
+            household = await self.visible(session, caller, household_id, for_update=True)
             before = events.lifecycle_of(household)
             after = apply(before, step, reason=reason, category=category)
             events.commit_transition(
@@ -420,8 +420,14 @@ class HouseholdsService:
         household.bank_account_masked = mask_bank_account(account)
 
     @staticmethod
-    async def visible(session: AsyncSession, caller: Principal, household_id: str) -> Household:
-        return found(await repo.household_in(session, caller.scope, household_id))
+    async def visible(
+        session: AsyncSession, caller: Principal, household_id: str, *, for_update: bool = False
+    ) -> Household:
+        """The household in the caller's scope (not found otherwise); `for_update` locks it
+        for a write that bumps its version (repo.household_in)."""
+        return found(
+            await repo.household_in(session, caller.scope, household_id, for_update=for_update)
+        )
 
     def build_member(self, household_id: str, position: int, new: NewMember) -> Member:
         number = normalize_id_number(new.id_number, field=f"members[{position}].id_number")

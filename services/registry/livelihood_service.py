@@ -159,7 +159,9 @@ class LivelihoodService:
     ) -> HouseholdView:
         by_source = check_incomes(year, by_source)
         async with self.c.db.unit_of_work() as session:
-            household = await self.households.visible(session, caller, household_id)
+            household = await self.households.visible(
+                session, caller, household_id, for_update=True
+            )
             await apply_incomes(
                 session,
                 household,
@@ -176,6 +178,8 @@ class LivelihoodService:
         check_indicators(values, self.indicators)
         check_year(year)
         async with self.c.db.unit_of_work() as session:
-            household = await self.households.visible(session, caller, household_id)
+            household = await self.households.visible(
+                session, caller, household_id, for_update=True
+            )
             await apply_indicators(session, household, values, caller.actor_id, year=year)
         return await self.households.get(caller, household_id)

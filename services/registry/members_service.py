@@ -112,7 +112,9 @@ class MembersService:
         self, caller: Principal, household_id: str, new: NewMember, reason: str
     ) -> HouseholdView:
         async with self.c.db.unit_of_work() as session:
-            household = await self.households.visible(session, caller, household_id)
+            household = await self.households.visible(
+                session, caller, household_id, for_update=True
+            )
             await add_member(
                 session, self.households, household, new, caller.actor_id, reason.strip()
             )
@@ -127,7 +129,9 @@ class MembersService:
         reason: str,
     ) -> HouseholdView:
         async with self.c.db.unit_of_work() as session:
-            household = await self.households.visible(session, caller, household_id)
+            household = await self.households.visible(
+                session, caller, household_id, for_update=True
+            )
             await update_member(
                 session, household, member_id, changes, caller.actor_id, reason.strip()
             )

@@ -79,7 +79,7 @@ def project_benefit_handler(
         session: AsyncSession, subject: str, payload: bytes, headers: dict[str, str]
     ) -> None:
         event = events.BenefitRecorded.FromString(payload)
-        household = await repo.get_household(session, event.household_id)
+        household = await repo.get_household(session, event.household_id, for_update=True)
         source = INCOME_SOURCE.get(event.kind)
         if household is None or source is None:  # removed since, or a kind not known here
             return

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from kit.db import in_scope
+from kit.db import in_scope, lock_row
 from kit.scope import Scope
 from services.registry.household_filter import Search, conditions_of
 from services.registry.household_order import Ordering, arranged
@@ -47,14 +47,27 @@ def scoped(
     return in_scope(scope, col(village), col(household), paired)
 
 
-async def get_household(session: AsyncSession, household_id: str) -> Household | None:
-    """Any household, for the registry's own work (events, the public page): no caller."""
-    return await session.get(Household, household_id)
+async def get_household(
+    session: AsyncSession, household_id: str, *, for_update: bool = False
+) -> Household | None:
+    """Any household, for the registry's own work (events, the public page): no caller.
+    `for_update`: see household_in."""
+    if for_update:
+        await lock_row(session, Household, household_id)
+    return await session.get(Household, household_id, populate_existing=for_update)
 
 
-async def household_in(session: AsyncSession, scope: Scope, household_id: str) -> Household | None:
-    """The household, if the caller's scope covers it."""
+async def household_in(
+    session: AsyncSession, scope: Scope, household_id: str, *, for_update: bool = False
+) -> Household | None:
+    """The household, if the caller's scope covers it. `for_update` (every write that bumps its
+    version, before any other read): its row locked till the transaction ends (kit.db.lock_row),
+    so that two writes at once take turns and the second sees the first's version (a 409, not
+    two version 2s)."""
     statement = select(Household).where(Household.id == household_id, scoped(scope))
+    if for_update:
+        await lock_row(session, Household, household_id)
+        statement = statement.execution_options(populate_existing=True)
     return (await session.exec(statement)).first()
 
 
@@ -180,9 +193,14 @@ def _requests_in(scope: Scope) -> Any:
 
 
 async def change_request_in(
-    session: AsyncSession, scope: Scope, request_id: str
+    session: AsyncSession, scope: Scope, request_id: str, *, for_update: bool = False
 ) -> ChangeRequest | None:
+    """The request in the caller's scope; `for_update` locks it (two reviews at once take
+    turns: the second sees it reviewed)."""
     statement = select(ChangeRequest).where(ChangeRequest.id == request_id, _requests_in(scope))
+    if for_update:
+        await lock_row(session, ChangeRequest, request_id)
+        statement = statement.execution_options(populate_existing=True)
     return (await session.exec(statement)).first()
 
 

@@ -149,7 +149,9 @@ class ReviewsService:
         if not approve and not reason.strip():
             raise InvalidArgument("a rejection needs a reason", reason="REASON_REQUIRED")
         async with self.c.db.unit_of_work() as session:
-            request = await repo.change_request_in(session, caller.scope, request_id)
+            request = await repo.change_request_in(
+                session, caller.scope, request_id, for_update=True
+            )
             if request is None:
                 raise NotFound("change request not found", reason="CHANGE_REQUEST_NOT_FOUND")
             if request.status != ReviewStatus.PENDING:
@@ -158,7 +160,7 @@ class ReviewsService:
                 )
             if request.requested_by == caller.actor_id:
                 raise PermissionDenied("nobody reviews their own proposal", reason="OWN_PROPOSAL")
-            household = await repo.get_household(session, request.household_id)
+            household = await repo.get_household(session, request.household_id, for_update=True)
             assert household is not None  # households are never deleted
             request.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
             request.reviewed_by, request.review_reason, request.reviewed_at = (

@@ -3,11 +3,16 @@ makes."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
+import pytest
 from sqlalchemy import text
 
-from kit.db import Database
+from kit import migrations
+from kit.clock import utcnow
+from kit.db import Database, lock_row
+from services.registry.models import Village
 
 
 async def test_server_settings_hold_on_each_connection(
@@ -39,3 +44,35 @@ async def test_a_driver_read_survives_the_server_dropping_its_connection(
     finally:
         await db.dispose()
     assert again is not None and again["name"] == "jz-driver-read"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_two_writers_of_a_locked_row_take_turns_and_the_second_sees_the_first(
+    backend: str,
+    sqlite_url: Callable[[str], str],
+    postgres_database: Callable[[str], Awaitable[str]],
+) -> None:
+    url = await postgres_database("locks") if backend == "postgres" else sqlite_url("locks")
+    await asyncio.to_thread(migrations.upgrade, "registry", url)
+    db = Database(url)
+    try:
+        async with db.unit_of_work() as session:
+            session.add(Village(code="370102001001", updated_at=utcnow()))
+        read: list[int] = []
+
+        async def bump(pause: float) -> None:
+            async with db.unit_of_work() as session:
+                await lock_row(session, Village, "370102001001")
+                village = await session.get(Village, "370102001001", populate_existing=True)
+                assert village is not None
+                read.append(village.version)
+                await asyncio.sleep(pause)  # the other writer waits meanwhile
+                village.version += 1
+                session.add(village)
+
+        await asyncio.gather(bump(0.2), bump(0.0))
+        async with db.read_only() as session:
+            final = await session.get(Village, "370102001001")
+    finally:
+        await db.dispose()
+    assert read == [1, 2] and final is not None and final.version == 3  # no lost update
