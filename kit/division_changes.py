@@ -26,10 +26,10 @@ from jingzhun.identity.v1 import events_pb2
 from kit.bus import Bus
 from kit.db import Database
 from kit.inbox import Consumer, Handler
+from kit.territory import CODE_LENGTH
 
 log = logging.getLogger(__name__)
 DIVISION_CHANGED = "identity.division.changed"
-CODE_LENGTH = 12
 # A service's own re-coding of a subtree, beside its columns': (session, the change, old prefix,
 # new prefix)
 Recoder = Callable[[AsyncSession, events_pb2.DivisionChanged, str, str], Awaitable[None]]
